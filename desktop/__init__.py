@@ -1,0 +1,1 @@
+"""yibao-desk: the 医保 counter application."""

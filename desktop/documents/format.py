@@ -1,0 +1,46 @@
+"""How figures print: money, dates, ID numbers. Pure string work, no fonts or PDF."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+_FEN = Decimal("0.01")
+_MASK = "********"
+
+
+def money(amount: Decimal) -> str:
+    """`Decimal("1234.5")` -> `"1,234.50 元"`. Floats are refused: they cannot hold fen exactly."""
+    if not isinstance(amount, Decimal):
+        raise TypeError(f"money must be Decimal, not {type(amount).__name__}")
+    return f"{amount.quantize(_FEN, rounding=ROUND_HALF_UP):,.2f} 元"
+
+
+def money_or_dash(amount: Decimal | None) -> str:
+    return "—" if amount is None else money(amount)
+
+
+def mask_id(id_number: str, *, full: bool = False) -> str:
+    """Keep the first 6 and last 4 characters of an ID number, eight stars between.
+
+    The star count is fixed so the printout does not reveal the length; numbers too short to
+    keep 6 + 4 and still hide something keep only their last 4 (or nothing).
+    """
+    value = id_number.strip()
+    if full:
+        return value
+    if len(value) > 10:
+        return value[:6] + _MASK + value[-4:]
+    if len(value) > 4:
+        return _MASK + value[-4:]
+    return _MASK
+
+
+def cn_date(day: date) -> str:
+    """`2026-01-01` -> `2026年1月1日`, the form the policy documents use."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def stamp(moment: datetime) -> str:
+    """A print time short enough for the 80 mm roll: `2025-11-20 10:32`."""
+    return moment.strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,276 @@
+"""The calculator's front door: one JSON request in, one JSON answer out (shared/spec/calc-api.md).
+
+The window, `yibao-desk calc`, the services and the tests all come through `answer`, so every
+figure a clerk sees has travelled the same path as one an auditor re-runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+
+from desktop.errors import Refusal
+from desktop.policy import loader, lookup
+from desktop.policy.benefit_start import Facts, benefit_start
+from desktop.policy.contribution import contribution
+from desktop.policy.employee import employee_contribution
+from desktop.policy.estimate import Claim, Estimate, resolve_person
+from desktop.policy.inpatient import inpatient
+from desktop.policy.layers import Incentives, YearToDate
+from desktop.policy.materials import materials, note_of
+from desktop.policy.money import ZERO, parse_amount, yuan_text
+from desktop.policy.outpatient import Visit, outpatient
+from desktop.policy.pack import Pack
+
+Request = Mapping[str, object]
+
+_FIELDS_CN = {
+    "region": "统筹区", "year": "年度", "category": "参保类别", "paid_on": "缴费日期",
+    "birth_date": "出生日期", "compliant_cost": "合规费用", "hospital_level": "医院级别",
+    "admission": "住院次数", "monthly_base": "月缴费基数", "member": "参保人员类型",
+    "scheme": "险种", "benefit": "门诊待遇", "facility": "就医机构", "item": "事项",
+    "ytd_compliant_cost": "年度已发生合规费用", "ytd_basic": "年度已支付基本医保",
+}
+
+
+def _label(name: str) -> str:
+    return _FIELDS_CN.get(name, name)
+
+
+def _required(req: Request, name: str) -> object:
+    value = req.get(name)
+    if value is None or value == "":
+        raise Refusal("missing_field", f"缺少必填项：{_label(name)}（{name}）", name)
+    return value
+
+
+def _text(req: Request, name: str, required: bool = True) -> str | None:
+    value = _required(req, name) if required else req.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise Refusal("invalid_field", f"{_label(name)}应为文字", name)
+    return value.strip()
+
+
+def _int(req: Request, name: str, required: bool = True) -> int | None:
+    value = _required(req, name) if required else req.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise Refusal("invalid_amount", f"{_label(name)}应为整数", name)
+    try:
+        number = Decimal(str(value).strip())
+    except Exception:
+        raise Refusal("invalid_amount", f"{_label(name)}“{value}”不是整数", name) from None
+    if not number.is_finite() or number != number.to_integral_value() or abs(number) > 10**6:
+        raise Refusal("invalid_amount", f"{_label(name)}“{value}”不是合理的整数", name)
+    return int(number)
+
+
+def _date(req: Request, name: str, required: bool = True) -> date | None:
+    value = _required(req, name) if required else req.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise Refusal("invalid_date", f"{_label(name)}“{value}”不是有效日期（应为 YYYY-MM-DD）", name) from None
+
+
+def _money(req: Request, name: str, required: bool = True) -> Decimal | None:
+    value = _required(req, name) if required else req.get(name)
+    if value is None or value == "":
+        return None
+    return parse_amount(value, name, _label(name))
+
+
+def _pack(req: Request, packs: loader.PackSet, scheme: str = "resident") -> Pack:
+    region = _text(req, "region")
+    year = _int(req, "year")
+    if year is not None and not 1990 <= year <= 2100:
+        raise Refusal("invalid_amount", f"年度“{year}”不合理", "year")
+    return packs.find(region, year, scheme)
+
+
+def _scheme(req: Request) -> str:
+    scheme = _text(req, "scheme", required=False) or "resident"
+    scheme = {"居民": "resident", "居民医保": "resident", "职工": "employee", "职工医保": "employee"}.get(scheme, scheme)
+    if scheme not in ("resident", "employee"):
+        raise Refusal("invalid_field", f"险种“{scheme}”无效（resident 居民医保 / employee 职工医保）", "scheme")
+    return scheme
+
+
+def _trace(t) -> list[dict]:
+    return t.as_list()
+
+
+# ---------------------------------------------------------------- kinds
+
+
+def _contribution(req: Request, packs: loader.PackSet, settings: lookup.Settings) -> dict:
+    pack = _pack(req, packs)
+    c = contribution(pack, _text(req, "region"), _text(req, "category"), _text(req, "tier", False), _text(req, "assistance", False))
+    return {
+        "calc": "contribution", "category": c.category, "standard": yuan_text(c.standard), "ltc": yuan_text(c.ltc),
+        "assisted": yuan_text(c.assisted), "personal": yuan_text(c.personal), "trace": _trace(c.trace),
+    }
+
+
+def _employee_contribution(req: Request, packs: loader.PackSet, settings: lookup.Settings) -> dict:
+    pack = _pack(req, packs, "employee")
+    e = employee_contribution(pack, _text(req, "member"), _money(req, "monthly_base", False), settings)
+    return {
+        "calc": "employee_contribution", "member": e.member, "monthly_base": yuan_text(e.base),
+        "employer": yuan_text(e.employer), "personal": yuan_text(e.personal), "total": yuan_text(e.total),
+        "trace": _trace(e.trace),
+    }
+
+
+def _benefit_start(req: Request, packs: loader.PackSet, settings: lookup.Settings) -> dict:
+    pack = _pack(req, packs)
+    facts = Facts(
+        paid_on=_date(req, "paid_on"),
+        birth_date=_date(req, "birth_date", False),
+        special_group=_text(req, "special_group", False),
+        continuous_years=_int(req, "continuous_years", False),
+        gap_months=_int(req, "gap_months", False),
+    )
+    b = benefit_start(pack, facts, settings)
+    return {
+        "calc": "benefit_start", "benefit_start": b.benefit_start.isoformat(), "benefit_end": b.benefit_end.isoformat(),
+        "waiting_months": b.waiting_months, "retroactive": b.retroactive, "rule": b.rule, "trace": _trace(b.trace),
+    }
+
+
+def _ytd(req: Request) -> YearToDate:
+    raw = req.get("ytd") or {}
+    if not isinstance(raw, Mapping):
+        raise Refusal("invalid_field", "ytd 应为对象，例如 {\"compliant_cost\": \"12000\"}", "ytd")
+    values = {}
+    for name in ("compliant_cost", "basic", "personal_burden", "critical_illness", "medical_assistance", "personal"):
+        if raw.get(name) not in (None, ""):
+            values[name] = parse_amount(raw[name], f"ytd.{name}", f"年度已累计{name}")
+    # flat outpatient spellings of the spec
+    for flat, name in (("ytd_compliant_cost", "compliant_cost"), ("ytd_basic", "basic")):
+        if req.get(flat) not in (None, ""):
+            values[name] = parse_amount(req[flat], flat, _label(flat))
+    ytd = YearToDate(**values)
+    if "personal_burden" not in values and values:
+        ytd = YearToDate(**{**values, "personal_burden": max(ZERO, ytd.compliant_cost - ytd.basic)})
+    return ytd
+
+
+def _claim(req: Request, pack: Pack, settings: lookup.Settings) -> Claim:
+    person = resolve_person(
+        pack, _text(req, "category"), _text(req, "tier", False), _text(req, "assistance", False), _text(req, "offsite", False)
+    )
+    zero_claim = req.get("zero_claim_last_year")
+    return Claim(
+        person,
+        _money(req, "compliant_cost"),
+        _ytd(req),
+        Incentives(_int(req, "continuous_years", False), zero_claim is True or zero_claim == "true"),
+        settings,
+    )
+
+
+def _estimate_answer(kind: str, e: Estimate) -> dict:
+    return {
+        "calc": kind, "compliant_cost": yuan_text(e.compliant_cost), "deductible": yuan_text(e.deductible),
+        "basic": yuan_text(e.basic), "critical_illness": yuan_text(e.critical_illness),
+        "medical_assistance": yuan_text(e.medical_assistance), "personal": yuan_text(e.personal),
+        "trace": _trace(e.trace),
+    }
+
+
+def _inpatient(req: Request, packs: loader.PackSet, settings: lookup.Settings) -> dict:
+    pack = _pack(req, packs, _scheme(req))
+    claim = _claim(req, pack, settings)
+    level = _int(req, "hospital_level")
+    admission = _int(req, "admission", False) or 1
+    return _estimate_answer("inpatient", inpatient(pack, claim, level, admission))
+
+
+def _outpatient(req: Request, packs: loader.PackSet, settings: lookup.Settings) -> dict:
+    pack = _pack(req, packs, _scheme(req))
+    claim = _claim(req, pack, settings)
+    diseases = req.get("diseases") or []
+    if isinstance(diseases, str):
+        diseases = [diseases]
+    if not isinstance(diseases, list) or not all(isinstance(d, str) for d in diseases):
+        raise Refusal("invalid_field", "diseases 应为病种名称的列表", "diseases")
+    visit = Visit(_text(req, "benefit"), _text(req, "facility"), tuple(diseases), _int(req, "continuous_years", False))
+    return _estimate_answer("outpatient", outpatient(pack, claim, visit))
+
+
+def _materials(req: Request, packs: loader.PackSet, settings: lookup.Settings) -> dict:
+    pack = _pack(req, packs, _scheme(req))
+    c = materials(pack, _text(req, "item"), _text(req, "person_type", False), _text(req, "channel", False))
+    return {
+        "calc": "materials", "item": c.item, "document": pack.pack.title, "source": c.variant.source,
+        "materials": [{"name": m.name, "note": note_of(m)} for m in c.materials],
+        "where": list(c.where), "time_limit": c.variant.time_limit,
+        "hotline": pack.offices.hotline if pack.offices else None,
+        "trace": _trace(c.trace),
+    }
+
+
+KINDS: dict[str, Callable[[Request, loader.PackSet, lookup.Settings], dict]] = {
+    "contribution": _contribution,
+    "employee_contribution": _employee_contribution,
+    "benefit_start": _benefit_start,
+    "inpatient": _inpatient,
+    "outpatient": _outpatient,
+    "materials": _materials,
+}
+
+
+def answer(request: object, packs: loader.PackSet | None = None, settings: lookup.Settings | None = None) -> dict:
+    """Answer one request; raises Refusal (never anything else) for a request it cannot serve."""
+    if not isinstance(request, Mapping):
+        raise Refusal("invalid_json", "每个请求应为一个 JSON 对象", None)
+    kind = request.get("calc")
+    if kind not in KINDS:
+        raise Refusal("unknown_calc", f"未知的计算类型“{kind}”（可选：{'、'.join(KINDS)}）", "calc")
+    try:
+        return KINDS[kind](request, packs or loader.bundled(), settings or {})
+    except Refusal:
+        raise
+    except (ArithmeticError, ValueError, TypeError, KeyError) as exc:  # a defect, never a traceback
+        raise Refusal("internal_error", f"计算出错，请将请求交给维护人员：{type(exc).__name__}: {exc}", None) from exc
+
+
+def answer_or_error(request: object, packs: loader.PackSet | None = None, settings: lookup.Settings | None = None) -> dict:
+    try:
+        return answer(request, packs, settings)
+    except Refusal as r:
+        return {"error": r.as_dict()}
+
+
+def regions() -> list[str]:
+    return loader.bundled().regions()
+
+
+def years(region: str, scheme: str = "resident") -> list[int]:
+    return loader.bundled().years(region, scheme)
+
+
+def category_rules(region: str, year: int, settings: lookup.Settings | None = None) -> dict:
+    """What the enrollment page needs to propose a category: labels and the age limits."""
+    pack = loader.bundled().find(region, year, "resident")
+    c = pack.categories
+    elderly = c.elderly_from_age
+    if elderly is not None and not isinstance(elderly, int):
+        entered = (settings or {}).get(elderly.setting)
+        elderly = None if entered is None else int(entered)
+    return {
+        "categories": [x.label for x in c.items],
+        "codes": {x.code: x.label for x in c.items},
+        "tiers": dict(c.tiers),
+        "minor_below_age": c.minor_below_age,
+        "elderly_from_age": elderly,
+        "source": c.source,
+        "note": c.note,
+    }

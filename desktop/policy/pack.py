@@ -1,0 +1,501 @@
+"""The policy pack: one region group's rules for one year and scheme, as validated data.
+
+Every block carries `source` ("<file> §<section>") and may carry `note` (how an unclear clause
+was read). A figure the sources do not give is a `Setting` reference: the hall enters it and
+the calculators refuse while it is unset.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+SOURCE_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt §\S.*$")
+
+Scheme = Literal["resident", "employee"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cited(Strict):
+    source: str
+    note: str | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _cites_a_file(cls, v: str) -> str:
+        if not SOURCE_RE.match(v):
+            raise ValueError(f"source 必须形如 '<文件名> §<条款>'，而不是 {v!r}")
+        return v
+
+
+def _no_float(v: object) -> object:
+    if isinstance(v, float):
+        raise ValueError("金额和比例须写成字符串或整数，不能是浮点数")
+    return v
+
+
+def _money(v: object) -> Decimal:
+    v = _no_float(v)
+    d = Decimal(str(v))
+    if d < 0:
+        raise ValueError("金额不能为负")
+    return d
+
+
+def _ratio(v: object) -> Decimal:
+    v = _no_float(v)
+    text = str(v).strip()
+    d = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
+    if not (0 <= d <= 1):
+        raise ValueError(f"比例须在 0..1 之间（或 0%..100%），而不是 {v!r}")
+    return d
+
+
+Yuan = Annotated[Decimal, BeforeValidator(_money)]
+Ratio = Annotated[Decimal, BeforeValidator(_ratio)]
+
+
+class Setting(Strict):
+    """A value the sources lack: the hall enters it (设置), the calculators refuse until then."""
+
+    setting: str
+    label: str
+    factor: Ratio = Decimal(1)
+
+
+
+Amount = Decimal | Setting
+
+
+def _amount_or_setting(v: object) -> object:
+    if isinstance(v, dict):
+        return v
+    return _money(v)
+
+
+class BandSpec(Strict):
+    """A stretch of a yearly cumulative amount and the ratio paid on it."""
+
+    lower: Yuan = Field(default=Decimal(0), alias="from")
+    upper: Decimal | None = Field(default=None, alias="to")
+    ratio: Ratio
+    label: str = ""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("upper", mode="before")
+    @classmethod
+    def _upper(cls, v: object) -> object:
+        return None if v in (None, "", "null", "~") else _money(v)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BandSpec:
+        if self.upper is not None and self.upper <= self.lower:
+            raise ValueError(f"区间上限 {self.upper} 必须大于下限 {self.lower}")
+        return self
+
+
+def _ascending(bands: list[BandSpec]) -> list[BandSpec]:
+    for a, b in zip(bands, bands[1:], strict=False):
+        if a.upper is None or b.lower < a.upper:
+            raise ValueError("分段必须按金额升序排列且互不重叠")
+    return bands
+
+
+# ---------------------------------------------------------------- header, categories, groups
+
+
+class PackMeta(Cited):
+    id: str
+    region_group: str
+    regions: list[str]
+    year: int
+    scheme: Scheme
+    document: str
+    title: str
+
+
+class Category(Strict):
+    code: str
+    label: str
+    aliases: list[str] = []
+    # Which column of the benefit tables applies; where it follows the tier (天津), by tier.
+    benefit_group: str | None = None
+    benefit_group_by_tier: dict[str, str] | None = None
+    tiers: list[str] = []  # tiers the category may choose (天津 成年居民: 高档/低档)
+    fixed_tier: str | None = None  # the tier a category pays without choosing (天津 学生儿童: low)
+
+    @model_validator(mode="after")
+    def _one_group_rule(self) -> Category:
+        if (self.benefit_group is None) == (self.benefit_group_by_tier is None):
+            raise ValueError(f"类别 {self.label} 须且只须给出 benefit_group 或 benefit_group_by_tier")
+        return self
+
+
+class Categories(Cited):
+    items: list[Category]
+    tiers: dict[str, str] = {}  # label -> code, e.g. 高档: high
+    # Proposal rules for the enrollment page; ages the sources do not give are settings.
+    minor_below_age: int | None = None
+    elderly_from_age: int | Setting | None = None
+
+
+class ContributionRow(Cited):
+    category: str
+    tier: str | None = None
+    regions: list[str] | None = None  # None: every region of the group
+    medical: Yuan
+    ltc: Yuan = Decimal(0)
+
+
+
+class Subsidy(Strict):
+    """What public funds take over of an assisted person's contribution."""
+
+    share: Ratio  # of the base standard
+    tiers: list[str] | None = None  # tiers on which the subsidy applies (None: all)
+
+
+
+class AssistanceGroup(Cited):
+    label: str
+    aliases: list[str] = []
+    subsidy: Subsidy | None = None
+    assistance_class: str | None = None  # row of the 医疗救助 table; None: no 医疗救助
+    critical_illness_assisted: bool = True  # 大病保险 on the assisted schedule
+
+
+class Assistance(Cited):
+    groups: list[AssistanceGroup]
+
+
+# ---------------------------------------------------------------- enrollment and benefit start
+
+
+class Window(Cited):
+    start: date
+    end: date
+
+
+class BenefitRule(Cited):
+    """One way benefits begin; the first rule whose conditions all hold applies."""
+
+    name: str
+    # conditions (all that are given must hold)
+    special_groups: list[str] | None = None  # request's special_group must be one of these
+    paid_in_window: bool | None = None
+    newborn_within_days: int | None = None  # paid within N days of birth (inclusive)
+    newborn_within_months: int | None = None  # paid within N months of birth (inclusive)
+    newborn: bool | None = None  # a birth_date is given
+    min_continuous_years: int | None = None
+    max_gap_months: int | None = None
+    # outcome
+    start: Literal[
+        "period_start",
+        "birth_date",
+        "payment_date",
+        "day_after_payment",
+        "month_after_payment",
+    ]
+    waiting_months: int | Setting = 0
+    # "month": waiting counted in calendar months from the payment month's first day
+    # (常州: 自缴费到账当月起计算满2个月); "day": from the start date itself.
+    waiting_from: Literal["month", "day"] = "day"
+
+
+class Enrollment(Cited):
+    window: Window
+    benefit_period: Window
+    deadline: date  # last day to pay for coverage from the period's start
+    rules: list[BenefitRule]
+    special_groups: list[str] = []  # labels the clerk may tick for benefit_start
+
+    @model_validator(mode="after")
+    def _has_fallback(self) -> Enrollment:
+        last = self.rules[-1] if self.rules else None
+        conds = ("special_groups", "paid_in_window", "newborn_within_days", "newborn_within_months",
+                 "newborn", "min_continuous_years", "max_gap_months")
+        if last is None or any(getattr(last, c) is not None for c in conds):
+            raise ValueError("待遇起始规则的最后一条必须无条件（兜底规则）")
+        return self
+
+
+# ---------------------------------------------------------------- inpatient
+
+
+class Keyed(Strict):
+    group: str = "*"  # benefit group, "*" for all
+    level: Literal["*"] | int = "*"  # hospital level 1/2/3, or "*"
+
+
+class DeductibleRow(Keyed):
+    first: Yuan
+    subsequent: Yuan | None = None  # from the second admission of the year; None: as first
+
+
+
+class RatioRow(Keyed):
+    bands: list[BandSpec]
+
+
+
+class OffsiteType(Cited):
+    label: str
+    aliases: list[str] = []
+    # ratio reduction (percentage points as a ratio) by benefit; a benefit not listed is not paid
+    reductions: dict[Literal["inpatient", "general", "chronic", "special"], Ratio]
+    general_cost_limit: Yuan | None = None
+
+
+class Offsite(Cited):
+    types: list[OffsiteType]
+
+
+class Inpatient(Cited):
+    deductible: list[DeductibleRow]
+    ratio: list[RatioRow]
+    cap: Yuan | None = None  # the basic fund's yearly maximum; None: none
+    cap_note: str | None = None
+    deductible_shared_with_special: bool = False
+
+
+# ---------------------------------------------------------------- 大病保险, 医疗救助
+
+
+class AssistedSchedule(Strict):
+    """大病保险 for assisted persons: explicit bands, or derived from the ordinary schedule."""
+
+    bands: list[BandSpec] | None = None
+    threshold_factor: Ratio | None = None
+    ratio_bonus: Ratio = Decimal(0)
+    open_ended: bool = False
+    cap: Yuan | None = None
+
+
+
+class CriticalIllness(Cited):
+    threshold: Annotated[Decimal | Setting, BeforeValidator(_amount_or_setting)]
+    bands: list[BandSpec]  # the first band's lower bound is replaced by the threshold
+    cap: Yuan | None = None
+    assisted: AssistedSchedule
+    # 2026 常州: +5000 on the cap per year of continuity beyond 4, +5000 after a zero-claim year
+    continuity_after_years: int | None = None
+    continuity_step: Yuan | None = None
+    zero_claim_step: Yuan | None = None
+
+
+
+class AssistanceRule(Strict):
+    ratio: Ratio
+    deductible: Annotated[Decimal | Setting, BeforeValidator(_amount_or_setting)] = Decimal(0)
+    cap: Yuan | None = None
+
+
+class AssistanceClass(Strict):
+    name: str
+    inpatient: AssistanceRule | None = None  # 住院、门诊慢特病、双通道 …
+    outpatient: AssistanceRule | None = None  # 普通门诊
+
+
+class TopUp(Strict):
+    """倾斜救助 / 重特大疾病医疗救助: a share of what is still left after the three layers."""
+
+    name: str
+    bands: list[BandSpec]
+    cap: Yuan | None = None
+
+
+class MedicalAssistance(Cited):
+    classes: list[AssistanceClass]
+    top_up: TopUp | None = None
+
+
+# ---------------------------------------------------------------- outpatient
+
+
+class GeneralRow(Strict):
+    group: str = "*"
+    columns: dict[str, list[BandSpec]]
+    payment_cap: Yuan | None = None
+    payment_cap_continuous: Yuan | None = None  # 天津: higher cap after 2 continuous years
+    continuous_years: int | None = None
+
+
+class GeneralOutpatient(Cited):
+    facilities: dict[str, str]  # facility label -> column name
+    rows: list[GeneralRow]
+
+
+class ChronicLimit(Strict):
+    case: Literal["single", "multiple", "cancer", "cancer_plus"]
+    amounts: dict[str, Yuan]  # group (or "*") -> limit
+
+
+class ChronicOutpatient(Cited):
+    diseases: list[str]
+    facilities: dict[str, str]
+    ratios: dict[str, dict[str, Ratio]]  # group or "*" -> column -> ratio
+    limit_on: Literal["cost", "payment"]
+    limits: list[ChronicLimit]
+    cancer: str | None = None  # the disease name that selects the cancer limits
+
+
+class SpecialDisease(Strict):
+    name: str
+    treatments: list[str] = []
+    limit: Yuan | None = None  # compliant cost counted per year
+    limit_note: str | None = None
+    ratio: Ratio | None = None  # a fixed ratio; None: the inpatient ratio by group and level
+    hospitals: str | None = None
+    review: str | None = None  # 认定时限
+
+
+
+class SpecialOutpatient(Cited):
+    diseases: list[SpecialDisease]
+    facilities: dict[str, int]  # facility label -> hospital level used for ratios
+    ratio: list[RatioRow] | None = None  # None: the inpatient ratio table
+    deductible: Literal["none", "shared_inpatient"] = "none"
+    cap: Yuan | None = None  # its own yearly cap (天津 18万, 与住院合并计算); None: the inpatient cap
+    cap_shared_with_inpatient: bool = True
+
+
+class Outpatient(Strict):
+    general: GeneralOutpatient | None = None
+    chronic: ChronicOutpatient | None = None
+    special: SpecialOutpatient | None = None
+
+
+# ---------------------------------------------------------------- employee contributions
+
+
+class EmployeeContribution(Cited):
+    employer_rate: Ratio
+    personal_rate: Ratio
+    flexible_rate: Ratio
+    flexible_base: Setting
+    base_floor: Setting | None = None
+    base_ceiling: Setting | None = None
+    top_up_rate: Ratio | None = None  # 一次性补足最低缴费年限
+    minimum_years: dict[str, int] = {}
+
+
+
+# ---------------------------------------------------------------- materials, offices, channels
+
+
+class Material(Strict):
+    name: str
+    note: str | None = None
+    original: bool | None = None  # 原件 (True) / 复印件 (False)
+    copies: int | None = None
+    any_of: str | None = None  # a group name: one of the group suffices
+
+
+class MaterialsVariant(Cited):
+    person_type: str | None = None
+    channel: str | None = None  # 窗口 / 线上
+    materials: list[Material]
+    where: list[str] = []
+    time_limit: str | None = None
+
+
+class MaterialsItem(Strict):
+    item: str
+    aliases: list[str] = []
+    variants: list[MaterialsVariant]
+
+
+class Office(Strict):
+    name: str
+    address: str
+    phone: str | None = None
+
+
+class Offices(Cited):
+    items: list[Office]
+    hotline: str | None = None
+
+
+class Channel(Strict):
+    name: str
+    how: str
+
+
+class PaymentChannels(Cited):
+    items: list[Channel]
+
+
+# ---------------------------------------------------------------- the pack
+
+
+class Pack(Strict):
+    pack: PackMeta
+    categories: Categories
+    contribution: list[ContributionRow] = []
+    assistance: Assistance | None = None
+    enrollment: Enrollment | None = None
+    employee_contribution: EmployeeContribution | None = None
+    inpatient: Inpatient
+    offsite: Offsite | None = None
+    critical_illness: CriticalIllness | None = None
+    medical_assistance: MedicalAssistance | None = None
+    outpatient: Outpatient = Outpatient()
+    materials: list[MaterialsItem] = []
+    offices: Offices | None = None
+    payment_channels: PaymentChannels | None = None
+
+    @model_validator(mode="after")
+    def _sane(self) -> Pack:
+        codes = {c.code for c in self.categories.items}
+        regions = set(self.pack.regions)
+        for row in self.contribution:
+            if row.category not in codes:
+                raise ValueError(f"contribution: 未知类别 {row.category}")
+            if row.regions and not set(row.regions) <= regions:
+                raise ValueError(f"contribution: 区域 {set(row.regions) - regions} 不属于本统筹区")
+        if self.pack.scheme == "resident":
+            # every category must have exactly one standard per region (and tier)
+            for cat in self.categories.items:
+                tiers = cat.tiers or [cat.fixed_tier]
+                for tier in tiers:
+                    for region in regions:
+                        hits = [
+                            r for r in self.contribution
+                            if r.category == cat.code and r.tier == tier
+                            and (r.regions is None or region in r.regions)
+                        ]
+                        if len(hits) != 1:
+                            raise ValueError(
+                                f"contribution: 类别 {cat.label} {tier or ''} 在 {region} 应有且仅有一个标准，实有 {len(hits)} 个"
+                            )
+            if self.enrollment is None:
+                raise ValueError("居民医保政策包必须有 enrollment")
+        if self.assistance and self.medical_assistance:
+            classes = {c.name for c in self.medical_assistance.classes}
+            for g in self.assistance.groups:
+                if g.assistance_class and g.assistance_class not in classes:
+                    raise ValueError(f"assistance: {g.label} 的救助类别 {g.assistance_class} 未在 medical_assistance 中定义")
+        groups = self.benefit_groups()
+        for row in [*self.inpatient.deductible, *self.inpatient.ratio]:
+            if row.group != "*" and row.group not in groups:
+                raise ValueError(f"inpatient: 未知待遇组 {row.group}")
+        return self
+
+    def benefit_groups(self) -> set[str]:
+        out: set[str] = set()
+        for c in self.categories.items:
+            if c.benefit_group:
+                out.add(c.benefit_group)
+            if c.benefit_group_by_tier:
+                out.update(c.benefit_group_by_tier.values())
+        return out

@@ -1,0 +1,69 @@
+"""Opening the database: connection settings, migrations on open, integrity check, transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from desktop.records import migrations, paths
+
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass(frozen=True)
+class IntegrityResult:
+    """Outcome of `PRAGMA quick_check`/`integrity_check`: ok, or the problems SQLite lists."""
+
+    ok: bool
+    problems: tuple[str, ...] = ()
+
+    def message(self) -> str:
+        if self.ok:
+            return "数据库完整性检查通过"
+        return "数据库完整性检查未通过：" + "；".join(self.problems[:5])
+
+
+def connect(path: str | os.PathLike[str]) -> Database:
+    """A connection with the settings every writer needs, without migrating."""
+    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves (see `write`), so the driver never
+    # opens a deferred transaction that would fail to upgrade to a write lock under contention.
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    db = Database(conn, execute_plugins=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    # FULL: a receipt handed over must survive a power cut; WAL+NORMAL could lose the last commits.
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return db
+
+
+def open_db(path: str | os.PathLike[str] | None = None) -> Database:
+    """Open (creating or upgrading in place) the database at `path`, default `paths.db_path()`.
+
+    An existing file older than this release is first copied aside (see `paths.migration_copy_path`).
+    """
+    target = paths.db_path(path)
+    db = connect(target)
+    migrations.migrate(db, copy_aside=lambda v: _copy_aside(db, target, v))
+    return db
+
+
+def _copy_aside(db: Database, path: Path, from_version: int) -> None:
+    dest = paths.migration_copy_path(path, from_version)
+    with contextlib.closing(sqlite3.connect(str(dest))) as out:
+        db.conn.backup(out)
+
+
+def quick_check(db: Database, *, full: bool = False) -> IntegrityResult:
+    """`PRAGMA quick_check` (or the slower `integrity_check`), plus foreign-key violations."""
+    pragma = "integrity_check" if full else "quick_check"
+    rows = [r[0] for r in db.execute(f"PRAGMA {pragma}").fetchall()]
+    problems = [r for r in rows if r != "ok"]
+    fk = db.execute("PRAGMA foreign_key_check").fetchall()
+    problems += [f"外键不一致：表 {r[0]} 第 {r[1]} 行引用 {r[2]}" for r in fk]
+    return IntegrityResult(ok=not problems, problems=tuple(problems))

@@ -1,0 +1,370 @@
+"""Versioned schema: each migration upgrades the file in place; PRAGMA user_version is the version.
+
+Business tables are append-only (triggers refuse UPDATE and DELETE); a correction is a new row
+pointing at the old one. The few mutable tables are the current state the counter looks at
+(persons, households, enrollment_status) and can be rebuilt from the business records.
+Every row carries a UUID `id`, `created_at`, `hall_code`, `window_code` and `operator_id`, so that
+files from several windows or halls can be merged later without key conflicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from desktop.errors import Refusal
+from desktop.records.tx import write
+
+META = """
+  id          TEXT NOT NULL UNIQUE,
+  created_at  TEXT NOT NULL,
+  hall_code   TEXT NOT NULL,
+  window_code TEXT NOT NULL,
+  operator_id TEXT NOT NULL"""
+
+APPEND_ONLY = (
+    "enrollments",
+    "changes",
+    "review_requests",
+    "reviews",
+    "terminations",
+    "refunds",
+    "refund_payouts",
+    "offsite_filings",
+    "manual_claims",
+    "claim_bills",
+    "claim_steps",
+    "claim_supplements",
+    "receipts",
+    "receipt_voids",
+    "audit",
+)
+
+V1 = f"""
+CREATE TABLE persons (
+  num INTEGER PRIMARY KEY,  -- stable local rowid (the search index points at it)
+  {META},
+  updated_at  TEXT NOT NULL,
+  id_number   TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL CHECK (length(name) >= 1),
+  sex         TEXT NOT NULL,
+  birth_date  TEXT NOT NULL,
+  phone       TEXT,
+  hukou_region TEXT,
+  residence_region TEXT,
+  address     TEXT,
+  hukou_nature TEXT,
+  school      TEXT,
+  school_kind TEXT CHECK (school_kind IN ('university', 'school')),
+  category    TEXT,  -- registered 参保缴费身份, the default of the next renewal
+  status      TEXT NOT NULL DEFAULT '正常' CHECK (status IN ('正常', '死亡')),
+  death_date  TEXT,
+  death_reason TEXT,
+  CHECK ((status = '死亡') = (death_date IS NOT NULL)),
+  CHECK ((school IS NULL) = (school_kind IS NULL))
+);
+CREATE INDEX persons_name ON persons(name);
+CREATE INDEX persons_phone ON persons(phone);
+
+CREATE TABLE households (
+  {META},
+  address TEXT
+);
+CREATE TABLE household_members (
+  {META},
+  household_id TEXT NOT NULL REFERENCES households(id),
+  person_id    TEXT NOT NULL UNIQUE REFERENCES persons(id),
+  relationship TEXT NOT NULL CHECK (length(trim(relationship)) > 0)
+);
+CREATE UNIQUE INDEX one_head_per_household ON household_members(household_id)
+  WHERE relationship = '户主';
+
+CREATE TABLE receipts (
+  serial      TEXT PRIMARY KEY,
+  {META},
+  year        INTEGER NOT NULL,
+  seq         INTEGER NOT NULL CHECK (seq >= 1),
+  business    TEXT NOT NULL,
+  record_id   TEXT NOT NULL,
+  person_id   TEXT REFERENCES persons(id),
+  amount_fen  INTEGER,
+  UNIQUE (hall_code, window_code, year, seq),
+  CHECK (serial = hall_code || '-' || window_code || '-' || year || '-' || printf('%06d', seq))
+);
+CREATE INDEX receipts_record ON receipts(record_id);
+CREATE TABLE receipt_voids (
+  {META},
+  serial TEXT NOT NULL UNIQUE REFERENCES receipts(serial),
+  reason TEXT NOT NULL CHECK (length(trim(reason)) > 0)
+);
+
+CREATE TABLE enrollments (
+  {META},
+  person_id   TEXT NOT NULL REFERENCES persons(id),
+  year        INTEGER NOT NULL,
+  region      TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('enroll', 'renewal')),
+  category    TEXT NOT NULL,
+  proposed_category TEXT NOT NULL,
+  category_reason TEXT,
+  assistance  TEXT,
+  tier        TEXT,
+  special_group TEXT,
+  student_proof INTEGER NOT NULL DEFAULT 0,
+  standard_fen INTEGER NOT NULL CHECK (standard_fen >= 0),
+  ltc_fen      INTEGER NOT NULL CHECK (ltc_fen >= 0),
+  assisted_fen INTEGER NOT NULL CHECK (assisted_fen >= 0),
+  personal_fen INTEGER NOT NULL CHECK (personal_fen >= 0),
+  paid_on       TEXT NOT NULL,
+  benefit_start TEXT NOT NULL,
+  benefit_end   TEXT NOT NULL,
+  waiting_months INTEGER NOT NULL,
+  retroactive   INTEGER NOT NULL,
+  trace         TEXT NOT NULL,
+  receipt_serial TEXT NOT NULL UNIQUE REFERENCES receipts(serial),
+  corrects_id   TEXT UNIQUE REFERENCES enrollments(id),
+  CHECK (category = proposed_category OR length(trim(coalesce(category_reason, ''))) > 0)
+);
+CREATE INDEX enrollments_person ON enrollments(person_id, year);
+
+-- Current state of each enrollment; the partial unique index is the "one active enrollment per
+-- person and year" rule, enforced by SQLite itself and not only by the service's check.
+CREATE TABLE enrollment_status (
+  enrollment_id TEXT PRIMARY KEY REFERENCES enrollments(id),
+  person_id  TEXT NOT NULL REFERENCES persons(id),
+  year       INTEGER NOT NULL,
+  status     TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'terminated', 'refunded')),
+  changed_at TEXT NOT NULL,
+  changed_by_record TEXT NOT NULL
+);
+CREATE UNIQUE INDEX one_active_enrollment ON enrollment_status(person_id, year)
+  WHERE status = 'active';
+
+CREATE TABLE review_requests (
+  {META},
+  business   TEXT NOT NULL CHECK (business IN ('change', 'termination', 'refund')),
+  subject_id TEXT NOT NULL UNIQUE,
+  person_id  TEXT NOT NULL REFERENCES persons(id),
+  levels     INTEGER NOT NULL CHECK (levels IN (1, 2)),
+  summary    TEXT NOT NULL
+);
+CREATE TABLE reviews (
+  {META},
+  request_id TEXT NOT NULL REFERENCES review_requests(id),
+  level      INTEGER NOT NULL CHECK (level IN (1, 2)),
+  decision   TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+  note       TEXT,
+  UNIQUE (request_id, level)
+);
+
+CREATE TABLE changes (
+  {META},
+  person_id TEXT NOT NULL REFERENCES persons(id),
+  region    TEXT NOT NULL,
+  field     TEXT NOT NULL,
+  level     TEXT NOT NULL CHECK (level IN ('basic', 'important')),
+  before    TEXT,
+  after     TEXT,
+  reason    TEXT,
+  review_levels INTEGER NOT NULL CHECK (review_levels IN (0, 1, 2)),
+  receipt_serial TEXT NOT NULL UNIQUE REFERENCES receipts(serial)
+);
+CREATE INDEX changes_person ON changes(person_id);
+
+CREATE TABLE terminations (
+  {META},
+  enrollment_id TEXT NOT NULL REFERENCES enrollments(id),
+  person_id TEXT NOT NULL REFERENCES persons(id),
+  kind      TEXT NOT NULL CHECK (kind IN ('suspension', 'termination')),
+  reason    TEXT NOT NULL CHECK (reason IN ('参军', '外地就读', '参加职工医保', '死亡', '其他')),
+  reason_note TEXT,
+  effective_on TEXT NOT NULL,
+  death_date TEXT,
+  receipt_serial TEXT NOT NULL UNIQUE REFERENCES receipts(serial),
+  CHECK (reason <> '其他' OR length(trim(coalesce(reason_note, ''))) > 0),
+  CHECK ((reason = '死亡') = (death_date IS NOT NULL))
+);
+CREATE INDEX terminations_enrollment ON terminations(enrollment_id);
+
+CREATE TABLE refunds (
+  {META},
+  enrollment_id TEXT NOT NULL REFERENCES enrollments(id),
+  person_id  TEXT NOT NULL REFERENCES persons(id),
+  reason     TEXT NOT NULL,
+  case_no    INTEGER NOT NULL CHECK (case_no BETWEEN 1 AND 4),
+  rule       TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+  facts      TEXT NOT NULL,
+  receipt_serial TEXT NOT NULL UNIQUE REFERENCES receipts(serial)
+);
+CREATE INDEX refunds_enrollment ON refunds(enrollment_id);
+-- One payout per payment: the UNIQUE on enrollment_id makes a second refund impossible.
+CREATE TABLE refund_payouts (
+  {META},
+  refund_id     TEXT NOT NULL UNIQUE REFERENCES refunds(id),
+  enrollment_id TEXT NOT NULL UNIQUE REFERENCES enrollments(id),
+  amount_fen    INTEGER NOT NULL CHECK (amount_fen >= 0)
+);
+
+CREATE TABLE offsite_filings (
+  {META},
+  person_id   TEXT NOT NULL REFERENCES persons(id),
+  region      TEXT NOT NULL,
+  action      TEXT NOT NULL CHECK (action IN ('file', 'change', 'cancel')),
+  supersedes_id TEXT UNIQUE REFERENCES offsite_filings(id),
+  person_type TEXT NOT NULL,
+  person_type_label TEXT NOT NULL,
+  destination_province TEXT NOT NULL,
+  destination_city TEXT,
+  start_on    TEXT NOT NULL,
+  valid_until TEXT,
+  materials_received TEXT NOT NULL,
+  materials_missing  TEXT NOT NULL,
+  reason      TEXT,
+  receipt_serial TEXT NOT NULL UNIQUE REFERENCES receipts(serial),
+  CHECK ((action = 'file') = (supersedes_id IS NULL)),
+  CHECK (valid_until IS NULL OR valid_until >= start_on)
+);
+CREATE INDEX offsite_filings_person ON offsite_filings(person_id);
+
+CREATE TABLE manual_claims (
+  {META},
+  person_id   TEXT NOT NULL REFERENCES persons(id),
+  enrollment_id TEXT REFERENCES enrollments(id),
+  region      TEXT NOT NULL,
+  year        INTEGER NOT NULL,
+  scheme      TEXT NOT NULL,
+  category    TEXT NOT NULL,
+  tier        TEXT,
+  assistance  TEXT,
+  offsite     TEXT,
+  materials_received TEXT NOT NULL,
+  materials_missing  TEXT NOT NULL,
+  total_fen      INTEGER NOT NULL CHECK (total_fen >= 0),
+  compliant_fen  INTEGER NOT NULL CHECK (compliant_fen >= 0),
+  estimate_basic_fen INTEGER NOT NULL,
+  estimate_critical_illness_fen INTEGER NOT NULL,
+  estimate_medical_assistance_fen INTEGER NOT NULL,
+  estimate_personal_fen INTEGER NOT NULL,
+  estimate    TEXT NOT NULL,
+  receipt_serial TEXT NOT NULL UNIQUE REFERENCES receipts(serial)
+);
+CREATE INDEX manual_claims_person ON manual_claims(person_id);
+CREATE TABLE claim_bills (
+  {META},
+  claim_id   TEXT NOT NULL REFERENCES manual_claims(id),
+  line       INTEGER NOT NULL,
+  kind       TEXT NOT NULL CHECK (kind IN ('inpatient', 'outpatient')),
+  hospital   TEXT,
+  hospital_level INTEGER,
+  benefit    TEXT,
+  facility   TEXT,
+  start_on   TEXT NOT NULL,
+  end_on     TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+  compliant_fen INTEGER NOT NULL CHECK (compliant_fen >= 0 AND compliant_fen <= amount_fen),
+  UNIQUE (claim_id, line),
+  CHECK (end_on >= start_on)
+);
+CREATE TABLE claim_steps (
+  {META},
+  claim_id TEXT NOT NULL REFERENCES manual_claims(id),
+  step     TEXT NOT NULL CHECK (step IN ('受理', '审核', '结算')),
+  note     TEXT,
+  settled_fen INTEGER,
+  UNIQUE (claim_id, step)
+);
+CREATE TABLE claim_supplements (
+  {META},
+  claim_id TEXT NOT NULL REFERENCES manual_claims(id),
+  materials_received TEXT NOT NULL,
+  materials_missing  TEXT NOT NULL
+);
+CREATE INDEX claim_supplements_claim ON claim_supplements(claim_id);
+
+-- The hash chain: `hash` = SHA-256 of the previous entry's hash and this entry's content.
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY,
+  {META},
+  operator_role TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  business   TEXT NOT NULL,
+  entity     TEXT NOT NULL,
+  entity_id  TEXT NOT NULL,
+  person_id  TEXT,
+  amount_fen INTEGER,
+  payload    TEXT NOT NULL,
+  prev_hash  TEXT NOT NULL,
+  hash       TEXT NOT NULL UNIQUE
+);
+CREATE INDEX audit_day ON audit(created_at);
+"""
+
+# v2: search by last digits of the ID number and by any part of the name (see records/search.py).
+V2 = """
+ALTER TABLE persons ADD COLUMN id_number_rev TEXT NOT NULL DEFAULT '';
+CREATE INDEX persons_id_rev ON persons(id_number_rev);
+CREATE VIRTUAL TABLE person_name_fts USING fts5(tokens);
+"""
+
+
+def _append_only_triggers(db: Database) -> None:
+    for table in APPEND_ONLY:
+        for op in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} 只增不改：更正请新增一条指向原记录的记录'); END"
+            )
+
+
+def _v1(db: Database) -> None:
+    db.executescript(V1)
+    _append_only_triggers(db)
+
+
+def _v2(db: Database) -> None:
+    from desktop.records import search  # the backfill uses the same tokenizer as new rows
+
+    db.executescript(V2)
+    rows = db.execute("SELECT num, id_number, name FROM persons").fetchall()
+    for num, id_number, name in rows:
+        db.execute("UPDATE persons SET id_number_rev = ? WHERE num = ?", [id_number[::-1], num])
+        search.index_name(db, num, name)
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2)
+LATEST = len(MIGRATIONS)
+
+
+def version(db: Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(
+    db: Database,
+    *,
+    target: int = LATEST,
+    copy_aside: Callable[[int], None] | None = None,
+) -> int:
+    """Bring the file to `target`, all steps in one transaction; returns the version before.
+
+    `copy_aside(from_version)` runs first when an existing, non-empty file is upgraded.
+    """
+    current = version(db)
+    if current > LATEST:
+        raise Refusal(
+            "schema_too_new",
+            f"数据库文件版本为 {current}，高于本程序支持的版本 {LATEST}，请升级程序后再打开",
+            "db",
+        )
+    if current >= target:
+        return current
+    if current > 0 and copy_aside is not None:
+        copy_aside(current)
+    with write(db):
+        for step in range(current, target):
+            MIGRATIONS[step](db)
+        # user_version is written inside the transaction: a crash leaves the old version and schema.
+        db.execute(f"PRAGMA user_version = {target}")
+    return current
