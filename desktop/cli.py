@@ -23,7 +23,15 @@ def _calc(args: argparse.Namespace) -> int:
     settings = {}
     for item in args.setting or []:
         key, _, value = item.partition("=")
-        settings[key.strip()] = Decimal(value.strip())
+        try:
+            number = Decimal(value.strip())
+        except ArithmeticError:
+            number = Decimal("NaN")
+        if not key.strip() or not number.is_finite():
+            message = f"大厅参数“{item}”无效，应写成 键=数值，例如 critical_illness_threshold=27500"
+            print(json.dumps({"error": Refusal("invalid_amount", message, "setting").as_dict()}, ensure_ascii=False))
+            return 2
+        settings[key.strip()] = number
     requests = request if isinstance(request, list) else [request]
     answers = [answer_or_error(r, settings=settings) for r in requests]
     body = answers if isinstance(request, list) else answers[0]

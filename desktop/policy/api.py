@@ -129,7 +129,8 @@ def _employee_contribution(req: Request, packs: loader.PackSet, settings: lookup
 
 
 def _benefit_start(req: Request, packs: loader.PackSet, settings: lookup.Settings) -> dict:
-    pack = _pack(req, packs)
+    # scheme defaults to resident; an employee pack has no enrollment and is refused (not_applicable)
+    pack = _pack(req, packs, _scheme(req))
     facts = Facts(
         paid_on=_date(req, "paid_on"),
         birth_date=_date(req, "birth_date", False),
@@ -232,7 +233,7 @@ def answer(request: object, packs: loader.PackSet | None = None, settings: looku
     if not isinstance(request, Mapping):
         raise Refusal("invalid_json", "每个请求应为一个 JSON 对象", None)
     kind = request.get("calc")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:  # a list or object here is unhashable
         raise Refusal("unknown_calc", f"未知的计算类型“{kind}”（可选：{'、'.join(KINDS)}）", "calc")
     try:
         return KINDS[kind](request, packs or loader.bundled(), settings or {})

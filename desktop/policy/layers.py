@@ -136,7 +136,7 @@ def medical_assistance(
             paid = max(ZERO, rule.cap - ytd.medical_assistance)
             trace.add(f"医疗救助年度最高限额 {rule.cap:f} 元", fen(paid), ma.source)
         total = fen(paid)
-    if ma.top_up is not None:
+    if ma.top_up is not None and (ma.top_up.applies_to is None or kind in ma.top_up.applies_to):
         left = base - total
         extra, shares = pay(bands_of(ma.top_up.bands), ytd.personal, left)
         for s in shares:

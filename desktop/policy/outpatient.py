@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from desktop.errors import Refusal
 from desktop.policy import lookup
@@ -15,7 +14,10 @@ from desktop.policy.money import ZERO, fen, percent_text
 from desktop.policy.pack import ChronicOutpatient, Pack, SpecialDisease, SpecialOutpatient
 from desktop.policy.trace import Trace
 
-BENEFITS = {"普通门诊": "general", "门诊慢性病": "chronic", "门诊特殊病": "special"}
+BENEFITS = {
+    "普通门诊": "general", "门诊慢性病": "chronic", "门诊特殊病": "special",
+    "双通道": "dual_channel", "苯丙酮尿症": "pku",  # 常州 2024 (000 §三(二)4、5.4)
+}
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ def outpatient(pack: Pack, claim: Claim, visit: Visit) -> Estimate:
     block = getattr(pack.outpatient, kind)
     if block is None:
         raise Refusal("not_applicable", f"{pack.pack.document} 未规定{visit.benefit}待遇，无法测算", "benefit")
-    return {"general": _general, "chronic": _chronic, "special": _special}[kind](pack, block, claim, visit)
+    return {"general": _general, "chronic": _chronic}.get(kind, _special)(pack, block, claim, visit)
 
 
 def _facility(mapping: dict, facility: str, what: str):
@@ -120,50 +122,61 @@ def _chronic_case(c: ChronicOutpatient, diseases: tuple[str, ...]) -> str:
     return "single" if len(diseases) == 1 else "multiple"
 
 
-def _special_disease(s: SpecialOutpatient, names: tuple[str, ...]) -> SpecialDisease:
+def _special_disease(s: SpecialOutpatient, names: tuple[str, ...], what: str = "门诊特殊病") -> SpecialDisease:
     known = [d.name for d in s.diseases]
     if not names:
-        raise Refusal("missing_field", "请填写门诊特殊病病种（diseases）", "diseases")
+        raise Refusal("missing_field", f"请填写{what}病种（diseases）", "diseases")
     if len(names) != 1:
-        raise Refusal("invalid_amount", "门诊特殊病每次测算一个病种（每个病种限额分别计算）", "diseases")
+        raise Refusal("invalid_amount", f"{what}每次测算一个病种（每个病种限额分别计算）", "diseases")
+    if not s.diseases:  # the source lists no diseases (天津 2024): the person's 门特登记 decides
+        return SpecialDisease(name=names[0])
     for d in s.diseases:
         if names[0] in (d.name, *d.treatments):
             return d
-    raise Refusal("unknown_disease", f"“{names[0]}”不在门诊特殊病范围内（{'、'.join(known)}）", "diseases")
+    raise Refusal("unknown_disease", f"“{names[0]}”不在{what}范围内（{'、'.join(known)}）", "diseases")
 
 
 def _special(pack: Pack, s: SpecialOutpatient, claim: Claim, visit: Visit) -> Estimate:
+    """门诊特殊病, and the blocks that share its shape (常州 2024 双通道药品, 苯丙酮尿症)."""
     person, cost, ytd = claim.person, claim.compliant_cost, claim.ytd
-    disease = _special_disease(s, visit.diseases)
-    level = _facility(s.facilities, visit.facility, "门诊特殊病")
+    kind, what = BENEFITS[visit.benefit], visit.benefit
+    if s.categories is not None and lookup.category(pack, person.category).code not in s.categories:
+        allowed = "、".join(c.label for c in pack.categories.items if c.code in s.categories)
+        raise Refusal("not_applicable", f"{what}待遇限{allowed}，{person.category}不能享受", "category")
+    disease = _special_disease(s, visit.diseases, what)
+    level = _facility(s.facilities, visit.facility, what)
     trace = Trace()
-    trace.add(f"{person.category}门诊特殊病（{visit.diseases[0]}）在{visit.facility}，合规费用", cost, s.source)
+    trace.add(f"{person.category}{what}（{visit.diseases[0]}）在{visit.facility}，合规费用", cost, s.source)
+    limit = None if disease.limit is None else lookup.setting(disease.limit, claim.settings)
+    extra = f"（{disease.limit_note}）" if disease.limit_note else ""
     counted = cost
-    if disease.limit is not None:
-        counted = max(ZERO, min(cost, disease.limit - ytd.compliant_cost))
-        extra = f"（{disease.limit_note}）" if disease.limit_note else ""
-        trace.add(f"{disease.name}年度限额 {disease.limit:f} 元{extra}，本次计入", fen(counted), s.source)
+    if limit is not None and s.limit_on == "cost":
+        counted = max(ZERO, min(cost, limit - ytd.compliant_cost))
+        trace.add(f"{disease.name}年度限额 {limit:f} 元{extra}，本次计入", fen(counted), s.source)
     deductible = ZERO
     if s.deductible == "shared_inpatient":
         row = lookup.keyed(pack.inpatient.deductible, person.group, level, "起付标准")
         deductible = max(ZERO, min(counted, row.first - ytd.compliant_cost))
         trace.add("起付标准（与住院合并执行一个年度起付线）", fen(deductible), s.source)
-    cut = reduction(person, "special", trace)
+    cut = reduction(person, kind, trace)
     if disease.ratio is not None:
         bands = [Band(ZERO, None, max(ZERO, disease.ratio - cut))]
     else:
-        table = s.ratio if s.ratio is not None else pack.inpatient.ratio
-        bands = bands_of(lookup.keyed(table, person.group, level, "门诊特殊病支付比例").bands, cut)
+        table = s.ratio if s.ratio is not None else (pack.inpatient.ratio if pack.inpatient else None)
+        if table is None:
+            raise Refusal("not_applicable", f"{pack.pack.document} 未给出{what}支付比例，无法测算", "benefit")
+        bands = bands_of(lookup.keyed(table, person.group, level, f"{what}支付比例").bands, cut)
     basic, shares = pay(bands, ytd.compliant_cost + deductible, counted - deductible)
     for sh in shares:
         trace.add(f"统筹基金：{describe(sh.band)}，计 {fen(sh.base):f} 元", fen(sh.paid), s.source)
-    cap = s.cap if s.cap is not None else (pack.inpatient.cap if s.cap_shared_with_inpatient else None)
+    if limit is not None and s.limit_on == "payment" and basic > limit - ytd.basic:
+        basic = max(ZERO, limit - ytd.basic)
+        trace.add(f"{disease.name}年度基金最高支付限额 {limit:f} 元{extra}，本次最多支付", fen(basic), s.source)
+    inpatient_cap = pack.inpatient.cap if pack.inpatient and s.cap_shared_with_inpatient else None
+    cap = s.cap if s.cap is not None else inpatient_cap
     if cap is not None and basic > cap - ytd.basic:
         basic = max(ZERO, cap - ytd.basic)
         trace.add(f"年度最高支付限额 {cap:f} 元（与住院合并计算）", fen(basic), s.source)
     basic = fen(basic)
     trace.add("基本医保支付合计", basic, s.source)
-    return finish(pack, claim, deductible, basic, "special", trace, critical=True, source=s.source)
-
-
-
+    return finish(pack, claim, deductible, basic, kind, trace, critical=s.critical_illness, source=s.source)

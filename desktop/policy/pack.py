@@ -14,7 +14,7 @@ from typing import Literal
 
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 SOURCE_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt §\S.*$")
 
@@ -43,9 +43,21 @@ def _no_float(v: object) -> object:
     return v
 
 
+def _number(v: object) -> Decimal:
+    """Pack text to Decimal; anything else (35万, nan, 1e5) is a ValueError naming the text."""
+    text = str(v).strip()
+    try:
+        d = Decimal(text)
+    except ArithmeticError:
+        raise ValueError(f"不是数字：{v!r}") from None
+    if not d.is_finite() or "e" in text.lower():
+        raise ValueError(f"不是普通写法的数字：{v!r}")
+    return d
+
+
 def _money(v: object) -> Decimal:
     v = _no_float(v)
-    d = Decimal(str(v))
+    d = _number(v)
     if d < 0:
         raise ValueError("金额不能为负")
     return d
@@ -54,7 +66,10 @@ def _money(v: object) -> Decimal:
 def _ratio(v: object) -> Decimal:
     v = _no_float(v)
     text = str(v).strip()
-    d = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
+    if isinstance(v, str) and not text.endswith("%") and "." in text:
+        # a ratio written as a float (0.9): the packs write percentages, 0.9 could mean 0.9 %
+        raise ValueError(f"比例须写成百分数（如 80%），不能写成小数 {v!r}")
+    d = _number(text[:-1]) / 100 if text.endswith("%") else _number(text)
     if not (0 <= d <= 1):
         raise ValueError(f"比例须在 0..1 之间（或 0%..100%），而不是 {v!r}")
     return d
@@ -80,6 +95,10 @@ def _amount_or_setting(v: object) -> object:
     if isinstance(v, dict):
         return v
     return _money(v)
+
+
+def _optional_amount_or_setting(v: object) -> object:
+    return None if v is None else _amount_or_setting(v)
 
 
 class BandSpec(Strict):
@@ -109,6 +128,9 @@ def _ascending(bands: list[BandSpec]) -> list[BandSpec]:
         if a.upper is None or b.lower < a.upper:
             raise ValueError("分段必须按金额升序排列且互不重叠")
     return bands
+
+
+Bands = Annotated[list[BandSpec], AfterValidator(_ascending)]
 
 
 # ---------------------------------------------------------------- header, categories, groups
@@ -244,7 +266,7 @@ class DeductibleRow(Keyed):
 
 
 class RatioRow(Keyed):
-    bands: list[BandSpec]
+    bands: Bands
 
 
 
@@ -252,7 +274,7 @@ class OffsiteType(Cited):
     label: str
     aliases: list[str] = []
     # ratio reduction (percentage points as a ratio) by benefit; a benefit not listed is not paid
-    reductions: dict[Literal["inpatient", "general", "chronic", "special"], Ratio]
+    reductions: dict[Literal["inpatient", "general", "chronic", "special", "dual_channel"], Ratio]
     general_cost_limit: Yuan | None = None
 
 
@@ -274,7 +296,7 @@ class Inpatient(Cited):
 class AssistedSchedule(Strict):
     """大病保险 for assisted persons: explicit bands, or derived from the ordinary schedule."""
 
-    bands: list[BandSpec] | None = None
+    bands: Bands | None = None
     threshold_factor: Ratio | None = None
     ratio_bonus: Ratio = Decimal(0)
     open_ended: bool = False
@@ -284,7 +306,7 @@ class AssistedSchedule(Strict):
 
 class CriticalIllness(Cited):
     threshold: Annotated[Decimal | Setting, BeforeValidator(_amount_or_setting)]
-    bands: list[BandSpec]  # the first band's lower bound is replaced by the threshold
+    bands: Bands  # the first band's lower bound is replaced by the threshold
     cap: Yuan | None = None
     assisted: AssistedSchedule
     # 2026 常州: +5000 on the cap per year of continuity beyond 4, +5000 after a zero-claim year
@@ -310,8 +332,10 @@ class TopUp(Strict):
     """倾斜救助 / 重特大疾病医疗救助: a share of what is still left after the three layers."""
 
     name: str
-    bands: list[BandSpec]
+    bands: Bands
     cap: Yuan | None = None
+    # which 医疗救助 kinds it follows (天津 重特大: 住院 incl. 门特 only); None: every kind
+    applies_to: list[Literal["inpatient", "outpatient"]] | None = None
 
 
 class MedicalAssistance(Cited):
@@ -324,7 +348,7 @@ class MedicalAssistance(Cited):
 
 class GeneralRow(Strict):
     group: str = "*"
-    columns: dict[str, list[BandSpec]]
+    columns: dict[str, Bands]
     payment_cap: Yuan | None = None
     payment_cap_continuous: Yuan | None = None  # 天津: higher cap after 2 continuous years
     continuous_years: int | None = None
@@ -352,7 +376,9 @@ class ChronicOutpatient(Cited):
 class SpecialDisease(Strict):
     name: str
     treatments: list[str] = []
-    limit: Yuan | None = None  # compliant cost counted per year
+    # compliant cost counted per year (or the fund's payment, see SpecialOutpatient.limit_on);
+    # a Setting where the source lost the figure (常州 2024 器官移植)
+    limit: Annotated[Decimal | Setting | None, BeforeValidator(_optional_amount_or_setting)] = None
     limit_note: str | None = None
     ratio: Ratio | None = None  # a fixed ratio; None: the inpatient ratio by group and level
     hospitals: str | None = None
@@ -367,12 +393,19 @@ class SpecialOutpatient(Cited):
     deductible: Literal["none", "shared_inpatient"] = "none"
     cap: Yuan | None = None  # its own yearly cap (天津 18万, 与住院合并计算); None: the inpatient cap
     cap_shared_with_inpatient: bool = True
+    # 常州 2024 双通道 / 苯丙酮尿症 reuse this block: who may claim (category codes; None: all),
+    # whether `limit` bounds the counted cost or the fund's payment, and whether 大病保险 follows
+    categories: list[str] | None = None
+    limit_on: Literal["cost", "payment"] = "cost"
+    critical_illness: bool = True
 
 
 class Outpatient(Strict):
     general: GeneralOutpatient | None = None
     chronic: ChronicOutpatient | None = None
     special: SpecialOutpatient | None = None
+    dual_channel: SpecialOutpatient | None = None  # 国谈药“双通道”及单独支付药品、特定病药品
+    pku: SpecialOutpatient | None = None  # 苯丙酮尿症
 
 
 # ---------------------------------------------------------------- employee contributions
@@ -445,7 +478,7 @@ class Pack(Strict):
     assistance: Assistance | None = None
     enrollment: Enrollment | None = None
     employee_contribution: EmployeeContribution | None = None
-    inpatient: Inpatient
+    inpatient: Inpatient | None = None  # None: the source gives no inpatient table (refused)
     offsite: Offsite | None = None
     critical_illness: CriticalIllness | None = None
     medical_assistance: MedicalAssistance | None = None
@@ -486,7 +519,7 @@ class Pack(Strict):
                 if g.assistance_class and g.assistance_class not in classes:
                     raise ValueError(f"assistance: {g.label} 的救助类别 {g.assistance_class} 未在 medical_assistance 中定义")
         groups = self.benefit_groups()
-        for row in [*self.inpatient.deductible, *self.inpatient.ratio]:
+        for row in [*self.inpatient.deductible, *self.inpatient.ratio] if self.inpatient else []:
             if row.group != "*" and row.group not in groups:
                 raise ValueError(f"inpatient: 未知待遇组 {row.group}")
         return self

@@ -93,6 +93,7 @@ CREATE TABLE receipts (
   CHECK (serial = hall_code || '-' || window_code || '-' || year || '-' || printf('%06d', seq))
 );
 CREATE INDEX receipts_record ON receipts(record_id);
+CREATE INDEX receipts_day ON receipts(created_at);
 CREATE TABLE receipt_voids (
   {META},
   serial TEXT NOT NULL UNIQUE REFERENCES receipts(serial),

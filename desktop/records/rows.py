@@ -37,6 +37,14 @@ class Stamp:
         }
 
 
+META_KEYS = frozenset({"id", "created_at", "hall_code", "window_code", "operator_id"})
+
+
+def content(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row without its provenance columns: what an audit payload records."""
+    return {k: v for k, v in row.items() if k not in META_KEYS}
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 

@@ -7,14 +7,15 @@ connection (sqlite3 connections stay on the thread that opened them); tests pass
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Literal
+from typing import Any, Literal
 
 from sqlite_utils import Database
 
 from desktop.records.rows import Stamp
+from desktop.services.regions import region_group
 
 Role = Literal["clerk", "reviewer", "head"]
 ROLES: tuple[str, ...] = ("clerk", "reviewer", "head")
@@ -22,17 +23,11 @@ ROLES: tuple[str, ...] = ("clerk", "reviewer", "head")
 CHINA = timezone(timedelta(hours=8), "CST")
 
 Answer = Callable[[dict], dict]
+Settings = Mapping[str, Any]
 
 
 def china_now() -> datetime:
     return datetime.now(CHINA)
-
-
-def policy_answer(request: dict) -> dict:
-    """The policy layer's `answer`, imported on first use (policy packs load lazily)."""
-    from desktop.policy.api import answer
-
-    return answer(request)
 
 
 @dataclass(frozen=True)
@@ -50,7 +45,8 @@ class Context:
     operator_id: str
     role: Role = "clerk"
     clock: Callable[[], datetime] = china_now
-    answer: Answer = field(default=policy_answer)
+    settings: Settings = field(default_factory=dict)  # hall settings the policy asks for
+    answer: Answer | None = None  # replaces the policy layer (a test double); None: the real one
 
     def __post_init__(self) -> None:
         # Configuration errors, not clerk input: fail loudly at start-up.
@@ -62,6 +58,7 @@ class Context:
             raise ValueError("operator_id is empty")
         if self.role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, got {self.role!r}")
+        region_group(self.region)  # raises on a region no policy pack names
 
     def now(self) -> datetime:
         moment = self.clock()
@@ -69,6 +66,33 @@ class Context:
 
     def today(self) -> date:
         return self.now().date()
+
+    def ask(self, request: dict) -> dict:
+        """One calculation, through `desktop.policy.api.answer` with the hall's settings."""
+        if self.answer is not None:
+            return self.answer(request)
+        from desktop.policy import api  # imported on first use: packs load lazily
+
+        return api.answer(request, settings=self.settings)
+
+    def category_rules(self, year: int) -> dict:
+        """Labels and age limits of the region's categories for `year` (from the policy pack)."""
+        from desktop.policy import api
+
+        return api.category_rules(self.region, year, self.settings)
+
+    def policy_year(self) -> int:
+        """The year whose pack describes today's procedures: this year's, else the nearest one
+        published (in November only next year's pack may be loaded)."""
+        year = self.today().year
+        if self.answer is not None:
+            return year
+        from desktop.policy import api
+
+        years = api.years(self.region)
+        if not years or year in years:
+            return year
+        return min(years, key=lambda y: (abs(y - year), -y))
 
     def stamp(self) -> Stamp:
         """Provenance for the rows of one business (one moment for all of them)."""

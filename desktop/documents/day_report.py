@@ -1,0 +1,50 @@
+"""日结报表: a clerk's (or the hall's) day: businesses by type, receipts issued and voided."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reportlab.platypus import Flowable
+
+from desktop.documents import furniture as f
+from desktop.documents.charts import count_bars
+from desktop.documents.format import cn_date, money
+from desktop.documents.layout import Styles, build_pdf
+from desktop.documents.model import DayReport
+
+TITLE = "日结报表"
+
+
+def render(report: DayReport) -> bytes:
+    def story(s: Styles) -> list[Flowable]:
+        rows = [("日期", cn_date(report.day)), ("范围", report.scope)]
+        businesses = [[b.business, str(b.count), money(b.assessed)] for b in report.businesses]
+        # A column sum of figures the services gave us; nothing is assessed here.
+        businesses.append(["合计", str(sum(b.count for b in report.businesses)),
+                           money(sum((b.assessed for b in report.businesses), start=Decimal(0)))])
+        issued = [r for r in report.receipts if not r.voided]
+        voided = [r for r in report.receipts if r.voided]
+        parts: list[Flowable] = [
+            *f.header_block(report.header, TITLE, s), f.fields(rows, s, columns=2),
+            f.section("业务汇总", s),
+            f.grid(["业务类型", "笔数", "应缴金额合计"], businesses, s, widths=[1, None, None],
+                   align={1: "right", 2: "right"}, bold_last_row=True),
+        ]
+        if report.businesses:
+            parts += [f.section("各业务笔数", s),
+                      count_bars([(b.business, b.count) for b in report.businesses], s.width,
+                                 s.cell.fontSize)]
+        parts += [f.section(f"已开回执（{len(issued)} 张）", s)]
+        parts.append(f.grid(["回执编号", "业务", "姓名", "时间"],
+                            [[r.serial, r.business, r.person_name, r.issued_at.strftime("%H:%M")]
+                             for r in issued], s, widths=[None, 3.4, 2.4, None])
+                     if issued else s.para("无"))
+        parts += [f.section(f"作废回执（{len(voided)} 张）", s)]
+        parts.append(f.grid(["回执编号", "业务", "姓名", "作废原因"],
+                            [[r.serial, r.business, r.person_name, r.void_reason or ""]
+                             for r in voided], s, widths=[None, 3, 2.2, 3.4])
+                     if voided else s.para("无"))
+        return [*parts, f.signatures(["经办人签字", "负责人签字"], s)]
+
+    return build_pdf(report.paper, story, title=f"{TITLE} {report.day.isoformat()}",
+                     serial=report.header.serial)

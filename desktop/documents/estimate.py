@@ -1,0 +1,51 @@
+"""报销测算单: the layers of an estimate and how each figure was reached; never a settlement."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Spacer
+
+from desktop.documents import furniture as f
+from desktop.documents.format import money, money_or_dash
+from desktop.documents.layout import Styles, build_pdf
+from desktop.documents.model import EstimateKind, ReimbursementEstimate
+
+TITLE = "报销测算单"
+DISCLAIMER = "本单为测算结果，仅供参考，不作为结算依据"
+KIND = {EstimateKind.INPATIENT: "住院", EstimateKind.OUTPATIENT: "门诊"}
+
+
+def render(estimate: ReimbursementEstimate) -> bytes:
+    def story(s: Styles) -> list[Flowable]:
+        rows = [("测算类型", f"{KIND[estimate.kind]}费用"), *estimate.facts]
+        if estimate.person is not None:
+            rows = f.person_fields(estimate.person, full_id=estimate.full_id) + rows
+        layers = [["合规费用", money(estimate.compliant_cost)]]
+        if estimate.deductible is not None:
+            layers.append(["其中：起付标准", money(estimate.deductible)])
+        layers.append(["基本医保", money(estimate.basic)])
+        for label, amount in (("大病保险", estimate.critical_illness),
+                              ("医疗救助", estimate.medical_assistance)):
+            if amount is not None:
+                layers.append([label, money(amount)])
+        layers.append(["个人负担", money(estimate.personal)])
+        trace = [[str(i), t.step, money_or_dash(t.amount), s.para(t.source.replace(" §", "\n§"), s.small)]
+                 for i, t in enumerate(estimate.trace, start=1)]
+        warning = f.box([s.para(DISCLAIMER, s.heading, bold=True, align="centre")], s,
+                        thickness=1.6, shade=f.SHADE)
+        parts: list[Flowable] = [
+            *f.header_block(estimate.header, TITLE, s),
+            warning,
+            Spacer(1, s.body.fontSize),
+            f.fields(rows, s, columns=2),
+            f.section("测算结果", s),
+            f.grid(["项目", "金额"], layers, s, widths=[1, None], align={1: "right"},
+                   bold_last_row=True),
+        ]
+        if trace:
+            parts += [f.section("计算过程", s),
+                      f.grid(["序号", "计算步骤", "金额", "依据"], trace, s, widths=[None, 6, None, 3.4],
+                             align={0: "centre", 2: "right"})]
+        return parts + [f.section("说明", s),
+                        s.para(DISCLAIMER + "。实际报销金额以医保经办机构结算为准。", s.small)]
+
+    return build_pdf(estimate.paper, story, title=TITLE, serial=estimate.header.serial)

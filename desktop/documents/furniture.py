@@ -1,0 +1,209 @@
+"""Blocks every document is built from: header, field tables, grids, boxes, QR, signatures.
+
+Each block adapts to the paper through `Styles`: ruled tables on A4/A5, unruled label-value
+lines on the 80 mm roll where rules waste width and thermal paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer, Table, TableStyle
+
+from desktop.documents import fonts
+from desktop.documents.format import mask_id, money, stamp
+from desktop.documents.layout import Styles, markup
+from desktop.documents.model import Header, Person
+
+RULE = colors.HexColor("#444444")
+SHADE = colors.HexColor("#EDEDED")
+_PADDING = 14  # a cell's default left + right padding (12) and a little air
+_DATE_BLANK = "年" + "\u00a0" * 5 + "月" + "\u00a0" * 5 + "日"  # nbsp: not collapsed
+_NO_SIDE_PADDING = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
+Cell = str | Flowable
+
+
+def _table(data: list[list], widths: Sequence[float], commands: list[tuple], **kw) -> Table:
+    """A Table whose empty cells use an embedded font: reportlab's default there is Helvetica,
+    which would put an unembedded font into the PDF."""
+    table = Table(data, colWidths=list(widths), **kw)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.ensure_registered(fonts.LATIN)),
+                               *commands]))
+    return table
+
+
+def _tight(style: ParagraphStyle) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}-tight", parent=style, spaceBefore=0, spaceAfter=0)
+
+
+def header_block(header: Header, title: str, s: Styles) -> list[Flowable]:
+    """Hall, window, clerk, print time and serial, a rule, then the document's title."""
+    who = f"{header.window}　经办人：{header.clerk}"
+    when = f"打印时间：{stamp(header.printed_at)}"
+    serial = f"编号：{header.serial}" if header.serial else None
+    if s.roll:
+        lines: list[Flowable] = [s.para(header.hall, _tight(s.heading), bold=True, align="centre"),
+                                 Spacer(1, 2), s.para(title, s.title, bold=True)]
+        lines += [s.para(text, s.small) for text in (who, when, serial) if text]
+        return [*lines, HRFlowable(width="100%", thickness=0.6, dash=(2, 2), spaceBefore=3,
+                                   spaceAfter=4, color=colors.black)]
+    left = [s.para(header.hall, _tight(s.heading), bold=True), s.para(who, s.small)]
+    right = [s.para(text, s.small, align="right") for text in (when, serial) if text]
+    table = _table([[left, right]], [s.width * 0.58, s.width * 0.42],
+                   [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), *_NO_SIDE_PADDING])
+    return [table, HRFlowable(width="100%", thickness=1.2, color=colors.black, spaceBefore=2,
+                              spaceAfter=s.title.fontSize * 0.6),
+            s.para(title, s.title, bold=True)]
+
+
+def section(title: str, s: Styles) -> Paragraph:
+    return s.para(title, s.heading, bold=True)
+
+
+def person_fields(person: Person, *, full_id: bool, agent: Person | None = None,
+                  role: str = "参保人") -> list[tuple[str, str]]:
+    """Name and (masked) ID of the person, and of the agent who came for them."""
+    rows = [(f"{role}姓名", person.name),
+            ("证件号码", mask_id(person.id_number, full=full_id))]
+    if agent is not None:
+        rows += [("代办人姓名", agent.name), ("代办人证件号码", mask_id(agent.id_number, full=full_id))]
+    return rows
+
+
+def fields(rows: Sequence[tuple[str, str]], s: Styles, *, columns: int = 1) -> Table:
+    """Label/value pairs, `columns` pairs to a row on A4/A5; one pair a row on the roll."""
+    columns = 1 if s.roll else columns
+    labels = [label for label, _ in rows]
+    label_width = max(fonts.string_width(label, s.cell.fontSize) for label in labels) + _PADDING
+    value_width = s.width / columns - label_width
+    data = []
+    for start in range(0, len(rows), columns):
+        row: list[Cell] = []
+        for label, value in rows[start:start + columns]:
+            row += [s.para(label, s.cell, bold=not s.roll), s.para(value, s.cell)]
+        row += [""] * (2 * columns - len(row))
+        data.append(row)
+    commands: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    if s.roll:
+        commands += [("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1),
+                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+    else:
+        commands += [("GRID", (0, 0), (-1, -1), 0.5, RULE)]
+        commands += [("BACKGROUND", (2 * c, 0), (2 * c, -1), SHADE) for c in range(columns)]
+    return _table(data, [label_width, value_width] * columns, commands)
+
+
+def grid(head: Sequence[str], rows: Sequence[Sequence[Cell]], s: Styles, *,
+         widths: Sequence[float | None], align: dict[int, str] | None = None,
+         bold_last_row: bool = False) -> Table:
+    """A ruled table whose header repeats on every page.
+
+    `widths` are shares of the width left over once the `None` columns (numbers, amounts,
+    marks: never to be wrapped) have taken the width of their longest text.
+    """
+    align = align or {}
+    fitted = {c: max(fonts.string_width(str(row[c]), s.cell.fontSize) for row in [head, *rows]
+                     if isinstance(row[c], str)) + _PADDING
+              for c, share in enumerate(widths) if share is None}
+    spare = s.width - sum(fitted.values())
+    shares = sum(share for share in widths if share is not None)
+    column_widths = [fitted[c] if share is None else spare * share / shares
+                     for c, share in enumerate(widths)]
+
+    def cell(value: Cell, column: int, bold: bool = False) -> Cell:
+        if isinstance(value, str):
+            return s.para(value, s.cell, bold=bold, align=align.get(column))
+        return value
+
+    data = [[cell(text, c, bold=True) for c, text in enumerate(head)]]
+    for r, row in enumerate(rows):
+        bold = bold_last_row and r == len(rows) - 1
+        data.append([cell(value, c, bold) for c, value in enumerate(row)])
+    return _table(data, column_widths,
+                  [("GRID", (0, 0), (-1, -1), 0.5, RULE), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")], repeatRows=1)
+
+
+def numbered(lines: Sequence[str], s: Styles, *, style: ParagraphStyle | None = None,
+             bullet: str | None = None) -> list[Flowable]:
+    """One paragraph per line with a hanging number (or `bullet`)."""
+    base = style or s.body
+    hang = ParagraphStyle(f"{base.name}-list", parent=base, leftIndent=base.fontSize * 1.6,
+                          bulletIndent=0, bulletFontName=fonts.LATIN.name,
+                          bulletFontSize=base.fontSize, spaceAfter=base.fontSize * 0.2)
+    return [Paragraph(markup(line), hang, bulletText=bullet or f"{i}.")
+            for i, line in enumerate(lines, start=1)]
+
+
+def box(content: Sequence[Flowable], s: Styles, *, thickness: float = 1.2,
+        shade: colors.Color | None = None) -> Table:
+    """A framed block that catches the eye: amounts to pay, missing materials, disclaimers."""
+    commands: list[tuple] = [("BOX", (0, 0), (-1, -1), thickness, colors.black),
+                             ("TOPPADDING", (0, 0), (-1, -1), 5),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]
+    if shade is not None:
+        commands.append(("BACKGROUND", (0, 0), (-1, -1), shade))
+    return _table([[list(content)]], [s.width], commands)
+
+
+def amount_box(label: str, amount: Decimal, s: Styles, *, note: str | None = None) -> list[Flowable]:
+    """The one figure the person must act on, large and framed, with its deadline under it."""
+    lines: list[Flowable] = [s.para(f"{label}：{money(amount)}", s.amount, bold=True)]
+    if note:
+        lines.append(s.para(note, _tight(s.body), bold=True))
+    return [Spacer(1, s.body.fontSize * 0.8), box(lines, s, thickness=1.6)]
+
+
+def qr_drawing(text: str, size: float) -> Drawing:
+    widget = QrCodeWidget(text, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    code = fonts.drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    code.add(widget)
+    return code
+
+
+def qr_block(text: str | None, caption: Sequence[str], s: Styles) -> list[Flowable]:
+    """The services' `serial|check-value` as a QR code beside (on the roll: under) its caption."""
+    lines = [s.para(line, s.small, align="centre" if s.roll else None) for line in caption]
+    if text is None:
+        return lines
+    if s.roll:
+        code = qr_drawing(text, 30 * mm)
+        code.hAlign = "CENTER"
+        return [Spacer(1, 4), code, *lines]
+    size = 26 * mm if s.page.width > 500 else 22 * mm
+    table = _table([[lines, qr_drawing(text, size)]], [s.width - size - 6, size + 6],
+                   [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_NO_SIDE_PADDING])
+    return [Spacer(1, 6), table]
+
+
+def signatures(labels: Sequence[str], s: Styles) -> Table:
+    """Lines to sign on, two to a row on A4/A5, then the date: 参保人/代办人签字, 经办人签字 …"""
+    per_row = 1 if s.roll else 2
+    cells: list[str] = [*labels, "日期"]
+    data: list[list[Cell]] = []
+    for start in range(0, len(cells), per_row):
+        row: list[Cell] = []
+        for label in cells[start:start + per_row]:
+            blank = s.para(_DATE_BLANK, align="right") if label == "日期" else ""
+            row += [s.para(f"{label}：", s.body), blank]
+        row += [""] * (2 * per_row - len(row))
+        data.append(row)
+    widths: list[float] = []
+    for column in range(per_row):
+        label = max(fonts.string_width(f"{text}：", s.body.fontSize)
+                    for text in cells[column::per_row]) + _PADDING
+        widths += [label, s.width / per_row - label]
+    commands: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                             ("LEFTPADDING", (0, 0), (0, -1), 0)]
+    for r, row in enumerate(data):
+        commands += [("LINEBELOW", (c, r), (c, r), 0.6, colors.black)
+                     for c in range(1, len(row), 2) if row[c - 1] != ""]
+    return _table(data, widths, commands,
+                  rowHeights=[s.body.fontSize * 3.2] * len(data))

@@ -1,0 +1,53 @@
+"""缴费通知单: what one person pays for a policy year, by when, where, and from when it covers."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from desktop.documents import furniture as f
+from desktop.documents.format import cn_date, money
+from desktop.documents.layout import Styles, build_pdf
+from desktop.documents.model import PaymentNotice
+
+TITLE = "缴费通知单"
+
+
+def render(notice: PaymentNotice) -> bytes:
+    def story(s: Styles) -> list[Flowable]:
+        rows = [*f.person_fields(notice.person, full_id=notice.full_id),
+                ("参保年度", f"{notice.policy_year}年度"), ("统筹区", notice.region),
+                ("参保缴费身份", notice.category)]
+        if notice.tier:
+            rows.append(("缴费档次", notice.tier))
+        if notice.assistance:
+            rows.append(("资助类别", notice.assistance))
+        assisted = f"政府资助（{notice.assistance}）" if notice.assistance else "政府资助"
+        amounts = [["个人缴费标准", money(notice.standard)],
+                   ["其中：长期护理保险", money(notice.ltc)],
+                   [assisted, ("− " if notice.assisted else "") + money(notice.assisted)],
+                   ["应缴金额", money(notice.personal)]]
+        benefit = f"{cn_date(notice.benefit_start)} 至 {cn_date(notice.benefit_end)}"
+        if notice.waiting_months:
+            benefit += f"（含待遇等待期 {notice.waiting_months} 个月）"
+        caption = ["缴费后可凭本通知单编号查询到账情况。"]
+        if notice.phone:
+            caption.append(f"咨询电话：{notice.phone}")
+        return [
+            *f.header_block(notice.header, TITLE, s),
+            s.para(f"{notice.policy_year}年度城乡居民基本医疗保险", s.body, align="centre"),
+            f.fields(rows, s, columns=2),
+            f.section("缴费金额", s),
+            f.grid(["项目", "金额"], amounts, s, widths=[1, None], align={1: "right"},
+                   bold_last_row=True),
+            *f.amount_box("应缴金额", notice.personal, s,
+                          note=f"缴费截止日期：{cn_date(notice.deadline)}"),
+            f.section("待遇享受期", s),
+            s.para(benefit),
+            *([s.para(notice.benefit_note, s.small)] if notice.benefit_note else []),
+            f.section("缴费渠道", s),
+            *f.numbered(notice.channels, s),
+            *f.qr_block(notice.qr_text, caption, s),
+        ]
+
+    return build_pdf(notice.paper, story, title=TITLE,
+                     serial=notice.header.serial)

@@ -1,0 +1,68 @@
+"""Enrollments (append-only) and their current status (the one mutable projection)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from desktop.records.rows import Stamp, insert, one
+
+_WITH_STATUS = (
+    "SELECT e.*, s.status, s.changed_at AS status_changed_at FROM enrollments e "
+    "JOIN enrollment_status s ON s.enrollment_id = e.id"
+)
+
+
+def get(db: Database, enrollment_id: str) -> dict[str, Any] | None:
+    return one(db, f"{_WITH_STATUS} WHERE e.id = ?", [enrollment_id])
+
+
+def active(db: Database, person_id: str, year: int) -> dict[str, Any] | None:
+    return one(
+        db,
+        f"{_WITH_STATUS} WHERE s.person_id = ? AND s.year = ? AND s.status = 'active'",
+        [person_id, year],
+    )
+
+
+def of_person(db: Database, person_id: str) -> list[dict[str, Any]]:
+    """All enrollments of a person, newest year first."""
+    return list(
+        db.query(f"{_WITH_STATUS} WHERE e.person_id = ? ORDER BY e.year DESC, e.created_at DESC", [person_id])
+    )
+
+
+def latest_for_year(db: Database, person_id: str, year: int) -> dict[str, Any] | None:
+    """The newest enrollment of that year that was not refunded (the basis of a renewal/claim)."""
+    return one(
+        db,
+        f"{_WITH_STATUS} WHERE e.person_id = ? AND e.year = ? AND s.status <> 'refunded' "
+        "ORDER BY e.created_at DESC LIMIT 1",
+        [person_id, year],
+    )
+
+
+def add(db: Database, stamp: Stamp, row: dict[str, Any]) -> None:
+    """Insert the enrollment (row holds every column but the meta) and mark it active."""
+    insert(db, "enrollments", row)
+    insert(
+        db,
+        "enrollment_status",
+        {
+            "enrollment_id": row["id"],
+            "person_id": row["person_id"],
+            "year": row["year"],
+            "status": "active",
+            "changed_at": stamp.created_at,
+            "changed_by_record": row["id"],
+        },
+    )
+
+
+def set_status(db: Database, stamp: Stamp, enrollment_id: str, status: str, record_id: str) -> None:
+    db.execute(
+        "UPDATE enrollment_status SET status = ?, changed_at = ?, changed_by_record = ? "
+        "WHERE enrollment_id = ?",
+        [status, stamp.created_at, record_id, enrollment_id],
+    )

@@ -1,0 +1,130 @@
+"""Reading rosters and writing lists: xlsx (openpyxl) and csv, chosen by the file's suffix."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+
+from desktop.errors import Refusal
+
+Row = tuple[int, dict[str, Any]]  # (spreadsheet row number, header -> value)
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise Refusal("invalid_file", f"只支持 .xlsx 和 .csv 文件，不支持“{path.suffix or path.name}”", "path")
+    return suffix
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[Row]]:
+    """The header (first non-empty row) and the data rows, blank rows skipped."""
+    path = Path(path)
+    suffix = _suffix(path)
+    if not path.is_file():
+        raise Refusal("invalid_file", f"文件不存在：{path}", "path")
+    raw = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
+    header: list[str] | None = None
+    rows: list[Row] = []
+    for number, values in raw:
+        cells = [_clean(v) for v in values]
+        if all(v is None for v in cells):
+            continue
+        if header is None:
+            header = [str(v) if v is not None else "" for v in cells]
+            continue
+        rows.append((number, {h: cells[i] if i < len(cells) else None for i, h in enumerate(header) if h}))
+    if header is None:
+        raise Refusal("invalid_file", "文件中没有表头和数据", "path")
+    return header, rows
+
+
+def _read_xlsx(path: Path) -> Iterable[tuple[int, Sequence[Any]]]:
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
+        raise Refusal("invalid_file", f"无法读取Excel文件：{exc}", "path") from None
+    try:
+        sheet = book.worksheets[0]
+        return [(i, list(values)) for i, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    finally:
+        book.close()
+
+
+def _read_csv(path: Path) -> Iterable[tuple[int, Sequence[Any]]]:
+    data = path.read_bytes()
+    # Excel in China saves CSV as GB 18030 (GBK); everything else as UTF-8, often with a BOM.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes every byte sequence
+        raise Refusal("invalid_file", "无法识别CSV文件的编码", "path")
+    return list(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
+
+
+def _text(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def write_rows(
+    path: str | os.PathLike[str], columns: Sequence[tuple[str, str]], rows: Iterable[Mapping[str, Any]]
+) -> Path:
+    """Write `rows` with `columns` as (key, 表头) pairs. Text never becomes a formula."""
+    path = Path(path)
+    suffix = _suffix(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    headers = [header for _, header in columns]
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(headers)
+            for row in rows:
+                writer.writerow([_csv_safe(_text(row.get(key))) for key, _ in columns])
+        return path
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, _text(row.get(key))) for key, _ in columns])
+    book.save(path)
+    return path
+
+
+def _csv_safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=None)
+        cell.value = value
+        cell.data_type = "s"  # openpyxl would treat "=..." as a formula
+        return cell
+    return value

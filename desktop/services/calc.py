@@ -1,0 +1,136 @@
+"""The services' side of the calculator: build spec requests, turn yuan text into fen.
+
+Every figure comes from `ctx.ask` (desktop.policy.api.answer); nothing here computes a fee.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from desktop.records.money import to_fen
+from desktop.services.context import Context
+
+
+def _request(calc: str, ctx: Context, year: int, **fields: Any) -> dict:
+    """A spec request; optional fields left out when None (the calculator treats absent as unset)."""
+    request = {"calc": calc, "region": ctx.region, "year": year}
+    request.update({k: v for k, v in fields.items() if v is not None})
+    return request
+
+
+@dataclass(frozen=True)
+class Contribution:
+    category: str  # the label as the pack names it (aliases resolved)
+    standard_fen: int
+    ltc_fen: int
+    assisted_fen: int
+    personal_fen: int
+    trace: list[dict]
+
+
+def contribution(
+    ctx: Context, year: int, category: str, tier: str | None, assistance: str | None
+) -> Contribution:
+    a = ctx.ask(_request("contribution", ctx, year, category=category, tier=tier, assistance=assistance))
+    return Contribution(
+        category=a.get("category", category),
+        standard_fen=to_fen(a["standard"]),
+        ltc_fen=to_fen(a["ltc"]),
+        assisted_fen=to_fen(a["assisted"]),
+        personal_fen=to_fen(a["personal"]),
+        trace=a["trace"],
+    )
+
+
+@dataclass(frozen=True)
+class BenefitPeriod:
+    start: date
+    end: date
+    waiting_months: int
+    retroactive: bool
+    rule: str | None
+    trace: list[dict]
+
+
+def benefit_start(
+    ctx: Context,
+    year: int,
+    paid_on: date,
+    *,
+    birth_date: date | None = None,
+    special_group: str | None = None,
+    continuous_years: int | None = None,
+    gap_months: int | None = None,
+) -> BenefitPeriod:
+    a = ctx.ask(
+        _request(
+            "benefit_start",
+            ctx,
+            year,
+            paid_on=paid_on.isoformat(),
+            birth_date=birth_date.isoformat() if birth_date else None,
+            special_group=special_group,
+            continuous_years=continuous_years,
+            gap_months=gap_months,
+        )
+    )
+    return BenefitPeriod(
+        start=date.fromisoformat(a["benefit_start"]),
+        end=date.fromisoformat(a["benefit_end"]),
+        waiting_months=int(a["waiting_months"]),
+        retroactive=bool(a["retroactive"]),
+        rule=a.get("rule"),
+        trace=a["trace"],
+    )
+
+
+@dataclass(frozen=True)
+class Checklist:
+    materials: list[dict]  # {"name", "note"}
+    where: list[str]
+    source: str | None
+
+    def missing(self, received: list[str]) -> list[str]:
+        """Names not yet brought. Items marked “X”任选其一 share group X: one of them suffices.
+        An item whose note makes it conditional (…提供) is not required here: the clerk
+        ticks it when it applies, and the printed checklist still lists it."""
+        have = set(received)
+        groups: dict[str, list[str]] = {}
+        missing: list[str] = []
+        for m in self.materials:
+            group = _any_of(m.get("note"))
+            if group:
+                groups.setdefault(group, []).append(m["name"])
+            elif m["name"] not in have and not _conditional(m.get("note")):
+                missing.append(m["name"])
+        for names in groups.values():
+            if not have.intersection(names):
+                missing.append("或".join(names))
+        return missing
+
+
+def _any_of(note: str | None) -> str | None:
+    match = re.search(r"“([^”]+)”任选其一", note or "")
+    return match.group(1) if match else None
+
+
+def _conditional(note: str | None) -> bool:
+    """Notes such as 非本市户籍人员提供 / 急诊需提供: needed only in some cases."""
+    return bool(note) and bool(re.search(r"(的|人员|时|需)提供", note or ""))
+
+
+def materials(
+    ctx: Context, year: int, item: str, *, person_type: str | None = None, scheme: str | None = None
+) -> Checklist:
+    a = ctx.ask(
+        _request("materials", ctx, year, item=item, person_type=person_type, channel="窗口", scheme=scheme)
+    )
+    return Checklist(materials=list(a["materials"]), where=list(a.get("where") or []), source=a.get("source"))
+
+
+def estimate(ctx: Context, kind: str, year: int, **fields: Any) -> dict:
+    """An inpatient or outpatient estimate answer as the calculator gives it (yuan text)."""
+    return ctx.ask(_request(kind, ctx, year, **fields))

@@ -1,0 +1,98 @@
+"""Proposing a person's category (参保缴费身份) from age, school and region.
+
+Pure: the ages come from the policy pack (`category_rules`), the facts from the person. The
+clerk may choose another category, with a reason (see enrollment).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from desktop.services.regions import TIANJIN, region_group
+
+# Labels as the source documents write them (the packs accept them, with their aliases).
+CZ_ELDERLY, CZ_NON_EMPLOYED, CZ_UNIVERSITY, CZ_MINOR = "老年居民", "非从业居民", "大学生", "未成年居民"
+TJ_ADULT, TJ_STUDENT, TJ_MINOR, TJ_NEWBORN = "成年居民", "在校学生", "未成年居民", "新生儿"
+
+CZ_SOURCE = "002_791f68398226ecd0.txt"
+TJ_SOURCE = "004_72f39dcdf4d6177b.txt"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """`category` None means the rules cannot decide (an age limit is not set): the clerk picks."""
+
+    category: str | None
+    note: str | None = None
+    needs_student_proof: bool = False
+
+
+def age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def propose(
+    region: str,
+    birth_date: date,
+    on: date,
+    *,
+    school_kind: str | None,
+    minor_below_age: int | None,
+    elderly_from_age: int | None,
+) -> Proposal:
+    """The category the rules give on `on` (the day of enrollment).
+
+    `school_kind` is 'university', 'school' (中小学、职业院校、技工院校、托育) or None.
+    """
+    age = age_on(birth_date, on)
+    minor_age = minor_below_age if minor_below_age is not None else 18
+    if region_group(region) == TIANJIN:
+        return _tianjin(age, school_kind, minor_age)
+    return _changzhou(age, school_kind, minor_age, elderly_from_age)
+
+
+def _changzhou(age: int, school_kind: str | None, minor_age: int, elderly_age: int | None) -> Proposal:
+    if school_kind == "university":
+        return Proposal(
+            CZ_UNIVERSITY,
+            f"高等院校在校学生由学校统一办理参保登记和缴费（{CZ_SOURCE} §二(一)、§二(三)）",
+        )
+    if age < minor_age:
+        return Proposal(CZ_MINOR)
+    if school_kind == "school":
+        return Proposal(
+            CZ_MINOR,
+            f"年满{minor_age}周岁仍在校的学生（大学生除外）凭《在校生证明》或学生证按“未成年居民”"
+            f"标准继续缴费（{CZ_SOURCE} §二(二)3）",
+            needs_student_proof=True,
+        )
+    if elderly_age is None:
+        return Proposal(
+            None,
+            f"政策文件未规定“老年居民”的年龄界限，大厅设置中也未填写（elderly_from_age）："
+            f"请在“{CZ_ELDERLY}”与“{CZ_NON_EMPLOYED}”中选择",
+        )
+    if age >= elderly_age:
+        return Proposal(CZ_ELDERLY, f"年满{elderly_age}周岁（大厅设置的老年居民起始年龄）")
+    return Proposal(CZ_NON_EMPLOYED)
+
+
+def _tianjin(age: int, school_kind: str | None, minor_age: int) -> Proposal:
+    if age < minor_age:
+        if school_kind is not None:
+            return Proposal(
+                TJ_STUDENT,
+                f"各级各类学校、托育机构的学生儿童一般由学校、托育机构统一办理（{TJ_SOURCE} §四(一)）；"
+                f"按低档标准缴费、享受高档待遇（§二(二)）",
+            )
+        if age == 0:
+            return Proposal(TJ_NEWBORN, f"新生儿按低档标准缴费、享受高档待遇（{TJ_SOURCE} §二(二)）")
+        return Proposal(TJ_MINOR, f"未成年居民按低档标准缴费、享受高档待遇（{TJ_SOURCE} §二(二)）")
+    if school_kind is not None:
+        return Proposal(
+            TJ_ADULT,
+            f"年满18周岁的在校学生自主选择以家庭虚拟户参保的，按居民（成年）标准缴费，不再享受"
+            f"低档参保高档享受（{TJ_SOURCE} §四(四)）；经学校参保的仍按在校学生",
+        )
+    return Proposal(TJ_ADULT, f"城乡未就业居民（成年）自愿选择高档或低档缴费（{TJ_SOURCE} §二(一)）")

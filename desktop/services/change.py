@@ -1,0 +1,185 @@
+"""变更登记 (change): category, name, ID number, phone, address, 户口性质.
+
+天津 (004_72f39dcdf4d6177b.txt §六) separates 基础信息 (phone, 户口性质, address: effective at
+once) from 重要信息 (ID number, name, sex, birth date: a review request; an ID-number change
+needs two levels of review). 常州 names no review step (002_791f68398226ecd0.txt §二(一)(2)):
+every change there is effective at once. Each change keeps the before and after values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.errors import Refusal
+from desktop.identity import mask_id, normalize_name, normalize_phone, parse_id_number
+from desktop.records import audit, persons, receipts, reviews
+from desktop.records.rows import Stamp, content, insert, one
+from desktop.records.tx import write
+from desktop.services import calc, fields
+from desktop.services.context import Context
+from desktop.services.persons import require_alive, require_person
+from desktop.services.regions import TIANJIN, region_group
+
+LABELS = {
+    "name": "姓名",
+    "id_number": "身份证号码",
+    "phone": "联系电话",
+    "address": "地址",
+    "hukou_nature": "户口性质",
+    "category": "参保类别",
+}
+# (level, review levels). 天津: §六(一) 基础信息 / §六(二) 重要信息. Without the 公安部 check
+# interface a name change is treated as "校验不通过": one level of review; an ID number two.
+# The category is in neither list; it is kept with the basic information.
+_TIANJIN = {
+    "phone": ("basic", 0),
+    "address": ("basic", 0),
+    "hukou_nature": ("basic", 0),
+    "category": ("basic", 0),
+    "name": ("important", 1),
+    "id_number": ("important", 2),
+}
+# 常州 §二(一)(2) calls 缴费身份类型、姓名、身份证、联系电话 重要信息 but names no review.
+_CHANGZHOU = {
+    "phone": ("important", 0),
+    "name": ("important", 0),
+    "id_number": ("important", 0),
+    "category": ("important", 0),
+    "address": ("basic", 0),
+    "hukou_nature": ("basic", 0),
+}
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    change_id: str
+    receipt_serial: str
+    field: str
+    before: str | None
+    after: str
+    level: str  # basic / important
+    effective: bool  # False: waiting for review
+    review_request_id: str | None
+
+
+def rules(region: str) -> dict[str, tuple[str, int]]:
+    return _TIANJIN if region_group(region) == TIANJIN else _CHANGZHOU
+
+
+def change(ctx: Context, id_number: Any, field: str, new_value: Any, *, reason: Any = None) -> ChangeResult:
+    """变更登记 of one field; effective at once or a review request, per the region's rules."""
+    person = require_person(ctx, id_number)
+    require_alive(person)
+    table = rules(ctx.region)
+    if field not in table:
+        raise Refusal("invalid_field", f"不能变更“{field}”（可变更：{'、'.join(LABELS.values())}）", "field")
+    after = _new_value(ctx, field, new_value)
+    before = person[field]
+    if after == before:
+        raise Refusal("unchanged", f"新{LABELS[field]}与原{LABELS[field]}相同", field)
+    why = fields.text(reason, "reason", "变更原因", required=False)
+    level, review_levels = table[field]
+    stamp = ctx.stamp()
+    with write(ctx.db):
+        waiting = _pending_change(ctx, person["id"], field)
+        if waiting is not None:
+            raise Refusal(
+                "pending_review",
+                f"{person['name']}的{LABELS[field]}变更已于{waiting['created_at'][:10]}提交复核"
+                f"（收据号{waiting['receipt_serial']}），请等待复核结果",
+                field,
+            )
+        if field == "id_number":
+            _check_number_free(ctx, after)
+        row = {
+            **stamp.meta(), "person_id": person["id"], "region": ctx.region, "field": field,
+            "level": level, "before": before, "after": after, "reason": why,
+            "review_levels": review_levels,
+        }
+        row["receipt_serial"] = receipts.issue(
+            ctx.db, stamp, business="change", record_id=row["id"], person_id=person["id"]
+        )
+        insert(ctx.db, "changes", row)
+        request_id = None
+        if review_levels:
+            request_id = reviews.open_request(
+                ctx.db, stamp, business="change", subject_id=row["id"], person_id=person["id"],
+                levels=review_levels,
+                summary=f"{person['name']} {LABELS[field]}：{_shown(field, before)} → {_shown(field, after)}",
+            )["id"]
+        else:
+            apply(ctx, stamp, row)
+        audit.append(
+            ctx.db, stamp, action="request" if review_levels else "change", business="change",
+            entity="changes", entity_id=row["id"], person_id=person["id"],
+            payload=content(row),
+        )
+    return ChangeResult(row["id"], row["receipt_serial"], field, before, after, level, not review_levels, request_id)
+
+
+def apply(ctx: Context, stamp: Stamp, row: dict[str, Any]) -> None:
+    """Write the change's new value to the person (at once, or on the final approval)."""
+    values: dict[str, Any] = {row["field"]: row["after"]}
+    if row["field"] == "id_number":
+        _check_number_free(ctx, row["after"])
+        number = parse_id_number(row["after"], today=ctx.today())
+        values.update(sex=number.sex, birth_date=number.birth_date.isoformat())
+    persons.update(ctx.db, stamp, row["person_id"], values)
+
+
+def get(ctx: Context, change_id: str) -> dict[str, Any] | None:
+    return one(ctx.db, "SELECT * FROM changes WHERE id = ?", [change_id])
+
+
+def _shown(field: str, value: str | None) -> str:
+    if value is None:
+        return "（空）"
+    return mask_id(value) if field == "id_number" else value
+
+
+def _pending_change(ctx: Context, person_id: str, field: str) -> dict[str, Any] | None:
+    for request in reviews.pending(ctx.db, person_id=person_id, business="change"):
+        row = get(ctx, request["subject_id"])
+        if row is not None and row["field"] == field:
+            return row
+    return None
+
+
+def _check_number_free(ctx: Context, number: str) -> None:
+    holder = persons.get_by_id_number(ctx.db, number)
+    if holder is not None:
+        raise Refusal(
+            "already_registered",
+            f"身份证号码{mask_id(number)}已登记为“{holder['name']}”，不能变更为该号码",
+            "id_number",
+        )
+
+
+def _new_value(ctx: Context, field: str, raw: Any) -> str:
+    label = "新" + LABELS[field]
+    if field == "name":
+        return normalize_name(raw, field="name", label=label)
+    if field == "id_number":
+        return parse_id_number(raw, today=ctx.today(), field="id_number", label=label).number
+    if field == "phone":
+        return normalize_phone(raw, field="phone", label=label)
+    if field == "category":
+        return _category(ctx, fields.required_text(raw, "category", label, max_len=40))
+    max_len = 20 if field == "hukou_nature" else 200
+    return fields.required_text(raw, field, label, max_len=max_len)
+
+
+def _category(ctx: Context, label: str) -> str:
+    """The pack's label for `label` in the year the next enrollment is for (this or next year)."""
+    year = ctx.today().year
+    for candidate in (year + 1, year):
+        try:
+            return calc.contribution(ctx, candidate, label, None, None).category
+        except Refusal as refusal:
+            if refusal.code == "no_policy_for_year":
+                continue
+            if refusal.field == "tier":  # a category that needs a tier is still a category
+                return label
+            raise
+    raise Refusal("no_policy_for_year", f"没有{year}年度的政策，无法核对参保类别", "category")

@@ -1,0 +1,270 @@
+"""参保登记 (enroll) and 续保 (renewal) for a policy year.
+
+The category is proposed from age and school (categories.py) and may be overridden with a
+reason; the fee and the benefit dates come from the calculator; the enrollment, its receipt
+(缴费通知单/受理回执) and its audit entry are written in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from desktop.errors import Refusal
+from desktop.records import audit, enrollments, persons, receipts
+from desktop.records.rows import Stamp, content, to_json
+from desktop.records.tx import write
+from desktop.services import calc, categories, fields
+from desktop.services.context import Context
+from desktop.services.persons import require_alive, require_person
+
+_KEEP: Any = object()  # renewal: keep last year's value
+
+
+@dataclass(frozen=True)
+class EnrollmentResult:
+    enrollment_id: str
+    receipt_serial: str
+    person_id: str
+    year: int
+    kind: str  # enroll / renewal
+    category: str
+    proposal: categories.Proposal
+    contribution: calc.Contribution
+    benefit: calc.BenefitPeriod
+
+
+def proposal(ctx: Context, id_number: Any, year: Any) -> categories.Proposal:
+    """What the page shows before the clerk confirms: the proposed category and why."""
+    person = require_person(ctx, id_number)
+    return _propose(ctx, person, fields.year(year, ctx.today()))
+
+
+def _propose(ctx: Context, person: dict[str, Any], year: int) -> categories.Proposal:
+    try:
+        rules = ctx.category_rules(year)
+    except Refusal as refusal:
+        raise Refusal(refusal.code, refusal.message, "year") from None
+    return categories.propose(
+        ctx.region,
+        date.fromisoformat(person["birth_date"]),
+        ctx.today(),
+        school_kind=person["school_kind"],
+        minor_below_age=rules.get("minor_below_age"),
+        elderly_from_age=rules.get("elderly_from_age"),
+    )
+
+
+def already_enrolled_refusal(person: dict[str, Any], existing: dict[str, Any]) -> Refusal:
+    return Refusal(
+        "already_enrolled",
+        f"{person['name']}已于{existing['created_at'][:10]}办理{existing['year']}年度参保登记"
+        f"（收据号{existing['receipt_serial']}），不能重复登记",
+        "year",
+    )
+
+
+def enroll(
+    ctx: Context,
+    id_number: Any,
+    year: Any,
+    *,
+    category: str | None = None,
+    category_reason: str | None = None,
+    assistance: str | None = None,
+    tier: str | None = None,
+    special_group: str | None = None,
+    student_proof: bool = False,
+    paid_on: Any = None,
+    continuous_years: int | None = None,
+    gap_months: int | None = None,
+) -> EnrollmentResult:
+    """参保登记. `category` None takes the proposal; another category needs `category_reason`."""
+    person = require_person(ctx, id_number)
+    return _enroll(
+        ctx, person, fields.year(year, ctx.today()), "enroll",
+        category=category, category_reason=category_reason, assistance=assistance, tier=tier,
+        special_group=special_group, student_proof=student_proof, paid_on=paid_on,
+        continuous_years=continuous_years, gap_months=gap_months,
+    )
+
+
+def renew(
+    ctx: Context,
+    id_number: Any,
+    year: Any,
+    *,
+    category_reason: str | None = None,
+    assistance: str | None = _KEEP,
+    tier: str | None = _KEEP,
+    special_group: str | None = None,
+    student_proof: bool = False,
+    paid_on: Any = None,
+) -> EnrollmentResult:
+    """续保: last year's category (as changed since), tier and assistance group, for `year`.
+
+    The category is still checked against the proposal: a minor who turned 18 and left school
+    cannot be renewed as 未成年居民 without a reason.
+    """
+    person = require_person(ctx, id_number)
+    target = fields.year(year, ctx.today())
+    previous = enrollments.latest_for_year(ctx.db, person["id"], target - 1)
+    if previous is None:
+        raise Refusal(
+            "not_found",
+            f"{person['name']}没有{target - 1}年度的参保记录，不能续保，请办理参保登记",
+            "year",
+        )
+    category = person["category"] or previous["category"]
+    if category_reason is None and category == previous["category"]:
+        category_reason = previous["category_reason"]
+    return _enroll(
+        ctx, person, target, "renewal",
+        category=category, category_reason=category_reason,
+        assistance=previous["assistance"] if assistance is _KEEP else assistance,
+        tier=previous["tier"] if tier is _KEEP else tier,
+        special_group=special_group, student_proof=student_proof or bool(previous["student_proof"]),
+        paid_on=paid_on, continuous_years=None, gap_months=None,
+    )
+
+
+def _same_category(ctx: Context, year: int, chosen: calc.Contribution, proposed: str, tier: str | None) -> bool:
+    """Whether the chosen category is the proposed one, aliases resolved by the calculator."""
+    if chosen.category == proposed:
+        return True
+    try:
+        return calc.contribution(ctx, year, proposed, tier, None).category == chosen.category
+    except Refusal:
+        return False
+
+
+def _enroll(
+    ctx: Context,
+    person: dict[str, Any],
+    year: int,
+    kind: str,
+    *,
+    category: str | None,
+    category_reason: str | None,
+    assistance: str | None,
+    tier: str | None,
+    special_group: str | None,
+    student_proof: bool,
+    paid_on: Any,
+    continuous_years: int | None,
+    gap_months: int | None,
+) -> EnrollmentResult:
+    require_alive(person)
+    existing = enrollments.active(ctx.db, person["id"], year)
+    if existing is not None:
+        raise already_enrolled_refusal(person, existing)
+    today = ctx.today()
+    paid = fields.day(paid_on, "paid_on", "缴费日期", required=False) or today
+    fields.not_after(paid, today, "paid_on", "缴费日期", "今天")
+
+    proposed = _propose(ctx, person, year)
+    chosen_label = fields.text(category, "category", "参保类别", required=False) or proposed.category
+    if chosen_label is None:
+        raise Refusal("missing_field", f"请选择参保类别：{proposed.note}", "category")
+    contribution = calc.contribution(ctx, year, chosen_label, tier or None, assistance or None)
+    reason = fields.text(category_reason, "category_reason", "类别变更原因", required=False)
+    if proposed.category is None:
+        proposed_label = contribution.category  # nothing to override: the clerk chose
+    elif _same_category(ctx, year, contribution, proposed.category, tier or None):
+        proposed_label = contribution.category
+        if proposed.needs_student_proof and not student_proof:
+            raise Refusal("missing_material", f"请收取《在校生证明》或学生证：{proposed.note}", "student_proof")
+    else:
+        proposed_label = proposed.category
+        if reason is None:
+            why = f"（{proposed.note}）" if proposed.note else ""
+            raise Refusal(
+                "override_without_reason",
+                f"参保类别“{contribution.category}”与系统推定的“{proposed.category}”{why}不同，"
+                "请填写类别变更原因",
+                "category_reason",
+            )
+
+    birth = date.fromisoformat(person["birth_date"])
+    benefit = calc.benefit_start(
+        ctx, year, paid,
+        birth_date=birth if categories.age_on(birth, paid) < 1 else None,
+        special_group=special_group or None,
+        continuous_years=continuous_years, gap_months=gap_months,
+    )
+
+    stamp = ctx.stamp()
+    with write(ctx.db):
+        existing = enrollments.active(ctx.db, person["id"], year)  # again, under the write lock
+        if existing is not None:
+            raise already_enrolled_refusal(person, existing)
+        row = _row(stamp, ctx.region, person, year, kind, contribution, proposed_label, reason, benefit, paid,
+                   assistance=assistance or None, tier=tier or None, special_group=special_group or None,
+                   student_proof=student_proof, proposal_note=proposed.note)
+        row["receipt_serial"] = receipts.issue(
+            ctx.db, stamp, business=kind, record_id=row["id"], person_id=person["id"],
+            amount_fen=contribution.personal_fen,
+        )
+        enrollments.add(ctx.db, stamp, row)
+        persons.update(ctx.db, stamp, person["id"], {"category": contribution.category})
+        audit.append(
+            ctx.db, stamp, action=kind, business=kind, entity="enrollments", entity_id=row["id"],
+            person_id=person["id"], amount_fen=contribution.personal_fen,
+            payload={k: v for k, v in content(row).items() if k != "trace"},
+        )
+    return EnrollmentResult(
+        row["id"], row["receipt_serial"], person["id"], year, kind, contribution.category,
+        proposed, contribution, benefit,
+    )
+
+
+def _row(
+    stamp: Stamp,
+    region: str,
+    person: dict[str, Any],
+    year: int,
+    kind: str,
+    contribution: calc.Contribution,
+    proposed_label: str,
+    reason: str | None,
+    benefit: calc.BenefitPeriod,
+    paid: date,
+    *,
+    assistance: str | None,
+    tier: str | None,
+    special_group: str | None,
+    student_proof: bool,
+    proposal_note: str | None,
+) -> dict[str, Any]:
+    return {
+        **stamp.meta(),
+        "person_id": person["id"],
+        "year": year,
+        "region": region,
+        "kind": kind,
+        "category": contribution.category,
+        "proposed_category": proposed_label,
+        "category_reason": reason if contribution.category != proposed_label else None,
+        "assistance": assistance,
+        "tier": tier,
+        "special_group": special_group,
+        "student_proof": int(student_proof),
+        "standard_fen": contribution.standard_fen,
+        "ltc_fen": contribution.ltc_fen,
+        "assisted_fen": contribution.assisted_fen,
+        "personal_fen": contribution.personal_fen,
+        "paid_on": paid.isoformat(),
+        "benefit_start": benefit.start.isoformat(),
+        "benefit_end": benefit.end.isoformat(),
+        "waiting_months": benefit.waiting_months,
+        "retroactive": int(benefit.retroactive),
+        "trace": to_json(
+            {
+                "proposal": proposal_note,
+                "benefit_rule": benefit.rule,
+                "contribution": contribution.trace,
+                "benefit_start": benefit.trace,
+            }
+        ),
+    }

@@ -1,0 +1,295 @@
+"""The main window: navigation by business (F2…F10), a stack of pages, the search box (Ctrl+F),
+the status bar (hall, window, clerk, 演示数据), font scaling and high contrast."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui import style
+from desktop.ui.deps import Deps
+from desktop.ui.widgets import Page
+
+ORG = "yibao-desk"
+APP = "yibao-desk"
+DEFAULT_SIZE = (1366, 768)
+MIN_PT, MAX_PT = 9, 22
+
+PageFactory = Callable[[Deps], Page]
+
+
+PAGES = (
+    # (key, navigation title, module, class), in function-key order F2, F3, …
+    ("enrollment", "参保登记/续保", "enrollment", "EnrollmentPage"),
+    ("change", "变更登记", "change", "ChangePage"),
+    ("termination", "停保/退保/退费", "termination", "TerminationPage"),
+    ("offsite", "异地就医备案", "offsite", "OffsitePage"),
+    ("claim", "零星报销", "claim", "ClaimPage"),
+    ("calculator", "报销测算", "calculator", "CalculatorPage"),
+    ("policy", "政策查询", "policy", "PolicyPage"),
+    ("day_report", "日结", "day_report", "DayReportPage"),
+    ("settings", "设置", "settings", "SettingsPage"),
+)
+
+
+def default_pages() -> list[tuple[str, str, PageFactory]]:
+    """(key, navigation title, factory) of every page."""
+    out = []
+    for key, title, module, cls in PAGES:
+        mod = importlib.import_module(f"desktop.ui.pages.{module}")
+        out.append((key, title, getattr(mod, cls)))
+    return out
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, deps: Deps, pages: list[tuple[str, str, PageFactory]] | None = None) -> None:
+        super().__init__()
+        self.deps = deps
+        self.store = QSettings(ORG, APP)
+        self.setWindowTitle("医保窗口经办" + ("（演示数据）" if deps.demo else ""))
+        self.pages: dict[str, Page] = {}
+        self.keys: dict[str, str] = {}
+
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("查找参保人：姓名、身份证号（可输后几位）、手机号、收据号  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.results = QListWidget()
+        self.results.setObjectName("searchResults")
+        self.results.hide()
+        self.search_note = QLabel("")
+        self.search_note.setObjectName("note")
+        self.search_note.setWordWrap(True)
+        self.search_note.hide()
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.stack = QStackedWidget()
+
+        for index, (key, title, factory) in enumerate(pages if pages is not None else default_pages()):
+            page = factory(deps)
+            page.setObjectName(f"page_{key}")
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            fkey = f"F{index + 2}"
+            self.keys[key] = fkey
+            item = QListWidgetItem(f"{fkey}  {title}")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            shortcut = QShortcut(QKeySequence(fkey), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda k=key: self.show_page(k))
+            page.status_message.connect(self.show_status)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
+
+        left = QVBoxLayout()
+        left.addWidget(self.nav, 3)
+        left.addWidget(self.search_note)
+        left.addWidget(self.results, 2)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("查找(&F)"))
+        top.addWidget(self.search, 1)
+        body = QHBoxLayout()
+        body.addLayout(left)
+        body.addWidget(self.stack, 1)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.addLayout(top)
+        outer.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        self._search_timer = QTimer(self, singleShot=True, interval=150, timeout=self._run_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self._search_enter)
+        self.results.itemActivated.connect(self._open_result)
+        self.search.installEventFilter(self)
+
+        self._build_menu()
+        self._build_status()
+        self.font_pt = int(self.store.value("ui/font_pt", QApplication.font().pointSize() or 10))
+        self.high_contrast = self.store.value("ui/high_contrast", False, type=bool)
+        self._apply_looks()
+        geometry = self.store.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(*DEFAULT_SIZE)
+        if self.nav.count():
+            self.nav.setCurrentRow(0)
+
+    # ------------------------------------------------------------------ navigation
+
+    def show_page(self, key: str) -> None:
+        row = list(self.pages).index(key)
+        self.nav.setCurrentRow(row)
+        self.pages[key].focus_first()
+
+    def current_page(self) -> Page:
+        return self.stack.currentWidget()  # type: ignore[return-value]
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        QTimer.singleShot(0, self.current_page().focus_first)
+
+    # ------------------------------------------------------------------ search
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        from PySide6.QtCore import QEvent
+
+        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down and self.results.count():
+                self.results.setFocus()
+                self.results.setCurrentRow(0)
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self.search.clear()
+                self.current_page().focus_first()
+                return True
+        return super().eventFilter(obj, event)
+
+    def _run_search(self) -> None:
+        text = self.search.text().strip()
+        self.results.clear()
+        self.search_note.hide()
+        if not text:
+            self.results.hide()
+            return
+        if self.deps.db is None:
+            self.search_note.setText("ℹ 未打开数据库，无法查找参保人")
+            self.search_note.show()
+            self.results.hide()
+            return
+        from desktop.errors import Refusal
+        from desktop.identity import mask_id
+
+        try:
+            found = self.deps.search(text)
+        except Refusal as refusal:
+            self.search_note.setText("⚠ " + refusal.message)
+            self.search_note.show()
+            return
+        for row in found:
+            number = row.get("id_number", "")
+            extra = f"  收据 {row['serial']}" if row.get("serial") else ""
+            item = QListWidgetItem(f"{row.get('name', '')}  {mask_id(number) if number else ''}{extra}")
+            item.setData(Qt.ItemDataRole.UserRole, number)
+            self.results.addItem(item)
+        if not found:
+            self.search_note.setText("没有找到匹配的参保人")
+            self.search_note.show()
+        self.results.setVisible(bool(found))
+
+    def _search_enter(self) -> None:
+        self._search_timer.stop()
+        self._run_search()
+        if self.results.count() == 1:
+            self._open_result(self.results.item(0))
+        elif self.results.count():
+            self.results.setFocus()
+            self.results.setCurrentRow(0)
+
+    def _open_result(self, item: QListWidgetItem) -> None:
+        number = item.data(Qt.ItemDataRole.UserRole)
+        page = self.current_page()
+        if not page.load_person(number) and "enrollment" in self.pages:
+            self.show_page("enrollment")
+            self.pages["enrollment"].load_person(number)
+
+    # ------------------------------------------------------------------ menu, status
+
+    def _build_menu(self) -> None:
+        view = self.menuBar().addMenu("视图(&V)")
+        bigger = QAction("放大字体", self, shortcuts=[QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+        bigger.triggered.connect(lambda: self.scale_font(+1))
+        smaller = QAction("缩小字体", self, shortcut=QKeySequence("Ctrl+-"))
+        smaller.triggered.connect(lambda: self.scale_font(-1))
+        reset = QAction("默认字体", self, shortcut=QKeySequence("Ctrl+0"))
+        reset.triggered.connect(self.reset_font)
+        self.contrast_action = QAction("高对比度", self, checkable=True, shortcut=QKeySequence("Ctrl+Shift+H"))
+        self.contrast_action.toggled.connect(self.set_high_contrast)
+        for action in (bigger, smaller, reset, self.contrast_action):
+            view.addAction(action)
+            self.addAction(action)
+        go = self.menuBar().addMenu("业务(&B)")
+        for key, page in self.pages.items():
+            title = self.nav.item(list(self.pages).index(key)).text().split("  ", 1)[1]
+            action = QAction(f"{title}\t{self.keys[key]}", self)
+            action.triggered.connect(lambda _c=False, k=key: self.show_page(k))
+            go.addAction(action)
+
+    def _build_status(self) -> None:
+        self.hall_label = QLabel()
+        self.demo_label = QLabel("演示数据")
+        self.demo_label.setObjectName("demoMarker")
+        self.demo_label.setToolTip("演示模式：数据仅供练习，不是真实参保记录")
+        self.statusBar().addPermanentWidget(self.hall_label)
+        self.statusBar().addPermanentWidget(self.demo_label)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        h = self.deps.hall
+        db = "" if self.deps.db is not None else "　｜　未打开数据库"
+        self.hall_label.setText(f"大厅：{h.hall_name}（{h.region}）　｜　窗口：{h.window}　｜　经办人：{h.clerk}{db}")
+        self.demo_label.setVisible(self.deps.demo)
+        self.setWindowTitle("医保窗口经办" + ("（演示数据）" if self.deps.demo else ""))
+
+    def show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+
+    # ------------------------------------------------------------------ looks
+
+    def scale_font(self, step: int) -> None:
+        self.font_pt = max(MIN_PT, min(MAX_PT, self.font_pt + step))
+        self._apply_looks()
+        self.store.setValue("ui/font_pt", self.font_pt)
+
+    def reset_font(self) -> None:
+        self.font_pt = QApplication.font().pointSize() or 10
+        self._apply_looks()
+        self.store.setValue("ui/font_pt", self.font_pt)
+
+    def set_high_contrast(self, on: bool) -> None:
+        self.high_contrast = bool(on)
+        self._apply_looks()
+        self.store.setValue("ui/high_contrast", self.high_contrast)
+
+    def _apply_looks(self) -> None:
+        font = self.font()
+        font.setPointSize(self.font_pt)
+        self.setFont(font)
+        if self.high_contrast:
+            self.setPalette(style.high_contrast_palette())
+            self.setStyleSheet(style.CONTRAST_SHEET)
+        else:
+            self.setPalette(QApplication.palette())
+            self.setStyleSheet(style.BASE_SHEET)
+        self.contrast_action.blockSignals(True)
+        self.contrast_action.setChecked(self.high_contrast)
+        self.contrast_action.blockSignals(False)
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.store.setValue("window/geometry", self.saveGeometry())
+        self.store.sync()
+        super().closeEvent(event)

@@ -1,0 +1,301 @@
+"""Policy packs as rows of text for the 政策查询 page, and what changed between two years.
+
+Qt-free: it only reads the validated pack models and formats their values; every row carries
+the source the pack cites. No figure is computed here beyond standard + 长护险 (the pack's own
+split of one published standard).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from desktop.policy.pack import BandSpec, Pack, Setting
+
+LEVELS = {1: "一级", 2: "二级", 3: "三级", "*": "各级"}
+GROUP_NAMES = {
+    "in_service": "在职职工", "retired": "退休人员", "veteran_worker": "建国前老工人", "flexible": "灵活就业人员",
+}
+
+
+def money(value: object) -> str:
+    if value is None:
+        return "不设"
+    if isinstance(value, Setting):
+        return f"由大厅设置（{value.label}）"
+    d = Decimal(value)
+    text = f"{d:,.2f}"
+    return text[:-3] if text.endswith(".00") else text
+
+
+def percent(ratio: Decimal) -> str:
+    return f"{(ratio * 100).normalize():f}%"
+
+
+def band_text(bands: Iterable[BandSpec]) -> str:
+    parts = []
+    for b in bands:
+        upper = "以上" if b.upper is None else f"–{money(b.upper)}"
+        label = f"（{b.label}）" if b.label else ""
+        parts.append(f"{money(b.lower)}{upper}：{percent(b.ratio)}{label}")
+    return "；".join(parts)
+
+
+def group_names(pack: Pack) -> dict[str, str]:
+    """Benefit-group code -> the categories that use it, in the pack's words."""
+    out: dict[str, list[str]] = {}
+    for c in pack.categories.items:
+        groups = [c.benefit_group] if c.benefit_group else list((c.benefit_group_by_tier or {}).values())
+        for g in groups:
+            out.setdefault(g, []).append(c.label)
+    names = {g: "、".join(labels) for g, labels in out.items()}
+    for code, label in GROUP_NAMES.items():
+        names.setdefault(code, label)
+    names["*"] = "全体参保人员"
+    return names
+
+
+def category_label(pack: Pack, code: str) -> str:
+    for c in pack.categories.items:
+        if c.code == code:
+            return c.label
+    return code
+
+
+def tier_label(pack: Pack, code: str | None) -> str:
+    if not code:
+        return "—"
+    for label, c in pack.categories.tiers.items():
+        if c == code:
+            return label
+    return code
+
+
+# ---------------------------------------------------------------- tables: (headers, rows)
+
+Table = tuple[list[str], list[list[str]]]
+
+
+def fees(pack: Pack) -> Table:
+    headers = ["参保类别", "缴费档次", "适用区县", "基本医保", "长护险", "个人缴费标准", "说明", "依据"]
+    rows = []
+    for r in pack.contribution:
+        ltc = "免缴" if r.ltc == 0 else money(r.ltc)
+        rows.append([category_label(pack, r.category), tier_label(pack, r.tier),
+                     "、".join(r.regions) if r.regions else "全部区县", money(r.medical), ltc,
+                     money(r.medical + r.ltc), r.note or "", r.source])
+    e = pack.employee_contribution
+    if e is not None:
+        rows += [
+            ["单位缴费比例", "—", "全部区县", percent(e.employer_rate), "", "", e.note or "", e.source],
+            ["个人缴费比例", "—", "全部区县", percent(e.personal_rate), "", "", "", e.source],
+            ["灵活就业人员缴费比例", "—", "全部区县", percent(e.flexible_rate), "", "",
+             f"缴费基数：{money(e.flexible_base)}", e.source],
+        ]
+    if pack.assistance:
+        for g in pack.assistance.groups:
+            if g.subsidy is not None:
+                tiers = "、".join(tier_label(pack, t) for t in g.subsidy.tiers) if g.subsidy.tiers else "—"
+                rows.append([f"{g.label}（资助参保）", tiers, "全部区县", "", "",
+                             f"财政资助标准的 {percent(g.subsidy.share)}", g.note or "", g.source])
+    return headers, rows
+
+
+def inpatient(pack: Pack) -> Table:
+    headers = ["项目", "适用人员", "医院级别", "标准", "依据"]
+    ip = pack.inpatient
+    if ip is None:
+        return headers, [["住院待遇", "—", "—", "政策来源未给出住院待遇标准", pack.pack.source]]
+    names = group_names(pack)
+    rows = []
+    for d in ip.deductible:
+        again = "" if d.subsequent is None else f"；再次住院 {money(d.subsequent)}"
+        rows.append(["起付标准", names.get(d.group, d.group), LEVELS.get(d.level, str(d.level)),
+                     f"首次住院 {money(d.first)}{again}", ip.source])
+    for r in ip.ratio:
+        rows.append(["支付比例", names.get(r.group, r.group), LEVELS.get(r.level, str(r.level)), band_text(r.bands), ip.source])
+    rows.append(["最高支付限额", "全体参保人员", "—", money(ip.cap) + (f"（{ip.cap_note}）" if ip.cap_note else ""), ip.source])
+    if pack.offsite:
+        for t in pack.offsite.types:
+            cut = "；".join(f"{k} 降低 {percent(v)}" for k, v in t.reductions.items()) or "按参保地比例"
+            rows.append(["异地就医", t.label, "—", cut, t.source])
+    return headers, rows
+
+
+def outpatient(pack: Pack) -> Table:
+    headers = ["待遇", "适用人员", "就医机构 / 病种", "标准", "依据"]
+    names = group_names(pack)
+    rows = []
+    g = pack.outpatient.general
+    if g is not None:
+        columns: dict[str, list[str]] = {}
+        for label, col in g.facilities.items():
+            columns.setdefault(col, []).append(label)
+        for row in g.rows:
+            for col, bands in row.columns.items():
+                rows.append(["普通门诊", names.get(row.group, row.group), "、".join(columns.get(col, [col])),
+                             band_text(bands) + (f"；年度支付限额 {money(row.payment_cap)}" if row.payment_cap else ""),
+                             g.source])
+    c = pack.outpatient.chronic
+    if c is not None:
+        for group, ratios in c.ratios.items():
+            text = "；".join(f"{col}：{percent(v)}" for col, v in ratios.items())
+            rows.append(["门诊慢性病", names.get(group, group), "、".join(c.diseases[:6]) + ("等" if len(c.diseases) > 6 else ""),
+                         text, c.source])
+        for lim in c.limits:
+            amounts = "；".join(f"{names.get(k, k)} {money(v)}" for k, v in lim.amounts.items())
+            case = {"single": "单病种", "multiple": "多病种", "cancer": "恶性肿瘤", "cancer_plus": "恶性肿瘤合并其他"}[lim.case]
+            rows.append(["门诊慢性病限额", case, "—", amounts, c.source])
+    s = pack.outpatient.special
+    if s is not None:
+        for d in s.diseases:
+            parts = []
+            if d.ratio is not None:
+                parts.append(f"支付比例 {percent(d.ratio)}")
+            else:
+                parts.append("按住院支付比例")
+            if d.limit is not None:
+                parts.append(f"年度限额 {money(d.limit)}")
+            if d.limit_note:
+                parts.append(d.limit_note)
+            rows.append(["门诊特殊病", "全体参保人员", d.name, "；".join(parts), s.source])
+    if not rows:
+        rows.append(["门诊待遇", "—", "—", "政策来源未给出门诊待遇标准", pack.pack.source])
+    return headers, rows
+
+
+def critical(pack: Pack) -> Table:
+    headers = ["项目", "标准", "说明", "依据"]
+    ci = pack.critical_illness
+    if ci is None:
+        return headers, [["大病保险", "政策来源未给出", "", pack.pack.source]]
+    rows = [
+        ["起付标准", money(ci.threshold), ci.note or "", ci.source],
+        ["分段支付比例", band_text(ci.bands), "", ci.source],
+        ["最高支付限额", money(ci.cap), "", ci.source],
+    ]
+    a = ci.assisted
+    text = band_text(a.bands) if a.bands else (
+        (f"起付标准按 {percent(a.threshold_factor)}" if a.threshold_factor is not None else "起付标准不变")
+        + (f"，比例提高 {percent(a.ratio_bonus)}" if a.ratio_bonus else "")
+        + ("，取消封顶" if a.open_ended else ""))
+    rows.append(["困难群众倾斜", text, "", ci.source])
+    if ci.continuity_step:
+        rows.append(["连续参保激励", f"连续参保满 {ci.continuity_after_years} 年后每年提高 {money(ci.continuity_step)}", "", ci.source])
+    if ci.zero_claim_step:
+        rows.append(["零报销激励", f"上年度未报销提高 {money(ci.zero_claim_step)}", "", ci.source])
+    return headers, rows
+
+
+def assistance(pack: Pack) -> Table:
+    headers = ["救助对象", "资助参保", "医疗救助", "依据"]
+    rows = []
+    ma = pack.medical_assistance
+    classes = {c.name: c for c in ma.classes} if ma else {}
+    for g in pack.assistance.groups if pack.assistance else []:
+        sub = f"资助 {percent(g.subsidy.share)}" if g.subsidy else "不资助"
+        cls = classes.get(g.assistance_class or "")
+        if cls is None:
+            aid = "不享受医疗救助"
+        else:
+            parts = []
+            if cls.inpatient:
+                parts.append(f"住院 {percent(cls.inpatient.ratio)}，年度限额 {money(cls.inpatient.cap)}")
+            if cls.outpatient:
+                parts.append(f"普通门诊 {percent(cls.outpatient.ratio)}，年度限额 {money(cls.outpatient.cap)}")
+            aid = "；".join(parts)
+        rows.append([g.label, sub, aid, g.source])
+    if ma and ma.top_up:
+        rows.append([ma.top_up.name, "—", band_text(ma.top_up.bands) + f"；限额 {money(ma.top_up.cap)}", ma.source])
+    return headers, rows
+
+
+def materials(pack: Pack) -> Table:
+    headers = ["事项", "人员类别 / 渠道", "所需材料", "办理地点", "办理时限", "依据"]
+    rows = []
+    for item in pack.materials:
+        for v in item.variants:
+            who = " / ".join(x for x in (v.person_type, v.channel) if x) or "—"
+            mats = []
+            for m in v.materials:
+                extra = [x for x in (m.note, f"“{m.any_of}”任选其一" if m.any_of else None,
+                                     None if m.original is None else ("原件" if m.original else "复印件"),
+                                     f"{m.copies}份" if m.copies else None) if x]
+                mats.append(m.name + (f"（{'，'.join(extra)}）" if extra else ""))
+            rows.append([item.item, who, "；".join(mats), "；".join(v.where), v.time_limit or "", v.source])
+    return headers, rows
+
+
+def offices(pack: Pack) -> Table:
+    headers = ["名称", "地址 / 办理方式", "电话", "依据"]
+    rows = []
+    if pack.offices:
+        for o in pack.offices.items:
+            rows.append([o.name, o.address, o.phone or "", pack.offices.source])
+        if pack.offices.hotline:
+            rows.append(["咨询电话", "", pack.offices.hotline, pack.offices.source])
+    if pack.payment_channels:
+        for c in pack.payment_channels.items:
+            rows.append([f"缴费渠道：{c.name}", c.how, "", pack.payment_channels.source])
+    return headers, rows
+
+
+TABLES = (
+    ("缴费标准", fees), ("住院待遇", inpatient), ("门诊待遇", outpatient), ("大病保险", critical),
+    ("医疗救助", assistance), ("经办材料", materials), ("经办机构", offices),
+)
+
+
+# ---------------------------------------------------------------- what changed
+
+
+def _values(pack: Pack, region: str) -> dict[str, tuple[str, str]]:
+    """Comparable items of one pack for one region: name -> (shown value, source)."""
+    out: dict[str, tuple[str, str]] = {}
+    for r in pack.contribution:
+        if r.regions and region not in r.regions:
+            continue
+        name = category_label(pack, r.category) + (f"（{tier_label(pack, r.tier)}）" if r.tier else "")
+        out[f"个人缴费标准·{name}"] = (money(r.medical + r.ltc), r.source)
+        out[f"长护险·{name}"] = ("免缴" if r.ltc == 0 else money(r.ltc), r.source)
+    if pack.assistance:
+        for g in pack.assistance.groups:
+            if g.subsidy:
+                out[f"资助参保·{g.label}"] = (percent(g.subsidy.share), g.source)
+    names = group_names(pack)
+    if pack.inpatient:
+        ip = pack.inpatient
+        for d in ip.deductible:
+            key = f"住院起付标准·{names.get(d.group, d.group)}·{LEVELS.get(d.level, d.level)}"
+            out[key] = (money(d.first) + ("" if d.subsequent is None else f" / 再次 {money(d.subsequent)}"), ip.source)
+        for r in ip.ratio:
+            out[f"住院支付比例·{names.get(r.group, r.group)}·{LEVELS.get(r.level, r.level)}"] = (band_text(r.bands), ip.source)
+        out["住院最高支付限额"] = (money(ip.cap), ip.source)
+    if pack.critical_illness:
+        ci = pack.critical_illness
+        out["大病保险起付标准"] = (money(ci.threshold), ci.source)
+        out["大病保险分段比例"] = (band_text(ci.bands), ci.source)
+        out["大病保险最高支付限额"] = (money(ci.cap), ci.source)
+    if pack.outpatient.general:
+        g = pack.outpatient.general
+        for row in g.rows:
+            for col, bands in row.columns.items():
+                out[f"普通门诊·{names.get(row.group, row.group)}·{col}"] = (band_text(bands), g.source)
+    if pack.enrollment:
+        e = pack.enrollment
+        out["集中参保缴费期"] = (f"{e.window.start} 至 {e.window.end}", e.source)
+    return out
+
+
+def what_changed(old: Pack, new: Pack, region: str) -> list[list[str]]:
+    """Rows of 项目 / 原标准 / 新标准 / 新依据 for everything that differs (added and removed too)."""
+    a, b = _values(old, region), _values(new, region)
+    rows = []
+    for key in [*b, *[k for k in a if k not in b]]:
+        before = a.get(key, ("（无）", ""))[0]
+        after, source = b.get(key, ("（取消）", a.get(key, ("", ""))[1]))
+        if key.startswith("集中参保缴费期") and key in a and key in b:
+            continue  # the dates move every year; not a change of rules
+        if before != after:
+            rows.append([key, before, after, source])
+    return rows

@@ -1,0 +1,1 @@
+"""One page per business; each takes its dependencies (`Deps`) in the constructor."""

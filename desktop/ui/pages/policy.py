@@ -1,0 +1,148 @@
+"""政策查询: a year's pack as tables, each row with its source, and what changed between two
+years of the same region (before a new year's pack is used)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import Refusal
+from desktop.ui import pack_view
+from desktop.ui.deps import Deps
+from desktop.ui.widgets import Page, fill_table, table
+
+SCHEMES = {"城乡居民医保": "resident", "职工医保": "employee"}
+
+
+class PolicyPage(Page):
+    title = "政策查询"
+
+    def __init__(self, deps: Deps, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.deps = deps
+        self.region = QComboBox()
+        self.region.addItems(deps.regions())
+        self.scheme = QComboBox()
+        for label, code in SCHEMES.items():
+            self.scheme.addItem(label, code)
+        self.year = QComboBox()
+        self.compare_from = QComboBox()
+        self.title_label = QLabel()
+        self.title_label.setWordWrap(True)
+
+        bar = QHBoxLayout()
+        for text, w in (("统筹区(&R)", self.region), ("险种", self.scheme), ("年度(&Y)", self.year)):
+            label = QLabel(text)
+            label.setBuddy(w)
+            bar.addWidget(label)
+            bar.addWidget(w)
+        bar.addStretch(1)
+
+        self.tabs = QTabWidget()
+        self.tables = {}
+        for name, builder in pack_view.TABLES:
+            t = table(["—"], [])
+            self.tables[name] = (t, builder)
+            self.tabs.addTab(t, name)
+
+        # what changed
+        self.diff_host = QWidget()
+        dv = QVBoxLayout(self.diff_host)
+        db = QHBoxLayout()
+        lab = QLabel("与之对比的年度(&C)")
+        lab.setBuddy(self.compare_from)
+        db.addWidget(lab)
+        db.addWidget(self.compare_from)
+        db.addStretch(1)
+        dv.addLayout(db)
+        self.diff_note = QLabel()
+        self.diff_note.setWordWrap(True)
+        dv.addWidget(self.diff_note)
+        self.diff_table = table(["项目", "原标准", "新标准", "依据"], [], stretch=0)
+        dv.addWidget(self.diff_table, 1)
+        self.tabs.addTab(self.diff_host, "年度变化")
+
+        outer = QVBoxLayout(self)
+        outer.addLayout(bar)
+        outer.addWidget(self.title_label)
+        outer.addWidget(self.tabs, 1)
+
+        self.region.currentIndexChanged.connect(self._years)
+        self.scheme.currentIndexChanged.connect(self._years)
+        self.year.currentIndexChanged.connect(self.refresh)
+        self.compare_from.currentIndexChanged.connect(self.refresh_diff)
+        if deps.hall.region in deps.regions():
+            self.region.setCurrentText(deps.hall.region)
+        self._years()
+
+    def first_field(self) -> QWidget:
+        return self.region
+
+    def _years(self) -> None:
+        years = self.deps.years(self.region.currentText(), self.scheme.currentData()) if self.region.count() else []
+        self.year.blockSignals(True)
+        self.year.clear()
+        for y in years:
+            self.year.addItem(f"{y}年度", y)
+        if years:  # the newest pack first: in December that is next year's, with what changed
+            self.year.setCurrentIndex(len(years) - 1)
+        self.year.blockSignals(False)
+        self.refresh()
+
+    def pack(self):
+        if self.year.currentData() is None:
+            return None
+        try:
+            return self.deps.pack(self.region.currentText(), self.year.currentData(), self.scheme.currentData())
+        except Refusal:
+            return None
+
+    def refresh(self) -> None:
+        pack = self.pack()
+        if pack is None:
+            self.title_label.setText(f"ℹ {self.region.currentText()}没有已载入的{self.scheme.currentText()}政策包")
+            for t, _ in self.tables.values():
+                t.setRowCount(0)
+            self._compare_years([])
+            return
+        self.title_label.setText(f"《{pack.pack.title}》　依据文件：{pack.pack.document}")
+        for t, builder in self.tables.values():
+            headers, rows = builder(pack)
+            t.setColumnCount(len(headers))
+            t.setHorizontalHeaderLabels(headers)
+            fill_table(t, rows)
+        years = [y for y in self.deps.years(self.region.currentText(), self.scheme.currentData())
+                 if y < self.year.currentData()]
+        self._compare_years(years)
+
+    def _compare_years(self, years: list[int]) -> None:
+        self.compare_from.blockSignals(True)
+        self.compare_from.clear()
+        for y in sorted(years, reverse=True):
+            self.compare_from.addItem(f"{y}年度", y)
+        self.compare_from.blockSignals(False)
+        self.refresh_diff()
+
+    def changes(self) -> list[list[str]]:
+        pack, old_year = self.pack(), self.compare_from.currentData()
+        if pack is None or old_year is None:
+            return []
+        old = self.deps.pack(self.region.currentText(), old_year, self.scheme.currentData())
+        return pack_view.what_changed(old, pack, self.region.currentText())
+
+    def refresh_diff(self) -> None:
+        if self.compare_from.currentData() is None:
+            self.diff_note.setText(f"ℹ {self.region.currentText()}没有更早年度的政策包可供对比")
+            self.diff_table.setRowCount(0)
+            return
+        rows = self.changes()
+        self.diff_note.setText(
+            f"{self.compare_from.currentText()} → {self.year.currentText()}（{self.region.currentText()}）：共 {len(rows)} 项变化"
+            if rows else "两个年度的缴费标准和待遇比例没有变化")
+        fill_table(self.diff_table, rows)

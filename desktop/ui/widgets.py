@@ -1,0 +1,209 @@
+"""Small shared widgets: field errors shown in text (never colour alone), the trace table,
+result figures, and the page base with keyboard habits (focus first field, Enter, Esc)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from desktop.errors import Refusal
+
+ERROR_MARK = "⚠ "
+OK_MARK = "✔ "
+
+
+class ErrorLabel(QLabel):
+    """The message under a field: a ⚠ sign and the Chinese sentence (red too, but never only red)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setObjectName("fieldError")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        self.setText(ERROR_MARK + message)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.clear()
+        self.hide()
+
+
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    widget.setProperty("invalid", invalid)
+    widget.setToolTip("" if not invalid else widget.toolTip())
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+class FieldErrors:
+    """Maps a Refusal's `field` to the widget and its error label; unknown fields go to the page."""
+
+    def __init__(self, page_label: ErrorLabel) -> None:
+        self.page_label = page_label
+        self.fields: dict[str, tuple[QWidget, ErrorLabel]] = {}
+
+    def add(self, name: str, widget: QWidget, label: ErrorLabel, *aliases: str) -> None:
+        for key in (name, *aliases):
+            self.fields[key] = (widget, label)
+
+    def clear(self) -> None:
+        for widget, label in self.fields.values():
+            label.clear_message()
+            mark_invalid(widget, False)
+        self.page_label.clear_message()
+
+    def show(self, refusal: Refusal) -> QWidget | None:
+        """Show the refusal at its field (or at the page); returns the field widget."""
+        key = (refusal.field or "").split(".")[0]
+        hit = self.fields.get(refusal.field or "") or self.fields.get(key)
+        if hit is None:
+            self.page_label.show_message(refusal.message)
+            return None
+        widget, label = hit
+        label.show_message(refusal.message)
+        mark_invalid(widget, True)
+        return widget
+
+    def error_text(self, name: str) -> str:
+        hit = self.fields.get(name)
+        return hit[1].text() if hit and hit[1].isVisible() or (hit and hit[1].text()) else ""
+
+
+def add_field(form: QFormLayout, label: str, widget: QWidget, errors: FieldErrors | None = None,
+              name: str | None = None, *aliases: str) -> ErrorLabel:
+    """A labelled field with its error line right below it."""
+    err = ErrorLabel()
+    box = QWidget()
+    from PySide6.QtWidgets import QVBoxLayout
+
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(2)
+    lay.addWidget(widget)
+    lay.addWidget(err)
+    form.addRow(label, box)
+    if errors is not None and name:
+        errors.add(name, widget, err, *aliases)
+    return err
+
+
+class TraceTable(QTableWidget):
+    """步骤 / 金额 / 依据: how a figure was reached and where the rule stands."""
+
+    HEADERS = ("步骤", "金额（元）", "依据")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 3, parent)
+        self.setHorizontalHeaderLabels(self.HEADERS)
+        self.verticalHeader().hide()
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setWordWrap(True)
+        self.setAlternatingRowColors(True)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.setTabKeyNavigation(False)
+
+    def set_trace(self, steps: Iterable[Mapping]) -> None:
+        steps = list(steps)
+        self.setRowCount(len(steps))
+        for row, step in enumerate(steps):
+            amount = step.get("amount")
+            cells = (str(step.get("step", "")), "" if amount is None else str(amount), str(step.get("source") or ""))
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if col == 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.setItem(row, col, item)
+        self.resizeRowsToContents()
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [tuple(self.item(r, c).text() for c in range(3)) for r in range(self.rowCount())]  # type: ignore[misc]
+
+
+def table(headers: Iterable[str], rows: Iterable[Iterable[object]], stretch: int | None = 0) -> QTableWidget:
+    """A read-only table of text."""
+    headers = list(headers)
+    rows = [list(r) for r in rows]
+    t = QTableWidget(len(rows), len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().hide()
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setAlternatingRowColors(True)
+    t.setWordWrap(True)
+    fill_table(t, rows)
+    h = t.horizontalHeader()
+    for c in range(len(headers)):
+        h.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+    if stretch is not None and headers:
+        h.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    t.setTabKeyNavigation(False)
+    return t
+
+
+def fill_table(t: QTableWidget, rows: Iterable[Iterable[object]]) -> None:
+    rows = [list(r) for r in rows]
+    t.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            text = "" if value is None else str(value)
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            t.setItem(r, c, item)
+    t.resizeRowsToContents()
+
+
+class Page(QWidget):
+    """A business page. `title` and `key` name it in the navigation; `first_field` gets focus
+    when the page is shown; Esc clears the visit (`back_out`)."""
+
+    title = ""
+    status_message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        esc.activated.connect(self.back_out)
+
+    def first_field(self) -> QWidget | None:
+        return None
+
+    def focus_first(self) -> None:
+        w = self.first_field()
+        if w is not None:
+            w.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def back_out(self) -> None:
+        """Esc: leave the visit as it was before (clear inputs); pages override."""
+
+    def load_person(self, id_number: str) -> bool:
+        """Search result chosen: pages with an ID field take it. Returns whether used."""
+        return False
+
+
+def disabled_note(text: str) -> QLabel:
+    """A plain Chinese note saying why an action is not available yet."""
+    label = QLabel("ℹ " + text)
+    label.setWordWrap(True)
+    label.setObjectName("note")
+    return label

@@ -1,0 +1,57 @@
+"""The audit hash chain finds the first edited, removed or inserted entry."""
+
+from __future__ import annotations
+
+from rec_helpers import STAMP
+
+from desktop.records import audit
+
+
+def _fill(db, n=5):
+    for i in range(n):
+        audit.append(db, STAMP, action="enroll", business="enroll", entity="enrollments",
+                     entity_id=f"e{i}", payload={"i": i, "名": "王"})
+
+
+def _unguarded(db):
+    """What someone editing the file with another tool could do."""
+    db.execute("DROP TRIGGER audit_no_update")
+    db.execute("DROP TRIGGER audit_no_delete")
+
+
+def test_intact_chain_verifies(db):
+    assert audit.verify_audit_chain(db) is None
+    _fill(db)
+    assert audit.verify_audit_chain(db) is None
+    rows = list(db.query("SELECT prev_hash, hash FROM audit ORDER BY seq"))
+    assert rows[0]["prev_hash"] == audit.GENESIS
+    assert all(b["prev_hash"] == a["hash"] for a, b in zip(rows, rows[1:], strict=False))
+
+
+def test_edited_content_is_found(db):
+    _fill(db)
+    _unguarded(db)
+    db.execute("UPDATE audit SET payload = '{\"i\":99}' WHERE seq = 3")
+    broken = audit.verify_audit_chain(db)
+    assert broken is not None and broken.seq == 3
+    assert "改动" in broken.reason
+
+
+def test_removed_entry_is_found_at_the_next_one(db):
+    _fill(db)
+    _unguarded(db)
+    db.execute("DELETE FROM audit WHERE seq = 2")
+    broken = audit.verify_audit_chain(db)
+    assert broken is not None and broken.seq == 3
+    assert "链接" in broken.reason
+
+
+def test_rehashed_edit_still_breaks_the_link(db):
+    _fill(db)
+    _unguarded(db)
+    row = next(db.query("SELECT * FROM audit WHERE seq = 2"))
+    row["amount_fen"] = 1
+    new_hash = audit.entry_hash(row["prev_hash"], row)
+    db.execute("UPDATE audit SET amount_fen = 1, hash = ? WHERE seq = 2", [new_hash])
+    broken = audit.verify_audit_chain(db)
+    assert broken is not None and broken.seq == 3

@@ -1,0 +1,98 @@
+"""Opening, migrating in place, integrity check."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+from rec_helpers import STAMP, add_person, make_id
+
+from desktop.errors import Refusal
+from desktop.records import migrations, paths, search
+from desktop.records.db import connect, open_db, quick_check
+
+
+def test_new_file_has_latest_schema_and_settings(db):
+    assert migrations.version(db) == migrations.LATEST
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert quick_check(db).ok
+    assert quick_check(db).message() == "数据库完整性检查通过"
+
+
+def test_default_path_comes_from_the_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.HOME_ENV, str(tmp_path / "home"))
+    assert paths.db_path() == tmp_path / "home" / paths.DB_FILE_NAME
+    assert paths.db_path(tmp_path / "x" / "other.db") == tmp_path / "x" / "other.db"
+
+
+def test_older_file_is_copied_aside_and_upgraded_in_place(db_path):
+    old = connect(db_path)
+    migrations.migrate(old, target=1)  # a file written by the first release
+    born = make_id(date(1980, 1, 1), 7)
+    old.execute(
+        "INSERT INTO persons (id, created_at, hall_code, window_code, operator_id, updated_at, "
+        "id_number, name, sex, birth_date) VALUES ('p1', ?, '320412', '03', 'c', ?, ?, '欧阳娜娜', '女', '1980-01-01')",
+        [STAMP.created_at, STAMP.created_at, born],
+    )
+    old.close()
+
+    db = open_db(db_path)
+    assert migrations.version(db) == migrations.LATEST
+    # v2 backfilled the search columns of the existing row
+    assert [r["name"] for r in search.by_id_number(db, born[-6:])] == ["欧阳娜娜"]
+    assert [r["name"] for r in search.by_name_contains(db, "娜娜")] == ["欧阳娜娜"]
+    copies = list(paths.backup_dir(db_path).glob("*.before-v2*"))
+    assert len(copies) == 1
+    with sqlite3.connect(copies[0]) as copy:
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
+    db.close()
+
+
+def test_a_file_from_a_newer_release_is_refused(db_path):
+    db = open_db(db_path)
+    db.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
+    db.close()
+    with pytest.raises(Refusal) as refused:
+        open_db(db_path)
+    assert refused.value.code == "schema_too_new"
+    assert "升级程序" in refused.value.message
+
+
+def test_failed_migration_leaves_the_old_version(db_path, monkeypatch):
+    old = connect(db_path)
+    migrations.migrate(old, target=1)
+    old.close()
+
+    def broken(db):
+        db.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", (migrations.MIGRATIONS[0], broken))
+    with pytest.raises(RuntimeError):
+        open_db(db_path)
+    check = connect(db_path)
+    assert migrations.version(check) == 1
+    assert "half_done" not in check.table_names()
+
+
+def test_quick_check_reports_a_damaged_file(tmp_path):
+    path = tmp_path / "damaged.sqlite3"
+    db = open_db(path)
+    for i in range(300):
+        add_person(db, "张三", make_id(date(1980, 1, 1), i))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    data = bytearray(path.read_bytes())
+    for offset in range(4096 * 3, 4096 * 6):  # scribble over a few pages past the header
+        data[offset] = 0xA5
+    path.write_bytes(bytes(data))
+    damaged = connect(path)
+    try:
+        result = quick_check(damaged)
+    except sqlite3.DatabaseError:  # some damage is found even before the check runs
+        return
+    assert not result.ok
+    assert "未通过" in result.message()

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from desktop.ui.pages.calculator import CalculatorPage
+
+
+def make(qtbot, deps):
+    page = CalculatorPage(deps)
+    qtbot.addWidget(page)
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
+    return page
+
+
+def choose(combo, text):
+    index = combo.findText(text)
+    assert index >= 0, f"{text} not in {[combo.itemText(i) for i in range(combo.count())]}"
+    combo.setCurrentIndex(index)
+
+
+def figure(page, key):
+    return page.figure_labels[key].text()
+
+
+def test_inpatient_estimate_shows_layers_and_trace(qtbot, deps):
+    page = make(qtbot, deps)
+    choose(page.region, "天宁区")
+    choose(page.year, "2026年度")
+    choose(page.category, "老年居民")
+    choose(page.level, "二级")
+    qtbot.keyClicks(page.cost, "10000")
+    assert figure(page, "deductible") == "600.00"
+    assert figure(page, "basic") == "7520.00"
+    assert figure(page, "personal") == "2480.00"
+    steps = page.trace.rows()
+    assert any("起付标准" in s[0] and s[1] == "600.00" and "§三(一)" in s[2] for s in steps)
+    assert page.print_button.isEnabled()
+
+
+def test_bad_amount_is_shown_at_the_field_and_no_result(qtbot, deps):
+    page = make(qtbot, deps)
+    qtbot.keyClicks(page.cost, "-5")
+    label = page.errors.fields["compliant_cost"][1]
+    assert label.isVisibleTo(page)
+    assert "不能为负数" in label.text() and label.text().startswith("⚠")
+    assert page.cost.property("invalid") is True
+    assert figure(page, "basic") == "—"
+    assert page.trace.rowCount() == 0
+    assert not page.print_button.isEnabled()
+    page.cost.clear()
+    qtbot.keyClicks(page.cost, "500")
+    assert not label.isVisibleTo(page)
+    assert page.cost.property("invalid") is False
+
+
+def test_contribution_of_a_district(qtbot, deps):
+    page = make(qtbot, deps)
+    choose(page.kind, "个人缴费测算")
+    choose(page.region, "钟楼区")
+    choose(page.category, "非从业居民")
+    assert figure(page, "standard") == "830.00"
+    assert figure(page, "ltc") == "30.00"
+    assert figure(page, "personal") == "830.00"
+    choose(page.assistance, "最低生活保障家庭成员")
+    assert figure(page, "personal") == "0.00"
+
+
+def test_benefit_start_in_window_and_late(qtbot, deps):
+    page = make(qtbot, deps)
+    choose(page.kind, "待遇起始测算")
+    page.paid_on.clear()
+    qtbot.keyClicks(page.paid_on, "2025-12-01")
+    assert figure(page, "benefit_start") == "2026-01-01"
+    assert figure(page, "waiting_months") == "无"
+    page.paid_on.clear()
+    qtbot.keyClicks(page.paid_on, "2026-03-10")
+    assert figure(page, "waiting_months") != "无"
+    page.paid_on.clear()
+    qtbot.keyClicks(page.paid_on, "2026-13-01")
+    assert "日期" in page.errors.fields["paid_on"][1].text()
+
+
+def test_print_estimate_renders_a_pdf(qtbot, deps, printed):
+    page = make(qtbot, deps)
+    qtbot.keyClicks(page.cost, "200000")
+    qtbot.keyClick(page.cost, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed and printed[0][0] == "报销测算单" and printed[0][1].startswith(b"%PDF")
+    assert "✔" in page.print_note.text()
+
+
+def test_outpatient_chronic_needs_a_disease_from_the_pack(qtbot, deps):
+    page = make(qtbot, deps)
+    choose(page.kind, "门诊费用测算")
+    choose(page.benefit, "门诊慢性病")
+    assert page.disease.count() > 0
+    qtbot.keyClicks(page.cost, "3000")
+    assert figure(page, "basic") not in ("—", "")
