@@ -158,7 +158,9 @@ def _ytd(req: Request) -> YearToDate:
         if req.get(flat) not in (None, ""):
             values[name] = parse_amount(req[flat], flat, _label(flat))
     ytd = YearToDate(**values)
-    if "personal_burden" not in values and values:
+    # the burden follows from cost and basic only when both are known; guessing it from the cost
+    # alone would start 大病保险 too early
+    if "personal_burden" not in values and "compliant_cost" in values and "basic" in values:
         ytd = YearToDate(**{**values, "personal_burden": max(ZERO, ytd.compliant_cost - ytd.basic)})
     return ytd
 

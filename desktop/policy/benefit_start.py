@@ -43,6 +43,8 @@ def benefit_start(pack: Pack, facts: Facts, settings: lookup.Settings | None = N
             f"“{facts.special_group}”不是{pack.pack.year}年度可免除等待期的人群（可选：{known}）",
             "special_group",
         )
+    if facts.special_group == "新生儿" and facts.birth_date is None:
+        raise Refusal("missing_field", "新生儿参保请填写出生日期", "birth_date")
     rule = next(r for r in e.rules if _holds(r, e, facts))
     trace = Trace()
     if _in_window(e, facts.paid_on):

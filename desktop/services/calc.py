@@ -125,9 +125,8 @@ def _conditional(note: str | None) -> bool:
 def materials(
     ctx: Context, year: int, item: str, *, person_type: str | None = None, scheme: str | None = None
 ) -> Checklist:
-    a = ctx.ask(
-        _request("materials", ctx, year, item=item, person_type=person_type, channel="窗口", scheme=scheme)
-    )
+    # No channel: the calculator lists the window's materials where the document has a window row.
+    a = ctx.ask(_request("materials", ctx, year, item=item, person_type=person_type, scheme=scheme))
     return Checklist(materials=list(a["materials"]), where=list(a.get("where") or []), source=a.get("source"))
 
 

@@ -35,11 +35,12 @@ def required_text(value: Any, field: str, label: str, *, max_len: int = 200) -> 
 
 def choice(value: Any, options: Mapping[str, T], field: str, label: str) -> T:
     """Map an accepted spelling to its code; refuses others, listing the choices."""
-    if value in (None, ""):
-        raise Refusal("missing_field", f"请选择{label}（{'、'.join(options)}）", field)
+    shown = "、".join(dict.fromkeys(str(k) for k in options))
+    if value is None or value == "":
+        raise Refusal("missing_field", f"请选择{label}（{shown}）", field)
     key = value.strip() if isinstance(value, str) else value
-    if key not in options:
-        raise Refusal("invalid_field", f"{label}“{value}”无效（可选：{'、'.join(options)}）", field)
+    if not isinstance(key, str | int) or isinstance(key, bool) or key not in options:
+        raise Refusal("invalid_field", f"{label}“{value}”无效（可选：{shown}）", field)
     return options[key]
 
 

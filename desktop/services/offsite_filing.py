@@ -83,18 +83,36 @@ def _destination(ctx: Context, province: Any, city: Any) -> tuple[str, str | Non
     return prov, town, notes
 
 
-def _materials(ctx: Context, label: str, received: Any) -> tuple[list[str], list[str]]:
+# The glossary's umbrella type for the sub-types a year's document may not list separately.
+_UMBRELLA = {"resettled_retiree": "long_term_resident", "posted_worker": "long_term_resident"}
+
+
+def _materials(ctx: Context, code: str, received: Any) -> tuple[list[str], list[str], list[str]]:
+    """(received, missing, notes). Refuses while a required material is missing."""
     if received is None:
         received = []
     if not isinstance(received, list | tuple) or not all(isinstance(m, str) for m in received):
         raise Refusal("invalid_field", "已收材料应为材料名称的列表", "materials_received")
-    checklist = calc.materials(ctx, ctx.policy_year(), "异地就医备案", person_type=label)
+    label = PERSON_TYPES[code]
+    checklist, notes = None, []
+    for candidate in (code, _UMBRELLA.get(code)):
+        if candidate is None:
+            continue
+        try:
+            checklist = calc.materials(ctx, ctx.policy_year(), "异地就医备案", person_type=PERSON_TYPES[candidate])
+            break
+        except Refusal as refusal:
+            if refusal.code != "unknown_person_type":
+                raise
+    if checklist is None:
+        notes.append(f"政策文件未列出{label}的备案材料，按窗口收取的材料登记")
+        return list(received), [], notes
     missing = checklist.missing(list(received))
     if missing:
         raise Refusal(
             "missing_materials", f"异地就医备案（{label}）还缺少材料：{'；'.join(missing)}", "materials_received"
         )
-    return list(received), missing
+    return list(received), missing, notes
 
 
 def file_offsite(
@@ -118,7 +136,8 @@ def file_offsite(
     until = fields.day(valid_until, "valid_until", "备案有效期至", required=False)
     if until is not None and until < start:
         raise Refusal("invalid_date", f"备案有效期至{until}早于开始日期{start}", "valid_until")
-    received, missing = _materials(ctx, label, materials_received)
+    received, missing, more = _materials(ctx, code, materials_received)
+    notes += more
     stamp = ctx.stamp()
     with write(ctx.db):
         current = filing_in_force(ctx, person["id"])
@@ -166,7 +185,8 @@ def change_offsite(
         if until_text is not None and until_text < old["start_on"]:
             raise Refusal("invalid_date", f"备案有效期至{until_text}早于开始日期{old['start_on']}", "valid_until")
         if materials_received is not None or code != old["person_type"]:
-            received, missing = _materials(ctx, PERSON_TYPES[code], materials_received)
+            received, missing, more = _materials(ctx, code, materials_received)
+            notes += more
         else:
             received, missing = old["materials_received"], old["materials_missing"]
         row = {

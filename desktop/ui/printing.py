@@ -25,3 +25,20 @@ def open_pdf(data: bytes, name: str) -> Path:
     path = save_pdf(data, name)
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     return path
+
+
+def merge_pdfs(parts: list[bytes]) -> bytes:
+    """Several documents of one visit as one PDF (one print job, one archive file)."""
+    if len(parts) == 1:
+        return parts[0]
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for data in parts:
+        for page in PdfReader(BytesIO(data)).pages:
+            writer.add_page(page)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

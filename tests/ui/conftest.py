@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -54,7 +55,7 @@ def deps(clock, printed):
 
     return Deps(packs=loader.bundled(), hall=Hall(region="武进区", hall_code="320412", hall_name="武进区医保中心",
                                                  window="03", clerk="王经办"),
-                clock=clock, show_pdf=lambda data, name: printed.append((name, data)))
+                settings={"elderly_from_age": Decimal(60)}, clock=clock, show_pdf=lambda data, name: printed.append((name, data)))
 
 
 @pytest.fixture
@@ -70,3 +71,39 @@ def db(tmp_path):
 def db_deps(deps, db):
     deps.db = db
     return deps
+
+
+def make_id(birth: date, seq: int = 1, *, male: bool = False, region_code: str = "320412") -> str:
+    """A valid 18-digit number: region + birth date + sequence (odd = male) + check digit."""
+    from stdnum.cn import ric
+
+    order = (seq * 2 + (1 if male else 0)) % 1000
+    body = f"{region_code}{birth:%Y%m%d}{order:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def show(qtbot, widget):
+    qtbot.addWidget(widget)
+    with qtbot.waitActive(widget):
+        widget.show()
+        widget.activateWindow()
+    return widget
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type as a clerk does: ASCII key by key, Chinese as an input method commits it."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    chunk = ""
+    for ch in text + "\0":
+        if ch != "\0" and ch.isascii():
+            chunk += ch
+            continue
+        if chunk:
+            qtbot.keyClicks(widget, chunk)
+            chunk = ""
+        if ch != "\0":
+            event = QInputMethodEvent()
+            event.setCommitString(ch)
+            QApplication.sendEvent(widget, event)

@@ -1,0 +1,238 @@
+"""Building (once) and caching the synthetic hall database.
+
+The schema comes from the records layer's own migrations (`desktop.records.migrations`); the
+rows are shaped exactly like the services write them: one real enrollment per (district,
+category) is made through `desktop.services` on a scratch database, and its computed columns
+(fees, benefit dates, the trace) are reused for every person of that district and category.
+The million rows then go in with executemany in big transactions; the audit chain is a real
+SHA-256 chain (`desktop.records.audit.entry_hash`), receipts are gapless per hall and window.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bench import synth
+
+CACHE = Path(__file__).resolve().parent / "cache"
+GENERATOR_VERSION = 1  # bump when the synthetic data changes shape
+CHUNK = 50_000
+HALL_SETTINGS = {"elderly_from_age": 60}
+HALL_CODE = {region: code for region, code in synth.DISTRICTS}
+HALL_CODE["常州经开区"] = "320491"  # its own hall: receipts must not share 武进区's serials
+META_ORDER = ("id", "created_at", "hall_code", "window_code", "operator_id")
+
+
+def cache_path(n: int) -> Path:
+    from desktop.records import migrations
+
+    return CACHE / f"hall-{n}-schema{migrations.LATEST}-gen{GENERATOR_VERSION}.sqlite3"
+
+
+def context(db, region: str = "武进区", *, window: str = "03", now: datetime | None = None):
+    from desktop.services.context import CHINA, Context
+
+    moment = now or datetime.combine(synth.TODAY, datetime.min.time()).replace(hour=10, tzinfo=CHINA)
+    return Context(db=db, region=region, hall_code=HALL_CODE[region], window=window,
+                   operator_id="bench01", clock=lambda: moment, settings=dict(HALL_SETTINGS))
+
+
+def enrollment_templates() -> dict[tuple[str, str], dict]:
+    """(district, category) -> the enrollment row the services wrote for such a person."""
+    from datetime import date
+
+    from desktop.records.db import open_db
+    from desktop.services import enrollment, persons
+
+    ages = {"老年居民": 70, "非从业居民": 40, "大学生": 19, "未成年居民": 10}
+    out: dict[tuple[str, str], dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "templates.sqlite3")
+        n = 0
+        for region, code in synth.DISTRICTS:
+            ctx = context(db, region)
+            for category, age in ages.items():
+                n += 1
+                birth = date(synth.TODAY.year - age, 3, 1)
+                number = synth.make_id(code, birth, n)
+                school = ("常州大学", "university") if category == "大学生" else (None, None)
+                if category == "未成年居民":
+                    school = ("常州市第一中学", "school")
+                persons.register_person(ctx, number, "模板", school=school[0], school_kind=school[1])
+                result = enrollment.enroll(ctx, number, synth.ENROLL_YEAR)
+                row = dict(next(db.query("SELECT * FROM enrollments WHERE id = ?", [result.enrollment_id])))
+                assert row["category"] == category, (row["category"], category)
+                out[(region, category)] = row
+        db.conn.close()
+    return out
+
+
+def build(n: int, path: Path, log=print) -> Path:
+    """Create the hall database of `n` persons at `path` (replacing a partial file)."""
+    from desktop.records import audit, migrations, search
+    from desktop.records.db import connect
+    from desktop.records.rows import to_json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    for p in (partial, Path(str(partial) + "-wal"), Path(str(partial) + "-shm")):
+        p.unlink(missing_ok=True)
+    began = time.perf_counter()
+    templates = enrollment_templates()
+    db = connect(partial)
+    migrations.migrate(db)  # the records layer's schema, exactly as the application creates it
+    db.conn.close()
+
+    conn = sqlite3.connect(str(partial), isolation_level=None)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("PRAGMA cache_size=-1500000")  # 1.5 GB: the random UUID indexes stay in memory
+    conn.execute("PRAGMA temp_store=MEMORY")
+
+    rnd = random.Random(synth.SEED + 1)
+
+    def new_id() -> str:
+        return str(uuid.UUID(int=rnd.getrandbits(128), version=4))
+
+    start = datetime(2025, 10, 1, 8, 30, tzinfo=_china())
+    step = timedelta(days=90) / max(n, 1)
+    prev_hash = audit.GENESIS
+    audit_seq = 0
+    receipt_seq: dict[tuple[str, str], int] = {}
+    household_ids: dict[int, str] = {}
+    person_ids: dict[int, str] = {}
+    enrolled = 0
+
+    def insert_sql(table: str, cols: tuple[str, ...]) -> str:
+        return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+    p_cols = (*META_ORDER, "num", "updated_at", "id_number", "id_number_rev", "name", "sex",
+              "birth_date", "phone", "hukou_region", "residence_region", "address", "hukou_nature",
+              "school", "school_kind", "category")
+    e_cols = tuple(c for c in next(iter(templates.values())))
+    s_cols = ("enrollment_id", "person_id", "year", "status", "changed_at", "changed_by_record")
+    r_cols = ("serial", *META_ORDER, "year", "seq", "business", "record_id", "person_id", "amount_fen")
+    h_cols = (*META_ORDER, "address")
+    m_cols = (*META_ORDER, "household_id", "person_id", "relationship")
+    a_cols = ("seq", *META_ORDER, "operator_role", "action", "business", "entity", "entity_id",
+              "person_id", "amount_fen", "payload", "prev_hash", "hash")
+
+    def audit_row(meta: dict, action: str, business: str, entity: str, entity_id: str,
+                  person_id: str, amount_fen, payload: dict) -> tuple:
+        nonlocal prev_hash, audit_seq
+        row = {**meta, "operator_role": "clerk", "action": action, "business": business,
+               "entity": entity, "entity_id": entity_id, "person_id": person_id,
+               "amount_fen": amount_fen, "payload": to_json(payload), "prev_hash": prev_hash}
+        row["hash"] = audit.entry_hash(prev_hash, row)
+        prev_hash = row["hash"]
+        audit_seq += 1
+        return (audit_seq, *(row[c] for c in a_cols[1:]))
+
+    people = synth.persons(n)
+    done = 0
+    while done < n:
+        chunk = [next(people) for _ in range(min(CHUNK, n - done))]
+        P, F, E, S, R, H, M, A = ([] for _ in range(8))
+        for person in chunk:
+            at = (start + step * (person.num - 1)).isoformat(timespec="seconds")
+            hall = HALL_CODE[person.region]
+            window = f"{1 + person.num % 5:02d}"
+            operator = f"clerk{1 + person.num % 5:02d}"
+
+            def meta(at=at, hall=hall, window=window, operator=operator) -> dict:
+                return {"id": new_id(), "created_at": at, "hall_code": hall, "window_code": window,
+                        "operator_id": operator}
+
+            pm = meta()
+            person_ids[person.num] = pm["id"]
+            values = {"id_number": person.id_number, "name": person.name, "sex": person.sex,
+                      "birth_date": person.birth_date.isoformat(), "phone": person.phone,
+                      "hukou_region": person.region, "residence_region": person.region,
+                      "address": person.address, "hukou_nature": None,
+                      "school": person.school, "school_kind": person.school_kind}
+            P.append((*pm.values(), person.num, at, person.id_number, person.id_number[::-1],
+                      person.name, person.sex, values["birth_date"], person.phone, person.region,
+                      person.region, person.address, None, person.school, person.school_kind,
+                      person.category))
+            F.append((person.num, search.name_tokens(person.name)))
+            A.append(audit_row(meta(), "register", "person", "persons", pm["id"], pm["id"], None,
+                               values))
+            if person.relationship == "户主":
+                hm = meta()
+                household_ids[person.household] = hm["id"]
+                H.append((*hm.values(), person.address))
+            mm = meta()
+            M.append((*mm.values(), household_ids[person.household], pm["id"], person.relationship))
+            if person.relationship != "户主":
+                A.append(audit_row(meta(), "add_member", "household", "household_members", mm["id"],
+                                   pm["id"], None, {"household_id": household_ids[person.household],
+                                                    "relationship": person.relationship}))
+            if person.num % 20 == 0:  # about 5 % have not enrolled for the year yet
+                continue
+            template = templates[(person.region, person.category)]
+            em = meta()
+            key = (hall, window)
+            receipt_seq[key] = receipt_seq.get(key, 0) + 1
+            serial = f"{hall}-{window}-{start.year}-{receipt_seq[key]:06d}"
+            row = {**template, **em, "person_id": pm["id"], "receipt_serial": serial,
+                   "paid_on": at[:10]}
+            kind = row["kind"]
+            R.append((serial, *meta().values(), start.year, receipt_seq[key], kind, em["id"], pm["id"],
+                      row["personal_fen"]))
+            E.append(tuple(row[c] for c in e_cols))
+            S.append((em["id"], pm["id"], row["year"], "active", at, em["id"]))
+            payload = {k: v for k, v in row.items() if k not in META_ORDER and k != "trace"}
+            A.append(audit_row(meta(), kind, kind, "enrollments", em["id"], pm["id"],
+                               row["personal_fen"], payload))
+            enrolled += 1
+        conn.execute("BEGIN")
+        conn.executemany(insert_sql("persons", p_cols), P)
+        conn.executemany("INSERT INTO person_name_fts (rowid, tokens) VALUES (?, ?)", F)
+        conn.executemany(insert_sql("households", h_cols), H)
+        conn.executemany(insert_sql("household_members", m_cols), M)
+        conn.executemany(insert_sql("receipts", r_cols), R)
+        conn.executemany(insert_sql("enrollments", e_cols), E)
+        conn.executemany(insert_sql("enrollment_status", s_cols), S)
+        conn.executemany(insert_sql("audit", a_cols), A)
+        conn.execute("COMMIT")
+        done += len(chunk)
+        log(f"  {done:>9,} persons  ({time.perf_counter() - began:6.1f} s)")
+    conn.execute("PRAGMA optimize")
+    conn.execute("ANALYZE")
+    conn.execute("PRAGMA journal_mode=WAL")  # as the application runs it
+    conn.close()
+    partial.replace(path)
+    log(f"  built {path.name}: {n:,} persons, {enrolled:,} enrollments in "
+        f"{time.perf_counter() - began:.0f} s, {path.stat().st_size / 1e6:.0f} MB")
+    return path
+
+
+def _china():
+    from desktop.services.context import CHINA
+
+    return CHINA
+
+
+def ensure(n: int, log=print) -> Path:
+    """The cached hall of `n` persons, built on first use."""
+    path = cache_path(n)
+    if not path.exists():
+        log(f"building the synthetic hall of {n:,} persons (cached in {path.parent}) ...")
+        build(n, path, log)
+    return path
+
+
+def person_years(db_path: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        persons = conn.execute("SELECT count(*) FROM persons").fetchone()[0]
+        years = conn.execute("SELECT count(*) FROM enrollments").fetchone()[0]
+    finally:
+        conn.close()
+    return persons, years

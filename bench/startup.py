@@ -1,0 +1,92 @@
+"""Child process of the start-up figure: `python -m bench.startup bare|app [DB]`.
+
+Prints one line `painted` as soon as the first paint of the main window has been delivered,
+then exits; the parent times from spawning the process to reading that line, so both the bare
+QMainWindow and the application include the interpreter, the imports and Qt's start.
+
+`app` goes through the real start path, `desktop.ui.app.run(args)`, with a configured hall
+(QSettings in a private XDG_CONFIG_HOME set by the parent) and `--db` the big database.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def _watch(app) -> None:
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QMainWindow
+
+    class FirstPaint(QObject):
+        done = False
+
+        def eventFilter(self, obj, event):  # noqa: N802
+            if not self.done and event.type() == QEvent.Type.Paint and isinstance(obj, QMainWindow):
+                self.done = True
+                QTimer.singleShot(0, self._report)  # after this paint has finished
+            return False
+
+        def _report(self):
+            sys.stdout.write("painted\n")
+            sys.stdout.flush()
+            import os
+
+            os._exit(0)
+
+    app._bench_filter = FirstPaint()
+    app.installEventFilter(app._bench_filter)
+
+
+def _skip_missing_pages() -> None:
+    """Pages not written yet are left out (and named on stdout), so the figure measures what
+    exists instead of failing; the parent reports them in the figure's note."""
+    import importlib
+
+    from desktop.ui import main_window
+
+    missing = []
+    for _key, _title, module, _cls in main_window.PAGES:
+        try:
+            importlib.import_module(f"desktop.ui.pages.{module}")
+        except ImportError:
+            missing.append(module)
+    if not missing:
+        return
+    sys.stdout.write("missing " + ",".join(missing) + "\n")
+    sys.stdout.flush()
+    main_window.PAGES = tuple(p for p in main_window.PAGES if p[2] not in missing)
+
+
+def main(argv: list[str]) -> int:
+    mode = argv[0]
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    _watch(app)
+    if mode == "bare":
+        from PySide6.QtWidgets import QMainWindow
+
+        window = QMainWindow()
+        window.resize(1366, 768)
+        window.show()
+        return app.exec()
+    from PySide6.QtCore import QSettings
+
+    from desktop.ui import app as desktop_app
+
+    store = QSettings(desktop_app.ORG, desktop_app.APP)
+    for key, value in {"hall/hall_code": "320412", "hall/region": "武进区",
+                       "hall/hall_name": "武进区医保经办大厅", "hall/window": "03",
+                       "hall/clerk": "bench01", "hall/role": "clerk",
+                       "policy/elderly_from_age": "60"}.items():
+        store.setValue(key, value)
+    store.sync()
+    from desktop.cli import build_parser
+
+    _skip_missing_pages()
+
+    return desktop_app.run(build_parser().parse_args(["--db", argv[1]]))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

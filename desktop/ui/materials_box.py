@@ -1,0 +1,61 @@
+"""Tick boxes for the materials a business needs (the pack's `materials` answer).
+
+What is still missing is the services' judgement (任选其一 groups, conditional items); this box
+only lists the items with their notes and reports which are ticked."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
+
+from desktop.errors import Refusal
+from desktop.ui.deps import Deps
+
+
+class MaterialsBox(QWidget):
+    def __init__(self, deps: Deps, item: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.deps = deps
+        self.item = item
+        self.answer: dict | None = None
+        self.boxes: list[QCheckBox] = []
+        self.lay = QVBoxLayout(self)
+        self.lay.setContentsMargins(0, 0, 0, 0)
+        self.lay.setSpacing(2)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        self.lay.addWidget(self.note)
+
+    def load(self, person_type: str | None = None, year: int | None = None, scheme: str = "resident") -> None:
+        for box in self.boxes:
+            self.lay.removeWidget(box)
+            box.setParent(None)
+            box.deleteLater()
+        self.boxes = []
+        request = {"calc": "materials", "region": self.deps.hall.region, "year": year or self.deps.default_year(),
+                   "item": self.item, "channel": "窗口", "scheme": scheme}
+        if person_type:
+            request["person_type"] = person_type
+        try:
+            self.answer = self.deps.answer(request)
+        except Refusal as refusal:
+            self.answer = None
+            self.note.setText("ℹ " + refusal.message)
+            return
+        self.note.setText(f"依据：{self.answer.get('source') or ''}")
+        for m in self.answer["materials"]:
+            box = QCheckBox(m["name"] + (f"（{m['note']}）" if m.get("note") else ""))
+            box.setProperty("material", m["name"])
+            self.lay.addWidget(box)
+            self.boxes.append(box)
+
+    def received(self) -> list[str]:
+        return [b.property("material") for b in self.boxes if b.isChecked()]
+
+    def tick(self, *names: str) -> None:
+        for b in self.boxes:
+            if b.property("material") in names:
+                b.setChecked(True)
+
+    def clear_ticks(self) -> None:
+        for b in self.boxes:
+            b.setChecked(False)

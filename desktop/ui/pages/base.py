@@ -1,0 +1,185 @@
+"""The frame of a counter business page: the ID field first, the page's own fields, 确认
+(Ctrl+Enter), the outcome in words, the paper to hand over (Ctrl+P), Esc for a new visit.
+
+Subclasses add fields in `build_fields`, write in `do_submit` (a services call, returning the
+outcome sentence and the documents to print) and may show live figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import Refusal
+from desktop.ui.deps import Deps
+from desktop.ui.person_box import IdField
+from desktop.ui.widgets import ErrorLabel, FieldErrors, Page, disabled_note
+
+ID_FIELDS = ("id_number", "member_id_number", "head_id_number")
+
+
+class BusinessPage(Page):
+    confirm_text = "确认办理"
+    needs_db_note = "未打开数据库：本业务无法办理。请在“设置”中检查数据库。"
+
+    def __init__(self, deps: Deps, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.deps = deps
+        self.documents: list[Any] = []
+        self.id_field = IdField(deps)
+        self.page_error = ErrorLabel()
+        self.errors = FieldErrors(self.page_error)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        id_box = QWidget()
+        iv = QVBoxLayout(id_box)
+        iv.setContentsMargins(0, 0, 0, 0)
+        iv.setSpacing(2)
+        iv.addWidget(self.id_field)
+        iv.addWidget(self.id_field.info)
+        iv.addWidget(self.id_field.error)
+        self.form.addRow("身份证号(&I)", id_box)
+
+        self.left = QGroupBox("办理")
+        lv = QVBoxLayout(self.left)
+        lv.addLayout(self.form)
+        lv.addWidget(self.page_error)
+        self.confirm = QPushButton(f"{self.confirm_text} (Ctrl+Enter)")
+        self.confirm.setAutoDefault(True)
+        self.confirm.clicked.connect(self.submit)
+        self.print_button = QPushButton("打印 (Ctrl+P)")
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_documents)
+        self.outcome = QLabel("")
+        self.outcome.setObjectName("outcome")
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.confirm)
+        buttons.addWidget(self.print_button)
+        buttons.addStretch(1)
+        if deps.db is None:
+            self.confirm.setEnabled(False)
+            lv.addWidget(disabled_note(self.needs_db_note))
+        self.extra_notes = QVBoxLayout()
+        lv.addLayout(self.extra_notes)
+        lv.addLayout(buttons)
+        lv.addWidget(self.outcome)
+        lv.addStretch(1)
+
+        self.right = QVBoxLayout()
+        outer = QHBoxLayout(self)
+        outer.addWidget(self.left, 1)
+        outer.addLayout(self.right, 1)
+
+        for key, slot in (("Ctrl+Return", self.submit), ("Ctrl+Enter", self.submit), ("Ctrl+P", self.print_documents)):
+            sc = QShortcut(QKeySequence(key), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
+        self.id_field.accepted.connect(self.focusNextChild_)
+        self.id_field.checked.connect(lambda _n, _p: self.person_changed())
+        self.id_field.cleared.connect(self.person_changed)
+        self.build_fields()
+
+    # hooks
+    def build_fields(self) -> None:
+        raise NotImplementedError
+
+    def do_submit(self, ctx) -> tuple[str, list[Any]]:
+        raise NotImplementedError
+
+    def person_changed(self) -> None:
+        """The ID field now holds another (or no) valid person."""
+
+    def reset_fields(self) -> None:
+        """Esc: clear the page's own fields."""
+
+    # behaviour
+    def focusNextChild_(self) -> None:  # noqa: N802 (a slot returning None)
+        self.focusNextChild()
+
+    def first_field(self) -> QWidget:
+        return self.id_field
+
+    def load_person(self, id_number: str) -> bool:
+        self.id_field.setText(id_number)
+        return True
+
+    def show_refusal(self, refusal: Refusal) -> None:
+        if refusal.field in ID_FIELDS:
+            self.id_field.show_refusal(refusal.message)
+            self.id_field.setFocus()
+        else:
+            widget = self.errors.show(refusal)
+            if widget is not None:
+                widget.setFocus()
+        self.outcome.setText("")
+        self.status_message.emit("⚠ " + refusal.message)
+
+    def submit(self) -> None:
+        ctx = self.deps.context()
+        if ctx is None or not self.confirm.isEnabled():
+            return
+        self.errors.clear()
+        if self.id_field.check() is None:
+            self.id_field.setFocus()
+            return
+        try:
+            outcome, documents = self.do_submit(ctx)
+        except Refusal as refusal:
+            self.show_refusal(refusal)
+            return
+        self.documents = documents
+        self.print_button.setEnabled(bool(documents))
+        self.outcome.setText(outcome)
+        self.status_message.emit(outcome.splitlines()[0])
+
+    def print_documents(self) -> None:
+        if not self.documents:
+            return
+        from desktop.documents import render
+        from desktop.ui.printing import merge_pdfs
+
+        self.deps.present_pdf(merge_pdfs([render(d) for d in self.documents]), self.title)
+
+    def back_out(self) -> None:
+        self.id_field.clear()
+        self.errors.clear()
+        self.outcome.setText("")
+        self.documents = []
+        self.print_button.setEnabled(False)
+        self.reset_fields()
+        self.id_field.setFocus()
+
+    # helpers for subclasses
+    def person(self):
+        from desktop.documents.model import Person
+
+        p = self.id_field.person
+        number = self.id_field.id_number
+        return Person(name=p["name"] if p else "", id_number=number.number if number else "")
+
+    def receipt(self, business: str, serial: str, accepted: list[str], next_steps: list[str], expected_by=None):
+        from desktop.documents.model import AcceptanceReceipt
+
+        return AcceptanceReceipt(header=self.deps.document_header(serial), business=business, person=self.person(),
+                                 accepted=tuple(accepted), next_steps=tuple(next_steps), expected_by=expected_by,
+                                 phone=self.hotline())
+
+    def hotline(self) -> str | None:
+        try:
+            pack = self.deps.pack(self.deps.hall.region, self.deps.default_year())
+        except Refusal:
+            return None
+        return pack.offices.hotline if pack.offices else None

@@ -1,0 +1,156 @@
+"""零星报销: bills entered one by one, the materials ticked; 受理 stores the claim with the
+services' estimate; what is missing goes on the 一次性告知单 so the person comes back once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QPushButton
+
+from desktop.ui.materials_box import MaterialsBox
+from desktop.ui.pages.base import BusinessPage
+from desktop.ui.widgets import ErrorLabel, add_field, fill_table, table
+
+LEVELS = ("一级", "二级", "三级")
+
+
+class ClaimPage(BusinessPage):
+    title = "零星报销"
+    confirm_text = "受理"
+
+    def build_fields(self) -> None:
+        self.bills: list[dict] = []
+        self.kind = QComboBox()
+        self.kind.addItems(["住院", "门诊"])
+        self.hospital = QLineEdit()
+        self.hospital.setPlaceholderText("医院名称")
+        self.level = QComboBox()
+        self.level.addItems(LEVELS)
+        self.level.setCurrentIndex(2)
+        self.start = QLineEdit()
+        self.start.setPlaceholderText("入院（就诊）日期 YYYY-MM-DD")
+        self.end = QLineEdit()
+        self.end.setPlaceholderText("出院日期 YYYY-MM-DD，门诊可不填")
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("票据金额（元）")
+        self.compliant = QLineEdit()
+        self.compliant.setPlaceholderText("合规费用（元），不填按票据金额")
+        self.add_bill = QPushButton("添加票据 (Ctrl+B)")
+        self.add_bill.clicked.connect(self.add_current_bill)
+        add_field(self.form, "票据类别", self.kind, self.errors, "kind")
+        add_field(self.form, "医院(&H)", self.hospital, self.errors, "hospital")
+        add_field(self.form, "医院级别", self.level, self.errors, "hospital_level")
+        add_field(self.form, "入院日期", self.start, self.errors, "start_on")
+        add_field(self.form, "出院日期", self.end, self.errors, "end_on")
+        add_field(self.form, "票据金额(&A)", self.amount, self.errors, "amount", "bills")
+        add_field(self.form, "合规费用", self.compliant, self.errors, "compliant_amount")
+        self.form.addRow("", self.add_bill)
+        for a, b in ((self.hospital, self.start), (self.start, self.end), (self.end, self.amount),
+                     (self.amount, self.compliant)):
+            a.returnPressed.connect(b.setFocus)
+        self.compliant.returnPressed.connect(self.add_current_bill)
+        sc = QShortcut(QKeySequence("Ctrl+B"), self)
+        sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        sc.activated.connect(self.add_current_bill)
+
+        self.bill_table = table(["类别", "医院", "级别", "日期", "票据金额", "合规费用"], [], stretch=1)
+        self.bill_table.setMaximumHeight(150)
+        self.materials = MaterialsBox(self.deps, "零星报销")
+        self.materials.load()
+        mat_error = ErrorLabel()
+        self.errors.add("materials_received", self.materials, mat_error)
+        box = QGroupBox("测算（受理后按政策包计算，仅供参考）")
+        grid = QGridLayout(box)
+        self.figures = {}
+        for i, (key, label) in enumerate((("total", "合规费用"), ("basic", "基本医保"), ("critical_illness", "大病保险"),
+                                          ("medical_assistance", "医疗救助"), ("personal", "个人负担"))):
+            value = QLabel("—")
+            value.setObjectName(f"figure_{key}")
+            grid.addWidget(QLabel(label), i // 3, (i % 3) * 2)
+            grid.addWidget(value, i // 3, (i % 3) * 2 + 1)
+            self.figures[key] = value
+        self.right.addWidget(QLabel("票据"))
+        self.right.addWidget(self.bill_table)
+        self.right.addWidget(QLabel("已收材料（请勾选；缺少的列入一次性告知单）"))
+        self.right.addWidget(self.materials)
+        self.right.addWidget(mat_error)
+        self.right.addWidget(box)
+        self.right.addStretch(1)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        inpatient = self.kind.currentText() == "住院"
+        self.form.setRowVisible(self.level.parentWidget(), inpatient)
+        self.form.setRowVisible(self.end.parentWidget(), inpatient)
+
+    def add_current_bill(self) -> None:
+        """The services check each bill when the claim is accepted; here only the entry is kept."""
+        self.errors.clear()
+        if not self.amount.text().strip() or not self.start.text().strip():
+            from desktop.errors import Refusal
+
+            self.errors.show(Refusal("missing_field", "请填写票据金额和入院（就诊）日期", "amount"))
+            return
+        bill = {"kind": self.kind.currentText(), "hospital": self.hospital.text().strip() or None,
+                "start_on": self.start.text().strip(), "end_on": self.end.text().strip() or None,
+                "amount": self.amount.text().strip(), "compliant_amount": self.compliant.text().strip() or None}
+        if bill["kind"] == "住院":
+            bill["hospital_level"] = self.level.currentText()
+        else:
+            bill["benefit"] = "普通门诊"
+            bill["facility"] = self.level.currentText()
+        self.bills.append(bill)
+        fill_table(self.bill_table, [[b["kind"], b["hospital"] or "", b.get("hospital_level") or "—",
+                                      b["start_on"] + (f" 至 {b['end_on']}" if b.get("end_on") else ""), b["amount"],
+                                      b["compliant_amount"] or b["amount"]] for b in self.bills])
+        for w in (self.hospital, self.start, self.end, self.amount, self.compliant):
+            w.clear()
+        self.hospital.setFocus()
+
+    def show_refusal(self, refusal) -> None:
+        # bills[n].amount -> the bill entry fields
+        if refusal.field and refusal.field.startswith("bills"):
+            name = refusal.field.split(".")[-1] if "." in refusal.field else "bills"
+            from desktop.errors import Refusal
+
+            refusal = Refusal(refusal.code, refusal.message, name)
+        super().show_refusal(refusal)
+
+    def do_submit(self, ctx):
+        from desktop.documents.model import ChecklistNotice
+        from desktop.services.manual_claim import accept_claim
+
+        if self.amount.text().strip():
+            self.add_current_bill()
+        received = self.materials.received()
+        r = accept_claim(ctx, self.id_field.id_number.number, self.bills, received)
+        for key in ("total", "basic", "critical_illness", "medical_assistance", "personal"):
+            self.figures[key].setText(f"{Decimal(getattr(r, key + '_fen')) / 100:.2f}")
+        docs = []
+        lines = [f"零星报销 {len(self.bills)} 张票据，合规费用 {Decimal(r.total_fen) / 100:.2f} 元",
+                 f"测算基本医保 {Decimal(r.basic_fen) / 100:.2f} 元（仅供参考，以审核结算为准）"]
+        if r.missing:
+            steps = ["请补齐一次性告知单所列材料后，凭收据号到窗口补交，补齐后进入审核"]
+        else:
+            steps = ["材料齐全，进入审核；审核结算后支付到登记的银行账户"]
+        docs.append(self.receipt("零星报销受理", r.receipt_serial, lines, steps))
+        if self.materials.answer is not None:
+            a = self.materials.answer
+            docs.append(ChecklistNotice.from_answer(
+                a, provided=received, header=self.deps.document_header(r.receipt_serial), item="零星报销",
+                basis=a.get("document") or a.get("source") or "", time_limit=a.get("time_limit") or "",
+                phone=a.get("hotline") or "", person=self.person()))
+        missing = "；".join(r.missing)
+        outcome = f"✔ 已受理，收据号 {r.receipt_serial}"
+        outcome += f"\n⚠ 缺少材料：{missing}（已列入一次性告知单）" if r.missing else "\n✔ 材料齐全"
+        return outcome, docs
+
+    def reset_fields(self) -> None:
+        self.bills = []
+        fill_table(self.bill_table, [])
+        self.materials.clear_ticks()
+        for label in self.figures.values():
+            label.setText("—")

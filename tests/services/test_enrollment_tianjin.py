@@ -1,0 +1,69 @@
+"""天津 2024 enrollment (004_72f39dcdf4d6177b.txt): tiers, student/child category, assistance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from svc_helpers import counts, make_ctx, make_id
+
+from desktop.errors import Refusal
+from desktop.services import enrollment, persons
+from desktop.services.context import CHINA
+
+ADULT = make_id(date(1982, 6, 1), 1, region_code="120101")  # 41
+CHILD = make_id(date(2014, 6, 1), 2, region_code="120101")  # 9
+BABY = make_id(date(2023, 9, 10), 3, region_code="120101")
+
+
+@pytest.fixture
+def ctx(db):
+    """2023-11-20: inside the 2024 window 2023-10-10 … 2023-12-31 (004 §三)."""
+    return make_ctx(db, region="天津市", hall_code="120101", window="01", now=datetime(2023, 11, 20, 9, 0, tzinfo=CHINA))
+
+
+def test_adult_chooses_a_tier(ctx):
+    persons.register_person(ctx, ADULT, "刘洋")
+    before = counts(ctx.db)
+    with pytest.raises(Refusal) as refused:
+        enrollment.enroll(ctx, ADULT, 2024)
+    assert refused.value.field == "tier"
+    assert counts(ctx.db) == before
+    r = enrollment.enroll(ctx, ADULT, 2024, tier="高档")
+    # 高档 1010 元/人/年 (004 §二(一)); benefits from 2024-01-01 (§八(一))
+    assert (r.category, r.contribution.personal_fen, r.benefit.start) == ("城乡未就业居民（成年）", 101000, date(2024, 1, 1))
+
+
+def test_low_tier_and_dibao_pays_ten_percent(ctx):
+    """visits.md #4: 低保 in 天津 pays 38 元: 低档 380 × (100% − 90% 定额资助) (004 §二(四))."""
+    persons.register_person(ctx, ADULT, "刘洋")
+    r = enrollment.enroll(ctx, ADULT, 2024, tier="低档", assistance="低保对象")
+    c = r.contribution
+    assert (c.standard_fen, c.assisted_fen, c.personal_fen) == (38000, 34200, 3800)
+
+
+def test_child_pays_the_low_tier(ctx):
+    """§二(二): 未成年居民 pays the low tier (380) and gets high-tier benefits."""
+    persons.register_person(ctx, CHILD, "刘小宝")
+    proposal = enrollment.proposal(ctx, CHILD, 2024)
+    assert proposal.category == "未成年居民"
+    r = enrollment.enroll(ctx, CHILD, 2024)
+    assert (r.category, r.contribution.personal_fen) == ("在校学生", 38000)
+    with pytest.raises(Refusal) as refused:
+        enrollment.enroll(ctx, CHILD, 2024, tier="高档")
+    assert refused.value.code in ("already_enrolled", "not_applicable")
+
+
+def test_child_cannot_choose_the_high_tier(ctx):
+    persons.register_person(ctx, BABY, "刘二宝")
+    with pytest.raises(Refusal) as refused:
+        enrollment.enroll(ctx, BABY, 2024, tier="高档")
+    assert refused.value.field == "tier"
+    assert enrollment.proposal(ctx, BABY, 2024).category == "新生儿"
+
+
+def test_adult_student_at_the_street_hall_is_an_adult(ctx):
+    student = make_id(date(2004, 3, 1), 4, region_code="120101")
+    persons.register_person(ctx, student, "刘大学", school="天津大学", school_kind="高校")
+    proposal = enrollment.proposal(ctx, student, 2024)
+    assert proposal.category == "成年居民" and "§四(四)" in proposal.note

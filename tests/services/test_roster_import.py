@@ -1,0 +1,114 @@
+"""Batch roster import: 10 000 rows with a sprinkling of bad ones (visits.md #11)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import Workbook
+from svc_helpers import counts, make_id
+
+from desktop.errors import Refusal
+from desktop.records import tabular
+from desktop.services import roster_import
+
+HEADER = ["序号", "姓名", "身份证号", "联系电话", "参保类别", "地址"]
+ON = date(2025, 11, 15)  # the ctx fixture's day
+
+
+def _category(birth: date) -> str:
+    age = ON.year - birth.year - ((ON.month, ON.day) < (birth.month, birth.day))
+    return "未成年居民" if age < 18 else "老年居民" if age >= 60 else "非从业居民"
+
+
+def _roster(n: int) -> tuple[list[list], dict[int, str]]:
+    """Rows (the spreadsheet's row r is rows[r - 2]) and the expected rejected column per row."""
+    rows, bad = [], {}
+    for i in range(n):
+        birth = date(1940, 1, 1) + timedelta(days=(i * 7) % 30000)
+        number = make_id(birth, 1 + i // 4300)
+        rows.append([i + 1, "张三丰"[: 2 + i % 2], number, f"138{i:08d}", _category(birth), f"武进区湖塘镇{i}号"])
+    def spoil(index: int, column: int, value, expected_field: str) -> None:
+        rows[index][column] = value
+        bad[index + 2] = expected_field
+    for index in range(17, n, 997):  # a wrong check digit
+        number = rows[index][2]
+        spoil(index, 2, number[:-1] + ("0" if number[-1] != "0" else "1"), "身份证号")
+    spoil(5000, 2, rows[10][2], "身份证号")  # the same person twice in one list
+    for index in range(33, n, 1499):  # missing category
+        spoil(index, 4, None, "参保类别")
+    spoil(777, 3, "1234", "联系电话")
+    spoil(3333, 4, "退休居民", "参保类别")
+    spoil(4444, 1, "张 三", "姓名")
+    for index in range(6001, n):  # an adult listed as 老年居民 without a reason
+        if rows[index][4] == "非从业居民" and index + 2 not in bad:
+            spoil(index, 4, "老年居民", "类别变更原因")
+            break
+    return rows, bad
+
+
+def _xlsx(path, rows):
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_ten_thousand_rows_with_bad_ones_and_an_idempotent_reimport(ctx, tmp_path):
+    rows, bad = _roster(10_000)
+    path = _xlsx(tmp_path / "roster.xlsx", rows)
+    seen = []
+    began = time.perf_counter()
+    report = roster_import.import_roster(ctx, path, 2026, progress=lambda done, total: seen.append(done))
+    first_seconds = time.perf_counter() - began
+    assert sorted((r.row, r.field) for r in report.rejected) == sorted(bad.items())
+    by_row = {r.row: r.message for r in report.rejected}
+    assert by_row[5002] == "身份证号与第12行重复"
+    assert by_row[35] == "请填写参保类别"
+    assert "校验位不正确" in by_row[19]
+    assert "联系电话" in by_row[779]
+    assert "退休居民" in by_row[3335]
+    assert "空格" in by_row[4446]
+    assert "请填写类别变更原因" in next(m for r, m in by_row.items() if bad[r] == "类别变更原因")
+    assert (report.total, report.enrolled, report.unchanged) == (10_000, 10_000 - len(bad), 0)
+    assert seen[-1] == 10_000 and len(seen) == 100
+    assert "退回" in report.summary
+    db = ctx.db
+    assert db.execute("SELECT count(*) FROM enrollments").fetchone()[0] == 10_000 - len(bad)
+    # the same files' rejected rows can be handed back
+    back = roster_import.write_rejections(report, tmp_path / "rejected.xlsx")
+    assert len(tabular.read_rows(back)[1]) == len(bad)
+
+    before = counts(db)
+    again = roster_import.import_roster(ctx, path, 2026)
+    assert counts(db) == before  # re-importing the same file changes nothing
+    assert (again.enrolled, again.unchanged) == (0, 10_000 - len(bad))
+    assert [(r.row, r.field, r.message) for r in again.rejected] == [
+        (r.row, r.field, r.message) for r in report.rejected
+    ]
+    print(f"first import {first_seconds:.1f} s")
+
+
+def test_cancelled_import_writes_nothing(ctx, tmp_path):
+    rows = _roster(10_000)[0][:500]
+    path = tmp_path / "roster.csv"
+    tabular.write_rows(path, [(h, h) for h in HEADER], [dict(zip(HEADER, r, strict=True)) for r in rows])
+    before = counts(ctx.db)
+    calls = []
+    report = roster_import.import_roster(
+        ctx, path, 2026, progress=lambda done, total: calls.append(done), cancelled=lambda: len(calls) >= 2
+    )
+    assert report.cancelled and "未写入" in report.summary
+    assert counts(ctx.db) == before
+
+
+def test_roster_without_a_required_column_is_refused(ctx, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("姓名,身份证号\n张三,320412198001010028\n", encoding="utf-8")
+    with pytest.raises(Refusal) as refused:
+        roster_import.import_roster(ctx, path, 2026)
+    assert refused.value.field == "参保类别"

@@ -1,0 +1,206 @@
+"""停保/退保 and 退费: eligibility by region, four-eyes review, one refund per payment."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+import pytest
+from svc_helpers import counts, make_ctx, make_id, seed_enrollment
+
+from desktop.errors import Refusal
+from desktop.records import enrollments
+from desktop.records import persons as person_rows
+from desktop.services import enrollment, persons, refund, review, termination
+from desktop.services.context import CHINA
+
+NUMBER = make_id(date(1984, 6, 1), 2)
+
+
+def _at(db, when, **kw):
+    return make_ctx(db, now=datetime(*when, 10, 0, tzinfo=CHINA), **kw)
+
+
+# ---------------------------------------------------------------- 常州
+
+
+@pytest.fixture
+def enrolled(ctx):
+    persons.register_person(ctx, NUMBER, "李娟")
+    return enrollment.enroll(ctx, NUMBER, 2026)
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_ctx(db, operator_id="rev01", role="reviewer")
+
+
+def test_joining_the_army_suspends_after_review(ctx, reviewer, enrolled):
+    """visits.md #7: 停保 with the reason; a reviewer approves before it takes effect."""
+    r = termination.request_termination(ctx, NUMBER, 2026, "停保", "参军")
+    assert r.kind == "suspension"
+    assert enrollments.get(ctx.db, enrolled.enrollment_id)["status"] == "active"
+    review.decide(reviewer, r.review_request_id, approve=True)
+    assert enrollments.get(ctx.db, enrolled.enrollment_id)["status"] == "suspended"
+    # back from the army the same year: a new enrollment is possible again
+    assert enrollment.enroll(ctx, NUMBER, 2026).enrollment_id != enrolled.enrollment_id
+
+
+def test_death_terminates_and_marks_the_person(ctx, reviewer, enrolled):
+    r = termination.request_termination(ctx, NUMBER, 2026, "退保", "死亡", death_date="2025-11-10")
+    review.decide(reviewer, r.review_request_id, approve=True)
+    assert enrollments.get(ctx.db, enrolled.enrollment_id)["status"] == "terminated"
+    person = person_rows.get_by_id_number(ctx.db, NUMBER)
+    assert (person["status"], person["death_date"]) == ("死亡", "2025-11-10")
+
+
+def test_changzhou_termination_only_at_the_original_hall(db, enrolled):
+    elsewhere = make_ctx(db, hall_code="320411", window="01")
+    before = counts(db)
+    with pytest.raises(Refusal) as refused:
+        termination.request_termination(elsewhere, NUMBER, 2026, "退保", "参加职工医保")
+    assert refused.value.field == "hall_code" and "002_791f68398226ecd0.txt §二(二)4" in refused.value.message
+    assert counts(db) == before
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"kind": "暂停", "reason": "参军"}, "kind"),
+        ({"kind": "停保", "reason": "出国"}, "reason"),
+        ({"kind": "退保", "reason": "其他"}, "reason_note"),
+        ({"kind": "退保", "reason": "死亡"}, "death_date"),
+        ({"kind": "退保", "reason": "死亡", "death_date": "2025-12-01"}, "death_date"),
+        ({"kind": "停保", "reason": "参军", "effective_on": "2027-01-01"}, "effective_on"),
+        ({"kind": "停保", "reason": "参军", "year": 2025}, "year"),
+    ],
+)
+def test_bad_termination_requests_write_nothing(ctx, enrolled, kwargs, field):
+    before = counts(ctx.db)
+    args = {"year": 2026, **kwargs}
+    with pytest.raises(Refusal) as refused:
+        termination.request_termination(ctx, NUMBER, args.pop("year"), args.pop("kind"), args.pop("reason"), **args)
+    assert refused.value.field == field
+    assert counts(ctx.db) == before
+
+
+def test_one_open_request_per_enrollment(ctx, enrolled):
+    first = termination.request_termination(ctx, NUMBER, 2026, "停保", "外地就读")
+    with pytest.raises(Refusal) as refused:
+        termination.request_termination(ctx, NUMBER, 2026, "退保", "参加职工医保")
+    assert refused.value.code == "pending_review" and first.receipt_serial in refused.value.message
+
+
+def test_changzhou_has_no_refund_rule(ctx, enrolled):
+    before = counts(ctx.db)
+    with pytest.raises(Refusal) as refused:
+        refund.request_refund(ctx, NUMBER, 2026, "参加职工医保")
+    assert refused.value.code == "not_applicable"
+    assert "002_791f68398226ecd0.txt §二(二)4" in refused.value.message and "没有居民医保退费的规定" in refused.value.message
+    assert counts(ctx.db) == before
+
+
+# ---------------------------------------------------------------- 天津 (004_72f39dcdf4d6177b.txt)
+
+
+def _tianjin(db, when, operator="tj-clerk", role="clerk"):
+    return _at(db, when, region="天津市", hall_code="120101", window="01", operator_id=operator, role=role)
+
+
+def _seed(ctx, **money):
+    person = persons.register_person(ctx, NUMBER, "李娟")
+    return seed_enrollment(ctx, person["id"], 2024, "成年居民", **money)
+
+
+HIGH = {"tier": "高档", "standard_fen": 101000, "personal_fen": 101000}  # 高档 1010 元 (004 §二(一))
+# 低保: 低档 380 元, 90 % 定额资助 = 342 元, 个人 38 元 (004 §二(四))
+ASSISTED = {"tier": "低档", "assistance": "低保对象", "standard_fen": 38000, "assisted_fen": 34200, "personal_fen": 3800}
+
+
+def test_tianjin_case_1_next_year_refund_in_the_window(db):
+    clerk = _tianjin(db, (2023, 11, 20))
+    enrolled = _seed(clerk, **HIGH)
+    r = refund.request_refund(clerk, NUMBER, 2024, "死亡")
+    assert (r.case.case_no, r.case.amount_fen) == (1, 101000)
+    assert "§七(一)1" in r.case.rule
+    rev = _tianjin(db, (2023, 11, 21), operator="tj-rev", role="reviewer")
+    review.decide(rev, r.review_request_id, approve=True)
+    assert enrollments.get(db, enrolled["id"])["status"] == "refunded"
+    with pytest.raises(Refusal) as again:
+        refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="再次申请")
+    assert again.value.code == "not_found"  # no refundable payment left for 2024
+
+
+def test_tianjin_case_2_before_the_benefit_period(db):
+    clerk = _tianjin(db, (2024, 3, 1))
+    # paid 2024-02-20 without continuity: 6-month waiting period (004 §八(四))
+    _seed(clerk, **HIGH, paid_on="2024-02-20", benefit_start="2024-08-21", waiting_months=6)
+    r = refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="外出务工")
+    assert (r.case.case_no, r.case.amount_fen) == (2, 101000)
+
+
+def test_tianjin_refund_after_the_benefit_period_began_is_refused(db):
+    clerk = _tianjin(db, (2024, 3, 1))
+    _seed(clerk, **HIGH)
+    before = counts(db)
+    with pytest.raises(Refusal) as refused:
+        refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="不想参保")
+    assert refused.value.code == "not_applicable" and refused.value.field == "reason"
+    assert "2024-01-01" in refused.value.message and "§七(一)2" in refused.value.message
+    assert counts(db) == before
+
+
+def test_tianjin_case_2_continuing_employee_insurance(db):
+    clerk = _tianjin(db, (2024, 6, 1))
+    _seed(clerk, **HIGH)
+    r = refund.request_refund(clerk, NUMBER, 2024, "参加职工医保", employee_insurance_whole_year=True)
+    assert r.case.case_no == 2 and "职工医保" in r.case.rule
+
+
+def test_tianjin_case_3_assisted_person_switching_tier(db):
+    clerk = _tianjin(db, (2023, 12, 5))
+    _seed(clerk, **ASSISTED)
+    r = refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="改选高档", switch_to_higher_tier=True)
+    assert (r.case.case_no, r.case.amount_fen) == (3, 3800)
+
+
+def test_tianjin_case_3_needs_an_assisted_enrollment(db):
+    clerk = _tianjin(db, (2023, 12, 5))
+    _seed(clerk, **HIGH)
+    with pytest.raises(Refusal) as refused:
+        refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="改档", switch_to_higher_tier=True)
+    assert refused.value.field == "switch_to_higher_tier"
+
+
+def test_tianjin_case_4_duplicate_in_another_province(db):
+    clerk = _tianjin(db, (2024, 9, 1))
+    _seed(clerk, **HIGH)
+    r = refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="江苏已参保", duplicate_other_province=True)
+    assert r.case.case_no == 4
+
+
+def test_two_refunds_of_one_payment_are_impossible_in_the_database(db):
+    clerk = _tianjin(db, (2023, 11, 20))
+    enrolled = _seed(clerk, **HIGH)
+    r = refund.request_refund(clerk, NUMBER, 2024, "死亡")
+    review.decide(_tianjin(db, (2023, 11, 21), operator="tj-rev", role="reviewer"), r.review_request_id, approve=True)
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        db.execute(
+            "INSERT INTO refund_payouts (id, created_at, hall_code, window_code, operator_id, refund_id, "
+            "enrollment_id, amount_fen) VALUES ('x', 'x', 'x', 'x', 'x', ?, ?, 1)",
+            [r.refund_id + "-2", enrolled["id"]],
+        )
+    # and the service refuses before reaching the constraint
+    with pytest.raises(Refusal) as refused:
+        refund.apply(clerk, clerk.stamp(), refund.get(clerk, r.refund_id))
+    assert refused.value.code == "already_refunded"
+
+
+def test_rejected_refund_can_be_asked_again(db):
+    clerk = _tianjin(db, (2023, 11, 20))
+    _seed(clerk, **HIGH)
+    first = refund.request_refund(clerk, NUMBER, 2024, "死亡")
+    rev = _tianjin(db, (2023, 11, 21), operator="tj-rev", role="reviewer")
+    review.decide(rev, first.review_request_id, approve=False, note="缺少死亡证明")
+    second = refund.request_refund(clerk, NUMBER, 2024, "死亡")
+    assert review.decide(rev, second.review_request_id, approve=True)["state"] == "approved"

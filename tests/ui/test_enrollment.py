@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import make_id, show, type_text
+from PySide6.QtCore import Qt
+
+from desktop.ui.pages.enrollment import EnrollmentPage
+
+GRANDMOTHER = make_id(date(1957, 3, 2), 1)  # 68 on 2025-11-15
+MOTHER = make_id(date(1984, 6, 1), 2)  # 41
+GRANDSON = make_id(date(2016, 5, 20), 3, male=True)  # 9
+
+
+def enter_person(qtbot, page, number, name, relationship=None):
+    qtbot.keyClicks(page.id_field, number)
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Return)  # as a keyboard-wedge reader does
+    if not page.name.text():  # a registered person's name is filled in from the records
+        type_text(qtbot, page.name, name)
+    if relationship:
+        page.relationship.setCurrentText(relationship)
+
+
+def test_id_field_shows_sex_and_birth_date_or_the_checksum_message(qtbot, deps):
+    page = show(qtbot, EnrollmentPage(deps))
+    assert page.focusWidget() is page.id_field or page.first_field() is page.id_field
+    qtbot.keyClicks(page.id_field, GRANDMOTHER)
+    assert "性别：女" in page.id_field.info.text()
+    assert "出生日期：1957-03-02" in page.id_field.info.text()
+    assert "68 岁" in page.id_field.info.text()
+    assert page.category.currentText() == "老年居民"
+    assert page.figures["personal"].text() == "730.00"
+    page.id_field.clear()
+    wrong = GRANDMOTHER[:17] + ("0" if GRANDMOTHER[17] != "0" else "1")
+    qtbot.keyClicks(page.id_field, wrong)
+    assert "校验位不正确" in page.id_field.error.text()
+    assert page.id_field.error.text().startswith("⚠")
+    assert page.id_field.info.text() == ""
+
+
+def test_override_of_the_proposed_category_asks_for_a_reason(qtbot, deps):
+    page = show(qtbot, EnrollmentPage(deps))
+    qtbot.keyClicks(page.id_field, MOTHER)
+    assert page.category.currentText() == "非从业居民"
+    assert page.figures["personal"].text() == "830.00"  # 武进区 2026
+    assert not page.reason.isEnabled()
+    page.category.setCurrentText("老年居民")
+    assert page.reason.isEnabled()
+
+
+def test_a_family_enrolls_in_one_visit_and_gets_its_papers(qtbot, db_deps, printed):
+    page = show(qtbot, EnrollmentPage(db_deps))
+    assert page.year.currentData() == 2026
+    enter_person(qtbot, page, GRANDMOTHER, "张桂英")
+    assert page.figures["benefit_start"].text() == "2026-01-01"
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert len(page.done) == 1, page.page_error.text() + page.errors.page_label.text()
+    assert page.done[0].result.category == "老年居民"
+    assert page.id_field.text() == "" and page.focusWidget() is page.id_field
+
+    enter_person(qtbot, page, MOTHER, "李秀梅", "儿媳")
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    enter_person(qtbot, page, GRANDSON, "王小明", "孙子女")
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert [d.result.category for d in page.done] == ["老年居民", "非从业居民", "未成年居民"]
+    assert [page.visit_table.item(r, 4).text() for r in range(3)] == ["730.00", "830.00", "380.00"]
+    assert all(page.visit_table.item(r, 7).text() == "✔ 已办理" for r in range(3))
+
+    qtbot.keyClick(page.id_field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed and printed[-1][1].startswith(b"%PDF")
+    docs = page.documents()
+    assert len(docs) == 4  # three 缴费通知单 and one 受理回执
+    assert docs[0].deadline.isoformat().endswith("12-31")
+
+    # a new visit (Esc); the same person twice is refused by the services, shown at the year
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Escape)
+    assert page.visit_table.rowCount() == 0
+    enter_person(qtbot, page, GRANDMOTHER, "张桂英")
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.done == []
+    assert page.name.text() == "张桂英"
+    shown = page.page_error.text() + "".join(lbl.text() for _, lbl in page.errors.fields.values())
+    assert "不能重复登记" in shown
+
+
+def test_without_database_the_page_estimates_but_cannot_write(qtbot, deps):
+    page = show(qtbot, EnrollmentPage(deps))
+    assert not page.confirm.isEnabled()
+    qtbot.keyClicks(page.id_field, GRANDSON)
+    assert page.category.currentText() == "未成年居民"
+    assert page.figures["personal"].text() == "380.00"
+    assert page.figures["ltc"].text() == "0.00"
