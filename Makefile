@@ -23,8 +23,18 @@ test: $(STAMP)
 	$(BIN)/ruff check desktop tests
 	$(BIN)/lint-imports
 
+# make bench [QUICK=1] [PROFILE=1]: see bench/README.md. PROFILE installs pyinstrument (not a
+# project dependency) and writes bench/cache/profile-*.txt.
 bench: $(STAMP)
-	$(BIN)/python -m bench $(if $(QUICK),--quick,)
+	$(if $(PROFILE),$(BIN)/python -m pip install --quiet pyinstrument,)
+	$(BIN)/python -m bench $(if $(QUICK),--quick,) $(if $(PROFILE),--profile,)
+
+# make package: PyInstaller one-folder build into dist/yibao-desk/, then the bundle's own test.
+# PyInstaller is installed here only, so `make test` stays lean.
+package: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'pyinstaller>=6.5'
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/yibao-desk.spec
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/packaging -p no:cacheprovider -q -rs
 
 clean:
 	rm -rf $(VENV) build dist

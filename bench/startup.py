@@ -10,7 +10,11 @@ QMainWindow and the application include the interpreter, the imports and Qt's st
 
 from __future__ import annotations
 
+import os
 import sys
+
+
+_profiler = None
 
 
 def _watch(app) -> None:
@@ -31,6 +35,10 @@ def _watch(app) -> None:
             sys.stdout.flush()
             import os
 
+            if _profiler is not None:
+                _profiler.stop()
+                with open(os.environ["BENCH_PROFILE"], "w", encoding="utf-8") as out:
+                    out.write(_profiler.output_text(unicode=True, show_all=False))
             os._exit(0)
 
     app._bench_filter = FirstPaint()
@@ -59,6 +67,12 @@ def _skip_missing_pages() -> None:
 
 def main(argv: list[str]) -> int:
     mode = argv[0]
+    if os.environ.get("BENCH_PROFILE"):  # python -m bench --profile: where the start-up time goes
+        global _profiler
+        from pyinstrument import Profiler
+
+        _profiler = Profiler(interval=0.0005)
+        _profiler.start()
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])

@@ -86,11 +86,12 @@ def category(age: int, school_kind: str | None) -> str:
     return "非从业居民"
 
 
-def persons(n: int, seed: int = SEED):
+def persons(n: int, seed: int = SEED, *, seq_base: int = 0):
     """Yield `n` persons, grouped in households of 1 to 5 (the first of each is the head).
 
-    ID numbers are unique by construction: person i is born on day i mod span, with the
-    sequence number i div span (under 1000 for up to 33 million persons).
+    ID numbers are unique by construction: person i is born on day i*7919 mod span, with the
+    sequence number 2*(i div span) + 0/1, plus `seq_base` (the hall uses 0..61 for a million
+    persons; the persons the benchmark registers or imports use bases 700 and 900).
     """
     rnd = random.Random(seed)
     household = -1
@@ -105,7 +106,7 @@ def persons(n: int, seed: int = SEED):
             relationship = rnd.choice(RELATIONS)
         left_in_household -= 1
         day = (i * 7919) % BIRTH_SPAN  # a spread of ages; 7919 is prime, so days do not repeat early
-        seq = i // BIRTH_SPAN * 2 + rnd.randrange(2)
+        seq = seq_base + i // BIRTH_SPAN * 2 + rnd.randrange(2)
         birth = FIRST_BIRTH + timedelta(days=day)
         region, code = rnd.choices(DISTRICTS, DISTRICT_WEIGHTS)[0]
         number = make_id(code, birth, seq)

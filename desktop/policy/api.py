@@ -6,6 +6,7 @@ figure a clerk sees has travelled the same path as one an auditor re-runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -69,12 +70,26 @@ def _int(req: Request, name: str, required: bool = True) -> int | None:
     return int(number)
 
 
+def _years(req: Request) -> int | None:
+    """continuous_years of an estimate: 0..100 like benefit_start's check (a negative count is a slip)."""
+    years = _int(req, "continuous_years", False)
+    if years is not None and not 0 <= years <= 100:
+        raise Refusal("invalid_amount", f"连续参保年数“{years}”不合理", "continuous_years")
+    return years
+
+
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
 def _date(req: Request, name: str, required: bool = True) -> date | None:
     value = _required(req, name) if required else req.get(name)
     if value is None or value == "":
         return None
     try:
-        return date.fromisoformat(str(value))
+        # only the spec's YYYY-MM-DD text: fromisoformat alone also takes 20260101, 2026-W01-1 or a number
+        if not isinstance(value, str) or not _ISO_DAY.match(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
     except ValueError:
         raise Refusal("invalid_date", f"{_label(name)}“{value}”不是有效日期（应为 YYYY-MM-DD）", name) from None
 
@@ -174,7 +189,7 @@ def _claim(req: Request, pack: Pack, settings: lookup.Settings) -> Claim:
         person,
         _money(req, "compliant_cost"),
         _ytd(req),
-        Incentives(_int(req, "continuous_years", False), zero_claim is True or zero_claim == "true"),
+        Incentives(_years(req), zero_claim is True or zero_claim == "true"),
         settings,
     )
 
@@ -204,7 +219,7 @@ def _outpatient(req: Request, packs: loader.PackSet, settings: lookup.Settings) 
         diseases = [diseases]
     if not isinstance(diseases, list) or not all(isinstance(d, str) for d in diseases):
         raise Refusal("invalid_field", "diseases 应为病种名称的列表", "diseases")
-    visit = Visit(_text(req, "benefit"), _text(req, "facility"), tuple(diseases), _int(req, "continuous_years", False))
+    visit = Visit(_text(req, "benefit"), _text(req, "facility"), tuple(diseases), _years(req))
     return _estimate_answer("outpatient", outpatient(pack, claim, visit))
 
 
@@ -214,7 +229,7 @@ def _materials(req: Request, packs: loader.PackSet, settings: lookup.Settings) -
     return {
         "calc": "materials", "item": c.item, "document": pack.pack.title, "source": c.variant.source,
         "materials": [{"name": m.name, "note": note_of(m)} for m in c.materials],
-        "where": list(c.where), "time_limit": c.variant.time_limit,
+        "where": list(c.where), "time_limit": c.variant.time_limit, "note": c.variant.note,
         "hotline": pack.offices.hotline if pack.offices else None,
         "trace": _trace(c.trace),
     }

@@ -86,9 +86,13 @@ def verify_audit_chain(db: Database) -> BrokenEntry | None:
     backup's or a printed day-end report for that.
     """
     expected_prev = GENESIS
-    for row in db.query(f"SELECT seq, prev_hash, hash, {', '.join(_CONTENT)} FROM audit ORDER BY seq"):
+    for row in db.query(
+        f"SELECT seq, prev_hash, hash, {', '.join(_CONTENT)} FROM audit ORDER BY seq"
+    ):
         if row["prev_hash"] != expected_prev:
-            return BrokenEntry(row["seq"], row["id"], "与上一条记录的链接不符（记录被删除、插入或改动）")
+            return BrokenEntry(
+                row["seq"], row["id"], "与上一条记录的链接不符（记录被删除、插入或改动）"
+            )
         if entry_hash(row["prev_hash"], row) != row["hash"]:
             return BrokenEntry(row["seq"], row["id"], "记录内容与其哈希不符（记录被改动）")
         expected_prev = row["hash"]

@@ -68,12 +68,16 @@ def check_file(path: str | os.PathLike[str]) -> dbmod.IntegrityResult:
     if not path.is_file():
         return dbmod.IntegrityResult(False, (f"文件不存在：{path}",))
     try:
-        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        ) as conn:
             problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
             if problems:
                 return dbmod.IntegrityResult(False, tuple(problems))
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
     except sqlite3.DatabaseError as exc:
         return dbmod.IntegrityResult(False, (f"不是有效的数据库文件：{exc}",))
     if not 1 <= version <= migrations.LATEST:
@@ -87,7 +91,10 @@ def check_file(path: str | os.PathLike[str]) -> dbmod.IntegrityResult:
 
 
 def restore(
-    src: str | os.PathLike[str], db: Database | str | os.PathLike[str], *, now: datetime | None = None
+    src: str | os.PathLike[str],
+    db: Database | str | os.PathLike[str],
+    *,
+    now: datetime | None = None,
 ) -> Path | None:
     """Replace the database's content with the backup `src`, after checking `src`.
 
@@ -99,14 +106,20 @@ def restore(
     checked = check_file(src)
     if not checked.ok:
         raise Refusal("invalid_backup", f"备份文件不能用于恢复：{checked.message()}", "src")
-    target_path = Path(db.conn.execute("PRAGMA database_list").fetchone()[2]) if isinstance(db, Database) else Path(db)
+    target_path = (
+        Path(db.conn.execute("PRAGMA database_list").fetchone()[2])
+        if isinstance(db, Database)
+        else Path(db)
+    )
     safety: Path | None = None
     if isinstance(db, Database) or target_path.exists():
         stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
         safety = backup(db, paths.backup_dir(target_path) / f"before-restore-{stamp}.sqlite3")
     target = db if isinstance(db, Database) else dbmod.connect(target_path)
     try:
-        with contextlib.closing(sqlite3.connect(f"{Path(src).resolve().as_uri()}?mode=ro", uri=True)) as source:
+        with contextlib.closing(
+            sqlite3.connect(f"{Path(src).resolve().as_uri()}?mode=ro", uri=True)
+        ) as source:
             source.backup(target.conn)
         target.execute("PRAGMA journal_mode=WAL")
         migrations.migrate(target)

@@ -29,7 +29,10 @@ def active(db: Database, person_id: str, year: int) -> dict[str, Any] | None:
 def of_person(db: Database, person_id: str) -> list[dict[str, Any]]:
     """All enrollments of a person, newest year first."""
     return list(
-        db.query(f"{_WITH_STATUS} WHERE e.person_id = ? ORDER BY e.year DESC, e.created_at DESC", [person_id])
+        db.query(
+            f"{_WITH_STATUS} WHERE e.person_id = ? ORDER BY e.year DESC, e.created_at DESC",
+            [person_id],
+        )
     )
 
 

@@ -20,12 +20,20 @@ class DayEnd:
     day: date
     hall_code: str | None
     operator_id: str | None
-    businesses: list[dict[str, Any]] = field(default_factory=list)  # operator, business, action, count, amount_fen
-    receipts: list[dict[str, Any]] = field(default_factory=list)  # operator, window, issued, voided, first, last
+    businesses: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # operator, business, action, count, amount_fen
+    receipts: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # operator, window, issued, voided, first, last
 
     def total(self, business: str, action: str | None = None) -> tuple[int, int]:
         """(count, amount_fen) of one business (and action) over the rows."""
-        rows = [r for r in self.businesses if r["business"] == business and (action is None or r["action"] == action)]
+        rows = [
+            r
+            for r in self.businesses
+            if r["business"] == business and (action is None or r["action"] == action)
+        ]
         return sum(r["count"] for r in rows), sum(r["amount_fen"] or 0 for r in rows)
 
 
@@ -70,7 +78,14 @@ def day_end(
     for key in sorted(set(issued) | set(voided)):
         row = issued.get(key, {"issued": 0, "first": None, "last": None, "amount_fen": 0})
         receipts.append(
-            {"operator_id": key[0], "window_code": key[1], "issued": row["issued"], "voided": voided.get(key, 0),
-             "first": row["first"], "last": row["last"], "amount_fen": row["amount_fen"] or 0}
+            {
+                "operator_id": key[0],
+                "window_code": key[1],
+                "issued": row["issued"],
+                "voided": voided.get(key, 0),
+                "first": row["first"],
+                "last": row["last"],
+                "amount_fen": row["amount_fen"] or 0,
+            }
         )
     return DayEnd(day, hall_code, operator_id, businesses, receipts)

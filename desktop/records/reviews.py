@@ -34,7 +34,14 @@ def _with_state(row: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def open_request(
-    db: Database, stamp: Stamp, *, business: str, subject_id: str, person_id: str, levels: int, summary: str
+    db: Database,
+    stamp: Stamp,
+    *,
+    business: str,
+    subject_id: str,
+    person_id: str,
+    levels: int,
+    summary: str,
 ) -> dict[str, Any]:
     row = {
         **stamp.meta(),
@@ -63,12 +70,20 @@ def decisions(db: Database, request_id: str) -> list[dict[str, Any]]:
 def decide(
     db: Database, stamp: Stamp, request_id: str, level: int, decision: str, note: str | None
 ) -> dict[str, Any]:
-    row = {**stamp.meta(), "request_id": request_id, "level": level, "decision": decision, "note": note}
+    row = {
+        **stamp.meta(),
+        "request_id": request_id,
+        "level": level,
+        "decision": decision,
+        "note": note,
+    }
     insert(db, "reviews", row)
     return row
 
 
-def pending(db: Database, *, person_id: str | None = None, business: str | None = None) -> list[dict[str, Any]]:
+def pending(
+    db: Database, *, person_id: str | None = None, business: str | None = None
+) -> list[dict[str, Any]]:
     """Requests still waiting for a decision, oldest first (the reviewer's queue)."""
     where, params = ["1"], []
     if person_id:

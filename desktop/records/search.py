@@ -37,7 +37,9 @@ def name_tokens(name: str) -> str:
 def index_name(db: Database, num: int, name: str) -> None:
     """(Re)index a person's name; call whenever a name is written."""
     db.execute("DELETE FROM person_name_fts WHERE rowid = ?", [num])
-    db.execute("INSERT INTO person_name_fts (rowid, tokens) VALUES (?, ?)", [num, name_tokens(name)])
+    db.execute(
+        "INSERT INTO person_name_fts (rowid, tokens) VALUES (?, ?)", [num, name_tokens(name)]
+    )
 
 
 def _rows(db: Database, sql: str, params: list) -> list[dict]:

@@ -22,7 +22,9 @@ _FORMULA_START = ("=", "+", "-", "@")
 def _suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise Refusal("invalid_file", f"只支持 .xlsx 和 .csv 文件，不支持“{path.suffix or path.name}”", "path")
+        raise Refusal(
+            "invalid_file", f"只支持 .xlsx 和 .csv 文件，不支持“{path.suffix or path.name}”", "path"
+        )
     return suffix
 
 
@@ -51,7 +53,9 @@ def read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[Row]]:
         if header is None:
             header = [str(v) if v is not None else "" for v in cells]
             continue
-        rows.append((number, {h: cells[i] if i < len(cells) else None for i, h in enumerate(header) if h}))
+        rows.append(
+            (number, {h: cells[i] if i < len(cells) else None for i, h in enumerate(header) if h})
+        )
     if header is None:
         raise Refusal("invalid_file", "文件中没有表头和数据", "path")
     return header, rows
@@ -64,7 +68,9 @@ def _read_xlsx(path: Path) -> Iterable[tuple[int, Sequence[Any]]]:
         raise Refusal("invalid_file", f"无法读取Excel文件：{exc}", "path") from None
     try:
         sheet = book.worksheets[0]
-        return [(i, list(values)) for i, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        return [
+            (i, list(values)) for i, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
     finally:
         book.close()
 
@@ -92,7 +98,9 @@ def _text(value: Any) -> Any:
 
 
 def write_rows(
-    path: str | os.PathLike[str], columns: Sequence[tuple[str, str]], rows: Iterable[Mapping[str, Any]]
+    path: str | os.PathLike[str],
+    columns: Sequence[tuple[str, str]],
+    rows: Iterable[Mapping[str, Any]],
 ) -> Path:
     """Write `rows` with `columns` as (key, 表头) pairs. Text never becomes a formula."""
     path = Path(path)

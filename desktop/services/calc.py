@@ -34,7 +34,9 @@ class Contribution:
 def contribution(
     ctx: Context, year: int, category: str, tier: str | None, assistance: str | None
 ) -> Contribution:
-    a = ctx.ask(_request("contribution", ctx, year, category=category, tier=tier, assistance=assistance))
+    a = ctx.ask(
+        _request("contribution", ctx, year, category=category, tier=tier, assistance=assistance)
+    )
     return Contribution(
         category=a.get("category", category),
         standard_fen=to_fen(a["standard"]),
@@ -127,7 +129,9 @@ def materials(
 ) -> Checklist:
     # No channel: the calculator lists the window's materials where the document has a window row.
     a = ctx.ask(_request("materials", ctx, year, item=item, person_type=person_type, scheme=scheme))
-    return Checklist(materials=list(a["materials"]), where=list(a.get("where") or []), source=a.get("source"))
+    return Checklist(
+        materials=list(a["materials"]), where=list(a.get("where") or []), source=a.get("source")
+    )
 
 
 def estimate(ctx: Context, kind: str, year: int, **fields: Any) -> dict:

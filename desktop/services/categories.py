@@ -12,7 +12,12 @@ from datetime import date
 from desktop.services.regions import TIANJIN, region_group
 
 # Labels as the source documents write them (the packs accept them, with their aliases).
-CZ_ELDERLY, CZ_NON_EMPLOYED, CZ_UNIVERSITY, CZ_MINOR = "老年居民", "非从业居民", "大学生", "未成年居民"
+CZ_ELDERLY, CZ_NON_EMPLOYED, CZ_UNIVERSITY, CZ_MINOR = (
+    "老年居民",
+    "非从业居民",
+    "大学生",
+    "未成年居民",
+)
 TJ_ADULT, TJ_STUDENT, TJ_MINOR, TJ_NEWBORN = "成年居民", "在校学生", "未成年居民", "新生儿"
 
 CZ_SOURCE = "002_791f68398226ecd0.txt"
@@ -52,7 +57,9 @@ def propose(
     return _changzhou(age, school_kind, minor_age, elderly_from_age)
 
 
-def _changzhou(age: int, school_kind: str | None, minor_age: int, elderly_age: int | None) -> Proposal:
+def _changzhou(
+    age: int, school_kind: str | None, minor_age: int, elderly_age: int | None
+) -> Proposal:
     if school_kind == "university":
         return Proposal(
             CZ_UNIVERSITY,
@@ -87,7 +94,9 @@ def _tianjin(age: int, school_kind: str | None, minor_age: int) -> Proposal:
                 f"按低档标准缴费、享受高档待遇（§二(二)）",
             )
         if age == 0:
-            return Proposal(TJ_NEWBORN, f"新生儿按低档标准缴费、享受高档待遇（{TJ_SOURCE} §二(二)）")
+            return Proposal(
+                TJ_NEWBORN, f"新生儿按低档标准缴费、享受高档待遇（{TJ_SOURCE} §二(二)）"
+            )
         return Proposal(TJ_MINOR, f"未成年居民按低档标准缴费、享受高档待遇（{TJ_SOURCE} §二(二)）")
     if school_kind is not None:
         return Proposal(
@@ -95,4 +104,6 @@ def _tianjin(age: int, school_kind: str | None, minor_age: int) -> Proposal:
             f"年满18周岁的在校学生自主选择以家庭虚拟户参保的，按居民（成年）标准缴费，不再享受"
             f"低档参保高档享受（{TJ_SOURCE} §四(四)）；经学校参保的仍按在校学生",
         )
-    return Proposal(TJ_ADULT, f"城乡未就业居民（成年）自愿选择高档或低档缴费（{TJ_SOURCE} §二(一)）")
+    return Proposal(
+        TJ_ADULT, f"城乡未就业居民（成年）自愿选择高档或低档缴费（{TJ_SOURCE} §二(一)）"
+    )

@@ -67,13 +67,17 @@ def rules(region: str) -> dict[str, tuple[str, int]]:
     return _TIANJIN if region_group(region) == TIANJIN else _CHANGZHOU
 
 
-def change(ctx: Context, id_number: Any, field: str, new_value: Any, *, reason: Any = None) -> ChangeResult:
+def change(
+    ctx: Context, id_number: Any, field: str, new_value: Any, *, reason: Any = None
+) -> ChangeResult:
     """变更登记 of one field; effective at once or a review request, per the region's rules."""
     person = require_person(ctx, id_number)
     require_alive(person)
     table = rules(ctx.region)
     if field not in table:
-        raise Refusal("invalid_field", f"不能变更“{field}”（可变更：{'、'.join(LABELS.values())}）", "field")
+        raise Refusal(
+            "invalid_field", f"不能变更“{field}”（可变更：{'、'.join(LABELS.values())}）", "field"
+        )
     after = _new_value(ctx, field, new_value)
     before = person[field]
     if after == before:
@@ -93,8 +97,14 @@ def change(ctx: Context, id_number: Any, field: str, new_value: Any, *, reason: 
         if field == "id_number":
             _check_number_free(ctx, after)
         row = {
-            **stamp.meta(), "person_id": person["id"], "region": ctx.region, "field": field,
-            "level": level, "before": before, "after": after, "reason": why,
+            **stamp.meta(),
+            "person_id": person["id"],
+            "region": ctx.region,
+            "field": field,
+            "level": level,
+            "before": before,
+            "after": after,
+            "reason": why,
             "review_levels": review_levels,
         }
         row["receipt_serial"] = receipts.issue(
@@ -104,18 +114,29 @@ def change(ctx: Context, id_number: Any, field: str, new_value: Any, *, reason: 
         request_id = None
         if review_levels:
             request_id = reviews.open_request(
-                ctx.db, stamp, business="change", subject_id=row["id"], person_id=person["id"],
+                ctx.db,
+                stamp,
+                business="change",
+                subject_id=row["id"],
+                person_id=person["id"],
                 levels=review_levels,
                 summary=f"{person['name']} {LABELS[field]}：{_shown(field, before)} → {_shown(field, after)}",
             )["id"]
         else:
             apply(ctx, stamp, row)
         audit.append(
-            ctx.db, stamp, action="request" if review_levels else "change", business="change",
-            entity="changes", entity_id=row["id"], person_id=person["id"],
+            ctx.db,
+            stamp,
+            action="request" if review_levels else "change",
+            business="change",
+            entity="changes",
+            entity_id=row["id"],
+            person_id=person["id"],
             payload=content(row),
         )
-    return ChangeResult(row["id"], row["receipt_serial"], field, before, after, level, not review_levels, request_id)
+    return ChangeResult(
+        row["id"], row["receipt_serial"], field, before, after, level, not review_levels, request_id
+    )
 
 
 def apply(ctx: Context, stamp: Stamp, row: dict[str, Any]) -> None:

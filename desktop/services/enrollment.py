@@ -83,10 +83,19 @@ def enroll(
     """参保登记. `category` None takes the proposal; another category needs `category_reason`."""
     person = require_person(ctx, id_number)
     return _enroll(
-        ctx, person, fields.year(year, ctx.today()), "enroll",
-        category=category, category_reason=category_reason, assistance=assistance, tier=tier,
-        special_group=special_group, student_proof=student_proof, paid_on=paid_on,
-        continuous_years=continuous_years, gap_months=gap_months,
+        ctx,
+        person,
+        fields.year(year, ctx.today()),
+        "enroll",
+        category=category,
+        category_reason=category_reason,
+        assistance=assistance,
+        tier=tier,
+        special_group=special_group,
+        student_proof=student_proof,
+        paid_on=paid_on,
+        continuous_years=continuous_years,
+        gap_months=gap_months,
     )
 
 
@@ -120,16 +129,26 @@ def renew(
     if category_reason is None and category == previous["category"]:
         category_reason = previous["category_reason"]
     return _enroll(
-        ctx, person, target, "renewal",
-        category=category, category_reason=category_reason,
+        ctx,
+        person,
+        target,
+        "renewal",
+        category=category,
+        category_reason=category_reason,
         assistance=previous["assistance"] if assistance is _KEEP else assistance,
         tier=previous["tier"] if tier is _KEEP else tier,
-        special_group=special_group, student_proof=student_proof or bool(previous["student_proof"]),
-        paid_on=paid_on, continuous_years=None, gap_months=None,
+        # The 在校生证明 is brought again every year (002 §二(二)3 “续保认证”): no carry-over.
+        special_group=special_group,
+        student_proof=student_proof,
+        paid_on=paid_on,
+        continuous_years=None,
+        gap_months=None,
     )
 
 
-def _same_category(ctx: Context, year: int, chosen: calc.Contribution, proposed: str, tier: str | None) -> bool:
+def _same_category(
+    ctx: Context, year: int, chosen: calc.Contribution, proposed: str, tier: str | None
+) -> bool:
     """Whether the chosen category is the proposed one, aliases resolved by the calculator."""
     if chosen.category == proposed:
         return True
@@ -164,7 +183,9 @@ def _enroll(
     fields.not_after(paid, today, "paid_on", "缴费日期", "今天")
 
     proposed = _propose(ctx, person, year)
-    chosen_label = fields.text(category, "category", "参保类别", required=False) or proposed.category
+    chosen_label = (
+        fields.text(category, "category", "参保类别", required=False) or proposed.category
+    )
     if chosen_label is None:
         raise Refusal("missing_field", f"请选择参保类别：{proposed.note}", "category")
     contribution = calc.contribution(ctx, year, chosen_label, tier or None, assistance or None)
@@ -174,7 +195,11 @@ def _enroll(
     elif _same_category(ctx, year, contribution, proposed.category, tier or None):
         proposed_label = contribution.category
         if proposed.needs_student_proof and not student_proof:
-            raise Refusal("missing_material", f"请收取《在校生证明》或学生证：{proposed.note}", "student_proof")
+            raise Refusal(
+                "missing_material",
+                f"请收取《在校生证明》或学生证：{proposed.note}",
+                "student_proof",
+            )
     else:
         proposed_label = proposed.category
         if reason is None:
@@ -188,10 +213,13 @@ def _enroll(
 
     birth = date.fromisoformat(person["birth_date"])
     benefit = calc.benefit_start(
-        ctx, year, paid,
+        ctx,
+        year,
+        paid,
         birth_date=birth if categories.age_on(birth, paid) < 1 else None,
         special_group=special_group or None,
-        continuous_years=continuous_years, gap_months=gap_months,
+        continuous_years=continuous_years,
+        gap_months=gap_months,
     )
 
     stamp = ctx.stamp()
@@ -199,23 +227,54 @@ def _enroll(
         existing = enrollments.active(ctx.db, person["id"], year)  # again, under the write lock
         if existing is not None:
             raise already_enrolled_refusal(person, existing)
-        row = _row(stamp, ctx.region, person, year, kind, contribution, proposed_label, reason, benefit, paid,
-                   assistance=assistance or None, tier=tier or None, special_group=special_group or None,
-                   student_proof=student_proof, proposal_note=proposed.note)
+        row = _row(
+            stamp,
+            ctx.region,
+            person,
+            year,
+            kind,
+            contribution,
+            proposed_label,
+            reason,
+            benefit,
+            paid,
+            assistance=assistance or None,
+            tier=tier or None,
+            special_group=special_group or None,
+            student_proof=student_proof,
+            proposal_note=proposed.note,
+        )
         row["receipt_serial"] = receipts.issue(
-            ctx.db, stamp, business=kind, record_id=row["id"], person_id=person["id"],
+            ctx.db,
+            stamp,
+            business=kind,
+            record_id=row["id"],
+            person_id=person["id"],
             amount_fen=contribution.personal_fen,
         )
         enrollments.add(ctx.db, stamp, row)
         persons.update(ctx.db, stamp, person["id"], {"category": contribution.category})
         audit.append(
-            ctx.db, stamp, action=kind, business=kind, entity="enrollments", entity_id=row["id"],
-            person_id=person["id"], amount_fen=contribution.personal_fen,
+            ctx.db,
+            stamp,
+            action=kind,
+            business=kind,
+            entity="enrollments",
+            entity_id=row["id"],
+            person_id=person["id"],
+            amount_fen=contribution.personal_fen,
             payload={k: v for k, v in content(row).items() if k != "trace"},
         )
     return EnrollmentResult(
-        row["id"], row["receipt_serial"], person["id"], year, kind, contribution.category,
-        proposed, contribution, benefit,
+        row["id"],
+        row["receipt_serial"],
+        person["id"],
+        year,
+        kind,
+        contribution.category,
+        proposed,
+        contribution,
+        benefit,
     )
 
 

@@ -13,7 +13,9 @@ from desktop.records.money import to_fen
 T = TypeVar("T")
 
 
-def text(value: Any, field: str, label: str, *, required: bool = True, max_len: int = 200) -> str | None:
+def text(
+    value: Any, field: str, label: str, *, required: bool = True, max_len: int = 200
+) -> str | None:
     """Trimmed text, or None when optional and empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:

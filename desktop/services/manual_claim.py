@@ -22,7 +22,12 @@ from desktop.services.context import Context
 from desktop.services.offsite_filing import filing_in_force
 from desktop.services.persons import require_person
 
-KINDS = {"inpatient": "inpatient", "住院": "inpatient", "outpatient": "outpatient", "门诊": "outpatient"}
+KINDS = {
+    "inpatient": "inpatient",
+    "住院": "inpatient",
+    "outpatient": "outpatient",
+    "门诊": "outpatient",
+}
 LEVELS = {1: 1, 2: 2, 3: 3, "1": 1, "2": 2, "3": 3, "一级": 1, "二级": 2, "三级": 3}
 STEPS = ("受理", "审核", "结算")
 ITEM = "零星报销"
@@ -65,8 +70,13 @@ def _bill(index: int, raw: Any, today: date) -> BillLine:
         return f"bills[{n}].{name}"
 
     kind = fields.choice(raw.get("kind"), KINDS, f("kind"), f"第{n}张票据的类别（住院/门诊）")
-    start = fields.required_day(raw.get("start_on"), f("start_on"), f"第{n}张票据的就诊（入院）日期")
-    end = fields.day(raw.get("end_on"), f("end_on"), f"第{n}张票据的出院日期", required=False) or start
+    start = fields.required_day(
+        raw.get("start_on"), f("start_on"), f"第{n}张票据的就诊（入院）日期"
+    )
+    end = (
+        fields.day(raw.get("end_on"), f("end_on"), f"第{n}张票据的出院日期", required=False)
+        or start
+    )
     fields.not_after(end, today, f("end_on"), f"第{n}张票据的出院日期", "今天")
     if end < start:
         raise Refusal("invalid_date", f"第{n}张票据的出院日期{end}早于入院日期{start}", f("end_on"))
@@ -74,22 +84,40 @@ def _bill(index: int, raw: Any, today: date) -> BillLine:
     if amount <= 0:
         raise Refusal("invalid_amount", f"第{n}张票据的金额应大于0", f("amount"))
     compliant_raw = raw.get("compliant_amount")
-    compliant = amount if compliant_raw in (None, "") else fields.fen(compliant_raw, f("compliant_amount"), f"第{n}张票据的合规费用")
+    compliant = (
+        amount
+        if compliant_raw in (None, "")
+        else fields.fen(compliant_raw, f("compliant_amount"), f"第{n}张票据的合规费用")
+    )
     if compliant > amount:
         raise Refusal("invalid_amount", f"第{n}张票据的合规费用大于票据金额", f("compliant_amount"))
     level = benefit = facility = None
     if kind == "inpatient":
-        level = fields.choice(raw.get("hospital_level"), LEVELS, f("hospital_level"), f"第{n}张票据的医院级别")
+        level = fields.choice(
+            raw.get("hospital_level"), LEVELS, f("hospital_level"), f"第{n}张票据的医院级别"
+        )
     else:
-        benefit = fields.required_text(raw.get("benefit"), f("benefit"), f"第{n}张票据的门诊待遇类别", max_len=20)
-        facility = fields.required_text(raw.get("facility"), f("facility"), f"第{n}张票据的就医机构级别", max_len=20)
+        benefit = fields.required_text(
+            raw.get("benefit"), f("benefit"), f"第{n}张票据的门诊待遇类别", max_len=20
+        )
+        facility = fields.required_text(
+            raw.get("facility"), f("facility"), f"第{n}张票据的就医机构级别", max_len=20
+        )
     diseases = raw.get("diseases") or ()
     if isinstance(diseases, str):
         diseases = (diseases,)
     return BillLine(
-        n, kind, start, end, amount, compliant,
+        n,
+        kind,
+        start,
+        end,
+        amount,
+        compliant,
         fields.text(raw.get("hospital"), f("hospital"), f"第{n}张票据的医院名称", required=False),
-        level, benefit, facility, tuple(diseases),
+        level,
+        benefit,
+        facility,
+        tuple(diseases),
     )
 
 
@@ -105,22 +133,30 @@ def _estimate(ctx: Context, year: int, person: dict[str, Any], bills: list[BillL
         if bill.kind == "inpatient":
             admission += 1
             request = {
-                **base, "hospital_level": bill.hospital_level, "admission": admission,
+                **base,
+                "hospital_level": bill.hospital_level,
+                "admission": admission,
                 "compliant_cost": to_yuan(bill.compliant_fen),
                 "ytd": {k: to_yuan(v) for k, v in ytd.items()},
             }
         else:
             request = {
-                **base, "benefit": bill.benefit, "facility": bill.facility,
+                **base,
+                "benefit": bill.benefit,
+                "facility": bill.facility,
                 "compliant_cost": to_yuan(bill.compliant_fen),
                 "ytd_compliant_cost": to_yuan(outpatient_ytd.get(bill.benefit or "", 0)),
                 "diseases": list(bill.diseases) or None,
             }
-            outpatient_ytd[bill.benefit or ""] = outpatient_ytd.get(bill.benefit or "", 0) + bill.compliant_fen
+            outpatient_ytd[bill.benefit or ""] = (
+                outpatient_ytd.get(bill.benefit or "", 0) + bill.compliant_fen
+            )
         try:
             answer = calc.estimate(ctx, bill.kind, year, **request)
         except Refusal as refusal:
-            field = f"bills[{bill.line}].{refusal.field}" if refusal.field else f"bills[{bill.line}]"
+            field = (
+                f"bills[{bill.line}].{refusal.field}" if refusal.field else f"bills[{bill.line}]"
+            )
             raise Refusal(refusal.code, f"第{bill.line}张票据：{refusal.message}", field) from None
         if bill.kind == "inpatient":
             ytd["compliant_cost"] += bill.compliant_fen
@@ -131,7 +167,13 @@ def _estimate(ctx: Context, year: int, person: dict[str, Any], bills: list[BillL
 
 
 def _claim_person(
-    ctx: Context, person: dict[str, Any], year: int, category: Any, tier: Any, assistance: Any, offsite: Any
+    ctx: Context,
+    person: dict[str, Any],
+    year: int,
+    category: Any,
+    tier: Any,
+    assistance: Any,
+    offsite: Any,
 ) -> tuple[dict[str, Any], str | None]:
     enrollment = enrollments.latest_for_year(ctx.db, person["id"], year)
     if enrollment is None and not category:
@@ -153,13 +195,16 @@ def _claim_person(
     return facts, enrollment["id"] if enrollment else None
 
 
-def _materials(ctx: Context, received: Any) -> tuple[list[str], list[str]]:
-    if received is None:
-        received = []
-    if not isinstance(received, list | tuple) or not all(isinstance(m, str) for m in received):
+def _received(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple) or not all(isinstance(m, str) for m in value):
         raise Refusal("invalid_field", "已收材料应为材料名称的列表", "materials_received")
-    checklist = calc.materials(ctx, ctx.policy_year(), ITEM)
-    return list(received), checklist.missing(list(received))
+    return list(value)
+
+
+def _missing(ctx: Context, received: list[str]) -> list[str]:
+    return calc.materials(ctx, ctx.policy_year(), ITEM).missing(received)
 
 
 def accept_claim(
@@ -186,7 +231,8 @@ def accept_claim(
         raise Refusal("invalid_date", "一次零星报销的票据应属同一年度，请按年度分开申报", "bills")
     year = years.pop()
     facts, enrollment_id = _claim_person(ctx, person, year, category, tier, assistance, offsite)
-    received, missing = _materials(ctx, materials_received)
+    received = _received(materials_received)
+    missing = _missing(ctx, received)
     estimates = _estimate(ctx, year, facts, lines)
     sums = {
         key: sum(fields.fen(e["answer"][key], key, key) for e in estimates)
@@ -196,36 +242,76 @@ def accept_claim(
     stamp = ctx.stamp()
     with write(ctx.db):
         row = {
-            **stamp.meta(), "person_id": person["id"], "enrollment_id": enrollment_id,
-            "region": ctx.region, "year": year, "scheme": facts["scheme"], "category": facts["category"],
-            "tier": facts["tier"], "assistance": facts["assistance"], "offsite": facts["offsite"],
-            "materials_received": to_json(received), "materials_missing": to_json(missing),
-            "total_fen": total, "compliant_fen": sum(b.compliant_fen for b in lines),
+            **stamp.meta(),
+            "person_id": person["id"],
+            "enrollment_id": enrollment_id,
+            "region": ctx.region,
+            "year": year,
+            "scheme": facts["scheme"],
+            "category": facts["category"],
+            "tier": facts["tier"],
+            "assistance": facts["assistance"],
+            "offsite": facts["offsite"],
+            "materials_received": to_json(received),
+            "materials_missing": to_json(missing),
+            "total_fen": total,
+            "compliant_fen": sum(b.compliant_fen for b in lines),
             "estimate_basic_fen": sums["basic"],
             "estimate_critical_illness_fen": sums["critical_illness"],
             "estimate_medical_assistance_fen": sums["medical_assistance"],
-            "estimate_personal_fen": sums["personal"], "estimate": to_json(estimates),
+            "estimate_personal_fen": sums["personal"],
+            "estimate": to_json(estimates),
         }
         row["receipt_serial"] = receipts.issue(
-            ctx.db, stamp, business="manual_claim", record_id=row["id"], person_id=person["id"], amount_fen=total
+            ctx.db,
+            stamp,
+            business="manual_claim",
+            record_id=row["id"],
+            person_id=person["id"],
+            amount_fen=total,
         )
         insert(ctx.db, "manual_claims", row)
         for b in lines:
-            insert(ctx.db, "claim_bills", {
-                **stamp.meta(), "claim_id": row["id"], "line": b.line, "kind": b.kind,
-                "hospital": b.hospital, "hospital_level": b.hospital_level, "benefit": b.benefit,
-                "facility": b.facility, "start_on": b.start_on.isoformat(), "end_on": b.end_on.isoformat(),
-                "amount_fen": b.amount_fen, "compliant_fen": b.compliant_fen,
-            })
+            insert(
+                ctx.db,
+                "claim_bills",
+                {
+                    **stamp.meta(),
+                    "claim_id": row["id"],
+                    "line": b.line,
+                    "kind": b.kind,
+                    "hospital": b.hospital,
+                    "hospital_level": b.hospital_level,
+                    "benefit": b.benefit,
+                    "facility": b.facility,
+                    "start_on": b.start_on.isoformat(),
+                    "end_on": b.end_on.isoformat(),
+                    "amount_fen": b.amount_fen,
+                    "compliant_fen": b.compliant_fen,
+                },
+            )
         _step(ctx, stamp, row["id"], "受理", None, None)
         audit.append(
-            ctx.db, stamp, action="accept", business="manual_claim", entity="manual_claims",
-            entity_id=row["id"], person_id=person["id"], amount_fen=total,
+            ctx.db,
+            stamp,
+            action="accept",
+            business="manual_claim",
+            entity="manual_claims",
+            entity_id=row["id"],
+            person_id=person["id"],
+            amount_fen=total,
             payload={k: v for k, v in content(row).items() if k != "estimate"},
         )
     return ClaimResult(
-        row["id"], row["receipt_serial"], missing, total, sums["basic"], sums["critical_illness"],
-        sums["medical_assistance"], sums["personal"], estimates,
+        row["id"],
+        row["receipt_serial"],
+        missing,
+        total,
+        sums["basic"],
+        sums["critical_illness"],
+        sums["medical_assistance"],
+        sums["personal"],
+        estimates,
     )
 
 
@@ -234,7 +320,9 @@ def claim_status(ctx: Context, claim_id: str) -> dict[str, Any]:
     claim = one(ctx.db, "SELECT * FROM manual_claims WHERE id = ?", [claim_id])
     if claim is None:
         raise Refusal("not_found", "找不到该零星报销申请", "claim_id")
-    steps = list(ctx.db.query("SELECT * FROM claim_steps WHERE claim_id = ? ORDER BY created_at", [claim_id]))
+    steps = list(
+        ctx.db.query("SELECT * FROM claim_steps WHERE claim_id = ? ORDER BY created_at", [claim_id])
+    )
     latest = one(
         ctx.db,
         "SELECT materials_missing FROM claim_supplements WHERE claim_id = ? ORDER BY created_at DESC LIMIT 1",
@@ -252,18 +340,30 @@ def supplement_claim(ctx: Context, claim_id: str, materials_received: Any) -> li
     if claim["step"] != "受理":
         raise Refusal("invalid_step", f"该申请已{claim['step']}，不能再补交材料", "claim_id")
     already = _loads(claim["materials_received"])
-    for row in ctx.db.query("SELECT materials_received FROM claim_supplements WHERE claim_id = ?", [claim_id]):
+    for row in ctx.db.query(
+        "SELECT materials_received FROM claim_supplements WHERE claim_id = ?", [claim_id]
+    ):
         already += _loads(row["materials_received"])
-    received, _ = _materials(ctx, materials_received)
-    _, missing = _materials(ctx, sorted(set(already) | set(received)))
+    received = _received(materials_received)
+    missing = _missing(ctx, sorted(set(already) | set(received)))
     stamp = ctx.stamp()
     with write(ctx.db):
-        row = {**stamp.meta(), "claim_id": claim_id, "materials_received": to_json(received),
-               "materials_missing": to_json(missing)}
+        row = {
+            **stamp.meta(),
+            "claim_id": claim_id,
+            "materials_received": to_json(received),
+            "materials_missing": to_json(missing),
+        }
         insert(ctx.db, "claim_supplements", row)
         audit.append(
-            ctx.db, stamp, action="supplement", business="manual_claim", entity="claim_supplements",
-            entity_id=row["id"], person_id=claim["person_id"], payload=content(row),
+            ctx.db,
+            stamp,
+            action="supplement",
+            business="manual_claim",
+            entity="claim_supplements",
+            entity_id=row["id"],
+            person_id=claim["person_id"],
+            payload=content(row),
         )
     return missing
 
@@ -276,36 +376,60 @@ def review_claim(ctx: Context, claim_id: str, note: Any = None) -> dict[str, Any
     if claim["operator_id"] == ctx.operator_id:
         raise Refusal("four_eyes", "不能审核自己受理的零星报销", "operator_id")
     if claim["missing"]:
-        raise Refusal("missing_materials", f"材料不全，不能审核：还缺{'；'.join(claim['missing'])}", "claim_id")
+        raise Refusal(
+            "missing_materials",
+            f"材料不全，不能审核：还缺{'；'.join(claim['missing'])}",
+            "claim_id",
+        )
     return _advance(ctx, claim, "审核", fields.text(note, "note", "审核意见", required=False), None)
 
 
-def settle_claim(ctx: Context, claim_id: str, settled_amount: Any, note: Any = None) -> dict[str, Any]:
+def settle_claim(
+    ctx: Context, claim_id: str, settled_amount: Any, note: Any = None
+) -> dict[str, Any]:
     """结算: the amount actually paid (may differ from the estimate)."""
     claim = claim_status(ctx, claim_id)
     settled = fields.fen(settled_amount, "settled_amount", "结算金额")
     if settled > claim["total_fen"]:
         raise Refusal("invalid_amount", "结算金额大于票据总额", "settled_amount")
-    return _advance(ctx, claim, "结算", fields.text(note, "note", "结算说明", required=False), settled)
+    return _advance(
+        ctx, claim, "结算", fields.text(note, "note", "结算说明", required=False), settled
+    )
 
 
-def _advance(ctx: Context, claim: dict[str, Any], step: str, note: str | None, settled: int | None) -> dict[str, Any]:
+def _advance(
+    ctx: Context, claim: dict[str, Any], step: str, note: str | None, settled: int | None
+) -> dict[str, Any]:
     expected = STEPS[STEPS.index(claim["step"]) + 1] if claim["step"] != STEPS[-1] else None
     if step != expected:
-        raise Refusal("invalid_step", f"该申请当前为“{claim['step']}”，不能办理“{step}”", "claim_id")
+        raise Refusal(
+            "invalid_step", f"该申请当前为“{claim['step']}”，不能办理“{step}”", "claim_id"
+        )
     stamp = ctx.stamp()
     with write(ctx.db):
         _step(ctx, stamp, claim["id"], step, note, settled)
         audit.append(
-            ctx.db, stamp, action={"审核": "review", "结算": "settle"}[step], business="manual_claim",
-            entity="claim_steps", entity_id=claim["id"], person_id=claim["person_id"],
-            amount_fen=settled, payload={"claim_id": claim["id"], "step": step, "note": note, "settled_fen": settled},
+            ctx.db,
+            stamp,
+            action={"审核": "review", "结算": "settle"}[step],
+            business="manual_claim",
+            entity="claim_steps",
+            entity_id=claim["id"],
+            person_id=claim["person_id"],
+            amount_fen=settled,
+            payload={"claim_id": claim["id"], "step": step, "note": note, "settled_fen": settled},
         )
     return claim_status(ctx, claim["id"])
 
 
-def _step(ctx: Context, stamp: Stamp, claim_id: str, step: str, note: str | None, settled: int | None) -> None:
-    insert(ctx.db, "claim_steps", {**stamp.meta(), "claim_id": claim_id, "step": step, "note": note, "settled_fen": settled})
+def _step(
+    ctx: Context, stamp: Stamp, claim_id: str, step: str, note: str | None, settled: int | None
+) -> None:
+    insert(
+        ctx.db,
+        "claim_steps",
+        {**stamp.meta(), "claim_id": claim_id, "step": step, "note": note, "settled_fen": settled},
+    )
 
 
 def _loads(text: str) -> list[str]:

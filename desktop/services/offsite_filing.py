@@ -8,12 +8,13 @@ business (the estimate passes the type as `offsite`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from desktop.errors import Refusal
 from desktop.records import audit, receipts
-from desktop.records.rows import content, insert, one, to_json
+from desktop.records.rows import Stamp, content, insert, one, to_json
 from desktop.records.tx import write
 from desktop.services import calc, fields
 from desktop.services.context import Context
@@ -73,11 +74,14 @@ def _destination(ctx: Context, province: Any, city: Any) -> tuple[str, str | Non
     if region_group(ctx.region) == TIANJIN:
         if prov.startswith("天津"):
             raise Refusal(
-                "invalid_field", f"天津市参保人员办理的是跨省异地就医备案，就医地须在天津市以外（{TJ} §十一(一)）",
+                "invalid_field",
+                f"天津市参保人员办理的是跨省异地就医备案，就医地须在天津市以外（{TJ} §十一(一)）",
                 "destination_province",
             )
         if prov.startswith(("北京", "河北")):
-            notes.append(f"前往北京市、河北省住院和普通门诊就医，无需办理异地就医备案手续（{TJ} §十一(二)）")
+            notes.append(
+                f"前往北京市、河北省住院和普通门诊就医，无需办理异地就医备案手续（{TJ} §十一(二)）"
+            )
     elif (town or "").startswith("常州"):
         raise Refusal("invalid_field", "异地就医备案的就医地须在常州市以外", "destination_city")
     return prov, town, notes
@@ -99,7 +103,9 @@ def _materials(ctx: Context, code: str, received: Any) -> tuple[list[str], list[
         if candidate is None:
             continue
         try:
-            checklist = calc.materials(ctx, ctx.policy_year(), "异地就医备案", person_type=PERSON_TYPES[candidate])
+            checklist = calc.materials(
+                ctx, ctx.policy_year(), "异地就医备案", person_type=PERSON_TYPES[candidate]
+            )
             break
         except Refusal as refusal:
             if refusal.code != "unknown_person_type":
@@ -110,7 +116,9 @@ def _materials(ctx: Context, code: str, received: Any) -> tuple[list[str], list[
     missing = checklist.missing(list(received))
     if missing:
         raise Refusal(
-            "missing_materials", f"异地就医备案（{label}）还缺少材料：{'；'.join(missing)}", "materials_received"
+            "missing_materials",
+            f"异地就医备案（{label}）还缺少材料：{'；'.join(missing)}",
+            "materials_received",
         )
     return list(received), missing, notes
 
@@ -149,11 +157,20 @@ def file_offsite(
                 "person_type",
             )
         row = {
-            **stamp.meta(), "person_id": person["id"], "region": ctx.region, "action": "file",
-            "supersedes_id": None, "person_type": code, "person_type_label": label,
-            "destination_province": prov, "destination_city": town, "start_on": start.isoformat(),
+            **stamp.meta(),
+            "person_id": person["id"],
+            "region": ctx.region,
+            "action": "file",
+            "supersedes_id": None,
+            "person_type": code,
+            "person_type_label": label,
+            "destination_province": prov,
+            "destination_city": town,
+            "start_on": start.isoformat(),
             "valid_until": until.isoformat() if until else None,
-            "materials_received": to_json(received), "materials_missing": to_json(missing), "reason": None,
+            "materials_received": to_json(received),
+            "materials_missing": to_json(missing),
+            "reason": None,
         }
         return _write(ctx, stamp, row, notes)
 
@@ -174,7 +191,11 @@ def change_offsite(
     stamp = ctx.stamp()
     with write(ctx.db):
         old = _in_force(ctx, filing_id)
-        code = fields.choice(person_type, _SPELLINGS, "person_type", "异地就医人员类别") if person_type else old["person_type"]
+        code = (
+            fields.choice(person_type, _SPELLINGS, "person_type", "异地就医人员类别")
+            if person_type
+            else old["person_type"]
+        )
         prov, town, notes = _destination(
             ctx,
             destination_province or old["destination_province"],
@@ -183,19 +204,33 @@ def change_offsite(
         until = fields.day(valid_until, "valid_until", "备案有效期至", required=False)
         until_text = until.isoformat() if until else old["valid_until"]
         if until_text is not None and until_text < old["start_on"]:
-            raise Refusal("invalid_date", f"备案有效期至{until_text}早于开始日期{old['start_on']}", "valid_until")
+            raise Refusal(
+                "invalid_date",
+                f"备案有效期至{until_text}早于开始日期{old['start_on']}",
+                "valid_until",
+            )
         if materials_received is not None or code != old["person_type"]:
             received, missing, more = _materials(ctx, code, materials_received)
             notes += more
         else:
-            received, missing = old["materials_received"], old["materials_missing"]
+            received, missing = (
+                json.loads(old["materials_received"]),
+                json.loads(old["materials_missing"]),
+            )
         row = {
-            **stamp.meta(), "person_id": old["person_id"], "region": ctx.region, "action": "change",
-            "supersedes_id": old["id"], "person_type": code, "person_type_label": PERSON_TYPES[code],
-            "destination_province": prov, "destination_city": town, "start_on": old["start_on"],
+            **stamp.meta(),
+            "person_id": old["person_id"],
+            "region": ctx.region,
+            "action": "change",
+            "supersedes_id": old["id"],
+            "person_type": code,
+            "person_type_label": PERSON_TYPES[code],
+            "destination_province": prov,
+            "destination_city": town,
+            "start_on": old["start_on"],
             "valid_until": until_text,
-            "materials_received": received if isinstance(received, str) else to_json(received),
-            "materials_missing": missing if isinstance(missing, str) else to_json(missing),
+            "materials_received": to_json(received),
+            "materials_missing": to_json(missing),
             "reason": why,
         }
         return _write(ctx, stamp, row, notes)
@@ -209,7 +244,10 @@ def cancel_offsite(ctx: Context, filing_id: str, reason: Any) -> FilingResult:
         old = _in_force(ctx, filing_id)
         row = {
             **{k: old[k] for k in old if k not in ("receipt_serial",)},
-            **stamp.meta(), "action": "cancel", "supersedes_id": old["id"], "reason": why,
+            **stamp.meta(),
+            "action": "cancel",
+            "supersedes_id": old["id"],
+            "reason": why,
         }
         return _write(ctx, stamp, row, [])
 
@@ -224,13 +262,21 @@ def _in_force(ctx: Context, filing_id: str) -> dict[str, Any]:
     return old
 
 
-def _write(ctx: Context, stamp: Any, row: dict[str, Any], notes: list[str]) -> FilingResult:
+def _write(ctx: Context, stamp: Stamp, row: dict[str, Any], notes: list[str]) -> FilingResult:
     row["receipt_serial"] = receipts.issue(
         ctx.db, stamp, business="offsite_filing", record_id=row["id"], person_id=row["person_id"]
     )
     insert(ctx.db, "offsite_filings", row)
     audit.append(
-        ctx.db, stamp, action=row["action"], business="offsite_filing", entity="offsite_filings",
-        entity_id=row["id"], person_id=row["person_id"], payload=content(row),
+        ctx.db,
+        stamp,
+        action=row["action"],
+        business="offsite_filing",
+        entity="offsite_filings",
+        entity_id=row["id"],
+        person_id=row["person_id"],
+        payload=content(row),
     )
-    return FilingResult(row["id"], row["receipt_serial"], row["action"], row["person_type"], tuple(notes))
+    return FilingResult(
+        row["id"], row["receipt_serial"], row["action"], row["person_type"], tuple(notes)
+    )

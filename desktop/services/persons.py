@@ -24,8 +24,19 @@ SCHOOL_KINDS = {
     "托育机构": "school",
 }
 RELATIONSHIPS = (
-    "配偶", "子", "女", "父亲", "母亲", "祖父母", "外祖父母", "孙子女", "外孙子女",
-    "儿媳", "女婿", "兄弟姐妹", "其他",
+    "配偶",
+    "子",
+    "女",
+    "父亲",
+    "母亲",
+    "祖父母",
+    "外祖父母",
+    "孙子女",
+    "外孙子女",
+    "儿媳",
+    "女婿",
+    "兄弟姐妹",
+    "其他",
 )
 
 
@@ -67,7 +78,9 @@ def validate_person(ctx: Context, id_number: Any, name: Any, **extra: Any) -> di
         "sex": number.sex,
         "birth_date": number.birth_date.isoformat(),
         "phone": normalize_phone(phone) if phone not in (None, "") else None,
-        "hukou_region": fields.text(extra.get("hukou_region"), "hukou_region", "户籍地", required=False),
+        "hukou_region": fields.text(
+            extra.get("hukou_region"), "hukou_region", "户籍地", required=False
+        ),
         "residence_region": fields.text(
             extra.get("residence_region"), "residence_region", "居住地", required=False
         ),
@@ -118,8 +131,14 @@ def register_person(
             )
         person = persons.add(ctx.db, stamp, values)
         audit.append(
-            ctx.db, stamp, action="register", business="person", entity="persons",
-            entity_id=person["id"], person_id=person["id"], payload=values,
+            ctx.db,
+            stamp,
+            action="register",
+            business="person",
+            entity="persons",
+            entity_id=person["id"],
+            person_id=person["id"],
+            payload=values,
         )
     return person
 
@@ -139,7 +158,9 @@ def ensure_person(ctx: Context, id_number: Any, name: Any, **extra: Any) -> dict
     return person
 
 
-def set_student_status(ctx: Context, id_number: Any, school: Any, school_kind: Any) -> dict[str, Any]:
+def set_student_status(
+    ctx: Context, id_number: Any, school: Any, school_kind: Any
+) -> dict[str, Any]:
     """Record (or clear, with school None) the school a person attends."""
     person = require_person(ctx, id_number)
     name, kind = _school(school, school_kind)
@@ -147,31 +168,47 @@ def set_student_status(ctx: Context, id_number: Any, school: Any, school_kind: A
     with write(ctx.db):
         updated = persons.update(ctx.db, stamp, person["id"], {"school": name, "school_kind": kind})
         audit.append(
-            ctx.db, stamp, action="student_status", business="person", entity="persons",
-            entity_id=person["id"], person_id=person["id"],
+            ctx.db,
+            stamp,
+            action="student_status",
+            business="person",
+            entity="persons",
+            entity_id=person["id"],
+            person_id=person["id"],
             payload={"before": [person["school"], person["school_kind"]], "after": [name, kind]},
         )
     return updated
 
 
-def record_death(ctx: Context, id_number: Any, death_date: Any, reason: Any = None) -> dict[str, Any]:
+def record_death(
+    ctx: Context, id_number: Any, death_date: Any, reason: Any = None
+) -> dict[str, Any]:
     """Mark a person deceased (正常 -> 死亡) with the date and, optionally, the reason."""
     person = require_person(ctx, id_number)
     require_alive(person)
     died = fields.required_day(death_date, "death_date", "死亡日期")
     fields.not_after(died, ctx.today(), "death_date", "死亡日期", "今天")
     if died.isoformat() < person["birth_date"]:
-        raise Refusal("invalid_date", f"死亡日期{died}早于出生日期{person['birth_date']}", "death_date")
+        raise Refusal(
+            "invalid_date", f"死亡日期{died}早于出生日期{person['birth_date']}", "death_date"
+        )
     why = fields.text(reason, "death_reason", "死亡原因", required=False)
     stamp = ctx.stamp()
     with write(ctx.db):
         updated = persons.update(
-            ctx.db, stamp, person["id"],
+            ctx.db,
+            stamp,
+            person["id"],
             {"status": "死亡", "death_date": died.isoformat(), "death_reason": why},
         )
         audit.append(
-            ctx.db, stamp, action="death", business="person", entity="persons",
-            entity_id=person["id"], person_id=person["id"],
+            ctx.db,
+            stamp,
+            action="death",
+            business="person",
+            entity="persons",
+            entity_id=person["id"],
+            person_id=person["id"],
             payload={"death_date": died.isoformat(), "reason": why},
         )
     return updated
@@ -183,7 +220,9 @@ def add_household_member(
     """Put a registered person into the household of `head` (created on first use)."""
     head = require_person(ctx, head_id_number, "head_id_number")
     member = require_person(ctx, member_id_number, "member_id_number")
-    relation = fields.choice(relationship, {r: r for r in RELATIONSHIPS}, "relationship", "与户主关系")
+    relation = fields.choice(
+        relationship, {r: r for r in RELATIONSHIPS}, "relationship", "与户主关系"
+    )
     if head["id"] == member["id"]:
         raise Refusal("invalid_field", "户主与成员是同一人", "member_id_number")
     stamp = ctx.stamp()
@@ -207,8 +246,13 @@ def add_household_member(
         )
         row = households.add_member(ctx.db, stamp, household_id, member["id"], relation)
         audit.append(
-            ctx.db, stamp, action="add_member", business="household", entity="household_members",
-            entity_id=row["id"], person_id=member["id"],
+            ctx.db,
+            stamp,
+            action="add_member",
+            business="household",
+            entity="household_members",
+            entity_id=row["id"],
+            person_id=member["id"],
             payload={"household_id": household_id, "head": head["id"], "relationship": relation},
         )
     return row
@@ -221,14 +265,20 @@ def remove_household_member(ctx: Context, member_id_number: Any) -> None:
         current = households.membership(ctx.db, member["id"])
         if current is None:
             raise Refusal("not_found", f"{member['name']}不在任何一户中", "member_id_number")
-        if current["relationship"] == households.HEAD and len(
-            households.members(ctx.db, current["household_id"])
-        ) > 1:
+        if (
+            current["relationship"] == households.HEAD
+            and len(households.members(ctx.db, current["household_id"])) > 1
+        ):
             raise Refusal("invalid_field", "户主不能在户内还有成员时移出", "member_id_number")
         households.remove_member(ctx.db, member["id"])
         audit.append(
-            ctx.db, stamp, action="remove_member", business="household",
-            entity="household_members", entity_id=current["id"], person_id=member["id"],
+            ctx.db,
+            stamp,
+            action="remove_member",
+            business="household",
+            entity="household_members",
+            entity_id=current["id"],
+            person_id=member["id"],
             payload={"household_id": current["household_id"]},
         )
 

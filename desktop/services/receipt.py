@@ -18,13 +18,28 @@ def void_receipt(ctx: Context, serial: Any, reason: Any) -> dict[str, Any]:
     stamp = ctx.stamp()
     with write(ctx.db):
         receipt = receipts.get(ctx.db, number)
-        if receipt is not None and receipt["operator_id"] != ctx.operator_id and ctx.role == "clerk":
-            raise Refusal("not_permitted", "只能作废本人开具的收据；其他收据请由复核人作废", "serial")
+        if (
+            receipt is not None
+            and receipt["operator_id"] != ctx.operator_id
+            and ctx.role == "clerk"
+        ):
+            raise Refusal(
+                "not_permitted", "只能作废本人开具的收据；其他收据请由复核人作废", "serial"
+            )
         row = receipts.void(ctx.db, stamp, number, why)
         audit.append(
-            ctx.db, stamp, action="void", business="receipt", entity="receipt_voids",
-            entity_id=row["id"], person_id=receipt["person_id"] if receipt else None,
+            ctx.db,
+            stamp,
+            action="void",
+            business="receipt",
+            entity="receipt_voids",
+            entity_id=row["id"],
+            person_id=receipt["person_id"] if receipt else None,
             amount_fen=receipt["amount_fen"] if receipt else None,
-            payload={"serial": number, "reason": why, "business": receipt["business"] if receipt else None},
+            payload={
+                "serial": number,
+                "reason": why,
+                "business": receipt["business"] if receipt else None,
+            },
         )
     return receipts.get(ctx.db, number) or {}

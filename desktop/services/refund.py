@@ -96,9 +96,7 @@ def tianjin_case(
     )
 
 
-def eligibility(
-    ctx: Context, enrollment: dict[str, Any], reason: str, **facts: bool
-) -> RefundCase:
+def eligibility(ctx: Context, enrollment: dict[str, Any], reason: str, **facts: bool) -> RefundCase:
     if region_group(ctx.region) == CHANGZHOU:
         raise Refusal(
             "not_applicable",
@@ -136,36 +134,56 @@ def request_refund(
     case = eligibility(ctx, enrollment, why, **facts)
     stamp = ctx.stamp()
     with write(ctx.db):
-        _check_not_refunded(ctx, enrollment)
+        _check_not_refunded(ctx, enrollment["id"])
         check_no_open_request(ctx, enrollment)
         row = {
-            **stamp.meta(), "enrollment_id": enrollment["id"], "person_id": person["id"],
-            "reason": why if note is None else f"{why}：{note}", "case_no": case.case_no,
-            "rule": case.rule, "amount_fen": case.amount_fen,
+            **stamp.meta(),
+            "enrollment_id": enrollment["id"],
+            "person_id": person["id"],
+            "reason": why if note is None else f"{why}：{note}",
+            "case_no": case.case_no,
+            "rule": case.rule,
+            "amount_fen": case.amount_fen,
             "facts": to_json({**facts, "assisted_fen": enrollment["assisted_fen"]}),
         }
         row["receipt_serial"] = receipts.issue(
-            ctx.db, stamp, business="refund", record_id=row["id"], person_id=person["id"],
+            ctx.db,
+            stamp,
+            business="refund",
+            record_id=row["id"],
+            person_id=person["id"],
             amount_fen=case.amount_fen,
         )
         insert(ctx.db, "refunds", row)
         request = reviews.open_request(
-            ctx.db, stamp, business="refund", subject_id=row["id"], person_id=person["id"], levels=1,
+            ctx.db,
+            stamp,
+            business="refund",
+            subject_id=row["id"],
+            person_id=person["id"],
+            levels=1,
             summary=f"{person['name']} {target}年度退费 {case.amount_fen / 100:.2f}元（§七(一){case.case_no}）",
         )
         audit.append(
-            ctx.db, stamp, action="request", business="refund", entity="refunds", entity_id=row["id"],
-            person_id=person["id"], amount_fen=case.amount_fen, payload=content(row),
+            ctx.db,
+            stamp,
+            action="request",
+            business="refund",
+            entity="refunds",
+            entity_id=row["id"],
+            person_id=person["id"],
+            amount_fen=case.amount_fen,
+            payload=content(row),
         )
     return RefundResult(row["id"], row["receipt_serial"], request["id"], case)
 
 
-def _check_not_refunded(ctx: Context, enrollment: dict[str, Any]) -> None:
+def _check_not_refunded(ctx: Context, enrollment_id: str) -> None:
     paid = one(
         ctx.db,
         "SELECT p.created_at, r.receipt_serial FROM refund_payouts p JOIN refunds r ON r.id = p.refund_id "
         "WHERE p.enrollment_id = ?",
-        [enrollment["id"]],
+        [enrollment_id],
     )
     if paid is not None:
         raise Refusal(
@@ -181,10 +199,15 @@ def get(ctx: Context, refund_id: str) -> dict[str, Any] | None:
 
 def apply(ctx: Context, stamp: Stamp, row: dict[str, Any]) -> None:
     """On approval: the payout (at most one per payment, by constraint) and the enrollment ends."""
-    _check_not_refunded(ctx, {"id": row["enrollment_id"]})
+    _check_not_refunded(ctx, row["enrollment_id"])
     insert(
         ctx.db,
         "refund_payouts",
-        {**stamp.meta(), "refund_id": row["id"], "enrollment_id": row["enrollment_id"], "amount_fen": row["amount_fen"]},
+        {
+            **stamp.meta(),
+            "refund_id": row["id"],
+            "enrollment_id": row["enrollment_id"],
+            "amount_fen": row["amount_fen"],
+        },
     )
     enrollments.set_status(ctx.db, stamp, row["enrollment_id"], "refunded", row["id"])

@@ -19,7 +19,9 @@ from desktop.services.context import Context
 REVIEWER_ROLES = ("reviewer", "head")
 
 # business -> (get the subject row, apply it on approval)
-_SUBJECTS: dict[str, tuple[Callable[[Context, str], dict | None], Callable[[Context, Stamp, dict], None]]] = {
+_SUBJECTS: dict[
+    str, tuple[Callable[[Context, str], dict | None], Callable[[Context, Stamp, dict], None]]
+] = {
     "change": (change.get, change.apply),
     "termination": (termination.get, termination.apply),
     "refund": (refund.get, refund.apply),
@@ -46,7 +48,9 @@ def decide(ctx: Context, request_id: str, approve: bool, note: Any = None) -> di
     """
     if ctx.role not in REVIEWER_ROLES:
         raise Refusal("not_permitted", "只有复核人可以审核", "role")
-    remark = fields.text(note, "note", "驳回理由" if not approve else "复核意见", required=not approve)
+    remark = fields.text(
+        note, "note", "驳回理由" if not approve else "复核意见", required=not approve
+    )
     stamp = ctx.stamp()
     with write(ctx.db):
         request = reviews.get(ctx.db, request_id)
@@ -56,7 +60,9 @@ def decide(ctx: Context, request_id: str, approve: bool, note: Any = None) -> di
             state = "已通过" if request["state"] == reviews.APPROVED else "已驳回"
             raise Refusal("not_pending", f"该申请{state}，不能再次审核", "request_id")
         if request["operator_id"] == ctx.operator_id:
-            raise Refusal("four_eyes", "不能复核自己经办的业务，请由另一位复核人审核", "operator_id")
+            raise Refusal(
+                "four_eyes", "不能复核自己经办的业务，请由另一位复核人审核", "operator_id"
+            )
         earlier = reviews.decisions(ctx.db, request_id)
         if any(d["operator_id"] == ctx.operator_id for d in earlier):
             raise Refusal("four_eyes", "二级复核须由另一位复核人办理", "operator_id")
@@ -70,12 +76,21 @@ def decide(ctx: Context, request_id: str, approve: bool, note: Any = None) -> di
         if final:
             apply(ctx, stamp, subject)
         audit.append(
-            ctx.db, stamp, action=decision if final or not approve else "approve_partial",
-            business=request["business"], entity="reviews", entity_id=row["id"],
+            ctx.db,
+            stamp,
+            action=decision if final or not approve else "approve_partial",
+            business=request["business"],
+            entity="reviews",
+            entity_id=row["id"],
             person_id=request["person_id"],
             amount_fen=subject.get("amount_fen") if final else None,
-            payload={"request_id": request_id, "subject_id": request["subject_id"], "level": level,
-                     "decision": decision, "note": remark},
+            payload={
+                "request_id": request_id,
+                "subject_id": request["subject_id"],
+                "level": level,
+                "decision": decision,
+                "note": remark,
+            },
         )
         result = reviews.get(ctx.db, request_id)
     assert result is not None

@@ -48,10 +48,20 @@ COLUMNS: dict[str, str] = {
     "在校生证明": "student_proof",
 }
 REQUIRED = ("name", "id_number", "category")
-HEADERS = {"name": "姓名", "id_number": "身份证号", "phone": "联系电话", "category": "参保类别",
-           "category_reason": "类别变更原因", "assistance": "救助类别", "tier": "缴费档次",
-           "address": "地址", "school": "学校", "school_kind": "学校类别", "student_proof": "在校生证明",
-           "year": "参保年度"}
+HEADERS = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "phone": "联系电话",
+    "category": "参保类别",
+    "category_reason": "类别变更原因",
+    "assistance": "救助类别",
+    "tier": "缴费档次",
+    "address": "地址",
+    "school": "学校",
+    "school_kind": "学校类别",
+    "student_proof": "在校生证明",
+    "year": "参保年度",
+}
 _YES = {"是", "有", "已提供", "Y", "y", "yes", "1", "√", "true", "True"}
 PROGRESS_EVERY = 100
 
@@ -153,25 +163,37 @@ def _import_row(
                 return _unchanged_or_conflict(ctx, existing, held, values)
         with write(ctx.db):  # a savepoint: a refused row leaves nothing behind
             ensure_person(
-                ctx, id_number, values["name"],
+                ctx,
+                id_number,
+                values["name"],
                 **{k: _text(values.get(k)) for k in ("phone", "address", "school", "school_kind")},
             )
             enrollment.enroll(
-                ctx, id_number, year,
-                category=_text(values["category"]), category_reason=_text(values.get("category_reason")),
-                assistance=_text(values.get("assistance")), tier=_text(values.get("tier")),
+                ctx,
+                id_number,
+                year,
+                category=_text(values["category"]),
+                category_reason=_text(values.get("category_reason")),
+                assistance=_text(values.get("assistance")),
+                tier=_text(values.get("tier")),
                 student_proof=str(values.get("student_proof", "")).strip() in _YES,
             )
         return "enrolled"
     except Refusal as refusal:
-        return RejectedRow(number, HEADERS.get(refusal.field or "", refusal.field or ""), refusal.message)
+        return RejectedRow(
+            number, HEADERS.get(refusal.field or "", refusal.field or ""), refusal.message
+        )
 
 
 def _unchanged_or_conflict(ctx: Context, person: dict, held: dict, values: dict[str, Any]) -> str:
     """Same person, same year: unchanged when the roster agrees, else the enrollment refusal."""
     if normalize_name(values["name"]) != person["name"]:
-        raise Refusal("name_mismatch", f"姓名“{values['name']}”与已登记的“{person['name']}”不一致", "name")
-    category = calc.contribution(ctx, held["year"], _text(values["category"]), held["tier"], None).category
+        raise Refusal(
+            "name_mismatch", f"姓名“{values['name']}”与已登记的“{person['name']}”不一致", "name"
+        )
+    category = calc.contribution(
+        ctx, held["year"], _text(values["category"]), held["tier"], None
+    ).category
     if category == held["category"]:
         return "unchanged"
     raise enrollment.already_enrolled_refusal(person, held)

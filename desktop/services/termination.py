@@ -20,7 +20,12 @@ from desktop.services.context import Context
 from desktop.services.persons import require_person
 from desktop.services.regions import CHANGZHOU, region_group
 
-KINDS = {"停保": "suspension", "退保": "termination", "suspension": "suspension", "termination": "termination"}
+KINDS = {
+    "停保": "suspension",
+    "退保": "termination",
+    "suspension": "suspension",
+    "termination": "termination",
+}
 KIND_LABELS = {"suspension": "停保", "termination": "退保"}
 REASONS = ("参军", "外地就读", "参加职工医保", "死亡", "其他")
 CZ_ORIGINAL_HALL_RULE = "002_791f68398226ecd0.txt §二(二)4"
@@ -45,7 +50,9 @@ def active_enrollment(ctx: Context, person: dict[str, Any], year: Any) -> dict[s
 def check_no_open_request(ctx: Context, enrollment: dict[str, Any]) -> None:
     """One停保/退保/退费 request at a time per enrollment."""
     for table, label in (("terminations", "停保/退保"), ("refunds", "退费")):
-        for row in ctx.db.query(f"SELECT * FROM {table} WHERE enrollment_id = ?", [enrollment["id"]]):
+        for row in ctx.db.query(
+            f"SELECT * FROM {table} WHERE enrollment_id = ?", [enrollment["id"]]
+        ):
             request = reviews.for_subject(ctx.db, row["id"])
             if request is not None and request["state"] == reviews.PENDING:
                 raise Refusal(
@@ -88,7 +95,11 @@ def request_termination(
         fields.not_after(died, ctx.today(), "death_date", "死亡日期", "今天")
     elif person["status"] == "死亡":
         raise Refusal("invalid_field", f"{person['name']}已登记死亡，原因应为“死亡”", "reason")
-    effective = fields.day(effective_on, "effective_on", "停保退保日期", required=False) or died or ctx.today()
+    effective = (
+        fields.day(effective_on, "effective_on", "停保退保日期", required=False)
+        or died
+        or ctx.today()
+    )
     enrollment = active_enrollment(ctx, person, year)
     if effective.isoformat() > enrollment["benefit_end"]:
         raise Refusal(
@@ -101,8 +112,13 @@ def request_termination(
     with write(ctx.db):
         check_no_open_request(ctx, enrollment)
         row = {
-            **stamp.meta(), "enrollment_id": enrollment["id"], "person_id": person["id"],
-            "kind": code, "reason": why, "reason_note": note, "effective_on": effective.isoformat(),
+            **stamp.meta(),
+            "enrollment_id": enrollment["id"],
+            "person_id": person["id"],
+            "kind": code,
+            "reason": why,
+            "reason_note": note,
+            "effective_on": effective.isoformat(),
             "death_date": died.isoformat() if died else None,
         }
         row["receipt_serial"] = receipts.issue(
@@ -110,13 +126,23 @@ def request_termination(
         )
         insert(ctx.db, "terminations", row)
         request = reviews.open_request(
-            ctx.db, stamp, business="termination", subject_id=row["id"], person_id=person["id"],
+            ctx.db,
+            stamp,
+            business="termination",
+            subject_id=row["id"],
+            person_id=person["id"],
             levels=1,
             summary=f"{person['name']} {enrollment['year']}年度{KIND_LABELS[code]}（{why}）",
         )
         audit.append(
-            ctx.db, stamp, action="request", business=code, entity="terminations",
-            entity_id=row["id"], person_id=person["id"], payload=content(row),
+            ctx.db,
+            stamp,
+            action="request",
+            business=code,
+            entity="terminations",
+            entity_id=row["id"],
+            person_id=person["id"],
+            payload=content(row),
         )
     return TerminationResult(row["id"], row["receipt_serial"], request["id"], code)
 
@@ -133,6 +159,12 @@ def apply(ctx: Context, stamp: Stamp, row: dict[str, Any]) -> None:
         person = persons.get(ctx.db, row["person_id"])
         if person is not None and person["status"] != "死亡":
             persons.update(
-                ctx.db, stamp, row["person_id"],
-                {"status": "死亡", "death_date": row["death_date"], "death_reason": row["reason_note"]},
+                ctx.db,
+                stamp,
+                row["person_id"],
+                {
+                    "status": "死亡",
+                    "death_date": row["death_date"],
+                    "death_reason": row["reason_note"],
+                },
             )

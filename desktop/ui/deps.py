@@ -87,6 +87,17 @@ class Deps:
         return Header(hall=self.hall.hall_name, window=f"{self.hall.window}号窗口", clerk=self.hall.clerk,
                       printed_at=self.now().replace(tzinfo=None), serial=serial)
 
+    def enrollment_year(self, region: str | None = None) -> int:
+        """The policy year a clerk enrolls for today: the year whose 集中参保缴费期 is open
+        (in November, next year), else the year of `default_year`."""
+        region = region or self.hall.region
+        today = self.today()
+        for year in self.years(region):
+            enrollment = self.pack(region, year).enrollment
+            if enrollment is not None and enrollment.window.start <= today <= enrollment.window.end:
+                return year
+        return self.default_year(region)
+
     # ------------------------------------------------------------------ services
 
     def context(self):

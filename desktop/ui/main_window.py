@@ -6,16 +6,18 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -85,7 +87,12 @@ class MainWindow(QMainWindow):
             page = factory(deps)
             page.setObjectName(f"page_{key}")
             self.pages[key] = page
-            self.stack.addWidget(page)
+            # a scroll area per page: at large font sizes a page scrolls instead of widening the window
+            scroller = QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setWidget(page)
+            self.stack.addWidget(scroller)
             fkey = f"F{index + 2}"
             self.keys[key] = fkey
             item = QListWidgetItem(f"{fkey}  {title}")
@@ -95,6 +102,8 @@ class MainWindow(QMainWindow):
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(lambda k=key: self.show_page(k))
             page.status_message.connect(self.show_status)
+            if hasattr(page, "hall_changed"):
+                page.hall_changed.connect(self.refresh_status)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
 
@@ -126,9 +135,10 @@ class MainWindow(QMainWindow):
         self.font_pt = int(self.store.value("ui/font_pt", QApplication.font().pointSize() or 10))
         self.high_contrast = self.store.value("ui/high_contrast", False, type=bool)
         self._apply_looks()
-        geometry = self.store.value("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*DEFAULT_SIZE)
+        size = self.store.value("window/size")
+        self.resize(size if isinstance(size, QSize) and size.isValid() else QSize(*DEFAULT_SIZE))
+        if self.store.value("window/maximized", False, type=bool):
+            self.setWindowState(Qt.WindowState.WindowMaximized)
         if self.nav.count():
             self.nav.setCurrentRow(0)
 
@@ -140,7 +150,7 @@ class MainWindow(QMainWindow):
         self.pages[key].focus_first()
 
     def current_page(self) -> Page:
-        return self.stack.currentWidget()  # type: ignore[return-value]
+        return self.stack.currentWidget().widget()  # type: ignore[union-attr]
 
     def _nav_changed(self, row: int) -> None:
         if row < 0:
@@ -278,18 +288,22 @@ class MainWindow(QMainWindow):
         font = self.font()
         font.setPointSize(self.font_pt)
         self.setFont(font)
+        # the size goes into the style sheet too: with a sheet set, Qt resolves child fonts from it
+        size = f"QWidget {{ font-size: {self.font_pt}pt; }}\n"
         if self.high_contrast:
             self.setPalette(style.high_contrast_palette())
-            self.setStyleSheet(style.CONTRAST_SHEET)
+            self.setStyleSheet(size + style.CONTRAST_SHEET)
         else:
             self.setPalette(QApplication.palette())
-            self.setStyleSheet(style.BASE_SHEET)
+            self.setStyleSheet(size + style.BASE_SHEET)
         self.contrast_action.blockSignals(True)
         self.contrast_action.setChecked(self.high_contrast)
         self.contrast_action.blockSignals(False)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        self.store.setValue("window/geometry", self.saveGeometry())
+        if not self.isMaximized():
+            self.store.setValue("window/size", self.size())
+        self.store.setValue("window/maximized", self.isMaximized())
         self.store.sync()
         super().closeEvent(event)

@@ -36,7 +36,13 @@ class MaterialsBox(QWidget):
         if person_type:
             request["person_type"] = person_type
         try:
-            self.answer = self.deps.answer(request)
+            try:
+                self.answer = self.deps.answer(request)
+            except Refusal as refusal:
+                if refusal.code != "unknown_channel":
+                    raise
+                del request["channel"]  # the source lists this item for another channel only
+                self.answer = self.deps.answer(request)
         except Refusal as refusal:
             self.answer = None
             self.note.setText("ℹ " + refusal.message)

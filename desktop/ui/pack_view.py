@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from pydantic import BaseModel
+
 from desktop.policy.pack import BandSpec, Pack, Setting
 
 LEVELS = {1: "一级", 2: "二级", 3: "三级", "*": "各级"}
@@ -299,3 +301,25 @@ def what_changed(old: Pack, new: Pack, region: str) -> list[list[str]]:
         if before != after:
             rows.append([key, before, after, source])
     return rows
+
+
+def hall_settings(packs: Iterable[Pack]) -> dict[str, str]:
+    """Every figure the packs leave to the hall (设置—大厅参数): setting key -> label."""
+    found: dict[str, str] = {}
+
+    def walk(value: object) -> None:
+        if isinstance(value, Setting):
+            found.setdefault(value.setting, value.label)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+
+    for p in packs:
+        walk(p)
+    return found

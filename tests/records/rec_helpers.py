@@ -23,5 +23,11 @@ def add_person(db: Database, name: str, id_number: str, phone: str | None = None
     return persons.add(
         db,
         STAMP,
-        {"id_number": id_number, "name": name, "sex": "女", "birth_date": "1980-01-01", "phone": phone},
+        {
+            "id_number": id_number,
+            "name": name,
+            "sex": "女",
+            "birth_date": "1980-01-01",
+            "phone": phone,
+        },
     )

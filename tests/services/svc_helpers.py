@@ -10,10 +10,25 @@ from stdnum.cn import ric
 from desktop.services.context import CHINA, Context
 
 BUSINESS_TABLES = (
-    "persons", "households", "household_members", "enrollments", "enrollment_status",
-    "changes", "review_requests", "reviews", "terminations", "refunds", "refund_payouts",
-    "offsite_filings", "manual_claims", "claim_bills", "claim_steps", "claim_supplements",
-    "receipts", "receipt_voids", "audit",
+    "persons",
+    "households",
+    "household_members",
+    "enrollments",
+    "enrollment_status",
+    "changes",
+    "review_requests",
+    "reviews",
+    "terminations",
+    "refunds",
+    "refund_payouts",
+    "offsite_filings",
+    "manual_claims",
+    "claim_bills",
+    "claim_steps",
+    "claim_supplements",
+    "receipts",
+    "receipt_voids",
+    "audit",
 )
 
 
@@ -36,8 +51,14 @@ def make_ctx(
     settings: dict | None = None,
 ) -> Context:
     return Context(
-        db=db, region=region, hall_code=hall_code, window=window, operator_id=operator_id,
-        role=role, clock=lambda: now, settings=settings if settings is not None else {"elderly_from_age": 60},
+        db=db,
+        region=region,
+        hall_code=hall_code,
+        window=window,
+        operator_id=operator_id,
+        role=role,
+        clock=lambda: now,
+        settings=settings if settings is not None else {"elderly_from_age": 60},
     )  # type: ignore[arg-type]
 
 
@@ -52,14 +73,33 @@ def seed_enrollment(ctx: Context, person_id: str, year: int, category: str, **ex
 
     stamp = ctx.stamp()
     row = {
-        **stamp.meta(), "person_id": person_id, "year": year, "region": ctx.region, "kind": "enroll",
-        "category": category, "proposed_category": category, "category_reason": None,
-        "assistance": None, "tier": None, "special_group": None, "student_proof": 0,
-        "standard_fen": 0, "ltc_fen": 0, "assisted_fen": 0, "personal_fen": 0,
-        "paid_on": f"{year - 1}-11-01", "benefit_start": f"{year}-01-01", "benefit_end": f"{year}-12-31",
-        "waiting_months": 0, "retroactive": 0, "trace": "{}", **extra,
+        **stamp.meta(),
+        "person_id": person_id,
+        "year": year,
+        "region": ctx.region,
+        "kind": "enroll",
+        "category": category,
+        "proposed_category": category,
+        "category_reason": None,
+        "assistance": None,
+        "tier": None,
+        "special_group": None,
+        "student_proof": 0,
+        "standard_fen": 0,
+        "ltc_fen": 0,
+        "assisted_fen": 0,
+        "personal_fen": 0,
+        "paid_on": f"{year - 1}-11-01",
+        "benefit_start": f"{year}-01-01",
+        "benefit_end": f"{year}-12-31",
+        "waiting_months": 0,
+        "retroactive": 0,
+        "trace": "{}",
+        **extra,
     }
     with write(ctx.db):
-        row["receipt_serial"] = receipts.issue(ctx.db, stamp, business="enroll", record_id=row["id"], person_id=person_id)
+        row["receipt_serial"] = receipts.issue(
+            ctx.db, stamp, business="enroll", record_id=row["id"], person_id=person_id
+        )
         enrollments.add(ctx.db, stamp, row)
     return row

@@ -59,6 +59,7 @@ def test_contribution_of_a_district(qtbot, deps):
     page = make(qtbot, deps)
     choose(page.kind, "个人缴费测算")
     choose(page.region, "钟楼区")
+    choose(page.year, "2026年度")
     choose(page.category, "非从业居民")
     assert figure(page, "standard") == "830.00"
     assert figure(page, "ltc") == "30.00"
@@ -70,6 +71,7 @@ def test_contribution_of_a_district(qtbot, deps):
 def test_benefit_start_in_window_and_late(qtbot, deps):
     page = make(qtbot, deps)
     choose(page.kind, "待遇起始测算")
+    choose(page.year, "2026年度")
     page.paid_on.clear()
     qtbot.keyClicks(page.paid_on, "2025-12-01")
     assert figure(page, "benefit_start") == "2026-01-01"
@@ -84,6 +86,7 @@ def test_benefit_start_in_window_and_late(qtbot, deps):
 
 def test_print_estimate_renders_a_pdf(qtbot, deps, printed):
     page = make(qtbot, deps)
+    choose(page.year, "2026年度")
     qtbot.keyClicks(page.cost, "200000")
     qtbot.keyClick(page.cost, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed and printed[0][0] == "报销测算单" and printed[0][1].startswith(b"%PDF")

@@ -223,8 +223,7 @@ class EnrollmentPage(Page):
         for y in deps.years(deps.hall.region):
             self.year.addItem(f"{y}年度", y)
         if self.year.count():
-            default = deps.default_year()
-            index = self.year.findData(default)
+            index = self.year.findData(deps.enrollment_year())
             self.year.setCurrentIndex(index if index >= 0 else self.year.count() - 1)
         self._relationships()
         self._year_changed()

@@ -25,7 +25,9 @@ def _run_and_kill(path: Path, start: int, rnd: random.Random) -> None:
     """Start the writer, let it finish a few businesses, kill it at a random moment."""
     proc = subprocess.Popen(
         [sys.executable, str(WRITER), str(path), str(start)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         target = rnd.randrange(5, 15)
@@ -57,31 +59,44 @@ def _check(db) -> None:
         ).fetchone()[0]
         assert orphans == 0, business
     # every business record has its receipt (FK), its status row and its one audit entry
-    for table, action in (("enrollments", "enroll"), ("changes", "change"), ("receipt_voids", "void")):
+    for table, action in (
+        ("enrollments", "enroll"),
+        ("changes", "change"),
+        ("receipt_voids", "void"),
+    ):
         n, audited = db.execute(
             f"SELECT count(*), sum((SELECT count(*) FROM audit a WHERE a.entity_id = t.id AND a.action = ?)) "
             f"FROM {table} t",
             [action],
         ).fetchone()
         assert audited in (n, None) and (n == 0 or audited == n), table
-    assert db.execute(
-        "SELECT count(*) FROM enrollments e LEFT JOIN enrollment_status s ON s.enrollment_id = e.id "
-        "WHERE s.enrollment_id IS NULL"
-    ).fetchone()[0] == 0
-    assert db.execute("SELECT count(*) FROM persons").fetchone()[0] == db.execute(
-        "SELECT count(*) FROM audit WHERE action = 'register'"
-    ).fetchone()[0]
+    assert (
+        db.execute(
+            "SELECT count(*) FROM enrollments e LEFT JOIN enrollment_status s ON s.enrollment_id = e.id "
+            "WHERE s.enrollment_id IS NULL"
+        ).fetchone()[0]
+        == 0
+    )
+    assert (
+        db.execute("SELECT count(*) FROM persons").fetchone()[0]
+        == db.execute("SELECT count(*) FROM audit WHERE action = 'register'").fetchone()[0]
+    )
     # a change applied means the person carries the new phone
-    assert db.execute(
-        "SELECT count(*) FROM changes c JOIN persons p ON p.id = c.person_id WHERE p.phone <> c.after"
-    ).fetchone()[0] == 0
+    assert (
+        db.execute(
+            "SELECT count(*) FROM changes c JOIN persons p ON p.id = c.person_id WHERE p.phone <> c.after"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def _kill_inside_a_transaction(path: Path, start: int, after: int) -> str:
     """Kill the writer while it holds an open transaction; returns the serial it had taken."""
     proc = subprocess.Popen(
         [sys.executable, str(WRITER), str(path), str(start), str(after)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         for line in proc.stdout:
@@ -111,7 +126,10 @@ def test_sigkill_mid_batch_leaves_no_half_business(tmp_path):
         db = open_db(path)
         try:
             _check(db)
-            assert db.execute("SELECT count(*) FROM receipts WHERE serial = ?", [lost]).fetchone()[0] == 0
+            assert (
+                db.execute("SELECT count(*) FROM receipts WHERE serial = ?", [lost]).fetchone()[0]
+                == 0
+            )
             last = db.execute("SELECT max(serial) FROM receipts").fetchone()[0]
             assert last < lost  # the number taken inside the killed transaction is free again
         finally:

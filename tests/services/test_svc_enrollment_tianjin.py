@@ -19,7 +19,13 @@ BABY = make_id(date(2023, 9, 10), 3, region_code="120101")
 @pytest.fixture
 def ctx(db):
     """2023-11-20: inside the 2024 window 2023-10-10 … 2023-12-31 (004 §三)."""
-    return make_ctx(db, region="天津市", hall_code="120101", window="01", now=datetime(2023, 11, 20, 9, 0, tzinfo=CHINA))
+    return make_ctx(
+        db,
+        region="天津市",
+        hall_code="120101",
+        window="01",
+        now=datetime(2023, 11, 20, 9, 0, tzinfo=CHINA),
+    )
 
 
 def test_adult_chooses_a_tier(ctx):
@@ -31,7 +37,11 @@ def test_adult_chooses_a_tier(ctx):
     assert counts(ctx.db) == before
     r = enrollment.enroll(ctx, ADULT, 2024, tier="高档")
     # 高档 1010 元/人/年 (004 §二(一)); benefits from 2024-01-01 (§八(一))
-    assert (r.category, r.contribution.personal_fen, r.benefit.start) == ("城乡未就业居民（成年）", 101000, date(2024, 1, 1))
+    assert (r.category, r.contribution.personal_fen, r.benefit.start) == (
+        "城乡未就业居民（成年）",
+        101000,
+        date(2024, 1, 1),
+    )
 
 
 def test_low_tier_and_dibao_pays_ten_percent(ctx):

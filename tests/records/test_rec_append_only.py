@@ -22,7 +22,9 @@ def test_every_business_table_has_both_triggers(db):
 def test_update_and_delete_are_refused(db):
     person = add_person(db, "李四", make_id(date(1980, 1, 1)))
     serial = receipts.issue(db, STAMP, business="enroll", record_id="r1", person_id=person["id"])
-    audit.append(db, STAMP, action="x", business="x", entity="receipts", entity_id=serial, payload={})
+    audit.append(
+        db, STAMP, action="x", business="x", entity="receipts", entity_id=serial, payload={}
+    )
     for sql in (
         "UPDATE receipts SET amount_fen = 1",
         "DELETE FROM receipts",

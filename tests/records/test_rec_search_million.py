@@ -27,8 +27,23 @@ def _fill(db, n: int) -> list[tuple]:
         number = make_id(birth, i % 1000, region_code=f"3204{rnd.randrange(100):02d}")
         name = rnd.choice(SURNAMES) + "".join(rnd.choice(GIVEN) for _ in range(rnd.choice((1, 2))))
         phone = f"13{rnd.randrange(10**9):09d}"
-        rows.append((i + 1, f"p{i}", meta["created_at"], "320412", "03", "c", meta["created_at"],
-                     number, number[::-1], name, "女", birth.isoformat(), phone))
+        rows.append(
+            (
+                i + 1,
+                f"p{i}",
+                meta["created_at"],
+                "320412",
+                "03",
+                "c",
+                meta["created_at"],
+                number,
+                number[::-1],
+                name,
+                "女",
+                birth.isoformat(),
+                phone,
+            )
+        )
     with write(db):
         db.conn.executemany(
             "INSERT INTO persons (num, id, created_at, hall_code, window_code, operator_id, updated_at, "
@@ -63,7 +78,10 @@ def test_searches_on_a_million_persons(db):
         "search box": _timed(search.search, db, target[9]),
     }
     assert any(r["id_number"] == target[7] for r in timings["last 6 of ID"][1])
-    assert any(r["id_number"] == target[7] for r in timings["name prefix"][1]) or len(timings["name prefix"][1]) == 50
+    assert (
+        any(r["id_number"] == target[7] for r in timings["name prefix"][1])
+        or len(timings["name prefix"][1]) == 50
+    )
     for label, (ms, found) in timings.items():
         print(f"{label}: {ms:.1f} ms, {len(found)} rows")
         assert found, label

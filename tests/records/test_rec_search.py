@@ -62,7 +62,9 @@ def test_renamed_person_is_found_by_the_new_name_only(db, people):
 def test_phone_and_receipt(db, people):
     assert names(search.by_phone(db, "1381234")) == ["王小明", "王小红"]
     assert names(search.by_phone(db, "0519-87186108")) == ["李明"]
-    serial = receipts.issue(db, STAMP, business="enroll", record_id="x", person_id=people["李明"]["id"])
+    serial = receipts.issue(
+        db, STAMP, business="enroll", record_id="x", person_id=people["李明"]["id"]
+    )
     found = search.by_receipt(db, serial)
     assert [(r["name"], r["business"]) for r in found] == [("李明", "enroll")]
 
@@ -78,7 +80,10 @@ def test_search_box_guesses_the_kind(db, people):
 @pytest.mark.parametrize(
     ("sql", "index"),
     [
-        ("SELECT * FROM persons WHERE id_number_rev >= '1' AND id_number_rev < '2'", "persons_id_rev"),
+        (
+            "SELECT * FROM persons WHERE id_number_rev >= '1' AND id_number_rev < '2'",
+            "persons_id_rev",
+        ),
         ("SELECT * FROM persons WHERE name >= '王' AND name < '王\U0010ffff'", "persons_name"),
         ("SELECT * FROM persons WHERE phone >= '138' AND phone < '139'", "persons_phone"),
     ],

@@ -30,8 +30,12 @@ def person(ctx):
 
 def _file(ctx, **kw):
     args = {
-        "person_type": "异地长期居住人员", "destination_province": "江苏省", "destination_city": "苏州市",
-        "start_on": "2026-04-01", "materials_received": LONG_TERM_MATERIALS, **kw,
+        "person_type": "异地长期居住人员",
+        "destination_province": "江苏省",
+        "destination_city": "苏州市",
+        "start_on": "2026-04-01",
+        "materials_received": LONG_TERM_MATERIALS,
+        **kw,
     }
     return offsite_filing.file_offsite(ctx, NUMBER, **args)
 
@@ -42,7 +46,11 @@ def test_moving_in_with_a_son_in_suzhou(ctx, person):
     assert (r.action, r.person_type) == ("file", "long_term_resident")
     assert receipts.get(ctx.db, r.receipt_serial)["business"] == "offsite_filing"
     current = offsite_filing.current_filing(ctx, NUMBER)
-    assert (current["id"], current["person_type_label"], current["destination_city"]) == (r.filing_id, "异地长期居住人员", "苏州市")
+    assert (current["id"], current["person_type_label"], current["destination_city"]) == (
+        r.filing_id,
+        "异地长期居住人员",
+        "苏州市",
+    )
     assert current["valid_until"] is None  # the sources give no validity: in force until cancelled
 
 
@@ -79,9 +87,15 @@ def test_change_and_cancel_are_new_records(ctx, person):
     with pytest.raises(Refusal) as twice:
         _file(ctx)
     assert twice.value.code == "already_filed" and first.receipt_serial in twice.value.message
-    changed = offsite_filing.change_offsite(ctx, first.filing_id, "随女儿迁居", destination_province="浙江省", destination_city="杭州市")
+    changed = offsite_filing.change_offsite(
+        ctx, first.filing_id, "随女儿迁居", destination_province="浙江省", destination_city="杭州市"
+    )
     current = offsite_filing.current_filing(ctx, NUMBER)
-    assert (current["id"], current["supersedes_id"], current["destination_city"]) == (changed.filing_id, first.filing_id, "杭州市")
+    assert (current["id"], current["supersedes_id"], current["destination_city"]) == (
+        changed.filing_id,
+        first.filing_id,
+        "杭州市",
+    )
     with pytest.raises(Refusal) as stale:
         offsite_filing.cancel_offsite(ctx, first.filing_id, "回常州居住")
     assert stale.value.code == "superseded"
@@ -106,7 +120,13 @@ def test_sub_types_and_types_without_a_checklist(ctx, person):
 
 
 def test_tianjin_files_only_outside_tianjin_and_notes_beijing(db):
-    ctx = make_ctx(db, region="天津市", hall_code="120101", window="01", now=datetime(2024, 3, 10, 9, 0, tzinfo=CHINA))
+    ctx = make_ctx(
+        db,
+        region="天津市",
+        hall_code="120101",
+        window="01",
+        now=datetime(2024, 3, 10, 9, 0, tzinfo=CHINA),
+    )
     persons.register_person(ctx, NUMBER, "王秀英")
     with pytest.raises(Refusal) as inside:
         _file(ctx, destination_province="天津市", destination_city=None)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
-from datetime import date
-from pathlib import Path
+from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rec_helpers import add_person, make_id
@@ -25,24 +24,40 @@ HAN = st.one_of(
 PART = st.text(HAN, min_size=1, max_size=30)
 NAMES = st.lists(PART, min_size=1, max_size=4).map("·".join)
 
-_DB_DIR = Path(tempfile.mkdtemp(prefix="names-"))
-_DB = open_db(_DB_DIR / "names.sqlite3")
 _counter = iter(range(1, 10**9))
+STORED: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def names_db(tmp_path_factory):
+    db = open_db(tmp_path_factory.mktemp("names") / "names.sqlite3")
+    yield db
+    db.close()
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(NAMES)
-def test_names_round_trip_and_are_found(raw):
+@given(raw=NAMES)
+def test_names_round_trip_and_are_found(names_db, raw):
     try:
         name = normalize_name(raw)
     except Refusal:  # e.g. longer than the 100-character limit
         return
     i = next(_counter)
-    number = make_id(date(1950, 1, 1) + (date(1950, 1, 2) - date(1950, 1, 1)) * (i // 1000), i)
-    stored = add_person(_DB, name, number)
-    again = persons.get(_DB, stored["id"])
+    number = make_id(date(1950, 1, 1) + timedelta(days=i // 1000), i)
+    stored = add_person(names_db, name, number)
+    again = persons.get(names_db, stored["id"])
     assert again["name"] == name
     assert len(again["name"]) == len(name)
     assert again["name"].encode("gb18030").decode("gb18030") == name
-    assert stored["id"] in {r["id"] for r in search.by_name_contains(_DB, name, limit=1000)}
-    assert stored["id"] in {r["id"] for r in search.by_name_prefix(_DB, name, limit=1000)}
+    assert stored["id"] in {r["id"] for r in search.by_name_contains(names_db, name, limit=1000)}
+    assert stored["id"] in {r["id"] for r in search.by_name_prefix(names_db, name, limit=1000)}
+    STORED.append(name)
+
+
+def test_the_property_ran_on_many_names():
+    if not STORED:
+        pytest.skip("runs after the property test")
+    assert len(STORED) > 100
+    assert any(len(n) >= 50 for n in STORED)
+    assert any(ord(c) > 0xFFFF for n in STORED for c in n)
+    assert any("·" in n for n in STORED)

@@ -28,10 +28,21 @@ def _roster(n: int) -> tuple[list[list], dict[int, str]]:
     for i in range(n):
         birth = date(1940, 1, 1) + timedelta(days=(i * 7) % 30000)
         number = make_id(birth, 1 + i // 4300)
-        rows.append([i + 1, "张三丰"[: 2 + i % 2], number, f"138{i:08d}", _category(birth), f"武进区湖塘镇{i}号"])
+        rows.append(
+            [
+                i + 1,
+                "张三丰"[: 2 + i % 2],
+                number,
+                f"138{i:08d}",
+                _category(birth),
+                f"武进区湖塘镇{i}号",
+            ]
+        )
+
     def spoil(index: int, column: int, value, expected_field: str) -> None:
         rows[index][column] = value
         bad[index + 2] = expected_field
+
     for index in range(17, n, 997):  # a wrong check digit
         number = rows[index][2]
         spoil(index, 2, number[:-1] + ("0" if number[-1] != "0" else "1"), "身份证号")
@@ -63,7 +74,9 @@ def test_ten_thousand_rows_with_bad_ones_and_an_idempotent_reimport(ctx, tmp_pat
     path = _xlsx(tmp_path / "roster.xlsx", rows)
     seen = []
     began = time.perf_counter()
-    report = roster_import.import_roster(ctx, path, 2026, progress=lambda done, total: seen.append(done))
+    report = roster_import.import_roster(
+        ctx, path, 2026, progress=lambda done, total: seen.append(done)
+    )
     first_seconds = time.perf_counter() - began
     assert sorted((r.row, r.field) for r in report.rejected) == sorted(bad.items())
     by_row = {r.row: r.message for r in report.rejected}
@@ -96,11 +109,17 @@ def test_ten_thousand_rows_with_bad_ones_and_an_idempotent_reimport(ctx, tmp_pat
 def test_cancelled_import_writes_nothing(ctx, tmp_path):
     rows = _roster(10_000)[0][:500]
     path = tmp_path / "roster.csv"
-    tabular.write_rows(path, [(h, h) for h in HEADER], [dict(zip(HEADER, r, strict=True)) for r in rows])
+    tabular.write_rows(
+        path, [(h, h) for h in HEADER], [dict(zip(HEADER, r, strict=True)) for r in rows]
+    )
     before = counts(ctx.db)
     calls = []
     report = roster_import.import_roster(
-        ctx, path, 2026, progress=lambda done, total: calls.append(done), cancelled=lambda: len(calls) >= 2
+        ctx,
+        path,
+        2026,
+        progress=lambda done, total: calls.append(done),
+        cancelled=lambda: len(calls) >= 2,
     )
     assert report.cancelled and "未写入" in report.summary
     assert counts(ctx.db) == before

@@ -19,19 +19,44 @@ NEW_NUMBER = make_id(date(1984, 6, 2), 2)
 @pytest.fixture
 def tianjin(db):
     return {
-        "clerk": make_ctx(db, region="天津市", hall_code="120101", window="01", operator_id="tj-clerk"),
-        "reviewer1": make_ctx(db, region="天津市", hall_code="120101", window="01", operator_id="tj-rev1", role="reviewer"),
-        "reviewer2": make_ctx(db, region="天津市", hall_code="120101", window="02", operator_id="tj-rev2", role="reviewer"),
+        "clerk": make_ctx(
+            db, region="天津市", hall_code="120101", window="01", operator_id="tj-clerk"
+        ),
+        "reviewer1": make_ctx(
+            db,
+            region="天津市",
+            hall_code="120101",
+            window="01",
+            operator_id="tj-rev1",
+            role="reviewer",
+        ),
+        "reviewer2": make_ctx(
+            db,
+            region="天津市",
+            hall_code="120101",
+            window="02",
+            operator_id="tj-rev2",
+            role="reviewer",
+        ),
     }
 
 
 def test_changzhou_changes_are_effective_at_once_keeping_before_and_after(ctx):
     person = persons.register_person(ctx, NUMBER, "李娟", phone="13812345678")
     r = change.change(ctx, NUMBER, "phone", "139 0000 1111")
-    assert (r.effective, r.before, r.after, r.level) == (True, "13812345678", "13900001111", "important")
+    assert (r.effective, r.before, r.after, r.level) == (
+        True,
+        "13812345678",
+        "13900001111",
+        "important",
+    )
     assert person_rows.get(ctx.db, person["id"])["phone"] == "13900001111"
     stored = change.get(ctx, r.change_id)
-    assert (stored["before"], stored["after"], stored["receipt_serial"]) == ("13812345678", "13900001111", r.receipt_serial)
+    assert (stored["before"], stored["after"], stored["receipt_serial"]) == (
+        "13812345678",
+        "13900001111",
+        r.receipt_serial,
+    )
     renamed = change.change(ctx, NUMBER, "name", "李娟娟", reason="户籍更名")
     assert renamed.effective
     assert [p["name"] for p in search.by_name_contains(ctx.db, "娟娟")] == ["李娟娟"]
@@ -132,7 +157,14 @@ def test_review_refusals(tianjin, db):
     with pytest.raises(Refusal) as not_reviewer:
         review.decide(clerk, r.review_request_id, approve=True)
     assert not_reviewer.value.field == "role"
-    own = make_ctx(db, region="天津市", hall_code="120101", window="01", operator_id="tj-clerk", role="reviewer")
+    own = make_ctx(
+        db,
+        region="天津市",
+        hall_code="120101",
+        window="01",
+        operator_id="tj-clerk",
+        role="reviewer",
+    )
     with pytest.raises(Refusal) as own_work:
         review.decide(own, r.review_request_id, approve=True)
     assert own_work.value.code == "four_eyes"
@@ -140,7 +172,9 @@ def test_review_refusals(tianjin, db):
         review.decide(reviewer, r.review_request_id, approve=False)
     assert no_reason.value.field == "note"
     assert counts(db) == before
-    rejected = review.decide(reviewer, r.review_request_id, approve=False, note="户口簿姓名与申请不符")
+    rejected = review.decide(
+        reviewer, r.review_request_id, approve=False, note="户口簿姓名与申请不符"
+    )
     assert rejected["state"] == "rejected"
     with pytest.raises(Refusal) as again:
         review.decide(tianjin["reviewer2"], r.review_request_id, approve=True)

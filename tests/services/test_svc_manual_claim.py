@@ -15,14 +15,36 @@ from desktop.services.context import CHINA
 NUMBER = make_id(date(1950, 2, 1), 1)
 # 002 §六(四)2 零星报销 材料 (as the 2026 pack lists them)
 ALL_MATERIALS = [
-    "医保电子凭证或有效身份证件或社保卡", "医疗收费票据", "费用明细清单",
-    "处方病历资料或诊断证明或出院小结", "本人银行借记卡",
+    "医保电子凭证或有效身份证件或社保卡",
+    "医疗收费票据",
+    "费用明细清单",
+    "处方病历资料或诊断证明或出院小结",
+    "本人银行借记卡",
 ]
 BILLS = [
-    {"kind": "住院", "amount": "12000", "compliant_amount": "10000", "hospital_level": 3,
-     "start_on": "2026-02-01", "end_on": "2026-02-10", "hospital": "上海市第六人民医院"},
-    {"kind": "住院", "amount": "30000", "hospital_level": "三级", "start_on": "2026-04-01", "end_on": "2026-04-20"},
-    {"kind": "门诊", "amount": "1000", "benefit": "普通门诊", "facility": "二级", "start_on": "2026-04-25"},
+    {
+        "kind": "住院",
+        "amount": "12000",
+        "compliant_amount": "10000",
+        "hospital_level": 3,
+        "start_on": "2026-02-01",
+        "end_on": "2026-02-10",
+        "hospital": "上海市第六人民医院",
+    },
+    {
+        "kind": "住院",
+        "amount": "30000",
+        "hospital_level": "三级",
+        "start_on": "2026-04-01",
+        "end_on": "2026-04-20",
+    },
+    {
+        "kind": "门诊",
+        "amount": "1000",
+        "benefit": "普通门诊",
+        "facility": "二级",
+        "start_on": "2026-04-25",
+    },
 ]
 
 
@@ -33,7 +55,9 @@ def ctx(db):
 
 @pytest.fixture
 def reviewer(db):
-    return make_ctx(db, operator_id="rev01", role="reviewer", now=datetime(2026, 5, 7, 9, 0, tzinfo=CHINA))
+    return make_ctx(
+        db, operator_id="rev01", role="reviewer", now=datetime(2026, 5, 7, 9, 0, tzinfo=CHINA)
+    )
 
 
 @pytest.fixture
@@ -41,7 +65,9 @@ def referred(ctx):
     """A 老年居民 enrolled for 2026, referred out of 常州 by a qualified hospital."""
     person = persons.register_person(ctx, NUMBER, "王秀英")
     seed_enrollment(ctx, person["id"], 2026, "老年居民")
-    offsite_filing.file_offsite(ctx, NUMBER, "异地转诊人员", "上海市", "上海市", "2026-01-20", materials_received=[])
+    offsite_filing.file_offsite(
+        ctx, NUMBER, "异地转诊人员", "上海市", "上海市", "2026-01-20", materials_received=[]
+    )
     return person
 
 
@@ -57,7 +83,11 @@ def test_bill_from_another_city_estimate_and_steps(ctx, reviewer, referred):
     assert [e["answer"]["basic"] for e in r.estimates] == ["5400.00", "17400.00", "240.00"]
     assert (r.basic_fen, r.critical_illness_fen, r.personal_fen) == (2304000, 0, 4100000 - 2304000)
     status = manual_claim.claim_status(ctx, r.claim_id)
-    assert (status["step"], status["offsite"], status["category"]) == ("受理", "异地转诊人员", "老年居民")
+    assert (status["step"], status["offsite"], status["category"]) == (
+        "受理",
+        "异地转诊人员",
+        "老年居民",
+    )
     assert json.loads(status["estimate"])[1]["request"]["admission"] == 2
     with pytest.raises(Refusal) as early:
         manual_claim.settle_claim(reviewer, r.claim_id, "23040")
@@ -73,7 +103,9 @@ def test_bill_from_another_city_estimate_and_steps(ctx, reviewer, referred):
 
 def test_missing_materials_are_listed_and_block_the_review(ctx, reviewer, referred):
     r = manual_claim.accept_claim(ctx, NUMBER, BILLS[:1], ALL_MATERIALS[:-1])
-    assert r.missing == ["本人银行借记卡"]  # the 一次性告知单 lists it; the agent's ID only when an agent comes
+    assert r.missing == [
+        "本人银行借记卡"
+    ]  # the 一次性告知单 lists it; the agent's ID only when an agent comes
     with pytest.raises(Refusal) as blocked:
         manual_claim.review_claim(reviewer, r.claim_id)
     assert blocked.value.code == "missing_materials" and "本人银行借记卡" in blocked.value.message

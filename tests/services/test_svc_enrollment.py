@@ -31,18 +31,26 @@ def test_a_family_renews_in_november(ctx):
     # 非从业居民 武进区 800 + 30 = 830 元 (002 §一(三), 市区 fee group)
     # 未成年居民 380 + 长护险免缴 = 380 元 (002 §一(三))
     assert [(r.category, r.contribution.personal_fen) for r in results] == [
-        ("老年居民", 73000), ("非从业居民", 83000), ("未成年居民", 38000),
+        ("老年居民", 73000),
+        ("非从业居民", 83000),
+        ("未成年居民", 38000),
     ]
     assert [r.contribution.ltc_fen for r in results] == [3000, 3000, 0]
     assert {(r.benefit.start, r.benefit.end, r.benefit.waiting_months) for r in results} == {
         (date(2026, 1, 1), date(2026, 12, 31), 0)
     }
     assert [r.receipt_serial for r in results] == [
-        "320412-03-2025-000001", "320412-03-2025-000002", "320412-03-2025-000003",
+        "320412-03-2025-000001",
+        "320412-03-2025-000002",
+        "320412-03-2025-000003",
     ]
     stored = enrollments.get(ctx.db, results[1].enrollment_id)
     assert stored["personal_fen"] == 83000 and stored["status"] == "active"
-    assert stored["operator_id"] == "clerk01" and stored["hall_code"] == "320412" and stored["window_code"] == "03"
+    assert (
+        stored["operator_id"] == "clerk01"
+        and stored["hall_code"] == "320412"
+        and stored["window_code"] == "03"
+    )
 
 
 def test_liyang_non_employed_pays_the_county_fee(db):
@@ -68,7 +76,11 @@ def test_late_enrollment_waits_two_months(db):
     number = make_id(date(1981, 1, 1), 4)
     _register(ctx, number)
     r = enrollment.enroll(ctx, number, 2026)
-    assert (r.benefit.start, r.benefit.waiting_months, r.benefit.retroactive) == (date(2026, 5, 1), 2, False)
+    assert (r.benefit.start, r.benefit.waiting_months, r.benefit.retroactive) == (
+        date(2026, 5, 1),
+        2,
+        False,
+    )
     assert r.receipt_serial == "320412-03-2026-000001"  # a new calendar year starts a new sequence
 
 
@@ -123,7 +135,13 @@ def test_override_needs_a_reason(ctx):
     assert refused.value.field == "category_reason"
     assert "老年居民" in refused.value.message
     assert counts(ctx.db) == before
-    r = enrollment.enroll(ctx, GRANDMOTHER, 2026, category="非从业居民", category_reason="本人要求，提供退休证明复印件")
+    r = enrollment.enroll(
+        ctx,
+        GRANDMOTHER,
+        2026,
+        category="非从业居民",
+        category_reason="本人要求，提供退休证明复印件",
+    )
     stored = enrollments.get(ctx.db, r.enrollment_id)
     assert (stored["category"], stored["proposed_category"]) == ("非从业居民", "老年居民")
     assert stored["category_reason"].startswith("本人要求")
@@ -204,7 +222,11 @@ def test_renewal_continues_last_years_category_and_group(ctx):
     seed_enrollment(ctx, person["id"], 2025, "非从业居民", assistance="低保边缘家庭成员")
     r = enrollment.renew(ctx, DAUGHTER_IN_LAW, 2026)
     stored = enrollments.get(ctx.db, r.enrollment_id)
-    assert (stored["kind"], stored["category"], stored["assistance"]) == ("renewal", "非从业居民", "低保边缘家庭成员")
+    assert (stored["kind"], stored["category"], stored["assistance"]) == (
+        "renewal",
+        "非从业居民",
+        "低保边缘家庭成员",
+    )
     assert r.contribution.personal_fen == 0  # 830 standard, all of it 政府承担 (002 §一(三))
 
 
@@ -246,4 +268,8 @@ def test_receipt_is_allocated_with_the_enrollment(ctx):
     _register(ctx, GRANDSON)
     r = enrollment.enroll(ctx, GRANDSON, 2026)
     receipt = receipts.get(ctx.db, r.receipt_serial)
-    assert (receipt["business"], receipt["record_id"], receipt["amount_fen"]) == ("enroll", r.enrollment_id, 38000)
+    assert (receipt["business"], receipt["record_id"], receipt["amount_fen"]) == (
+        "enroll",
+        r.enrollment_id,
+        38000,
+    )

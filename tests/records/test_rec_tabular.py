@@ -10,7 +10,12 @@ from desktop.records import exports, tabular
 
 COLUMNS = (("name", "姓名"), ("id_number", "身份证号"), ("note", "备注"), ("amount_fen", "金额"))
 ROWS = [
-    {"name": "阿依古丽·买买提", "id_number": "32041219800101001X", "note": "=HYPERLINK(\"x\")", "amount_fen": 83000},
+    {
+        "name": "阿依古丽·买买提",
+        "id_number": "32041219800101001X",
+        "note": '=HYPERLINK("x")',
+        "amount_fen": 83000,
+    },
     {"name": "陈\U00020087", "id_number": "320412198001010028", "note": None, "amount_fen": 0},
 ]
 
@@ -46,7 +51,9 @@ def test_numeric_cells_stay_numbers_for_the_validator_to_refuse(tmp_path):
     book.active.append(["张三", 320412198001010000])
     book.save(tmp_path / "r.xlsx")
     _, rows = tabular.read_rows(tmp_path / "r.xlsx")
-    assert isinstance(rows[0][1]["身份证号"], int | float)  # identity refuses it with a clear message
+    assert isinstance(
+        rows[0][1]["身份证号"], int | float
+    )  # identity refuses it with a clear message
 
 
 def test_unsupported_file_is_refused(tmp_path):

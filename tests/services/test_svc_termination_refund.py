@@ -59,7 +59,10 @@ def test_changzhou_termination_only_at_the_original_hall(db, enrolled):
     before = counts(db)
     with pytest.raises(Refusal) as refused:
         termination.request_termination(elsewhere, NUMBER, 2026, "退保", "参加职工医保")
-    assert refused.value.field == "hall_code" and "002_791f68398226ecd0.txt §二(二)4" in refused.value.message
+    assert (
+        refused.value.field == "hall_code"
+        and "002_791f68398226ecd0.txt §二(二)4" in refused.value.message
+    )
     assert counts(db) == before
 
 
@@ -79,7 +82,9 @@ def test_bad_termination_requests_write_nothing(ctx, enrolled, kwargs, field):
     before = counts(ctx.db)
     args = {"year": 2026, **kwargs}
     with pytest.raises(Refusal) as refused:
-        termination.request_termination(ctx, NUMBER, args.pop("year"), args.pop("kind"), args.pop("reason"), **args)
+        termination.request_termination(
+            ctx, NUMBER, args.pop("year"), args.pop("kind"), args.pop("reason"), **args
+        )
     assert refused.value.field == field
     assert counts(ctx.db) == before
 
@@ -96,7 +101,10 @@ def test_changzhou_has_no_refund_rule(ctx, enrolled):
     with pytest.raises(Refusal) as refused:
         refund.request_refund(ctx, NUMBER, 2026, "参加职工医保")
     assert refused.value.code == "not_applicable"
-    assert "002_791f68398226ecd0.txt §二(二)4" in refused.value.message and "没有居民医保退费的规定" in refused.value.message
+    assert (
+        "002_791f68398226ecd0.txt §二(二)4" in refused.value.message
+        and "没有居民医保退费的规定" in refused.value.message
+    )
     assert counts(ctx.db) == before
 
 
@@ -104,7 +112,9 @@ def test_changzhou_has_no_refund_rule(ctx, enrolled):
 
 
 def _tianjin(db, when, operator="tj-clerk", role="clerk"):
-    return _at(db, when, region="天津市", hall_code="120101", window="01", operator_id=operator, role=role)
+    return _at(
+        db, when, region="天津市", hall_code="120101", window="01", operator_id=operator, role=role
+    )
 
 
 def _seed(ctx, **money):
@@ -112,9 +122,19 @@ def _seed(ctx, **money):
     return seed_enrollment(ctx, person["id"], 2024, "成年居民", **money)
 
 
-HIGH = {"tier": "高档", "standard_fen": 101000, "personal_fen": 101000}  # 高档 1010 元 (004 §二(一))
+HIGH = {
+    "tier": "高档",
+    "standard_fen": 101000,
+    "personal_fen": 101000,
+}  # 高档 1010 元 (004 §二(一))
 # 低保: 低档 380 元, 90 % 定额资助 = 342 元, 个人 38 元 (004 §二(四))
-ASSISTED = {"tier": "低档", "assistance": "低保对象", "standard_fen": 38000, "assisted_fen": 34200, "personal_fen": 3800}
+ASSISTED = {
+    "tier": "低档",
+    "assistance": "低保对象",
+    "standard_fen": 38000,
+    "assisted_fen": 34200,
+    "personal_fen": 3800,
+}
 
 
 def test_tianjin_case_1_next_year_refund_in_the_window(db):
@@ -153,14 +173,18 @@ def test_tianjin_refund_after_the_benefit_period_began_is_refused(db):
 def test_tianjin_case_2_continuing_employee_insurance(db):
     clerk = _tianjin(db, (2024, 6, 1))
     _seed(clerk, **HIGH)
-    r = refund.request_refund(clerk, NUMBER, 2024, "参加职工医保", employee_insurance_whole_year=True)
+    r = refund.request_refund(
+        clerk, NUMBER, 2024, "参加职工医保", employee_insurance_whole_year=True
+    )
     assert r.case.case_no == 2 and "职工医保" in r.case.rule
 
 
 def test_tianjin_case_3_assisted_person_switching_tier(db):
     clerk = _tianjin(db, (2023, 12, 5))
     _seed(clerk, **ASSISTED)
-    r = refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="改选高档", switch_to_higher_tier=True)
+    r = refund.request_refund(
+        clerk, NUMBER, 2024, "其他", reason_note="改选高档", switch_to_higher_tier=True
+    )
     assert (r.case.case_no, r.case.amount_fen) == (3, 3800)
 
 
@@ -168,14 +192,18 @@ def test_tianjin_case_3_needs_an_assisted_enrollment(db):
     clerk = _tianjin(db, (2023, 12, 5))
     _seed(clerk, **HIGH)
     with pytest.raises(Refusal) as refused:
-        refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="改档", switch_to_higher_tier=True)
+        refund.request_refund(
+            clerk, NUMBER, 2024, "其他", reason_note="改档", switch_to_higher_tier=True
+        )
     assert refused.value.field == "switch_to_higher_tier"
 
 
 def test_tianjin_case_4_duplicate_in_another_province(db):
     clerk = _tianjin(db, (2024, 9, 1))
     _seed(clerk, **HIGH)
-    r = refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="江苏已参保", duplicate_other_province=True)
+    r = refund.request_refund(
+        clerk, NUMBER, 2024, "其他", reason_note="江苏已参保", duplicate_other_province=True
+    )
     assert r.case.case_no == 4
 
 
@@ -183,7 +211,11 @@ def test_two_refunds_of_one_payment_are_impossible_in_the_database(db):
     clerk = _tianjin(db, (2023, 11, 20))
     enrolled = _seed(clerk, **HIGH)
     r = refund.request_refund(clerk, NUMBER, 2024, "死亡")
-    review.decide(_tianjin(db, (2023, 11, 21), operator="tj-rev", role="reviewer"), r.review_request_id, approve=True)
+    review.decide(
+        _tianjin(db, (2023, 11, 21), operator="tj-rev", role="reviewer"),
+        r.review_request_id,
+        approve=True,
+    )
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         db.execute(
             "INSERT INTO refund_payouts (id, created_at, hall_code, window_code, operator_id, refund_id, "

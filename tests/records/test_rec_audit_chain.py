@@ -9,8 +9,15 @@ from desktop.records import audit
 
 def _fill(db, n=5):
     for i in range(n):
-        audit.append(db, STAMP, action="enroll", business="enroll", entity="enrollments",
-                     entity_id=f"e{i}", payload={"i": i, "名": "王"})
+        audit.append(
+            db,
+            STAMP,
+            action="enroll",
+            business="enroll",
+            entity="enrollments",
+            entity_id=f"e{i}",
+            payload={"i": i, "名": "王"},
+        )
 
 
 def _unguarded(db):

@@ -30,7 +30,10 @@ def test_serials_are_gapless_per_window_and_year(db):
         enrollment.enroll(w3, A, 2026)  # a refusal consumes no number
     serials.append(enrollment.enroll(w3, B, 2026).receipt_serial)
     assert serials == [
-        "320412-03-2025-000001", "320412-04-2025-000001", "320412-03-2025-000002", "320412-03-2025-000003",
+        "320412-03-2025-000001",
+        "320412-04-2025-000001",
+        "320412-03-2025-000002",
+        "320412-03-2025-000003",
     ]
 
 
@@ -50,7 +53,11 @@ def test_void_keeps_the_serial_with_reason_and_who(ctx, db):
     assert unknown.value.field == "serial"
     assert counts(db) == before
     voided = receipt.void_receipt(ctx, serial, "打印机卡纸，重打")
-    assert (voided["serial"], voided["void_reason"], voided["voided_by"]) == (serial, "打印机卡纸，重打", "clerk01")
+    assert (voided["serial"], voided["void_reason"], voided["voided_by"]) == (
+        serial,
+        "打印机卡纸，重打",
+        "clerk01",
+    )
     with pytest.raises(Refusal) as twice:
         receipt.void_receipt(make_ctx(db, operator_id="rev", role="reviewer"), serial, "重复")
     assert twice.value.code == "already_void"
@@ -58,8 +65,15 @@ def test_void_keeps_the_serial_with_reason_and_who(ctx, db):
 
 
 def test_register_person_derives_sex_and_birth_and_refuses_bad_input(ctx, db):
-    p = persons.register_person(ctx, A, "阿依古丽•买买提", phone="0519 8718 6108", school="常州一中", school_kind="中小学")
-    assert (p["name"], p["sex"], p["birth_date"], p["phone"]) == ("阿依古丽·买买提", "女", "1984-06-01", "0519-87186108")
+    p = persons.register_person(
+        ctx, A, "阿依古丽•买买提", phone="0519 8718 6108", school="常州一中", school_kind="中小学"
+    )
+    assert (p["name"], p["sex"], p["birth_date"], p["phone"]) == (
+        "阿依古丽·买买提",
+        "女",
+        "1984-06-01",
+        "0519-87186108",
+    )
     assert p["school_kind"] == "school"
     long_name = "买" * 60
     assert persons.register_person(ctx, B, long_name)["name"] == long_name
@@ -84,7 +98,11 @@ def test_household_members_with_relationship(ctx):
     persons.add_household_member(ctx, A, B, "儿媳")
     persons.add_household_member(ctx, A, C, "孙子女")
     family = persons.household_of(ctx, C)
-    assert [(m["name"], m["relationship"]) for m in family] == [("王秀英", "户主"), ("李娟", "儿媳"), ("张小明", "孙子女")]
+    assert [(m["name"], m["relationship"]) for m in family] == [
+        ("王秀英", "户主"),
+        ("李娟", "儿媳"),
+        ("张小明", "孙子女"),
+    ]
     with pytest.raises(Refusal) as twice:
         persons.add_household_member(ctx, A, B, "配偶")
     assert twice.value.field == "member_id_number"
@@ -125,3 +143,21 @@ def test_day_end_per_clerk_and_hall(db):
     assert hall.total("receipt", "void") == (1, 83000)
     assert sum(r["issued"] for r in hall.receipts) == 3
     assert sum(r["voided"] for r in hall.receipts) == 1
+
+
+def test_export_enrollment_list(ctx, tmp_path):
+    from desktop.records import exports, tabular
+
+    persons.register_person(ctx, A, "李娟")
+    enrollment.enroll(ctx, A, 2026)
+    path = exports.export_list(ctx.db, "enrollments", tmp_path / "2026.xlsx", year=2026)
+    header, rows = tabular.read_rows(path)
+    assert header[:4] == ["姓名", "身份证号", "年度", "参保类别"]
+    assert (rows[0][1]["姓名"], rows[0][1]["个人缴费"], rows[0][1]["身份证号"]) == (
+        "李娟",
+        "830.00",
+        A,
+    )
+    with pytest.raises(Refusal) as refused:
+        exports.export_list(ctx.db, "enrollments", tmp_path / "x.csv")
+    assert refused.value.field == "year"

@@ -9,7 +9,7 @@ import pytest
 from rec_helpers import add_person, make_id
 
 from desktop.errors import Refusal
-from desktop.records import backup, paths
+from desktop.records import backup, paths, startup
 from desktop.records.db import open_db
 
 
@@ -26,13 +26,17 @@ def test_backup_while_open_is_a_complete_standalone_copy(db, db_path, tmp_path):
     assert backup.check_file(dest).ok
     assert not (tmp_path / "out" / "copy.sqlite3-wal").exists()
     copy = open_db(dest)
-    assert [r["name"] for r in copy.query("SELECT name FROM persons")] == ["张三"]  # committed data only
+    assert [r["name"] for r in copy.query("SELECT name FROM persons")] == [
+        "张三"
+    ]  # committed data only
     copy.close()
 
 
 def test_auto_backup_once_a_day_keeping_n(db, db_path):
     first = date(2025, 11, 1)
-    made = [backup.auto_backup(db, db_path, today=first + timedelta(days=i), keep=3) for i in range(5)]
+    made = [
+        backup.auto_backup(db, db_path, today=first + timedelta(days=i), keep=3) for i in range(5)
+    ]
     assert all(made)
     assert backup.auto_backup(db, db_path, today=first + timedelta(days=4), keep=3) is None
     kept = sorted(p.name for p in paths.backup_dir(db_path).glob("daily-*.sqlite3"))
@@ -66,3 +70,13 @@ def test_restore_into_the_open_database(db, db_path, tmp_path):
     reopened = open_db(db_path)
     assert _count(reopened) == 1
     reopened.close()
+
+
+def test_start_checks_and_backs_up_once_a_day(tmp_path):
+    path = tmp_path / "hall" / "desk.sqlite3"
+    first = startup.start(path, today=date(2025, 11, 15))
+    assert first.integrity.ok and first.daily_backup is not None
+    first.db.close()
+    again = startup.start(path, today=date(2025, 11, 15))
+    assert again.daily_backup is None
+    again.db.close()

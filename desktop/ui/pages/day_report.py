@@ -1,0 +1,108 @@
+"""日结: the day's businesses by type with the amounts assessed, receipts issued and voided; the
+clerk's own window, or the whole hall for the hall head. Figures are read from the records'
+day-end report (read-only; the window writes nothing here)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
+
+from desktop.errors import Refusal
+from desktop.ui.pages.base import BusinessPage
+from desktop.ui.widgets import add_field, fill_table, table
+
+BUSINESS = {
+    "enroll": "参保登记", "renewal": "续保", "change": "变更登记", "suspension": "停保", "termination": "退保",
+    "refund": "退费", "offsite_filing": "异地就医备案", "manual_claim": "零星报销", "person": "人员登记",
+    "household": "家庭成员", "receipt": "收据", "roster_import": "花名册导入",
+}
+ACTION = {
+    "enroll": "登记", "renewal": "续保", "register": "登记", "change": "变更", "request": "提交申请",
+    "approve": "复核通过", "approve_partial": "一级复核通过", "reject": "驳回", "void": "作废", "file": "备案",
+    "cancel": "取消", "accept": "受理", "review": "审核", "settle": "结算", "supplement": "补交材料",
+    "add_member": "加入家庭", "remove_member": "移出家庭", "death": "死亡登记", "student": "在校登记",
+}
+
+
+def yuan(fen) -> str:
+    return f"{Decimal(fen or 0) / 100:.2f}"
+
+
+class DayReportPage(BusinessPage):
+    title = "日结"
+    confirm_text = "查询"
+
+    def build_fields(self) -> None:
+        # no ID number on this page
+        self.form.setRowVisible(0, False)
+        self.day = QLineEdit(self.deps.today().isoformat())
+        self.day.setPlaceholderText("YYYY-MM-DD")
+        self.scope = QComboBox()
+        self.scope.addItem(f"本人（{self.deps.hall.clerk}，{self.deps.hall.window}号窗口）", "mine")
+        if self.deps.hall.role == "head":
+            self.scope.addItem("全厅（所有窗口）", "hall")
+        add_field(self.form, "日期(&D)", self.day, self.errors, "day")
+        add_field(self.form, "范围", self.scope, self.errors, "scope")
+        self.business_table = table(["经办人", "业务", "操作", "笔数", "金额（元）"], [], stretch=1)
+        self.receipt_table = table(["经办人", "窗口", "开具", "作废", "起始号", "终止号", "金额（元）"], [], stretch=None)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.right.addWidget(QLabel("业务汇总"))
+        self.right.addWidget(self.business_table, 2)
+        self.right.addWidget(QLabel("收据"))
+        self.right.addWidget(self.receipt_table, 1)
+        self.right.addWidget(self.summary)
+        self.day.returnPressed.connect(self.submit)
+        self.print_button.setText("打印日结报表 (Ctrl+P)")
+
+    def first_field(self):
+        return self.day
+
+    def submit(self) -> None:
+        """查询 needs no ID number."""
+        ctx = self.deps.context()
+        if ctx is None:
+            return
+        self.errors.clear()
+        try:
+            outcome, docs = self.do_submit(ctx)
+        except Refusal as refusal:
+            self.show_refusal(refusal)
+            return
+        self.documents = docs
+        self.print_button.setEnabled(bool(docs))
+        self.outcome.setText(outcome)
+
+    def do_submit(self, ctx):
+        from desktop.documents.model import BusinessCount, DayReport
+        from desktop.records.reports import day_end
+
+        try:
+            day = date.fromisoformat(self.day.text().strip())
+        except ValueError:
+            raise Refusal("invalid_date", f"日期“{self.day.text()}”无效（应为 YYYY-MM-DD）", "day") from None
+        hall = self.scope.currentData() == "hall"
+        report = day_end(ctx.db, day, hall_code=self.deps.hall.hall_code,
+                         operator_id=None if hall else self.deps.hall.clerk)
+        fill_table(self.business_table, [[b["operator_id"], BUSINESS.get(b["business"], b["business"]),
+                                          ACTION.get(b["action"], b["action"]), b["count"], yuan(b["amount_fen"])]
+                                         for b in report.businesses])
+        fill_table(self.receipt_table, [[r["operator_id"], r["window_code"], r["issued"], r["voided"], r["first"] or "",
+                                         r["last"] or "", yuan(r["amount_fen"])] for r in report.receipts])
+        issued = sum(r["issued"] for r in report.receipts)
+        voided = sum(r["voided"] for r in report.receipts)
+        self.summary.setText(f"共 {sum(b['count'] for b in report.businesses)} 笔业务；收据开具 {issued} 张，作废 {voided} 张")
+        totals: dict[str, tuple[int, int]] = {}
+        for b in report.businesses:
+            name = BUSINESS.get(b["business"], b["business"])
+            c, a = totals.get(name, (0, 0))
+            totals[name] = (c + b["count"], a + (b["amount_fen"] or 0))
+        doc = DayReport(header=self.deps.document_header(), day=day,
+                        scope="全厅" if hall else f"{self.deps.hall.window}号窗口 {self.deps.hall.clerk}",
+                        businesses=tuple(BusinessCount(business=k, count=c, assessed=Decimal(a) / 100)
+                                         for k, (c, a) in totals.items()),
+                        receipts=())
+        note = "（打印件列业务汇总；逐张收据明细待日结服务提供）"
+        return f"✔ {day} 日结已查询{note}", [doc]

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from conftest import make_id, show, type_text
+from PySide6.QtCore import Qt
+
+from desktop.services.persons import register_person
+from desktop.ui.pages.change import ChangePage
+from desktop.ui.pages.claim import ClaimPage
+from desktop.ui.pages.day_report import DayReportPage
+from desktop.ui.pages.offsite import OffsitePage
+from desktop.ui.pages.termination import TerminationPage
+
+PERSON = make_id(date(1956, 8, 8), 11)
+
+
+def registered(deps, number=PERSON, name="孙玉兰"):
+    register_person(deps.context(), number, name)
+    return number
+
+
+def confirm(qtbot, page):
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_change_of_phone_is_effective_at_once_in_changzhou(qtbot, db_deps, printed):
+    number = registered(db_deps)
+    page = show(qtbot, ChangePage(db_deps))
+    qtbot.keyClicks(page.id_field, number)
+    assert "已登记：孙玉兰" in page.id_field.info.text()
+    page.field.setCurrentText("联系电话")
+    assert "即时生效" in page.rule_note.text()
+    qtbot.keyClicks(page.value_text, "13912345678")
+    confirm(qtbot, page)
+    assert page.outcome.text().startswith("✔ 联系电话已变更")
+    assert "13912345678" in page.before.text()
+    qtbot.keyClick(page.id_field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed and printed[-1][1].startswith(b"%PDF")
+
+
+def test_change_refusal_is_shown_at_the_new_value(qtbot, db_deps):
+    number = registered(db_deps)
+    page = show(qtbot, ChangePage(db_deps))
+    qtbot.keyClicks(page.id_field, number)
+    page.field.setCurrentText("联系电话")
+    qtbot.keyClicks(page.value_text, "123")
+    confirm(qtbot, page)
+    label = page.errors.fields["phone"][1]
+    assert label.text().startswith("⚠") and page.outcome.text() == ""
+
+
+def test_suspension_waits_for_a_reviewer_who_is_not_the_clerk(qtbot, db_deps):
+    from desktop.services.enrollment import enroll
+
+    number = registered(db_deps)
+    enroll(db_deps.context(), number, 2026, category="老年居民")
+    page = show(qtbot, TerminationPage(db_deps))
+    page.year.setCurrentIndex(page.year.findData(2026))
+    qtbot.keyClicks(page.id_field, number)
+    page.kind.setCurrentText("退费")
+    assert page.eligibility.text().startswith("✖") and "常州" in page.eligibility.text()
+    page.kind.setCurrentText("停保")
+    page.reason.setCurrentText("参军")
+    confirm(qtbot, page)
+    assert page.outcome.text().startswith("⏳ 停保申请已受理"), page.outcome.text() + page.page_error.text()
+    assert page.reviews.table.rowCount() == 1
+    assert not page.reviews.approve.isEnabled()  # the clerk may not review their own request
+
+    reviewer = replace(db_deps, hall=replace(db_deps.hall, clerk="李复核", role="reviewer"))
+    other = show(qtbot, TerminationPage(reviewer))
+    assert other.reviews.approve.isEnabled()
+    other.reviews.table.selectRow(0)
+    other.reviews.approve.click()
+    assert other.reviews.table.rowCount() == 0
+
+
+def test_offsite_filing_needs_the_materials_then_prints_the_receipt(qtbot, db_deps, printed):
+    number = registered(db_deps)
+    page = show(qtbot, OffsitePage(db_deps))
+    qtbot.keyClicks(page.id_field, number)
+    page.person_type.setCurrentText("异地长期居住人员")
+    type_text(qtbot, page.province, "江苏省")
+    type_text(qtbot, page.city, "苏州市")
+    confirm(qtbot, page)
+    if page.materials.boxes:  # the pack lists the materials: missing ones are refused at the list
+        assert "缺少材料" in page.errors.fields["materials_received"][1].text()
+        names = [b.property("material") for b in page.materials.boxes]
+        page.materials.tick(*names)
+        confirm(qtbot, page)
+    assert page.outcome.text().startswith("✔ 已备案"), page.outcome.text() + page.page_error.text()
+    qtbot.keyClick(page.id_field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed[-1][1].startswith(b"%PDF")
+
+
+def test_manual_claim_lists_missing_materials_and_estimates(qtbot, db_deps, printed):
+    from datetime import datetime
+
+    from desktop.services.context import CHINA
+    from desktop.services.enrollment import enroll
+
+    summer = replace(db_deps, clock=lambda: datetime(2026, 7, 1, 9, 0, tzinfo=CHINA))
+    number = registered(summer)
+    enroll(summer.context(), number, 2026, category="老年居民", paid_on="2025-12-01")
+    page = show(qtbot, ClaimPage(summer))
+    assert page.materials.boxes  # the 2026 pack lists the 零星报销 materials
+    qtbot.keyClicks(page.id_field, number)
+    type_text(qtbot, page.hospital, "苏州大学附属第一医院")
+    qtbot.keyClicks(page.start, "2026-05-08")
+    qtbot.keyClicks(page.end, "2026-05-20")
+    qtbot.keyClicks(page.amount, "20000")
+    qtbot.keyClick(page.amount, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert page.bill_table.rowCount() == 1
+    page.materials.boxes[0].setChecked(True)
+    confirm(qtbot, page)
+    text = page.page_error.text() + "".join(lbl.text() for _, lbl in page.errors.fields.values())
+    assert "收据号" in page.outcome.text(), text
+    assert "缺少材料" in page.outcome.text()
+    assert page.figures["basic"].text() not in ("—", "0.00")
+    assert len(page.documents) == 2  # 受理回执 and 一次性告知单
+    qtbot.keyClick(page.id_field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed[-1][1].startswith(b"%PDF")
+
+
+def test_day_report_counts_the_days_businesses(qtbot, db_deps, printed):
+    from desktop.services.enrollment import enroll
+
+    number = registered(db_deps)
+    enroll(db_deps.context(), number, 2026, category="老年居民")
+    page = show(qtbot, DayReportPage(db_deps))
+    assert page.day.text() == "2025-11-15"
+    qtbot.keyClick(page.day, Qt.Key.Key_Return)
+    rows = [[page.business_table.item(r, c).text() for c in range(5)] for r in range(page.business_table.rowCount())]
+    assert any(r[1] == "参保登记" and r[3] == "1" and r[4] == "730.00" for r in rows), rows
+    assert "收据开具 1 张" in page.summary.text()
+    qtbot.keyClick(page.day, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed[-1][1].startswith(b"%PDF")

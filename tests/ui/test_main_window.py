@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import re
+
+from conftest import show
+from PySide6.QtCore import QSettings, Qt
+
+from desktop.ui.main_window import MainWindow
+
+
+def test_function_keys_switch_pages_and_focus_the_first_field(qtbot, db_deps):
+    w = show(qtbot, MainWindow(db_deps))
+    assert (w.width(), w.height()) == (1366, 768)
+    assert w.current_page().objectName() == "page_enrollment"
+    qtbot.keyClick(w, Qt.Key.Key_F7)
+    assert w.current_page().objectName() == "page_calculator"
+    qtbot.waitUntil(lambda: w.focusWidget() is w.pages["calculator"].cost)
+    qtbot.keyClick(w, Qt.Key.Key_F8)
+    assert w.current_page().objectName() == "page_policy"
+    for i, key in enumerate(w.pages):
+        assert w.nav.item(i).text().startswith(f"F{i + 2} ")
+    qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert w.focusWidget() is w.search
+
+
+def test_status_bar_names_hall_window_clerk_and_demo(qtbot, db_deps):
+    db_deps.demo = True
+    w = show(qtbot, MainWindow(db_deps))
+    assert "武进区医保中心" in w.hall_label.text() and "03" in w.hall_label.text() and "王经办" in w.hall_label.text()
+    assert w.demo_label.isVisible() and w.demo_label.text() == "演示数据"
+    assert "演示数据" in w.windowTitle()
+
+
+def test_font_scaling_and_contrast_are_remembered(qtbot, db_deps):
+    w = show(qtbot, MainWindow(db_deps))
+    before = w.font().pointSize()
+    qtbot.keyClick(w, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(w, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert w.font().pointSize() == before + 2
+    assert w.pages["calculator"].cost.font().pointSize() == before + 2  # children follow
+    w.contrast_action.trigger()
+    assert w.high_contrast
+    w.resize(1200, 700)
+    w.close()
+    store = QSettings("yibao-desk", "yibao-desk")
+    assert int(store.value("ui/font_pt")) == before + 2
+    again = show(qtbot, MainWindow(db_deps))
+    assert again.font().pointSize() == before + 2 and again.high_contrast
+    assert (again.width(), again.height()) == (1200, 700)
+
+
+def test_search_finds_an_enrolled_person_as_you_type(qtbot, db_deps):
+    from datetime import date
+
+    from conftest import make_id
+
+    from desktop.services.persons import register_person
+
+    number = make_id(date(1960, 1, 2), 7)
+    register_person(db_deps.context(), number, "赵国庆")
+    w = show(qtbot, MainWindow(db_deps))
+    qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(w.search, number[-6:])
+    qtbot.waitUntil(lambda: w.results.count() == 1)
+    assert "赵国庆" in w.results.item(0).text()
+    qtbot.keyClick(w.search, Qt.Key.Key_Return)
+    page = w.pages["enrollment"]
+    assert w.current_page() is page
+    assert page.id_field.id_number is not None and page.name.text() == "赵国庆"
+
+
+def test_every_page_speaks_chinese(qtbot, db_deps):
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel
+
+    w = show(qtbot, MainWindow(db_deps))
+    for key, page in w.pages.items():
+        texts = [x.text() for x in page.findChildren(QLabel) + page.findChildren(QAbstractButton)]
+        texts += [g.title() for g in page.findChildren(QGroupBox)]
+        for t in texts:
+            t = re.sub(r"\d{3}_[0-9a-f]{16}\.txt", "", t)  # cited source files
+            letters = [c for c in t if c.isascii() and c.isalpha()]
+            # shortcuts (Ctrl+P, F2), dates and serials aside, no English words on the pages
+            words = "".join(letters).replace("Ctrl", "").replace("Enter", "").replace("Esc", "").replace("P", "")
+            words = words.replace("YYYYMMDD", "").replace("B", "").replace("Excel", "").replace("CSV", "")
+            assert len(words) <= 2, (key, t)

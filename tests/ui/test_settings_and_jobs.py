@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from conftest import make_id, show
+from PySide6.QtCore import QSettings
+
+from desktop.ui.pages.settings import SettingsPage
+from desktop.ui.reader import CardData, SimulatedReader, parse_wz
+from desktop.ui.worker import Worker
+
+
+def roster(path, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "参保类别"])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_roster_import_runs_on_a_worker_and_lists_rejections(qtbot, db_deps, tmp_path):
+    good = [[f"村民{i}", make_id(date(1970, 1, 1 + i), i), "非从业居民"] for i in range(1, 6)]
+    bad = make_id(date(1980, 2, 2), 9)
+    bad = bad[:17] + ("0" if bad[17] != "0" else "1")
+    path = roster(tmp_path / "花名册.xlsx", [*good, ["错号", bad, "非从业居民"], ["缺类别", make_id(date(1981, 3, 3), 4), None]])
+    page = show(qtbot, SettingsPage(db_deps))
+    page.start_import(path, 2026)
+    assert not page.import_button.isEnabled() and page.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=20000)
+    assert "新参保5人" in page.job_note.text(), page.job_note.text()
+    assert page.rejected.rowCount() == 2
+    reasons = " ".join(page.rejected.item(r, 2).text() for r in range(2))
+    assert "校验位" in reasons
+
+
+def test_backup_runs_on_a_worker(qtbot, db_deps, tmp_path):
+    page = show(qtbot, SettingsPage(db_deps))
+    page.start_backup(tmp_path / "备份.sqlite3")
+    qtbot.waitUntil(lambda: page.backup_button.isEnabled(), timeout=20000)
+    assert page.job_note.text().startswith("✔ 已备份")
+    assert (tmp_path / "备份.sqlite3").exists()
+
+
+def test_worker_can_be_cancelled(qtbot):
+    def job(progress, cancelled):
+        for i in range(200):
+            if cancelled():
+                return "cancelled"
+            progress(i, 200)
+            time.sleep(0.005)
+        return "done"
+
+    worker = Worker(job)
+    seen = []
+    worker.progress.connect(lambda d, t: seen.append(d))
+    with qtbot.waitSignal(worker.finished, timeout=10000) as blocker:
+        worker.start()
+        qtbot.waitUntil(lambda: len(seen) > 3)
+        worker.cancel()
+    assert blocker.args == ["cancelled"]
+    assert not worker.is_running()
+
+
+def test_hall_settings_are_saved_and_checked(qtbot, deps):
+    page = show(qtbot, SettingsPage(deps))
+    page.window_code.setText("3")
+    page.save()
+    assert "2位数字" in page.errors.fields["window"][1].text()
+    page.window_code.setText("05")
+    page.save()
+    assert deps.hall.window == "05"
+    assert QSettings("yibao-desk", "yibao-desk").value("hall/window") == "05"
+
+
+def test_simulated_reader_types_into_the_id_field_like_a_wedge(qtbot, deps):
+    from PySide6.QtCore import Qt
+
+    from desktop.ui.pages.enrollment import EnrollmentPage
+
+    number = make_id(date(1957, 3, 2), 1)
+    reader = SimulatedReader([CardData(name="张桂英", sex="女", ethnicity="汉", birth_date=date(1957, 3, 2),
+                                       address="常州市武进区湖塘镇", id_number=number)])
+    reader.open()
+    card = reader.read()
+    page = show(qtbot, EnrollmentPage(deps))
+    qtbot.keyClicks(page.id_field, card.id_number)
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Return)
+    assert "性别：女" in page.id_field.info.text()
+    assert page.focusWidget() is page.name
+    try:
+        reader.read()
+    except Exception as exc:
+        assert "未检测到身份证" in str(exc)
+    else:
+        raise AssertionError("an empty reader must refuse")
+
+
+def test_parse_wz_block():
+    fields = ["张三".ljust(15), "1", "01", "19570302", "常州市武进区湖塘镇某路1号".ljust(35), "320412195703020021",
+              "常州市公安局武进分局".ljust(15), "20200101", "20400101"]
+    raw = "".join(fields).ljust(128).encode("utf-16-le")
+    card = parse_wz(raw)
+    assert (card.name, card.sex, card.ethnicity, card.birth_date) == ("张三", "男", "汉", date(1957, 3, 2))
+    assert card.id_number == "320412195703020021" and card.valid_until == "2040.01.01"
