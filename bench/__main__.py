@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_PERSONS:,} persons, fewer repetitions")
     parser.add_argument("--persons", type=int, help="hall size (default 1 000 000, or 50 000 with --quick)")
     parser.add_argument("--only", help="comma-separated figures: " + ",".join(figures.FIGURES))
+    parser.add_argument("--profile", action="store_true",
+                        help="pyinstrument each figure into bench/cache/profile-*.txt (pip install pyinstrument)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave results.json and README alone")
     args = parser.parse_args(argv)
     persons = args.persons or (QUICK_PERSONS if args.quick else FULL_PERSONS)
@@ -26,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     db = hall.ensure(persons)
     work = figures.scratch()
-    run = figures.Run(persons=persons, quick=args.quick, db=db, work=work)
+    run = figures.Run(persons=persons, quick=args.quick, db=db, work=work,
+                      profile=hall.CACHE if args.profile else None)
     try:
         results = figures.run_all(run, only)
     finally:

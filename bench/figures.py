@@ -35,6 +35,7 @@ class Run:
     db: Path  # the cached hall (read-only for the figures)
     work: Path  # a scratch directory for copies and files
     log: Any = print
+    profile: Path | None = None  # a folder: write a pyinstrument profile of each figure there
     notes: list[str] = field(default_factory=list)
 
     def sizes(self, quick: int, full: int) -> int:
@@ -93,10 +94,19 @@ def startup(run: Run) -> list[dict]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(config),
            "YIBAO_DESK_HOME": str(run.work / "home")}
 
+    # The window opens a hard link to the cached hall, so whatever it writes beside its database
+    # (a daily backup, a copy before a migration) lands in the scratch folder, not in the cache.
+    linked = run.work / "startup" / run.db.name
+    linked.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(run.db, linked)
+    except OSError:
+        shutil.copyfile(run.db, linked)
+
     def once(mode: str) -> tuple[float, str]:
         shutil.rmtree(config, ignore_errors=True)
         began = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "bench.startup", mode, str(run.db)],
+        proc = subprocess.Popen([sys.executable, "-m", "bench.startup", mode, str(linked)],
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
         missing = ""
@@ -120,6 +130,10 @@ def startup(run: Run) -> list[dict]:
             app.append(ms)
     except RuntimeError as exc:
         return [not_measured(name, "ms", target, str(exc).splitlines()[0] + " (see log)")]
+    if run.profile is not None:  # one more start, profiled inside the child
+        env["BENCH_PROFILE"] = str(run.profile / "profile-startup-child.txt")
+        once("app")
+        env.pop("BENCH_PROFILE")
     value, base = statistics.median(app), statistics.median(bare)
     note = f"median of {repeats} fresh processes each, offscreen, logged-in hall on {run.persons:,} persons"
     if missing:
@@ -540,6 +554,12 @@ def run_all(run: Run, only: list[str] | None = None) -> list[dict]:
             continue
         run.log(f"[{key}] ...")
         t = time.perf_counter()
+        profiler = None
+        if run.profile is not None:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.001)
+            profiler.start()
         try:
             found = fn(run)
         except Exception as exc:  # a broken figure is reported, the others still run
@@ -547,6 +567,11 @@ def run_all(run: Run, only: list[str] | None = None) -> list[dict]:
 
             traceback.print_exc()
             found = [not_measured(key, "", "", f"{type(exc).__name__}: {exc}")]
+        finally:
+            if profiler is not None:
+                profiler.stop()
+                (run.profile / f"profile-{key}.txt").write_text(
+                    profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
         for f in found:
             run.log(f"    {f['figure']}: {f['value']} {f['unit']} (baseline {f['baseline']}) "
                     f"met={f['met']}  [{time.perf_counter() - t:.0f} s]")

@@ -6,7 +6,7 @@ import json
 import os
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -54,7 +54,7 @@ def commit() -> str | None:
 def stamp(results: list[dict], *, persons: int, quick: bool, seconds: float) -> list[dict]:
     """Every figure carries the run's context, so one object stands on its own."""
     context = {"persons": persons, "quick": quick, "machine": machine(),
-               "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "date": datetime.now(UTC).isoformat(timespec="seconds"),
                "commit": commit(), "run_seconds": round(seconds)}
     return [{**r, **context} for r in results]
 

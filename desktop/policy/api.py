@@ -207,7 +207,8 @@ def _inpatient(req: Request, packs: loader.PackSet, settings: lookup.Settings) -
     pack = _pack(req, packs, _scheme(req))
     claim = _claim(req, pack, settings)
     level = _int(req, "hospital_level")
-    admission = _int(req, "admission", False) or 1
+    admission = _int(req, "admission", False)
+    admission = 1 if admission is None else admission  # absent: the first stay; 0 is refused below
     return _estimate_answer("inpatient", inpatient(pack, claim, level, admission))
 
 

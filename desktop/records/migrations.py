@@ -364,7 +364,8 @@ def migrate(
     if current > 0 and copy_aside is not None:
         copy_aside(current)
     with write(db):
-        for step in range(current, target):
+        # Read again under the write lock: another window may have migrated the file meanwhile.
+        for step in range(version(db), target):
             MIGRATIONS[step](db)
         # user_version is written inside the transaction: a crash leaves the old version and schema.
         db.execute(f"PRAGMA user_version = {target}")

@@ -170,7 +170,7 @@ def set_student_status(
         audit.append(
             ctx.db,
             stamp,
-            action="student_status",
+            action="student",
             business="person",
             entity="persons",
             entity_id=person["id"],

@@ -17,8 +17,8 @@ from typing import Any
 
 from desktop.errors import Refusal
 from desktop.identity import normalize_name, parse_id_number
-from desktop.records import enrollments, persons
-from desktop.records.rows import to_json
+from desktop.records import audit, enrollments, persons
+from desktop.records.rows import new_id, to_json
 from desktop.records.tabular import read_rows, write_rows
 from desktop.records.tx import write
 from desktop.services import calc, enrollment, fields
@@ -140,6 +140,24 @@ def import_roster(
                     report.unchanged += 1
                 if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(rows)):
                     progress(done, len(rows))
+            if report.enrolled:  # a re-import that changes nothing leaves no trace either
+                stamp = ctx.stamp()
+                audit.append(
+                    ctx.db,
+                    stamp,
+                    action="import",
+                    business="roster_import",
+                    entity="roster",
+                    entity_id=new_id(),
+                    payload={
+                        "file": os.path.basename(path),
+                        "year": target,
+                        "total": report.total,
+                        "enrolled": report.enrolled,
+                        "unchanged": report.unchanged,
+                        "rejected": len(report.rejected),
+                    },
+                )
     except Cancelled:
         return ImportReport(total=len(rows), cancelled=True)
     return report

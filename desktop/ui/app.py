@@ -71,6 +71,18 @@ def build_deps(args: argparse.Namespace | None = None):
     return Deps(packs=loader.bundled(), hall=hall, settings=policy_settings(store), db=db, demo=demo)
 
 
+def load_fonts() -> None:
+    """The bundled CJK font, so every Chinese character shows even where the machine lacks one."""
+    from pathlib import Path
+
+    from PySide6.QtGui import QFontDatabase
+
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2])) / "resources" / "fonts"
+    for name in ("DroidSansFallbackFull.ttf",):
+        if (base / name).exists():
+            QFontDatabase.addApplicationFont(str(base / name))
+
+
 def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -80,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
     app.setApplicationDisplayName("医保窗口经办")
+    load_fonts()
     try:
         deps = build_deps(args)
     except Exception as exc:  # a bad pack or an unreadable database: say so, do not start half-way

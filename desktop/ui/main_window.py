@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
             view.addAction(action)
             self.addAction(action)
         go = self.menuBar().addMenu("业务(&B)")
-        for key, page in self.pages.items():
+        for key, _page in self.pages.items():
             title = self.nav.item(list(self.pages).index(key)).text().split("  ", 1)[1]
             action = QAction(f"{title}\t{self.keys[key]}", self)
             action.triggered.connect(lambda _c=False, k=key: self.show_page(k))

@@ -37,6 +37,9 @@ def percent(ratio: Decimal) -> str:
 def band_text(bands: Iterable[BandSpec]) -> str:
     parts = []
     for b in bands:
+        if b.lower == 0 and b.upper is None:
+            parts.append(percent(b.ratio) + (f"（{b.label}）" if b.label else ""))
+            continue
         upper = "以上" if b.upper is None else f"–{money(b.upper)}"
         label = f"（{b.label}）" if b.label else ""
         parts.append(f"{money(b.lower)}{upper}：{percent(b.ratio)}{label}")
@@ -251,55 +254,80 @@ TABLES = (
 # ---------------------------------------------------------------- what changed
 
 
-def _values(pack: Pack, region: str) -> dict[str, tuple[str, str]]:
-    """Comparable items of one pack for one region: name -> (shown value, source)."""
-    out: dict[str, tuple[str, str]] = {}
+def _values(pack: Pack, region: str) -> dict[str, tuple[str, str, str]]:
+    """Comparable items of one pack for one region: key -> (shown name, shown value, source).
+
+    Keys use the categories' codes, so a category renamed between years (高校大学生 → 大学生)
+    is compared with itself."""
+    out: dict[str, tuple[str, str, str]] = {}
     for r in pack.contribution:
         if r.regions and region not in r.regions:
             continue
         name = category_label(pack, r.category) + (f"（{tier_label(pack, r.tier)}）" if r.tier else "")
-        out[f"个人缴费标准·{name}"] = (money(r.medical + r.ltc), r.source)
-        out[f"长护险·{name}"] = ("免缴" if r.ltc == 0 else money(r.ltc), r.source)
+        key = f"{r.category}/{r.tier}"
+        out[f"fee/{key}"] = (f"个人缴费标准·{name}", money(r.medical + r.ltc), r.source)
+        out[f"ltc/{key}"] = (f"长护险·{name}", "免缴" if r.ltc == 0 else money(r.ltc), r.source)
     if pack.assistance:
         for g in pack.assistance.groups:
             if g.subsidy:
-                out[f"资助参保·{g.label}"] = (percent(g.subsidy.share), g.source)
+                out[f"subsidy/{g.label}"] = (f"资助参保·{g.label}", percent(g.subsidy.share), g.source)
     names = group_names(pack)
     if pack.inpatient:
         ip = pack.inpatient
         for d in ip.deductible:
-            key = f"住院起付标准·{names.get(d.group, d.group)}·{LEVELS.get(d.level, d.level)}"
-            out[key] = (money(d.first) + ("" if d.subsequent is None else f" / 再次 {money(d.subsequent)}"), ip.source)
+            who = f"{names.get(d.group, d.group)}·{LEVELS.get(d.level, d.level)}"
+            shown = money(d.first) + ("" if d.subsequent is None else f" / 再次 {money(d.subsequent)}")
+            out[f"deductible/{d.group}/{d.level}"] = (f"住院起付标准·{who}", shown, ip.source)
         for r in ip.ratio:
-            out[f"住院支付比例·{names.get(r.group, r.group)}·{LEVELS.get(r.level, r.level)}"] = (band_text(r.bands), ip.source)
-        out["住院最高支付限额"] = (money(ip.cap), ip.source)
+            who = f"{names.get(r.group, r.group)}·{LEVELS.get(r.level, r.level)}"
+            out[f"ratio/{r.group}/{r.level}"] = (f"住院支付比例·{who}", band_text(r.bands), ip.source)
+        out["cap"] = ("住院最高支付限额", money(ip.cap), ip.source)
     if pack.critical_illness:
         ci = pack.critical_illness
-        out["大病保险起付标准"] = (money(ci.threshold), ci.source)
-        out["大病保险分段比例"] = (band_text(ci.bands), ci.source)
-        out["大病保险最高支付限额"] = (money(ci.cap), ci.source)
+        out["ci/threshold"] = ("大病保险起付标准", money(ci.threshold), ci.source)
+        out["ci/bands"] = ("大病保险分段比例", band_text(ci.bands), ci.source)
+        out["ci/cap"] = ("大病保险最高支付限额", money(ci.cap), ci.source)
     if pack.outpatient.general:
         g = pack.outpatient.general
         for row in g.rows:
             for col, bands in row.columns.items():
-                out[f"普通门诊·{names.get(row.group, row.group)}·{col}"] = (band_text(bands), g.source)
-    if pack.enrollment:
-        e = pack.enrollment
-        out["集中参保缴费期"] = (f"{e.window.start} 至 {e.window.end}", e.source)
+                out[f"general/{row.group}/{col}"] = (f"普通门诊·{names.get(row.group, row.group)}·{col}",
+                                                    band_text(bands), g.source)
     return out
 
 
+INPATIENT = "住院待遇（起付标准、支付比例、最高支付限额）"
+BLOCKS = (("deductible/", INPATIENT), ("ratio/", INPATIENT), ("cap", INPATIENT),
+          ("ci/", "大病保险"), ("general/", "普通门诊"))
+
+
 def what_changed(old: Pack, new: Pack, region: str) -> list[list[str]]:
-    """Rows of 项目 / 原标准 / 新标准 / 新依据 for everything that differs (added and removed too)."""
+    """Rows of 项目 / 原标准 / 新标准 / 依据 for everything that differs.
+
+    A whole block one of the two packs does not contain (its source gives no such table) is one
+    row saying so, not a row per figure."""
     a, b = _values(old, region), _values(new, region)
-    rows = []
+    rows: list[list[str]] = []
+    missing_blocks: set[str] = set()
+    for title in dict.fromkeys(t for _, t in BLOCKS):
+        prefixes = tuple(p for p, t in BLOCKS if t == title)
+        in_a = any(k.startswith(prefixes) for k in a)
+        in_b = any(k.startswith(prefixes) for k in b)
+        if in_a != in_b and title not in missing_blocks:
+            missing_blocks.add(title)
+            rows.append([title, "（原政策包未收录）" if not in_a else "已收录",
+                         "已收录" if not in_a else "（新政策包未收录）",
+                         (new if in_b else old).pack.document])
+    skip = tuple(p for p, t in BLOCKS if t in missing_blocks)
     for key in [*b, *[k for k in a if k not in b]]:
-        before = a.get(key, ("（无）", ""))[0]
-        after, source = b.get(key, ("（取消）", a.get(key, ("", ""))[1]))
-        if key.startswith("集中参保缴费期") and key in a and key in b:
-            continue  # the dates move every year; not a change of rules
+        if skip and key.startswith(skip):
+            continue
+        name = (b.get(key) or a[key])[0]
+        before = a[key][1] if key in a else "（无）"
+        after = b[key][1] if key in b else "（取消）"
+        source = b[key][2] if key in b else a[key][2]
         if before != after:
-            rows.append([key, before, after, source])
+            rows.append([name, before, after, source])
     return rows
 
 

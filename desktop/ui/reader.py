@@ -109,7 +109,7 @@ def parse_wz(raw: bytes) -> CardData:
     text = raw[:256].decode("utf-16-le", errors="replace")
     name, sex, nation = text[0:15].strip(), text[15:16], text[16:18]
     birth, address, number = text[18:26], text[26:61].strip(), text[61:79].strip()
-    issuer, start, end = text[79:94].strip(), text[94:102], text[102:110].strip()
+    issuer, _start, end = text[79:94].strip(), text[94:102], text[102:110].strip()
     return CardData(
         name=name, sex={"1": "男", "2": "女"}.get(sex, "未知"), ethnicity=NATIONS.get(nation, nation),
         birth_date=date(int(birth[:4]), int(birth[4:6]), int(birth[6:8])), address=address, id_number=number,

@@ -120,6 +120,8 @@ class TraceTable(QTableWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.setTabKeyNavigation(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        header.sectionResized.connect(lambda *_: self.resizeRowsToContents())
 
     def set_trace(self, steps: Iterable[Mapping]) -> None:
         steps = list(steps)
@@ -187,6 +189,18 @@ class Page(QWidget):
 
     def first_field(self) -> QWidget | None:
         return None
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        # long pack labels (资助参保类别 …) must not set a page's minimum width: combos show
+        # what fits and the full text in the drop-down
+        if not getattr(self, "_combos_compacted", False):
+            from PySide6.QtWidgets import QComboBox
+
+            for combo in self.findChildren(QComboBox):
+                combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                combo.setMinimumContentsLength(max(combo.minimumContentsLength(), 6))
+            self._combos_compacted = True
+        super().showEvent(event)
 
     def focus_first(self) -> None:
         w = self.first_field()

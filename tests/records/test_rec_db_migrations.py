@@ -96,3 +96,15 @@ def test_quick_check_reports_a_damaged_file(tmp_path):
         return
     assert not result.ok
     assert "未通过" in result.message()
+
+
+def test_two_windows_opening_a_new_file_at_once(tmp_path, monkeypatch):
+    path = tmp_path / "shared.sqlite3"
+    first, second = connect(path), connect(path)
+    real = migrations.version
+    stale = [0]  # the second window looked before the first one had migrated …
+
+    migrations.migrate(first)
+    monkeypatch.setattr(migrations, "version", lambda db: stale.pop() if stale else real(db))
+    migrations.migrate(second)  # … and must not run the steps again once it holds the lock
+    assert real(second) == migrations.LATEST

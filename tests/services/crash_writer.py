@@ -1,4 +1,4 @@
-"""Run as a subprocess by test_crash.py: do businesses forever, printing each finished one."""
+"""Run as a subprocess by test_svc_crash.py: do businesses forever, printing each finished one."""
 
 from __future__ import annotations
 
@@ -32,11 +32,11 @@ def pause_inside_transactions(after: int) -> None:
     receipts.issue = issue_then_wait
 
 
-def main(path: str, start: int, pause_after: int) -> None:
+def main(path: str, start: int, pause_after: int, window: str) -> None:
     if pause_after:
         pause_inside_transactions(pause_after)
     db = open_db(path)
-    ctx = make_ctx(db)
+    ctx = make_ctx(db, window=window, operator_id=f"clerk-{window}")
     i = start
     while True:
         number = make_id(date(1940, 1, 1) + timedelta(days=i % 20_000), 1 + i // 20_000)
@@ -54,4 +54,5 @@ def main(path: str, start: int, pause_after: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    args = sys.argv[1:] + ["0", "03"][len(sys.argv) - 3 :]
+    main(args[0], int(args[1]), int(args[2]), args[3])

@@ -136,7 +136,40 @@ def test_sigkill_mid_batch_leaves_no_half_business(tmp_path):
             db.close()
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_two_windows_writing_at_once_then_killed(tmp_path):
+    """Two windows on one file: the write lock serialises them, so each window's serials stay
+    gapless and the audit chain stays one chain."""
+    path = tmp_path / "shared.sqlite3"
+    open_db(path).close()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(WRITER), str(path), str(start), "0", window],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for start, window in ((0, "01"), (5_000, "02"))
+    ]
+    try:
+        for proc in procs:
+            for done, _line in enumerate(proc.stdout, start=1):
+                if done >= 15:
+                    break
+    finally:
+        for proc in procs:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    for proc in procs:
+        assert proc.returncode == -signal.SIGKILL, proc.stderr.read()
+    db = open_db(path)
+    try:
+        _check(db)
+        windows = {r[0] for r in db.execute("SELECT DISTINCT window_code FROM receipts")}
+        assert windows == {"01", "02"}
+    finally:
+        db.close()
+
+
 def test_checks_would_catch_a_gap(tmp_path):
     """The checker itself: a hole in the serials (made by hand) is caught."""
     path = tmp_path / "gap.sqlite3"

@@ -17,7 +17,7 @@ def test_function_keys_switch_pages_and_focus_the_first_field(qtbot, db_deps):
     qtbot.waitUntil(lambda: w.focusWidget() is w.pages["calculator"].cost)
     qtbot.keyClick(w, Qt.Key.Key_F8)
     assert w.current_page().objectName() == "page_policy"
-    for i, key in enumerate(w.pages):
+    for i, _key in enumerate(w.pages):
         assert w.nav.item(i).text().startswith(f"F{i + 2} ")
     qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert w.focusWidget() is w.search

@@ -24,7 +24,7 @@ def roster(path, rows):
 
 
 def test_roster_import_runs_on_a_worker_and_lists_rejections(qtbot, db_deps, tmp_path):
-    good = [[f"村民{i}", make_id(date(1970, 1, 1 + i), i), "非从业居民"] for i in range(1, 6)]
+    good = [[f"村民{n}", make_id(date(1970, 1, 1 + i), i), "非从业居民"] for i, n in enumerate("甲乙丙丁戊", start=1)]
     bad = make_id(date(1980, 2, 2), 9)
     bad = bad[:17] + ("0" if bad[17] != "0" else "1")
     path = roster(tmp_path / "花名册.xlsx", [*good, ["错号", bad, "非从业居民"], ["缺类别", make_id(date(1981, 3, 3), 4), None]])

@@ -66,7 +66,7 @@ class OffsitePage(BusinessPage):
         except Refusal as refusal:
             return refusal.message
         if pack.offsite is None:
-            return f"{pack.pack.document} 未规定异地就医支付比例"
+            return f"{pack.pack.year}年度政策包（{pack.pack.document}）未规定异地就医支付比例"
         wanted = {label, "异地长期居住人员"} if label in ("异地安置退休人员", "常驻异地工作人员") else {label}
         for t in pack.offsite.types:
             if wanted & {t.label, *t.aliases}:
@@ -78,21 +78,22 @@ class OffsitePage(BusinessPage):
 
     def do_submit(self, ctx):
         from desktop.documents.model import OffsiteFilingReceipt
-        from desktop.services.offsite_filing import file_offsite
+        from desktop.services.offsite_filing import PERSON_TYPES, file_offsite
 
         number = self.id_field.id_number.number
         r = file_offsite(ctx, number, self.person_type.currentText(), self.province.text(), self.city.text(),
                          self.start.text().strip(), valid_until=self.until.text().strip() or None,
                          materials_received=self.materials.received())
+        type_label = PERSON_TYPES.get(r.person_type, r.person_type)
         start = date.fromisoformat(self.start.text().strip())
         until = date.fromisoformat(self.until.text().strip()) if self.until.text().strip() else None
         destination = self.province.text().strip() + self.city.text().strip()
         doc = OffsiteFilingReceipt(
-            header=self.deps.document_header(r.receipt_serial), person=self.person(), person_type=r.person_type,
+            header=self.deps.document_header(r.receipt_serial), person=self.person(), person_type=type_label,
             destination=destination, start=start, end=until, rule=self.rule.text(),
             materials=tuple(self.materials.received()), notes=tuple(r.notes), phone=self.hotline())
         valid = f"至 {until}" if until else "长期有效（至取消备案）"
-        outcome = f"✔ 已备案：{r.person_type}，就医地 {destination}，自 {start} 起{valid}。收据号 {r.receipt_serial}"
+        outcome = f"✔ 已备案：{type_label}，就医地 {destination}，自 {start} 起{valid}。收据号 {r.receipt_serial}"
         if r.notes:
             outcome += "\n" + "\n".join(f"ℹ {n}" for n in r.notes)
         return outcome, [doc]

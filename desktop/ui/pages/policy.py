@@ -6,7 +6,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -18,6 +20,25 @@ from desktop.ui.deps import Deps
 from desktop.ui.widgets import Page, fill_table, table
 
 SCHEMES = {"城乡居民医保": "resident", "职工医保": "employee"}
+# the column that takes the remaining width (and wraps); the others fit their contents
+STRETCH = ("说明", "标准", "所需材料", "地址 / 办理方式", "医疗救助", "内容")
+
+
+def size_columns(t: QTableWidget, headers: list[str]) -> None:
+    h = t.horizontalHeader()
+    stretch = next((headers.index(n) for n in STRETCH if n in headers), 0)
+    for c in range(len(headers)):
+        h.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch else QHeaderView.ResizeMode.Interactive)
+    t.resizeColumnsToContents()
+    metrics = t.fontMetrics()
+    for c in range(len(headers)):
+        if c == stretch:
+            continue
+        widest = max([metrics.horizontalAdvance(headers[c])] +
+                     [metrics.horizontalAdvance(t.item(r, c).text()) for r in range(t.rowCount()) if t.item(r, c)])
+        cap = 10**4 if c == len(headers) - 1 else metrics.horizontalAdvance("字") * 12  # 依据 in full; others wrap
+        t.setColumnWidth(c, min(widest + 16, cap))
+    t.resizeRowsToContents()
 
 
 class PolicyPage(Page):
@@ -117,6 +138,7 @@ class PolicyPage(Page):
             t.setColumnCount(len(headers))
             t.setHorizontalHeaderLabels(headers)
             fill_table(t, rows)
+            size_columns(t, headers)
         years = [y for y in self.deps.years(self.region.currentText(), self.scheme.currentData())
                  if y < self.year.currentData()]
         self._compare_years(years)
@@ -146,3 +168,4 @@ class PolicyPage(Page):
             f"{self.compare_from.currentText()} → {self.year.currentText()}（{self.region.currentText()}）：共 {len(rows)} 项变化"
             if rows else "两个年度的缴费标准和待遇比例没有变化")
         fill_table(self.diff_table, rows)
+        size_columns(self.diff_table, ["项目", "原标准", "新标准", "依据"])

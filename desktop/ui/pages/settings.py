@@ -26,7 +26,15 @@ from PySide6.QtWidgets import (
 from desktop.errors import Refusal
 from desktop.ui import pack_view
 from desktop.ui.deps import Deps
-from desktop.ui.widgets import ErrorLabel, FieldErrors, Page, add_field, disabled_note, fill_table, table
+from desktop.ui.widgets import (
+    ErrorLabel,
+    FieldErrors,
+    Page,
+    add_field,
+    disabled_note,
+    fill_table,
+    table,
+)
 
 ROLES = {"经办人": "clerk", "复核人": "reviewer", "大厅负责人": "head"}
 

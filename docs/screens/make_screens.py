@@ -1,0 +1,162 @@
+"""Screenshots of every page at 1366×768: `python docs/screens/make_screens.py` (under Xvfb or
+with QT_QPA_PLATFORM=offscreen). A demo hall (演示数据) in a temporary folder; the visit shown is
+entered through the pages and services exactly as a clerk would."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+
+def make_id(birth: date, seq: int, male: bool = False, region_code: str = "320412") -> str:
+    from stdnum.cn import ric
+
+    body = f"{region_code}{birth:%Y%m%d}{(seq * 2 + (1 if male else 0)) % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="yibao-screens-"))
+    os.environ["YIBAO_DESK_HOME"] = str(tmp / "home")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
+    from desktop.policy import loader
+    from desktop.records.db import open_db
+    from desktop.services.context import CHINA
+    from desktop.ui.app import load_fonts
+    from desktop.ui.deps import Deps, Hall
+    from desktop.ui.main_window import MainWindow
+
+    load_fonts()
+    deps = Deps(packs=loader.bundled(), hall=Hall(region="武进区", hall_code="320412", hall_name="武进区医保中心经办大厅",
+                                                 window="03", clerk="王经办", role="head"),
+                settings={"elderly_from_age": Decimal(60)}, db=open_db(tmp / "demo.sqlite3"),
+                clock=lambda: datetime(2025, 11, 15, 10, 0, tzinfo=CHINA), demo=True,
+                show_pdf=lambda data, name: None)
+    w = MainWindow(deps)
+    w.resize(1366, 768)
+    w.show()
+
+    def settle():
+        for _ in range(5):
+            app.processEvents()
+
+    def shot(name: str) -> None:
+        settle()
+        path = HERE / f"{name}.png"
+        w.grab().save(str(path))
+        print(path, path.stat().st_size // 1024, "KB")
+
+    # 1. a family enrolls (visit 1)
+    page = w.pages["enrollment"]
+    w.show_page("enrollment")
+    for number, name, rel in ((make_id(date(1957, 3, 2), 1), "张桂英", None), (make_id(date(1984, 6, 1), 2), "李秀梅", "儿媳"),
+                              (make_id(date(2016, 5, 20), 3, True), "王小明", "孙子女")):
+        page.id_field.setText(number)
+        page.name.setText(name)
+        if rel:
+            page.relationship.setCurrentText(rel)
+        page.submit()
+    page.id_field.setText(make_id(date(1962, 9, 9), 5, True))
+    page.name.setText("陈建国")
+    shot("enrollment")
+
+    # 10. "how much will I get back?"
+    calc = w.pages["calculator"]
+    w.show_page("calculator")
+    calc.year.setCurrentIndex(calc.year.findData(2026))
+    calc.category.setCurrentText("老年居民")
+    calc.level.setCurrentText("三级")
+    calc.cost.setText("200000")
+    shot("calculator")
+    calc.cost.setText("-5")
+    shot("calculator-refusal")
+    calc.cost.setText("200000")
+
+    # 13. what changed
+    pol = w.pages["policy"]
+    w.show_page("policy")
+    shot("policy-fees")
+    pol.tabs.setCurrentIndex(1)
+    shot("policy-inpatient")
+    pol.tabs.setCurrentIndex(pol.tabs.count() - 1)
+    shot("policy-changes")
+    pol.tabs.setCurrentIndex(0)
+
+    # 6. a change
+    ch = w.pages["change"]
+    w.show_page("change")
+    ch.id_field.setText(make_id(date(1984, 6, 1), 2))
+    ch.field.setCurrentText("联系电话")
+    ch.value_text.setText("13912345678")
+    ch.reason.setText("更换手机号")
+    ch.submit()
+    shot("change")
+
+    # 7. suspension with review
+    te = w.pages["termination"]
+    w.show_page("termination")
+    te.year.setCurrentIndex(te.year.findData(2026))
+    te.id_field.setText(make_id(date(1984, 6, 1), 2))
+    te.kind.setCurrentText("停保")
+    te.reason.setCurrentText("参加职工医保")
+    te.submit()
+    te.kind.setCurrentText("退费")
+    shot("termination")
+
+    # 8. offsite filing
+    of = w.pages["offsite"]
+    w.show_page("offsite")
+    of.id_field.setText(make_id(date(1957, 3, 2), 1))
+    of.province.setText("江苏省")
+    of.city.setText("苏州市")
+    of.materials.tick(*[b.property("material") for b in of.materials.boxes])
+    of.submit()
+    shot("offsite")
+
+    # 9. a bill from another city
+    cl = w.pages["claim"]
+    w.show_page("claim")
+    cl.id_field.setText(make_id(date(1957, 3, 2), 1))
+    cl.hospital.setText("苏州大学附属第一医院")
+    cl.start.setText("2025-10-08")
+    cl.end.setText("2025-10-20")
+    cl.amount.setText("20000")
+    cl.add_current_bill()
+    cl.hospital.setText("苏州市立医院")
+    shot("claim")
+
+    # 12. end of the day
+    dr = w.pages["day_report"]
+    w.show_page("day_report")
+    dr.scope.setCurrentIndex(dr.scope.count() - 1)
+    dr.submit()
+    shot("day-report")
+
+    w.show_page("settings")
+    shot("settings")
+
+    w.scale_font(+3)
+    w.show_page("enrollment")
+    shot("enrollment-large-font")
+    w.scale_font(-3)
+    w.set_high_contrast(True)
+    w.show_page("calculator")
+    shot("calculator-high-contrast")
+    w.set_high_contrast(False)
+    w.close()
+
+
+if __name__ == "__main__":
+    main()
