@@ -16,10 +16,26 @@ QListWidget#navigation::item { padding: 6px 4px; }
 """
 
 CONTRAST_SHEET = """
+QWidget { background-color: #000000; color: #ffffff; selection-background-color: #ffff00;
+          selection-color: #000000; }
+QLineEdit, QComboBox, QSpinBox, QTableView, QListWidget, QTabWidget::pane, QGroupBox {
+    border: 1px solid #ffffff; }
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPushButton:focus, QTableView:focus, QListWidget:focus {
+    border: 3px solid #00ffff; }
+QPushButton { border: 2px solid #ffffff; padding: 4px 10px; }
+QPushButton:disabled, QLineEdit:disabled, QComboBox:disabled { color: #a0a0a0; border-color: #808080; }
+QHeaderView::section { background-color: #000000; color: #ffff00; border: 1px solid #ffffff; }
+QTableView { gridline-color: #ffffff; alternate-background-color: #1a1a1a; }
+QTabBar::tab { border: 1px solid #ffffff; padding: 4px 10px; }
+QTabBar::tab:selected { background-color: #ffff00; color: #000000; }
+QListWidget::item:selected, QMenuBar::item:selected, QMenu::item:selected { background-color: #ffff00; color: #000000; }
+QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 3px solid #ffff00; }
 *[invalid="true"] { border: 3px solid #ffff00; }
 QLabel#fieldError { color: #ffff00; font-weight: bold; }
 QLabel#note { color: #ffffff; }
 QLabel#demoMarker { font-weight: bold; border: 2px solid #ffff00; padding: 0 6px; }
+QGroupBox { margin-top: 1.2em; padding-top: 4px; }
+QGroupBox::title { subcontrol-origin: margin; left: 6px; color: #ffff00; }
 QListWidget#navigation::item { padding: 6px 4px; }
 """
 

@@ -136,3 +136,19 @@ def test_day_report_counts_the_days_businesses(qtbot, db_deps, printed):
     assert "收据开具 1 张" in page.summary.text()
     qtbot.keyClick(page.day, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed[-1][1].startswith(b"%PDF")
+
+
+def test_tianjin_name_change_waits_in_the_reviewers_queue(qtbot, db_deps):
+    tj = replace(db_deps, hall=replace(db_deps.hall, region="天津市", hall_code="120101", hall_name="和平区社区服务中心"))
+    number = make_id(date(1970, 5, 5), 31, region_code="120101")
+    registered(tj, number, "刘明")
+    page = show(qtbot, ChangePage(tj))
+    qtbot.keyClicks(page.id_field, number)
+    page.field.setCurrentText("姓名")
+    assert "复核" in page.rule_note.text()
+    type_text(qtbot, page.value_text, "刘铭")
+    confirm(qtbot, page)
+    assert page.outcome.text().startswith("⏳"), page.outcome.text() + page.page_error.text()
+    assert page.reviews.table.rowCount() == 1
+    assert "刘明" in page.before.text()  # not changed before the review
+    assert "复核" in " ".join(page.documents[0].next_steps)

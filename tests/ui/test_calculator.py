@@ -100,3 +100,21 @@ def test_outpatient_chronic_needs_a_disease_from_the_pack(qtbot, deps):
     assert page.disease.count() > 0
     qtbot.keyClicks(page.cost, "3000")
     assert figure(page, "basic") not in ("—", "")
+
+
+def test_employee_scheme_inpatient_and_contribution(qtbot, deps):
+    page = make(qtbot, deps)
+    choose(page.scheme, "职工医保")
+    assert [page.kind.itemText(i) for i in range(page.kind.count())] == ["住院费用测算", "门诊费用测算", "职工医保缴费测算"]
+    assert page.year.currentData() == 2024
+    choose(page.category, "退休人员")
+    choose(page.level, "三级")
+    qtbot.keyClicks(page.cost, "100000")
+    assert figure(page, "basic") == "94240.00"
+    choose(page.kind, "职工医保缴费测算")
+    qtbot.keyClicks(page.base, "6000")
+    assert figure(page, "personal") == "120.00"
+    choose(page.member, "灵活就业人员")
+    page.base.clear()
+    label = page.errors.page_label
+    assert "设置" in label.text() and label.text().startswith("⚠")  # a hall setting the source lacks

@@ -91,3 +91,113 @@ def test_without_database_the_page_estimates_but_cannot_write(qtbot, deps):
     assert page.category.currentText() == "未成年居民"
     assert page.figures["personal"].text() == "380.00"
     assert page.figures["ltc"].text() == "0.00"
+
+
+def at(deps, day):
+    from dataclasses import replace
+    from datetime import datetime
+
+    from desktop.services.context import CHINA
+
+    return replace(deps, clock=lambda: datetime(day.year, day.month, day.day, 10, 0, tzinfo=CHINA))
+
+
+def test_newborn_within_the_newborn_period_reaches_back_to_birth(qtbot, db_deps, printed):
+    deps = at(db_deps, date(2026, 3, 12))  # 40 days after the birth
+    baby = make_id(date(2026, 2, 1), 21, male=True)
+    page = show(qtbot, EnrollmentPage(deps))
+    assert page.year.currentData() == 2026
+    enter_person(qtbot, page, baby, "周小宝")
+    assert page.category.currentText() == "未成年居民"
+    assert page.figures["benefit_start"].text() == "2026-02-01"
+    assert "追溯" in page.benefit_note.text()
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.done and page.done[0].result.benefit.retroactive
+    notice = page.documents()[0]
+    assert "追溯" in (notice.benefit_note or "")
+
+
+def test_late_enrollment_shows_the_waiting_period(qtbot, deps):
+    page = show(qtbot, EnrollmentPage(at(deps, date(2026, 3, 10))))
+    qtbot.keyClicks(page.id_field, make_id(date(1981, 1, 5), 22))
+    assert page.category.currentText() == "非从业居民"
+    assert page.figures["waiting_months"].text() == "2 个月"
+    assert page.figures["benefit_start"].text() == "2026-05-01"
+    assert "等待期" in page.benefit_note.text()
+
+
+def test_assistance_group_shows_full_standard_public_part_and_rest(qtbot, deps):
+    page = show(qtbot, EnrollmentPage(deps))
+    qtbot.keyClicks(page.id_field, MOTHER)
+    page.assistance.setCurrentText("最低生活保障家庭成员")
+    assert page.figures["standard"].text() == "830.00"
+    assert page.figures["assisted"].text() == "830.00"
+    assert page.figures["personal"].text() == "0.00"
+
+
+def test_tianjin_low_tier_for_a_dibao_adult_leaves_38(qtbot, deps):
+    from dataclasses import replace
+
+    tj = replace(deps, hall=replace(deps.hall, region="天津市", hall_code="120101", hall_name="和平区社区服务中心"))
+    page = show(qtbot, EnrollmentPage(tj))
+    assert page.tier.isVisibleTo(page)
+    qtbot.keyClicks(page.id_field, make_id(date(1980, 4, 4), 23, region_code="120101"))
+    assert page.category.currentText() == "城乡未就业居民（成年）"
+    assert not page.reason.isEnabled()  # the proposal, by its label in the pack
+    page.tier.setCurrentText("低档")
+    page.assistance.setCurrentText("低保对象")
+    assert page.figures["personal"].text() == "38.00"
+
+
+def test_student_turning_18_needs_the_school_certificate(qtbot, db_deps):
+    page = show(qtbot, EnrollmentPage(db_deps))
+    student = make_id(date(2007, 9, 1), 24)  # 18 on 2025-11-15
+    enter_person(qtbot, page, student, "吴佳怡")
+    assert page.category.currentText() == "非从业居民"
+    page.school.setCurrentText("职业院校")
+    page.school_name.setText("常州刘国钧高等职业技术学校")
+    assert page.category.currentText() == "未成年居民"
+    assert "在校生证明" in page.proposal_note.text()
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not page.done
+    assert "在校生证明" in page.errors.fields["student_proof"][1].text()
+    page.student_proof.setChecked(True)
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.done and page.done[0].result.category == "未成年居民"
+    page.id_field.setText(make_id(date(2005, 3, 3), 25))
+    page.school.setCurrentText("高等院校")
+    assert "学校统一办理" in page.proposal_note.text()
+
+
+def test_renewal_keeps_last_years_category(qtbot, db_deps):
+    from desktop.services.enrollment import enroll
+    from desktop.services.persons import register_person
+
+    last_year = at(db_deps, date(2024, 11, 20))
+    register_person(last_year.context(), GRANDMOTHER, "张桂英")
+    enroll(last_year.context(), GRANDMOTHER, 2025)
+    page = show(qtbot, EnrollmentPage(db_deps))
+    page.mode.setCurrentText("续保")
+    assert not page.special.isVisibleTo(page)
+    qtbot.keyClicks(page.id_field, GRANDMOTHER)
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Return)
+    assert page.name.text() == "张桂英"
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.done, page.page_error.text()
+    r = page.done[0].result
+    assert (r.kind, r.year, r.category) == ("renewal", 2026, "老年居民")
+
+
+def test_enter_walks_the_form_and_confirms(qtbot, db_deps):
+    page = show(qtbot, EnrollmentPage(db_deps))
+    qtbot.keyClicks(page.id_field, GRANDSON)
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Return)
+    assert page.focusWidget() is page.name
+    type_text(qtbot, page.name, "王小明")
+    qtbot.keyClick(page.name, Qt.Key.Key_Return)
+    assert page.focusWidget() is page.phone
+    qtbot.keyClick(page.phone, Qt.Key.Key_Return)
+    assert page.focusWidget() is page.confirm
+    qtbot.keyClick(page.confirm, Qt.Key.Key_Return)
+    assert page.done and page.done[0].result.category == "未成年居民"
+    assert page.focusWidget() is page.id_field  # ready for the next member

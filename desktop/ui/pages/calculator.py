@@ -36,7 +36,12 @@ KINDS = {
     "outpatient": "门诊费用测算",
     "contribution": "个人缴费测算",
     "benefit_start": "待遇起始测算",
+    "employee_contribution": "职工医保缴费测算",
 }
+SCHEMES = {"resident": "城乡居民医保", "employee": "职工医保"}
+SCHEME_KINDS = {"resident": ("inpatient", "outpatient", "contribution", "benefit_start"),
+                "employee": ("inpatient", "outpatient", "employee_contribution")}
+MEMBERS = {"在职职工（单位缴费）": "employee", "灵活就业人员": "flexible"}
 
 FIGURES = {
     "contribution": (("standard", "缴费标准"), ("ltc", "其中长护险"), ("assisted", "财政资助"), ("personal", "个人缴费")),
@@ -46,6 +51,8 @@ FIGURES = {
                   ("critical_illness", "大病保险"), ("medical_assistance", "医疗救助"), ("personal", "个人负担")),
 }
 FIGURES["outpatient"] = FIGURES["inpatient"]
+FIGURES["employee_contribution"] = (("monthly_base", "月缴费基数"), ("employer", "单位缴费（月）"),
+                                    ("personal", "个人缴费（月）"), ("total", "合计（月）"))
 
 LEVELS = {"一级": 1, "二级": 2, "三级": 3}
 BENEFITS = {"普通门诊": "general", "门诊慢性病": "chronic", "门诊特殊病": "special"}
@@ -62,10 +69,17 @@ class CalculatorPage(Page):
         self._loading = False
 
         self.kind = QComboBox()
-        for code, label in KINDS.items():
-            self.kind.addItem(label, code)
+        self.scheme = QComboBox()
+        for code, label in SCHEMES.items():
+            self.scheme.addItem(label, code)
+        self._fill_kinds()
         self.region = QComboBox()
         self.region.addItems(deps.regions())
+        self.member = QComboBox()
+        for label, code in MEMBERS.items():
+            self.member.addItem(label, code)
+        self.base = QLineEdit()
+        self.base.setPlaceholderText("月缴费工资基数（元），灵活就业人员可不填")
         self.year = QComboBox()
         self.category = QComboBox()
         self.tier = QComboBox()
@@ -96,6 +110,7 @@ class CalculatorPage(Page):
         self.errors = FieldErrors(self.page_error)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        add_field(form, "险种(&S)", self.scheme, self.errors, "scheme")
         add_field(form, "测算项目", self.kind)
         add_field(form, "统筹区(&R)", self.region, self.errors, "region")
         add_field(form, "年度(&Y)", self.year, self.errors, "year")
@@ -113,6 +128,8 @@ class CalculatorPage(Page):
         add_field(form, "缴费日期", self.paid_on, self.errors, "paid_on")
         add_field(form, "出生日期", self.birth, self.errors, "birth_date")
         add_field(form, "免等待期人员", self.special, self.errors, "special_group")
+        add_field(form, "参保人员类型", self.member, self.errors, "member")
+        add_field(form, "月缴费基数(&B)", self.base, self.errors, "monthly_base")
         self.form = form
 
         left = QGroupBox("测算条件")
@@ -150,14 +167,15 @@ class CalculatorPage(Page):
         print_key.activated.connect(self.print_estimate)
 
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.scheme.currentIndexChanged.connect(self._scheme_changed)
         self.region.currentIndexChanged.connect(self._region_changed)
         self.year.currentIndexChanged.connect(self._pack_changed)
         self.benefit.currentIndexChanged.connect(self._benefit_changed)
         for combo in (self.category, self.tier, self.assistance, self.offsite, self.level, self.facility,
-                      self.disease, self.special):
+                      self.disease, self.special, self.member):
             combo.currentIndexChanged.connect(self.recalculate)
         self.admission.valueChanged.connect(self.recalculate)
-        for edit in (self.cost, self.ytd, self.paid_on, self.birth):
+        for edit in (self.cost, self.ytd, self.paid_on, self.birth, self.base):
             edit.textChanged.connect(self.recalculate)
             edit.returnPressed.connect(self._next_field)
 
@@ -175,17 +193,33 @@ class CalculatorPage(Page):
     def first_field(self) -> QWidget:
         return self.cost if self.kind.currentData() in ("inpatient", "outpatient") else self.category
 
+    def _fill_kinds(self) -> None:
+        keep = self.kind.currentData()
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        for code in SCHEME_KINDS[self.scheme.currentData()]:
+            self.kind.addItem(KINDS[code], code)
+        index = self.kind.findData(keep)
+        self.kind.setCurrentIndex(max(index, 0))
+        self.kind.blockSignals(False)
+
+    def _scheme_changed(self) -> None:
+        self._fill_kinds()
+        self._region_changed()
+        self._kind_changed()
+
     def _region_changed(self) -> None:
         self._loading = True
         current = self.year.currentData()
         self.year.clear()
-        years = self.deps.years(self.region.currentText()) if self.region.currentText() else []
+        region = self.region.currentText()
+        years = self.deps.years(region, self.scheme.currentData()) if region else []
         for y in years:
             self.year.addItem(f"{y}年度", y)
         if current in years:
             self.year.setCurrentIndex(years.index(current))
         elif years:
-            default = self.deps.default_year(self.region.currentText())
+            default = self.deps.default_year(region)
             self.year.setCurrentIndex(years.index(default) if default in years else len(years) - 1)
         self._loading = False
         self._pack_changed()
@@ -194,7 +228,7 @@ class CalculatorPage(Page):
         if self.year.currentData() is None:
             return None
         try:
-            return self.deps.pack(self.region.currentText(), self.year.currentData())
+            return self.deps.pack(self.region.currentText(), self.year.currentData(), self.scheme.currentData())
         except Refusal:
             return None
 
@@ -254,9 +288,11 @@ class CalculatorPage(Page):
         pack = self._pack()
         has_tiers = bool(pack is not None and pack.categories.tiers)
         visible = {
-            self.category: kind != "benefit_start",
-            self.tier: kind != "benefit_start" and has_tiers,
-            self.assistance: kind != "benefit_start",
+            self.category: kind in ("contribution", "inpatient", "outpatient"),
+            self.tier: kind in ("contribution", "inpatient", "outpatient") and has_tiers,
+            self.assistance: kind in ("contribution", "inpatient", "outpatient") and self.assistance.count() > 1,
+            self.member: kind == "employee_contribution",
+            self.base: kind == "employee_contribution",
             self.offsite: estimate,
             self.level: kind == "inpatient",
             self.admission: kind == "inpatient",
@@ -305,6 +341,11 @@ class CalculatorPage(Page):
     def request(self) -> dict:
         kind = self.kind.currentData()
         req: dict = {"calc": kind, "region": self.region.currentText(), "year": self.year.currentData()}
+        if kind == "employee_contribution":
+            req["member"] = self.member.currentData()
+            if self.base.text().strip():
+                req["monthly_base"] = self.base.text().strip()
+            return req
         if kind != "benefit_start":
             req["category"] = self.category.currentText()
             if self.tier.currentData():
@@ -312,7 +353,7 @@ class CalculatorPage(Page):
             if self.assistance.currentData():
                 req["assistance"] = self.assistance.currentData()
         if kind in ("inpatient", "outpatient"):
-            req["scheme"] = "resident"
+            req["scheme"] = self.scheme.currentData()
             req["compliant_cost"] = self.cost.text().strip()
             if self.offsite.currentData():
                 req["offsite"] = self.offsite.currentData()

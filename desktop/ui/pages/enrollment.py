@@ -138,7 +138,15 @@ class EnrollmentPage(Page):
         add_field(form, "变更原因", self.reason, self.errors, "category_reason")
         add_field(form, "缴费档次", self.tier, self.errors, "tier")
         add_field(form, "资助参保类别", self.assistance, self.errors, "assistance")
-        add_field(form, "免等待期人员", self.special, self.errors, "special_group")
+        self.special_note = QLabel("")
+        self.special_note.setWordWrap(True)
+        special_box = QWidget()
+        sv = QVBoxLayout(special_box)
+        sv.setContentsMargins(0, 0, 0, 0)
+        sv.addWidget(self.special)
+        sv.addWidget(self.special_note)
+        add_field(form, "免等待期人员", special_box, self.errors, "special_group")
+        self.errors.fields["special_group"] = (self.special, self.errors.fields["special_group"][1])
         add_field(form, "缴费日期", self.paid_on, self.errors, "paid_on")
         self.form = form
 
@@ -280,7 +288,7 @@ class EnrollmentPage(Page):
 
     def _mode_changed(self) -> None:
         renewal = MODES[self.mode.currentText()] == "renewal"
-        self.form.setRowVisible(self.special.parentWidget(), not renewal)
+        self.form.setRowVisible(self.special.parentWidget().parentWidget(), not renewal)
         self.refresh()
 
     def _person_checked(self, number: IdNumber, person: dict | None) -> None:
@@ -326,9 +334,19 @@ class EnrollmentPage(Page):
             return
         self.proposed = p.category
         if p.category is not None:
-            index = self.category.findText(p.category)
-            if index >= 0:
-                self.category.setCurrentIndex(index)
+            pack = self._pack()
+            for c in pack.categories.items if pack else []:
+                if p.category in (c.label, c.code, *c.aliases):
+                    label = c.label
+                    break
+            else:
+                label = p.category
+            self.proposed = label
+            index = self.category.findText(label)
+            if index < 0:  # a label the source also accepts (天津 未成年居民、新生儿 …): offer it as such
+                self.category.addItem(label, label)
+                index = self.category.count() - 1
+            self.category.setCurrentIndex(index)
             self.proposal_note.setText(f"系统推定：{p.category}" + (f"。{p.note}" if p.note else ""))
         else:
             self.proposal_note.setText("ℹ " + (p.note or "请选择参保类别"))
@@ -388,6 +406,10 @@ class EnrollmentPage(Page):
         c, b = self.preview.get("contribution"), self.preview.get("benefit_start")
         for key in ("standard", "ltc", "assisted", "personal"):
             self.figures[key].setText(c[key] if c else "—")
+        if self.special.currentData() and self.special.isVisible():
+            self.special_note.setText(f"ℹ 已选“{self.special.currentData()}”：请查验并留存相应证明材料后再确认")
+        else:
+            self.special_note.setText("")
         if b:
             self.figures["benefit_start"].setText(b["benefit_start"])
             self.figures["benefit_end"].setText(b["benefit_end"])

@@ -1,0 +1,75 @@
+"""Data safety from the command line: backup, restore, export, audit verify."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from desktop.commands import refuse
+from desktop.errors import Refusal
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from desktop.records import backup, db, paths
+
+    source = db.open_db(paths.db_path(args.db))
+    dest = Path(args.dest) if args.dest else paths.backup_dir(paths.db_path(args.db)) / "manual.sqlite3"
+    made = backup.backup(source, dest)
+    checked = backup.check_file(made)
+    if not checked.ok:
+        return refuse(Refusal("backup_failed", f"备份写入后校验失败：{checked.message()}", "dest"))
+    print(json.dumps({"backup": str(made), "verified": True}, ensure_ascii=False))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from desktop.records import backup, paths
+
+    try:
+        safety = backup.restore(args.src, paths.db_path(args.db))
+    except Refusal as r:
+        return refuse(r)
+    print(json.dumps({"restored_from": args.src, "previous_copy": str(safety) if safety else None}, ensure_ascii=False))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from desktop.records import db, exports, paths
+
+    params = {k: v for k, v in (("year", args.year), ("day", args.day)) if v is not None}
+    try:
+        out = exports.export_list(db.open_db(paths.db_path(args.db)), args.list, args.out, **params)
+    except Refusal as r:
+        return refuse(r)
+    print(json.dumps({"exported": str(out)}, ensure_ascii=False))
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from desktop.records import audit, db, paths
+
+    broken = audit.verify_audit_chain(db.open_db(paths.db_path(args.db)))
+    if broken is None:
+        print(json.dumps({"audit": "intact"}, ensure_ascii=False))
+        return 0
+    print(json.dumps({"audit": "broken", "first_broken": {"seq": broken.seq, "id": broken.id, "reason": broken.reason}}, ensure_ascii=False, default=str))
+    return 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("backup", help="备份数据库（窗口运行时也可安全执行），写入后自动校验")
+    p.add_argument("dest", nargs="?", help="备份文件路径（默认 backups/manual.sqlite3）")
+    p.set_defaults(func=_backup)
+    p = sub.add_parser("restore", help="从备份恢复：先校验备份文件，再替换，并保留恢复前副本")
+    p.add_argument("src", help="备份文件")
+    p.set_defaults(func=_restore)
+    p = sub.add_parser("export", help="导出清单为 xlsx 或 csv（含个人信息，注意保管）")
+    p.add_argument("list", choices=["persons", "enrollments", "receipts", "audit"])
+    p.add_argument("out", help="输出文件 .xlsx 或 .csv")
+    p.add_argument("--year", type=int)
+    p.add_argument("--day")
+    p.set_defaults(func=_export)
+    p = sub.add_parser("audit", help="审计日志")
+    p.add_argument("action", choices=["verify"])
+    p.set_defaults(func=_audit)
