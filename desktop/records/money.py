@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
-from desktop.errors import Refusal
+from desktop.policy.money import fen, parse_amount
 
 
 def to_fen(value: str | int | Decimal, field: str = "amount", label: str = "金额") -> int:
-    """'830.00' -> 83000. Refuses what is not an amount with two places at most."""
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise Refusal("invalid_amount", f"{label}「{value}」不是有效金额", field) from None
-    if not amount.is_finite() or amount < 0 or amount > Decimal("100000000"):
-        raise Refusal("invalid_amount", f"{label}「{value}」超出有效范围", field)
-    fen = amount * 100
-    if fen != fen.to_integral_value():
-        raise Refusal("invalid_amount", f"{label}「{value}」最多两位小数", field)
-    return int(fen)
+    """'830.00' -> 83000. Refuses what is not an amount (the calculator's own rules)."""
+    return int(parse_amount(value, field, label) * 100)
 
 
-def to_yuan(fen: int) -> str:
+def to_yuan(fen_amount: int) -> str:
     """83000 -> '830.00' (the spec's money text)."""
-    return str((Decimal(fen) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return str(fen(Decimal(fen_amount) / 100))

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from typing import Literal
 
+from desktop.errors import Refusal
+from desktop.policy import loader
+
 CHANGZHOU: Literal["changzhou"] = "changzhou"
 TIANJIN: Literal["tianjin"] = "tianjin"
 
-CHANGZHOU_REGIONS = ("天宁区", "钟楼区", "新北区", "武进区", "常州经开区", "溧阳市", "金坛区")
-TIANJIN_REGIONS = ("天津市",)
-
-
 def region_group(region: str) -> Literal["changzhou", "tianjin"]:
-    if region in TIANJIN_REGIONS:
-        return TIANJIN
-    if region in CHANGZHOU_REGIONS:
-        return CHANGZHOU
-    raise ValueError(f"unknown region {region!r}")
+    """The city whose rules of record apply, read from the packs' region lists."""
+    for pack in loader.bundled().packs:
+        if region in pack.pack.regions:
+            return TIANJIN if pack.pack.region_group.startswith("天津") else CHANGZHOU
+    raise Refusal("unknown_region", f"统筹区“{region}”不在已载入的政策包中", "region")
 
 
 def city_name(region: str) -> str:

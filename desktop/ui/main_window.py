@@ -302,6 +302,11 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        for page in self.pages.values():  # a long job is cancelled (rolled back) and waited for
+            worker = getattr(page, "worker", None)
+            if worker is not None and worker.is_running():
+                worker.cancel()
+                worker.wait()
         if not self.isMaximized():
             self.store.setValue("window/size", self.size())
         self.store.setValue("window/maximized", self.isMaximized())

@@ -122,7 +122,10 @@ def inpatient(pack: Pack) -> Table:
     rows.append(["最高支付限额", "全体参保人员", "—", money(ip.cap) + (f"（{ip.cap_note}）" if ip.cap_note else ""), ip.source])
     if pack.offsite:
         for t in pack.offsite.types:
-            cut = "；".join(f"{k} 降低 {percent(v)}" for k, v in t.reductions.items()) or "按参保地比例"
+            names_cn = {"inpatient": "住院", "general": "普通门诊", "chronic": "门诊慢性病", "special": "门诊特殊病",
+                        "dual_channel": "双通道药品"}
+            cuts = [f"{names_cn.get(k, k)}降低 {percent(v)}" for k, v in t.reductions.items() if v]
+            cut = "支付比例" + ("：" + "；".join(cuts) if cuts else "与参保地相应医疗机构一致")
             rows.append(["异地就医", t.label, "—", cut, t.source])
     return headers, rows
 
@@ -143,8 +146,11 @@ def outpatient(pack: Pack) -> Table:
                              g.source])
     c = pack.outpatient.chronic
     if c is not None:
+        cols: dict[str, list[str]] = {}
+        for label, col in c.facilities.items():
+            cols.setdefault(col, []).append(label)
         for group, ratios in c.ratios.items():
-            text = "；".join(f"{col}：{percent(v)}" for col, v in ratios.items())
+            text = "；".join(f"{'、'.join(cols.get(col, [col]))}：{percent(v)}" for col, v in ratios.items())
             rows.append(["门诊慢性病", names.get(group, group), "、".join(c.diseases[:6]) + ("等" if len(c.diseases) > 6 else ""),
                          text, c.source])
         for lim in c.limits:
@@ -289,9 +295,13 @@ def _values(pack: Pack, region: str) -> dict[str, tuple[str, str, str]]:
         out["ci/cap"] = ("大病保险最高支付限额", money(ci.cap), ci.source)
     if pack.outpatient.general:
         g = pack.outpatient.general
+        facilities: dict[str, list[str]] = {}
+        for label, col in g.facilities.items():
+            facilities.setdefault(col, []).append(label)
         for row in g.rows:
             for col, bands in row.columns.items():
-                out[f"general/{row.group}/{col}"] = (f"普通门诊·{names.get(row.group, row.group)}·{col}",
+                where = "、".join(facilities.get(col, [col]))
+                out[f"general/{row.group}/{col}"] = (f"普通门诊·{names.get(row.group, row.group)}·{where}",
                                                     band_text(bands), g.source)
     return out
 

@@ -63,7 +63,7 @@ class ReviewPanel(QGroupBox):
             from desktop.services.review import pending_reviews
 
             self.queue = pending_reviews(ctx)
-            who = "复核人" if ctx.role in ("reviewer", "head") else "经办人（只能查看，复核须由复核人办理）"
+            who = {"reviewer": "复核人", "head": "大厅负责人（可复核）"}.get(ctx.role, "经办人（只能查看，复核须由复核人办理）")
             self.info.setText(f"待复核 {len(self.queue)} 件；当前身份：{who}")
         fill_table(self.table, [[BUSINESS.get(q["business"], q["business"]), q.get("summary", ""), q["operator_id"],
                                  str(q["created_at"])[:16].replace("T", " "), "可以" if q.get("may_decide") else "不可以"]

@@ -159,6 +159,8 @@ def table(headers: Iterable[str], rows: Iterable[Iterable[object]], stretch: int
     if stretch is not None and headers:
         h.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     t.setTabKeyNavigation(False)
+    t.setTextElideMode(Qt.TextElideMode.ElideNone)
+    h.sectionResized.connect(lambda *_: t.resizeRowsToContents())  # wrapped rows follow the widths
     return t
 
 

@@ -70,7 +70,8 @@ class OffsitePage(BusinessPage):
         wanted = {label, "异地长期居住人员"} if label in ("异地安置退休人员", "常驻异地工作人员") else {label}
         for t in pack.offsite.types:
             if wanted & {t.label, *t.aliases}:
-                names = {"inpatient": "住院", "general": "普通门诊", "chronic": "门诊慢性病", "special": "门诊特殊病"}
+                names = {"inpatient": "住院", "general": "普通门诊", "chronic": "门诊慢性病", "special": "门诊特殊病",
+                         "dual_channel": "双通道药品"}
                 cuts = [f"{names.get(k, k)}降低 {(v * 100).normalize():f} 个百分点" for k, v in t.reductions.items() if v]
                 text = "基本医保支付比例" + ("：" + "；".join(cuts) if cuts else "与参保地相应医疗机构一致")
                 return f"{text}（{t.source}）"
