@@ -18,10 +18,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/yibao-desk
 
+# Lint first so pytest's summary is the last thing the run prints.
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 	$(BIN)/ruff check desktop tests
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 # make bench [QUICK=1] [PROFILE=1]: see bench/README.md. PROFILE installs pyinstrument (not a
 # project dependency) and writes bench/cache/profile-*.txt.

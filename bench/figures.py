@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -109,6 +110,10 @@ def startup(run: Run) -> list[dict]:
         proc = subprocess.Popen([sys.executable, "-m", "bench.startup", mode, str(linked)],
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
+        # A start that never paints a main window (a login dialog, an error box) must not hang
+        # the benchmark: it is killed and the figure reported as not measured.
+        watchdog = threading.Timer(90, proc.kill)
+        watchdog.start()
         missing = ""
         for line in proc.stdout:
             if line.startswith("missing "):
@@ -116,7 +121,9 @@ def startup(run: Run) -> list[dict]:
             if line.strip() == "painted":
                 elapsed = _ms(began)
                 proc.wait(timeout=60)
+                watchdog.cancel()
                 return elapsed, missing
+        watchdog.cancel()
         err = proc.stderr.read()
         proc.wait(timeout=60)
         raise RuntimeError(f"{mode}: no first paint; stderr:\n{err[-2000:]}")

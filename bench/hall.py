@@ -220,8 +220,25 @@ def _china():
 
 
 def ensure(n: int, log=print) -> Path:
-    """The cached hall of `n` persons, built on first use."""
+    """The cached hall of `n` persons, built on first use. A cache of an older schema version
+    is upgraded in place by the records layer's migrations (what a hall's file goes through),
+    instead of being rebuilt."""
+    from desktop.records import migrations
+    from desktop.records.db import connect
+
     path = cache_path(n)
+    older = sorted(CACHE.glob(f"hall-{n}-schema*-gen{GENERATOR_VERSION}.sqlite3"),
+                   key=lambda p: int(p.name.split("-schema")[1].split("-")[0]))
+    if not path.exists() and older:
+        old = older[-1]
+        log(f"upgrading {old.name} to schema {migrations.LATEST} ...")
+        db = connect(old)
+        migrations.migrate(db)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.conn.close()
+        for suffix in ("-wal", "-shm"):
+            Path(str(old) + suffix).unlink(missing_ok=True)
+        old.replace(path)
     if not path.exists():
         log(f"building the synthetic hall of {n:,} persons (cached in {path.parent}) ...")
         build(n, path, log)

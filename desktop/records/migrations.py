@@ -310,6 +310,50 @@ CREATE VIRTUAL TABLE person_name_fts USING fts5(tokens);
 """
 
 
+# v3: the hall's configuration (written once), its settings, and the accounts that log in.
+# Accounts and settings are current state (a password changes, a lockout expires); every change
+# to them is an audit entry, so their history is in the hash chain.
+V3 = """
+CREATE TABLE hall_config (
+  one         INTEGER PRIMARY KEY CHECK (one = 1),
+  region      TEXT NOT NULL,
+  hall_name   TEXT NOT NULL CHECK (length(trim(hall_name)) > 0),
+  hall_code   TEXT NOT NULL CHECK (length(hall_code) = 6),
+  window_code TEXT NOT NULL CHECK (length(window_code) = 2),
+  configured_at TEXT NOT NULL,
+  configured_by TEXT NOT NULL
+);
+CREATE TRIGGER hall_config_no_update BEFORE UPDATE ON hall_config
+  BEGIN SELECT RAISE(ABORT, '大厅配置只能设置一次'); END;
+CREATE TRIGGER hall_config_no_delete BEFORE DELETE ON hall_config
+  BEGIN SELECT RAISE(ABORT, '大厅配置只能设置一次'); END;
+
+CREATE TABLE settings (
+  key        TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL
+);
+
+CREATE TABLE accounts (
+  id           TEXT NOT NULL UNIQUE,
+  created_at   TEXT NOT NULL,
+  created_by   TEXT NOT NULL,
+  username     TEXT NOT NULL UNIQUE CHECK (length(username) BETWEEN 1 AND 32),
+  display_name TEXT NOT NULL CHECK (length(trim(display_name)) > 0),
+  roles        TEXT NOT NULL CHECK (length(roles) > 0),
+  password_hash TEXT NOT NULL,
+  password_changed_at TEXT NOT NULL,
+  failed_attempts INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
+  locked_until TEXT,
+  last_login_at TEXT,
+  disabled_at  TEXT,
+  disabled_by  TEXT,
+  updated_at   TEXT NOT NULL
+);
+"""
+
+
 def _append_only_triggers(db: Database) -> None:
     for table in APPEND_ONLY:
         for op in ("UPDATE", "DELETE"):
@@ -334,7 +378,30 @@ def _v2(db: Database) -> None:
         search.index_name(db, num, name)
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2)
+def _v3(db: Database) -> None:
+    db.executescript(V3)
+
+
+# v4: the per-hall secret keying the check value in receipt QR codes (services/verification.py).
+# Generated once per hall and never changed: replacing it would invalidate every printed receipt.
+V4 = """
+CREATE TABLE hall_secrets (
+  hall_code  TEXT PRIMARY KEY CHECK (length(hall_code) = 6),
+  secret     TEXT NOT NULL CHECK (length(secret) = 64),
+  created_at TEXT NOT NULL
+);
+CREATE TRIGGER hall_secrets_no_update BEFORE UPDATE ON hall_secrets
+  BEGIN SELECT RAISE(ABORT, '大厅校验密钥只能生成一次'); END;
+CREATE TRIGGER hall_secrets_no_delete BEFORE DELETE ON hall_secrets
+  BEGIN SELECT RAISE(ABORT, '大厅校验密钥只能生成一次'); END;
+"""
+
+
+def _v4(db: Database) -> None:
+    db.executescript(V4)
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4)
 LATEST = len(MIGRATIONS)
 
 

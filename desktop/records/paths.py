@@ -50,3 +50,20 @@ def migration_copy_path(db: str | os.PathLike[str], from_version: int) -> Path:
         candidate = base.with_name(f"{base.stem}.{n}{base.suffix}")
         n += 1
     return candidate
+
+
+def archive_dir(
+    override: str | os.PathLike[str] | None = None, *, db: str | os.PathLike[str] | None = None
+) -> Path:
+    """The hall's archive of printed PDFs (created if missing): `override` (the hall's setting)
+    when given; else `archive/` beside the database file `db` (so `--db PATH` keeps its archive
+    with it); else `<data dir>/archive`. Documents go under `YYYY/MM/` inside (see
+    services/printing.py), and are never overwritten."""
+    if override:
+        path = Path(override)
+    elif db:
+        path = Path(db).parent / "archive"
+    else:
+        path = data_dir() / "archive"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

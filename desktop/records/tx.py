@@ -1,12 +1,60 @@
-"""Write transactions: BEGIN IMMEDIATE at the outside, savepoints inside."""
+"""Write transactions: BEGIN IMMEDIATE at the outside, savepoints inside.
+
+A full disk, a read-only file or a damaged file surfaces from here as a `Refusal` with a Chinese
+message (codes `disk_full`, `read_only`, `corrupt`), after the transaction has been rolled back:
+the business is either wholly written or not at all.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import secrets
+import sqlite3
 from collections.abc import Iterator
 
 from sqlite_utils import Database
+
+from desktop.errors import Refusal
+
+DISK_FULL_MESSAGE = (
+    "磁盘空间已满，本次业务没有保存（已全部撤销，没有写入一半的记录）。"
+    "请清理磁盘或把数据文件移到有空间的磁盘后重新办理"
+)
+READ_ONLY_MESSAGE = (
+    "数据库文件是只读的（文件属性、共享文件夹权限或U盘写保护），本次业务没有保存。"
+    "请让管理员恢复写入权限后重新办理"
+)
+CORRUPT_MESSAGE = (
+    "数据库文件已损坏，本次业务没有保存。请停止办理，由管理员从最近一次通过校验的备份恢复"
+    "（yibao-desk restore 备份文件）"
+)
+
+
+def storage_refusal(exc: BaseException) -> Refusal | None:
+    """The Refusal for a storage failure SQLite reports (any DB-API driver), else None."""
+    if not isinstance(exc, Exception) or type(exc).__name__ not in (
+        "OperationalError",
+        "DatabaseError",
+    ):
+        return None
+    text = str(exc).lower()
+    if "database or disk is full" in text or "disk i/o error" in text and "full" in text:
+        return Refusal("disk_full", DISK_FULL_MESSAGE, "db")
+    if "readonly database" in text or "read-only" in text or "query_only" in text:
+        return Refusal("read_only", READ_ONLY_MESSAGE, "db")
+    if "malformed" in text or "not a database" in text:
+        return Refusal("corrupt", CORRUPT_MESSAGE, "db")
+    return None
+
+
+def _translated(exc: BaseException) -> BaseException:
+    return storage_refusal(exc) or exc
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error, Exception):
+            conn.execute("ROLLBACK")
 
 
 @contextlib.contextmanager
@@ -24,18 +72,32 @@ def write(db: Database) -> Iterator[Database]:
         conn.execute(f"SAVEPOINT {name}")
         try:
             yield db
-        except BaseException:
+        except BaseException as exc:
             if conn.in_transaction:
-                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                conn.execute(f"RELEASE SAVEPOINT {name}")
-            raise
+                try:
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+                except Exception:  # the outer transaction is gone too: roll everything back
+                    _rollback(conn)
+            translated = _translated(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
         conn.execute(f"RELEASE SAVEPOINT {name}")
         return
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except Exception as exc:
+        translated = _translated(exc)
+        if translated is exc:
+            raise
+        raise translated from exc
     try:
         yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        _rollback(conn)
+        translated = _translated(exc)
+        if translated is exc:
+            raise
+        raise translated from exc

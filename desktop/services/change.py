@@ -18,6 +18,7 @@ from desktop.records.rows import Stamp, content, insert, one
 from desktop.records.tx import write
 from desktop.services import calc, fields
 from desktop.services.context import Context
+from desktop.services.permissions import require
 from desktop.services.persons import require_alive, require_person
 from desktop.services.regions import TIANJIN, region_group
 
@@ -71,6 +72,7 @@ def change(
     ctx: Context, id_number: Any, field: str, new_value: Any, *, reason: Any = None
 ) -> ChangeResult:
     """变更登记 of one field; effective at once or a review request, per the region's rules."""
+    require(ctx, "handle", "change")
     person = require_person(ctx, id_number)
     require_alive(person)
     table = rules(ctx.region)

@@ -17,8 +17,8 @@ from sqlite_utils import Database
 from desktop.records.rows import Stamp
 from desktop.services.regions import region_group
 
-Role = Literal["clerk", "reviewer", "head"]
-ROLES: tuple[str, ...] = ("clerk", "reviewer", "head")
+Role = Literal["clerk", "reviewer", "head", "admin"]
+ROLES: tuple[str, ...] = ("clerk", "reviewer", "head", "admin")  # admin: see services/permissions.py
 # China has one time zone and no daylight saving: a fixed offset needs no tz database.
 CHINA = timezone(timedelta(hours=8), "CST")
 

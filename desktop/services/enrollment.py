@@ -17,6 +17,7 @@ from desktop.records.rows import Stamp, content, to_json
 from desktop.records.tx import write
 from desktop.services import calc, categories, fields
 from desktop.services.context import Context
+from desktop.services.permissions import require
 from desktop.services.persons import require_alive, require_person
 
 _KEEP: Any = object()  # renewal: keep last year's value
@@ -81,6 +82,7 @@ def enroll(
     gap_months: int | None = None,
 ) -> EnrollmentResult:
     """参保登记. `category` None takes the proposal; another category needs `category_reason`."""
+    require(ctx, "handle", "enroll")
     person = require_person(ctx, id_number)
     return _enroll(
         ctx,
@@ -116,6 +118,7 @@ def renew(
     The category is still checked against the proposal: a minor who turned 18 and left school
     cannot be renewed as 未成年居民 without a reason.
     """
+    require(ctx, "handle", "renewal")
     person = require_person(ctx, id_number)
     target = fields.year(year, ctx.today())
     previous = enrollments.latest_for_year(ctx.db, person["id"], target - 1)

@@ -19,6 +19,7 @@ from desktop.records.rows import Stamp, content, insert, one, to_json
 from desktop.records.tx import write
 from desktop.services import calc, fields
 from desktop.services.context import Context
+from desktop.services.permissions import record_refusal, require
 from desktop.services.offsite_filing import filing_in_force
 from desktop.services.persons import require_person
 
@@ -222,6 +223,7 @@ def accept_claim(
 
     `offsite` None takes the person's filing in force (if any); "" means treated at home.
     """
+    require(ctx, "handle", "manual_claim")
     person = require_person(ctx, id_number)
     if not isinstance(bills, list) or not bills:
         raise Refusal("missing_field", "请录入至少一张医疗收费票据", "bills")
@@ -336,6 +338,7 @@ def claim_status(ctx: Context, claim_id: str) -> dict[str, Any]:
 
 def supplement_claim(ctx: Context, claim_id: str, materials_received: Any) -> list[str]:
     """补交材料: record what was brought now; returns what is still missing."""
+    require(ctx, "handle", "manual_claim")
     claim = claim_status(ctx, claim_id)
     if claim["step"] != "受理":
         raise Refusal("invalid_step", f"该申请已{claim['step']}，不能再补交材料", "claim_id")
@@ -370,11 +373,12 @@ def supplement_claim(ctx: Context, claim_id: str, materials_received: Any) -> li
 
 def review_claim(ctx: Context, claim_id: str, note: Any = None) -> dict[str, Any]:
     """审核: by a reviewer other than the intake clerk, once no material is missing."""
-    if ctx.role not in ("reviewer", "head"):
-        raise Refusal("not_permitted", "只有复核人可以审核零星报销", "role")
+    require(ctx, "approve", "manual_claim", subject=claim_id if isinstance(claim_id, str) else None)
     claim = claim_status(ctx, claim_id)
     if claim["operator_id"] == ctx.operator_id:
-        raise Refusal("four_eyes", "不能审核自己受理的零星报销", "operator_id")
+        refusal = Refusal("four_eyes", "不能审核自己受理的零星报销", "operator_id")
+        record_refusal(ctx, refusal, business="manual_claim", action="approve", subject=claim["id"])
+        raise refusal
     if claim["missing"]:
         raise Refusal(
             "missing_materials",
@@ -388,6 +392,7 @@ def settle_claim(
     ctx: Context, claim_id: str, settled_amount: Any, note: Any = None
 ) -> dict[str, Any]:
     """结算: the amount actually paid (may differ from the estimate)."""
+    require(ctx, "settle", "manual_claim")
     claim = claim_status(ctx, claim_id)
     settled = fields.fen(settled_amount, "settled_amount", "结算金额")
     if settled > claim["total_fen"]:

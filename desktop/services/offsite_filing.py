@@ -18,6 +18,7 @@ from desktop.records.rows import Stamp, content, insert, one, to_json
 from desktop.records.tx import write
 from desktop.services import calc, fields
 from desktop.services.context import Context
+from desktop.services.permissions import require
 from desktop.services.persons import require_alive, require_person
 from desktop.services.regions import TIANJIN, region_group
 
@@ -135,6 +136,7 @@ def file_offsite(
     materials_received: Any = None,
 ) -> FilingResult:
     """Register treatment outside the pooling region; refuses while another filing is in force."""
+    require(ctx, "handle", "offsite_filing")
     person = require_person(ctx, id_number)
     require_alive(person)
     code = fields.choice(person_type, _SPELLINGS, "person_type", "异地就医人员类别")
@@ -187,6 +189,7 @@ def change_offsite(
     materials_received: Any = None,
 ) -> FilingResult:
     """变更: a new record replacing the filing in force; unspecified fields carry over."""
+    require(ctx, "handle", "offsite_filing")
     why = fields.required_text(reason, "reason", "变更原因")
     stamp = ctx.stamp()
     with write(ctx.db):
@@ -238,6 +241,7 @@ def change_offsite(
 
 def cancel_offsite(ctx: Context, filing_id: str, reason: Any) -> FilingResult:
     """取消备案: a cancellation record ends the chain."""
+    require(ctx, "handle", "offsite_filing")
     why = fields.required_text(reason, "reason", "取消原因")
     stamp = ctx.stamp()
     with write(ctx.db):

@@ -10,6 +10,7 @@ from desktop.records import audit, households, persons
 from desktop.records.tx import write
 from desktop.services import fields
 from desktop.services.context import Context
+from desktop.services.permissions import require
 
 SCHOOL_KINDS = {
     "university": "university",
@@ -107,6 +108,7 @@ def register_person(
     school_kind: Any = None,
 ) -> dict[str, Any]:
     """登记人员: sex and birth date come from the ID number. Refuses a number already registered."""
+    require(ctx, "handle", "person")
     values = validate_person(
         ctx,
         id_number,
@@ -162,6 +164,7 @@ def set_student_status(
     ctx: Context, id_number: Any, school: Any, school_kind: Any
 ) -> dict[str, Any]:
     """Record (or clear, with school None) the school a person attends."""
+    require(ctx, "handle", "person")
     person = require_person(ctx, id_number)
     name, kind = _school(school, school_kind)
     stamp = ctx.stamp()
@@ -184,6 +187,7 @@ def record_death(
     ctx: Context, id_number: Any, death_date: Any, reason: Any = None
 ) -> dict[str, Any]:
     """Mark a person deceased (正常 -> 死亡) with the date and, optionally, the reason."""
+    require(ctx, "handle", "person")
     person = require_person(ctx, id_number)
     require_alive(person)
     died = fields.required_day(death_date, "death_date", "死亡日期")
@@ -218,6 +222,7 @@ def add_household_member(
     ctx: Context, head_id_number: Any, member_id_number: Any, relationship: Any
 ) -> dict[str, Any]:
     """Put a registered person into the household of `head` (created on first use)."""
+    require(ctx, "handle", "household")
     head = require_person(ctx, head_id_number, "head_id_number")
     member = require_person(ctx, member_id_number, "member_id_number")
     relation = fields.choice(
@@ -259,6 +264,7 @@ def add_household_member(
 
 
 def remove_household_member(ctx: Context, member_id_number: Any) -> None:
+    require(ctx, "handle", "household")
     member = require_person(ctx, member_id_number, "member_id_number")
     stamp = ctx.stamp()
     with write(ctx.db):

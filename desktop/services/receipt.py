@@ -9,10 +9,12 @@ from desktop.records import audit, receipts
 from desktop.records.tx import write
 from desktop.services import fields
 from desktop.services.context import Context
+from desktop.services.permissions import require
 
 
 def void_receipt(ctx: Context, serial: Any, reason: Any) -> dict[str, Any]:
     """作废收据 by the clerk who issued it, or by a reviewer or the hall head."""
+    require(ctx, "void", "receipt")
     number = fields.required_text(serial, "serial", "收据号", max_len=40)
     why = fields.required_text(reason, "reason", "作废原因")
     stamp = ctx.stamp()

@@ -18,6 +18,7 @@ from desktop.records.rows import Stamp, content, insert, one, to_json
 from desktop.records.tx import write
 from desktop.services import fields
 from desktop.services.context import Context
+from desktop.services.permissions import require
 from desktop.services.persons import require_person
 from desktop.services.regions import CHANGZHOU, region_group
 from desktop.services.termination import REASONS, check_no_open_request
@@ -119,6 +120,7 @@ def request_refund(
     duplicate_other_province: bool = False,
 ) -> RefundResult:
     """Ask for the refund of the person's contribution for `year`; a reviewer decides."""
+    require(ctx, "handle", "refund")
     person = require_person(ctx, id_number)
     why = fields.choice(reason, {r: r for r in REASONS}, "reason", "退费原因")
     note = fields.text(reason_note, "reason_note", "原因说明", required=(why == "其他"))

@@ -15,6 +15,7 @@ from desktop.records.rows import Stamp
 from desktop.records.tx import write
 from desktop.services import change, fields, refund, termination
 from desktop.services.context import Context
+from desktop.services.permissions import allowed, record_refusal, require
 
 REVIEWER_ROLES = ("reviewer", "head")
 
@@ -31,10 +32,11 @@ _SUBJECTS: dict[
 def pending_reviews(ctx: Context) -> list[dict[str, Any]]:
     """The queue: waiting requests, oldest first, with whether this operator may decide them."""
     queue = reviews.pending(ctx.db)
+    may_approve = allowed(ctx, "approve")
     for request in queue:
         done_by = {d["operator_id"] for d in reviews.decisions(ctx.db, request["id"])}
         request["may_decide"] = (
-            ctx.role in REVIEWER_ROLES
+            may_approve
             and ctx.operator_id != request["operator_id"]
             and ctx.operator_id not in done_by
         )
@@ -46,12 +48,20 @@ def decide(ctx: Context, request_id: str, approve: bool, note: Any = None) -> di
 
     Returns the request with its new `state` (pending / approved / rejected).
     """
-    if ctx.role not in REVIEWER_ROLES:
-        raise Refusal("not_permitted", "只有复核人可以审核", "role")
+    require(ctx, "approve", "review", subject=request_id if isinstance(request_id, str) else None)
     remark = fields.text(
         note, "note", "驳回理由" if not approve else "复核意见", required=not approve
     )
     stamp = ctx.stamp()
+    try:
+        return _decide(ctx, stamp, request_id, approve, remark)
+    except Refusal as refusal:
+        if refusal.code == "four_eyes":  # rolled back above; the attempt itself is recorded
+            record_refusal(ctx, refusal, business="review", action="approve", subject=request_id)
+        raise
+
+
+def _decide(ctx: Context, stamp: Stamp, request_id: str, approve: bool, remark: str | None) -> dict[str, Any]:
     with write(ctx.db):
         request = reviews.get(ctx.db, request_id)
         if request is None:
@@ -59,13 +69,16 @@ def decide(ctx: Context, request_id: str, approve: bool, note: Any = None) -> di
         if request["state"] != reviews.PENDING:
             state = "已通过" if request["state"] == reviews.APPROVED else "已驳回"
             raise Refusal("not_pending", f"该申请{state}，不能再次审核", "request_id")
+        four_eyes = None
+        earlier = reviews.decisions(ctx.db, request_id)
         if request["operator_id"] == ctx.operator_id:
-            raise Refusal(
+            four_eyes = Refusal(
                 "four_eyes", "不能复核自己经办的业务，请由另一位复核人审核", "operator_id"
             )
-        earlier = reviews.decisions(ctx.db, request_id)
-        if any(d["operator_id"] == ctx.operator_id for d in earlier):
-            raise Refusal("four_eyes", "二级复核须由另一位复核人办理", "operator_id")
+        elif any(d["operator_id"] == ctx.operator_id for d in earlier):
+            four_eyes = Refusal("four_eyes", "二级复核须由另一位复核人办理", "operator_id")
+        if four_eyes is not None:
+            raise four_eyes
         level = len(earlier) + 1
         decision = "approve" if approve else "reject"
         row = reviews.decide(ctx.db, stamp, request_id, level, decision, remark)

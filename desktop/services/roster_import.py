@@ -23,6 +23,7 @@ from desktop.records.tabular import read_rows, write_rows
 from desktop.records.tx import write
 from desktop.services import calc, enrollment, fields
 from desktop.services.context import Context
+from desktop.services.permissions import require
 from desktop.services.persons import ensure_person
 
 # Roster header -> service argument; several spellings of one column are accepted.
@@ -107,6 +108,7 @@ def import_roster(
 ) -> ImportReport:
     """Import `path` (.xlsx/.csv) as enrollments for `year`. `progress(done, total)` is called
     every PROGRESS_EVERY rows; `cancelled()` returning True stops and rolls back."""
+    require(ctx, "handle", "roster_import")
     target = fields.year(year, ctx.today())
     header, rows = read_rows(path)
     known = {COLUMNS[h] for h in header if h in COLUMNS}

@@ -17,6 +17,7 @@ from desktop.records.rows import Stamp, content, insert, one
 from desktop.records.tx import write
 from desktop.services import fields
 from desktop.services.context import Context
+from desktop.services.permissions import require
 from desktop.services.persons import require_person
 from desktop.services.regions import CHANGZHOU, region_group
 
@@ -85,6 +86,7 @@ def request_termination(
     death_date: Any = None,
 ) -> TerminationResult:
     """Ask for 停保/退保 of the person's active enrollment of `year`; a reviewer decides."""
+    require(ctx, "handle", "termination")
     person = require_person(ctx, id_number)
     code = fields.choice(kind, KINDS, "kind", "业务类型")
     why = fields.choice(reason, {r: r for r in REASONS}, "reason", "停保退保原因")

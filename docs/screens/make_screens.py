@@ -25,6 +25,9 @@ def make_id(birth: date, seq: int, male: bool = False, region_code: str = "32041
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="yibao-screens-"))
     os.environ["YIBAO_DESK_HOME"] = str(tmp / "home")
+    from desktop.ui.qt_compat import guard_singletons
+
+    guard_singletons()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 

@@ -32,3 +32,16 @@ def test_configured_hall_is_read_from_settings(qtbot, tmp_path):
     assert str(deps.settings["elderly_from_age"]) == "60"
     assert deps.context().region == "钟楼区"
     deps.db.close()
+
+
+def test_many_qt_calls_do_not_exhaust_none(qapp):
+    """PySide6 6.12 on CPython 3.11 drops a reference to None per void call (see qt_compat)."""
+    import sys
+
+    from PySide6.QtCore import QObject
+
+    o = QObject()
+    before = sys.getrefcount(None)
+    for i in range(20000):
+        o.setObjectName(str(i % 7))
+    assert sys.getrefcount(None) > 10000 or before - sys.getrefcount(None) < 100

@@ -92,6 +92,13 @@ def test_offsite_filing_needs_the_materials_then_prints_the_receipt(qtbot, db_de
     assert page.outcome.text().startswith("✔ 已备案"), page.outcome.text() + page.page_error.text()
     qtbot.keyClick(page.id_field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed[-1][1].startswith(b"%PDF")
+    # the filing now in force is shown; cancelling needs a reason
+    assert page.filing_box.isVisibleTo(page) and "江苏省苏州市" in page.current.text()
+    page.cancel_button.click()
+    assert page.cancel_error.text().startswith("⚠")
+    type_text(qtbot, page.cancel_reason, "已回常州居住")
+    page.cancel_button.click()
+    assert page.outcome.text().startswith("✔ 已取消") and not page.filing_box.isVisibleTo(page)
 
 
 def test_manual_claim_lists_missing_materials_and_estimates(qtbot, db_deps, printed):
@@ -136,6 +143,15 @@ def test_day_report_counts_the_days_businesses(qtbot, db_deps, printed):
     assert "收据开具 1 张" in page.summary.text()
     qtbot.keyClick(page.day, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed[-1][1].startswith(b"%PDF")
+    serial = page.receipt_table.item(0, 4).text()
+    qtbot.keyClicks(page.void_serial, serial)
+    qtbot.keyClick(page.void_serial, Qt.Key.Key_Return)
+    qtbot.keyClick(page.void_reason, Qt.Key.Key_Return)
+    assert "作废原因" in page.void_error.text()
+    type_text(qtbot, page.void_reason, "金额录错")
+    qtbot.keyClick(page.void_reason, Qt.Key.Key_Return)
+    assert page.void_note.text().startswith("✔")
+    assert "作废 1 张" in page.summary.text()
 
 
 def test_tianjin_name_change_waits_in_the_reviewers_queue(qtbot, db_deps):

@@ -107,3 +107,17 @@ def test_parse_wz_block():
     card = parse_wz(raw)
     assert (card.name, card.sex, card.ethnicity, card.birth_date) == ("张三", "男", "汉", date(1957, 3, 2))
     assert card.id_number == "320412195703020021" and card.valid_until == "2040.01.01"
+
+
+def test_export_runs_on_a_worker(qtbot, db_deps, tmp_path):
+    from desktop.services.persons import register_person
+
+    register_person(db_deps.context(), make_id(date(1960, 1, 1), 3), "钱学文")
+    page = show(qtbot, SettingsPage(db_deps))
+    page.start_export("persons", tmp_path / "人员.xlsx")
+    qtbot.waitUntil(lambda: page.export_button.isEnabled(), timeout=20000)
+    assert page.job_note.text().startswith("✔ 已导出"), page.job_note.text()
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(tmp_path / "人员.xlsx").active.values)
+    assert rows[0][0] == "姓名" and rows[1][0] == "钱学文"

@@ -7,11 +7,19 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from desktop.errors import Refusal
 from desktop.ui.pages.base import BusinessPage
-from desktop.ui.widgets import add_field, fill_table, table
+from desktop.ui.widgets import ErrorLabel, add_field, fill_table, table
 
 BUSINESS = {
     "enroll": "参保登记", "renewal": "续保", "change": "变更登记", "suspension": "停保", "termination": "退保",
@@ -55,6 +63,30 @@ class DayReportPage(BusinessPage):
         self.right.addWidget(self.receipt_table, 1)
         self.right.addWidget(self.summary)
         self.day.returnPressed.connect(self.submit)
+        # 作废收据: the serial stays used, marked void with the reason (services.receipt)
+        void_box = QGroupBox("作废收据")
+        vv = QVBoxLayout(void_box)
+        row = QHBoxLayout()
+        self.void_serial = QLineEdit()
+        self.void_serial.setPlaceholderText("收据号，如 320412-03-2025-000001")
+        self.void_reason = QLineEdit()
+        self.void_reason.setPlaceholderText("作废原因（必填）")
+        self.void_button = QPushButton("作废")
+        self.void_button.clicked.connect(self.void_receipt)
+        self.void_serial.returnPressed.connect(self.void_reason.setFocus)
+        self.void_reason.returnPressed.connect(self.void_receipt)
+        row.addWidget(self.void_serial, 2)
+        row.addWidget(self.void_reason, 2)
+        row.addWidget(self.void_button)
+        vv.addLayout(row)
+        self.void_error = ErrorLabel()
+        self.void_note = QLabel("")
+        self.void_note.setWordWrap(True)
+        vv.addWidget(self.void_error)
+        vv.addWidget(self.void_note)
+        self.extra_notes.addWidget(void_box)
+        if self.deps.db is None:
+            self.void_button.setEnabled(False)
         self.print_button.setText("打印日结报表 (Ctrl+P)")
 
     def first_field(self):
@@ -106,3 +138,20 @@ class DayReportPage(BusinessPage):
                         receipts=())
         note = "（打印件列业务汇总；逐张收据明细待日结服务提供）"
         return f"✔ {day} 日结已查询{note}", [doc]
+
+    def void_receipt(self) -> None:
+        ctx = self.deps.context()
+        if ctx is None:
+            return
+        from desktop.services.receipt import void_receipt
+
+        self.void_error.clear_message()
+        try:
+            row = void_receipt(ctx, self.void_serial.text(), self.void_reason.text())
+        except Refusal as refusal:
+            self.void_error.show_message(refusal.message)
+            return
+        self.void_note.setText(f"✔ 收据 {row.get('serial', self.void_serial.text())} 已作废（原因：{self.void_reason.text()}），号码保留不再使用")
+        self.void_serial.clear()
+        self.void_reason.clear()
+        self.submit()

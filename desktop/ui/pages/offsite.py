@@ -6,12 +6,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from desktop.errors import Refusal
 from desktop.ui.materials_box import MaterialsBox
 from desktop.ui.pages.base import BusinessPage
-from desktop.ui.widgets import add_field
+from desktop.ui.widgets import ErrorLabel, add_field
 
 
 class OffsitePage(BusinessPage):
@@ -46,6 +54,25 @@ class OffsitePage(BusinessPage):
         self.errors.add("materials_received", self.materials, err)
         self.right.addWidget(self.materials)
         self.right.addStretch(1)
+        self.current = QLabel("")
+        self.current.setWordWrap(True)
+        self.current.setObjectName("currentFiling")
+        self.cancel_reason = QLineEdit()
+        self.cancel_reason.setPlaceholderText("取消原因（必填）")
+        self.cancel_button = QPushButton("取消现有备案")
+        self.cancel_button.clicked.connect(self.cancel_filing)
+        self.cancel_error = ErrorLabel()
+        cancel_row = QHBoxLayout()
+        cancel_row.addWidget(self.cancel_reason, 1)
+        cancel_row.addWidget(self.cancel_button)
+        self.filing_box = QGroupBox("现有备案")
+        fb = QVBoxLayout(self.filing_box)
+        fb.addWidget(self.current)
+        fb.addLayout(cancel_row)
+        fb.addWidget(self.cancel_error)
+        self.filing_box.hide()
+        self.right.insertWidget(0, self.filing_box)
+        self.filing: dict | None = None
         self.person_type.currentIndexChanged.connect(self._type_changed)
         for a, b in ((self.province, self.city), (self.city, self.start), (self.start, self.until)):
             a.returnPressed.connect(b.setFocus)
@@ -94,6 +121,7 @@ class OffsitePage(BusinessPage):
             destination=destination, start=start, end=until, rule=self.rule.text(),
             materials=tuple(self.materials.received()), notes=tuple(r.notes), phone=self.hotline())
         valid = f"至 {until}" if until else "长期有效（至取消备案）"
+        self.person_changed()
         outcome = f"✔ 已备案：{type_label}，就医地 {destination}，自 {start} 起{valid}。收据号 {r.receipt_serial}"
         if r.notes:
             outcome += "\n" + "\n".join(f"ℹ {n}" for n in r.notes)
@@ -104,3 +132,41 @@ class OffsitePage(BusinessPage):
             w.clear()
         self.start.setText(self.deps.today().isoformat())
         self.materials.clear_ticks()
+
+    def person_changed(self) -> None:
+        """A filing already in force is shown, with the way to cancel it."""
+        self.filing = None
+        ctx = self.deps.context()
+        if ctx is not None and self.id_field.id_number is not None and self.id_field.person is not None:
+            from desktop.services.offsite_filing import PERSON_TYPES, current_filing
+
+            try:
+                self.filing = current_filing(ctx, self.id_field.id_number.number)
+            except Refusal:
+                self.filing = None
+            if self.filing is not None:
+                f = self.filing
+                until = f.get("valid_until") or "长期有效"
+                self.current.setText(
+                    f"{PERSON_TYPES.get(f['person_type'], f['person_type'])}，就医地 {f['destination_province']}"
+                    f"{f.get('destination_city') or ''}，自 {f['start_on']} 起，至 {until}（收据号 {f['receipt_serial']}）")
+        self.filing_box.setVisible(self.filing is not None)
+        self.cancel_error.clear_message()
+
+    def cancel_filing(self) -> None:
+        ctx = self.deps.context()
+        if ctx is None or self.filing is None:
+            return
+        from desktop.services.offsite_filing import cancel_offsite
+
+        try:
+            r = cancel_offsite(ctx, self.filing["id"], self.cancel_reason.text())
+        except Refusal as refusal:
+            self.cancel_error.show_message(refusal.message)
+            return
+        self.outcome.setText(f"✔ 已取消异地就医备案，收据号 {r.receipt_serial}")
+        self.documents = [self.receipt("取消异地就医备案", r.receipt_serial, [f"取消原因：{self.cancel_reason.text()}"],
+                                       ["自即日起按参保地就医结算"])]
+        self.print_button.setEnabled(True)
+        self.cancel_reason.clear()
+        self.person_changed()

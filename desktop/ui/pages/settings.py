@@ -37,6 +37,8 @@ from desktop.ui.widgets import (
 )
 
 ROLES = {"经办人": "clerk", "复核人": "reviewer", "大厅负责人": "head"}
+EXPORTS = {"参保人员清单": "persons", "本年度参保登记清单": "enrollments", "今日收据清单": "receipts",
+           "今日业务日志": "audit"}
 
 
 def db_file(db) -> str | None:
@@ -103,6 +105,11 @@ class SettingsPage(Page):
         self.import_button.clicked.connect(self.choose_roster)
         self.backup_button = QPushButton("立即备份…")
         self.backup_button.clicked.connect(self.choose_backup)
+        self.export_list = QComboBox()
+        for label, name in EXPORTS.items():
+            self.export_list.addItem(label, name)
+        self.export_button = QPushButton("导出清单…")
+        self.export_button.clicked.connect(self.choose_export)
         self.cancel_button = QPushButton("取消")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_job)
@@ -117,13 +124,19 @@ class SettingsPage(Page):
         row.addWidget(self.cancel_button)
         row.addStretch(1)
         jv.addLayout(row)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.export_list)
+        row2.addWidget(self.export_button)
+        row2.addStretch(1)
+        jv.addLayout(row2)
         jv.addWidget(self.progress)
         jv.addWidget(self.job_note)
         jv.addWidget(self.rejected, 1)
         if deps.db is None:
             self.import_button.setEnabled(False)
             self.backup_button.setEnabled(False)
-            jv.addWidget(disabled_note("未打开数据库：不能导入或备份"))
+            self.export_button.setEnabled(False)
+            jv.addWidget(disabled_note("未打开数据库：不能导入、备份或导出"))
 
         left = QVBoxLayout()
         left.addWidget(hall_box)
@@ -193,8 +206,8 @@ class SettingsPage(Page):
     def _start(self, job, on_done) -> None:
         from desktop.ui.worker import Worker
 
-        self.import_button.setEnabled(False)
-        self.backup_button.setEnabled(False)
+        for b in (self.import_button, self.backup_button, self.export_button):
+            b.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 0)
         self.worker = Worker(job, self)
@@ -208,8 +221,8 @@ class SettingsPage(Page):
         self.progress.setValue(done)
 
     def _end(self) -> None:
-        self.import_button.setEnabled(True)
-        self.backup_button.setEnabled(True)
+        for b in (self.import_button, self.backup_button, self.export_button):
+            b.setEnabled(True)
         self.cancel_button.setEnabled(False)
         if self.progress.maximum() == 0:
             self.progress.setRange(0, 1)
@@ -269,3 +282,33 @@ class SettingsPage(Page):
         self._end()
         self.job_note.setText(f"✔ 已备份到 {path}")
         self.status_message.emit("✔ 备份完成")
+
+    def choose_export(self) -> None:
+        name = self.export_list.currentData()
+        path, _ = QFileDialog.getSaveFileName(self, "导出到", f"{self.export_list.currentText()}.xlsx",
+                                              "Excel 文件 (*.xlsx);;CSV 文件 (*.csv)")
+        if path:
+            self.start_export(name, Path(path))
+
+    def start_export(self, name: str, dest: Path) -> None:
+        path_db = db_file(self.deps.db)
+        params = {"persons": {}, "enrollments": {"year": self.deps.enrollment_year()},
+                  "receipts": {"day": self.deps.today().isoformat()},
+                  "audit": {"day": self.deps.today().isoformat()}}[name]
+
+        def job(progress, cancelled):
+            from desktop.records.db import connect
+            from desktop.records.exports import export_list
+
+            db = connect(path_db)
+            try:
+                return export_list(db, name, dest, **params)
+            finally:
+                db.close()
+
+        self.job_note.setText("正在导出…")
+        self._start(job, self._export_done)
+
+    def _export_done(self, path) -> None:
+        self._end()
+        self.job_note.setText(f"✔ 已导出到 {path}")
