@@ -35,7 +35,7 @@ bench: $(STAMP)
 package: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'pyinstaller>=6.5'
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/yibao-desk.spec
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/packaging -p no:cacheprovider -q -rs
+	YIBAO_DESK_BUNDLE_CHECK=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/packaging -p no:cacheprovider -q -rs
 
 clean:
 	rm -rf $(VENV) build dist

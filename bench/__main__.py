@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     results = report.stamp(results, persons=persons, quick=args.quick, seconds=elapsed)
     print(report.table(results))
     if not args.no_write:
+        if only:  # keep the other figures of the last run, in their order
+            results = report.merge(report.load(), results)
         report.write(results)
         print(f"wrote {report.RESULTS} and the table in {report.README}")
     print(f"total {elapsed:.0f} s")

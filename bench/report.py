@@ -27,6 +27,8 @@ def machine() -> dict:
         "cpu": _cpu_model() or platform.processor(),
         "system": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
+        # Other jobs on the machine move the figures: the 1-minute load average when the run ended
+        "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
     }
 
 
@@ -79,13 +81,46 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines + [""] + notes)
 
 
+def load() -> list[dict]:
+    try:
+        return json.loads(RESULTS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+
+
+_PREFIXES = {"window start": "startup", "search": "search", "full registration": "registration",
+             "yibao-desk calc": "calc", "receipt PDF": "receipt", "roster import": "import",
+             "database size": "size"}
+
+
+def _key(result: dict) -> str | None:
+    if result.get("key"):
+        return result["key"]
+    return next((k for p, k in _PREFIXES.items() if result.get("figure", "").startswith(p)), None)
+
+
+def merge(previous: list[dict], fresh: list[dict]) -> list[dict]:
+    """The previous results with the figures of `fresh` replaced (same `key`) or appended."""
+    keys = {_key(r) for r in fresh}
+    out, placed = [], False
+    for r in previous:
+        if _key(r) in keys:
+            if not placed:
+                out.extend(fresh)
+                placed = True
+            continue
+        out.append(r)
+    return out if placed else out + fresh
+
+
 def write(results: list[dict]) -> None:
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     first = results[0] if results else {}
     m = first.get("machine", {})
     head = (f"Run of {first.get('date')} on {first.get('persons', 0):,} persons"
             f"{' (QUICK)' if first.get('quick') else ''}, commit `{first.get('commit')}`, "
-            f"{m.get('cores')} cores, {m.get('memory_gb')} GB, {m.get('cpu')}, Python {m.get('python')}; "
+            f"{m.get('cores')} cores, {m.get('memory_gb')} GB, {m.get('cpu')}, Python {m.get('python')}, "
+            f"load average {m.get('load_average')} at the end (other jobs on the machine); "
             f"whole run {first.get('run_seconds')} s.")
     block = f"{BEGIN}\n{head}\n\n{table(results)}\n{END}"
     text = README.read_text(encoding="utf-8") if README.exists() else f"# Benchmark\n\n{BEGIN}\n{END}\n"

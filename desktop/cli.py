@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desktop.commands import calc, data
+from desktop.commands import admin, calc, data, documents
 
 # Each module adds its subcommands; keep this list the one place that names them.
-COMMANDS = [calc, data]
+COMMANDS = [calc, data, documents, admin]
 
 
 def build_parser() -> argparse.ArgumentParser:

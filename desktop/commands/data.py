@@ -35,14 +35,18 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from desktop.records import db, exports, paths
+    from desktop.commands.admin import cli_stamp
+    from desktop.records import db, paths
+    from desktop.services.privacy import export_list_as
 
     params = {k: v for k, v in (("year", args.year), ("day", args.day)) if v is not None}
     try:
-        out = exports.export_list(db.open_db(paths.db_path(args.db)), args.list, args.out, **params)
+        database = db.open_db(paths.db_path(args.db))
+        # audited as the OS user at the command line; persons/enrollments carry a privacy note
+        done = export_list_as(database, cli_stamp(database), args.list, args.out, **params)
     except Refusal as r:
         return refuse(r)
-    print(json.dumps({"exported": str(out)}, ensure_ascii=False))
+    print(json.dumps({"exported": done["file"], "rows": done["rows"], "personal": done["personal"]}, ensure_ascii=False))
     return 0
 
 

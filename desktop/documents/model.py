@@ -132,6 +132,7 @@ class PaymentNotice(_Frozen):
     assistance: str | None = None  # 资助对象类别 label
     waiting_months: int = 0  # 待遇等待期
     benefit_note: str | None = None  # e.g. the newborn clause, printed under the dates
+    deadline_note: str | None = None  # e.g. late enrollment: why the deadline is today
     phone: str | None = None
     qr_text: str | None = None
     paper: Paper = Paper.A4

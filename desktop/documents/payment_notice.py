@@ -40,7 +40,8 @@ def render(notice: PaymentNotice) -> bytes:
             f.grid(["项目", "金额"], amounts, s, widths=[1, None], align={1: "right"},
                    bold_last_row=True),
             *f.amount_box("应缴金额", notice.personal, s,
-                          note=f"缴费截止日期：{cn_date(notice.deadline)}"),
+                          note=f"缴费截止日期：{cn_date(notice.deadline)}"
+                          + (f"（{notice.deadline_note}）" if notice.deadline_note else "")),
             f.section("待遇享受期", s),
             s.para(benefit),
             *([s.para(notice.benefit_note, s.small)] if notice.benefit_note else []),

@@ -76,7 +76,7 @@ def change(
     person = require_person(ctx, id_number)
     require_alive(person)
     table = rules(ctx.region)
-    if field not in table:
+    if not isinstance(field, str) or field not in table:
         raise Refusal(
             "invalid_field", f"不能变更“{field}”（可变更：{'、'.join(LABELS.values())}）", "field"
         )

@@ -19,8 +19,8 @@ from desktop.records.rows import Stamp, content, insert, one, to_json
 from desktop.records.tx import write
 from desktop.services import calc, fields
 from desktop.services.context import Context
-from desktop.services.permissions import record_refusal, require
 from desktop.services.offsite_filing import filing_in_force
+from desktop.services.permissions import record_refusal, require
 from desktop.services.persons import require_person
 
 KINDS = {

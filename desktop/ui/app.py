@@ -87,9 +87,7 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.qt_compat import guard_singletons
 
-    guard_singletons()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)

@@ -38,6 +38,8 @@ class Deps:
     demo: bool = False
     # shows a rendered PDF (preview / print); None: written to prints/ and opened by the system
     show_pdf: Callable[[bytes, str], Any] | None = None
+    # an ID card reader SDK (desktop.ui.reader.CardReader); None: keyboard-wedge readers only
+    reader: Any = None
 
     # ------------------------------------------------------------------ policy
 

@@ -18,6 +18,7 @@ class MaterialsBox(QWidget):
         self.item = item
         self.answer: dict | None = None
         self.boxes: list[QCheckBox] = []
+        self.notes: list[QLabel] = []
         self.lay = QVBoxLayout(self)
         self.lay.setContentsMargins(0, 0, 0, 0)
         self.lay.setSpacing(2)
@@ -26,11 +27,12 @@ class MaterialsBox(QWidget):
         self.lay.addWidget(self.note)
 
     def load(self, person_type: str | None = None, year: int | None = None, scheme: str = "resident") -> None:
-        for box in self.boxes:
-            self.lay.removeWidget(box)
-            box.setParent(None)
-            box.deleteLater()
+        for widget in [*self.boxes, *self.notes]:
+            self.lay.removeWidget(widget)
+            widget.setParent(None)
+            widget.deleteLater()
         self.boxes = []
+        self.notes: list[QLabel] = []
         request = {"calc": "materials", "region": self.deps.hall.region, "year": year or self.deps.default_year(),
                    "item": self.item, "channel": "窗口", "scheme": scheme}
         if person_type:
@@ -49,10 +51,18 @@ class MaterialsBox(QWidget):
             return
         self.note.setText(f"依据：{self.answer.get('source') or ''}")
         for m in self.answer["materials"]:
-            box = QCheckBox(m["name"] + (f"（{m['note']}）" if m.get("note") else ""))
+            # the name on the box, the note wrapped below it (long notes must not widen the page)
+            box = QCheckBox(m["name"])
             box.setProperty("material", m["name"])
             self.lay.addWidget(box)
             self.boxes.append(box)
+            if m.get("note"):
+                note = QLabel(m["note"])
+                note.setWordWrap(True)
+                note.setContentsMargins(24, 0, 0, 0)
+                note.setObjectName("note")
+                self.lay.addWidget(note)
+                self.notes.append(note)
 
     def received(self) -> list[str]:
         return [b.property("material") for b in self.boxes if b.isChecked()]

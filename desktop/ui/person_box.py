@@ -26,11 +26,12 @@ class IdField(QLineEdit):
     checked = Signal(object, object)
     cleared = Signal()
     accepted = Signal()
+    card_read = Signal(object)  # CardData from a reader SDK (name, address … for the page)
 
     def __init__(self, deps: Deps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.deps = deps
-        self.setPlaceholderText("18位身份证号码，可用读卡器读入")
+        self.setPlaceholderText("18位身份证号码；读卡器读入或按 F12 读卡")
         self.setMaxLength(24)  # room for spaces a clerk may type; the identity module drops them
         self.error = ErrorLabel()
         self.info = QLabel("")
@@ -103,3 +104,23 @@ class IdField(QLineEdit):
     def show_refusal(self, message: str) -> None:
         self.error.show_message(message)
         mark_invalid(self, True)
+
+    def read_card(self) -> None:
+        """F12: read the card on the reader (SDK readers; wedge readers simply type)."""
+        reader = self.deps.reader
+        if reader is None:
+            self.show_refusal("未配置身份证阅读器：请把证件放在读卡器上（键盘方式读卡器会自动录入），或手工录入号码")
+            return
+        try:
+            reader.open()
+            try:
+                card = reader.read()
+            finally:
+                reader.close()
+        except Refusal as refusal:
+            self.show_refusal(refusal.message)
+            return
+        self.setText(card.id_number)
+        self.card_read.emit(card)
+        if self.id_number is not None:
+            self.accepted.emit()

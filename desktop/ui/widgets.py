@@ -79,10 +79,6 @@ class FieldErrors:
         mark_invalid(widget, True)
         return widget
 
-    def error_text(self, name: str) -> str:
-        hit = self.fields.get(name)
-        return hit[1].text() if hit and hit[1].isVisible() or (hit and hit[1].text()) else ""
-
 
 def add_field(form: QFormLayout, label: str, widget: QWidget, errors: FieldErrors | None = None,
               name: str | None = None, *aliases: str) -> ErrorLabel:

@@ -25,9 +25,6 @@ def make_id(birth: date, seq: int, male: bool = False, region_code: str = "32041
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="yibao-screens-"))
     os.environ["YIBAO_DESK_HOME"] = str(tmp / "home")
-    from desktop.ui.qt_compat import guard_singletons
-
-    guard_singletons()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -128,17 +125,28 @@ def main() -> None:
     of.submit()
     shot("offsite")
 
-    # 9. a bill from another city
-    cl = w.pages["claim"]
-    w.show_page("claim")
+    # 9. a bill from another city (in July 2026: the 2026 pack lists the 零星报销 materials)
+    from dataclasses import replace
+
+    summer = replace(deps, clock=lambda: datetime(2026, 7, 1, 9, 30, tzinfo=CHINA))
+    w2 = MainWindow(summer)
+    w2.resize(1366, 768)
+    w2.show()
+    cl = w2.pages["claim"]
+    w2.show_page("claim")
     cl.id_field.setText(make_id(date(1957, 3, 2), 1))
     cl.hospital.setText("苏州大学附属第一医院")
-    cl.start.setText("2025-10-08")
-    cl.end.setText("2025-10-20")
+    cl.start.setText("2026-05-08")
+    cl.end.setText("2026-05-20")
     cl.amount.setText("20000")
     cl.add_current_bill()
-    cl.hospital.setText("苏州市立医院")
-    shot("claim")
+    if cl.materials.boxes:
+        cl.materials.boxes[0].setChecked(True)
+    cl.submit()
+    settle()
+    w2.grab().save(str(HERE / "claim.png"))
+    print(HERE / "claim.png")
+    w2.close()
 
     # 12. end of the day
     dr = w.pages["day_report"]

@@ -27,7 +27,7 @@ ArchitecturesInstallIn64BitMode=x64compatible
 PrivilegesRequired=admin
 PrivilegesRequiredOverridesAllowed=dialog
 WizardStyle=modern
-SetupIconFile=..\..\resources\icons\yibao-desk.ico
+;SetupIconFile=..\..\resources\icons\yibao-desk.ico   (uncomment once the icon exists, see packaging/README.md)
 UninstallDisplayIcon={app}\{#AppExe}
 ; Windows 7 SP1 cannot run Qt 6: Windows 10 1809 or later.
 MinVersion=10.0.17763

@@ -20,9 +20,30 @@ DIST = ROOT / "dist" / "yibao-desk"
 WINDOWS = sys.platform == "win32"
 EXE = DIST / ("yibao-desk-cli.exe" if WINDOWS else "yibao-desk")
 
-pytestmark = pytest.mark.skipif(
-    not EXE.exists(), reason=f"no PyInstaller build at {DIST} (run `make package`)"
-)
+def _stale() -> str | None:
+    """Why the build does not match the tree (then its answers may differ), or None."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("source_hash", ROOT / "packaging" / "source_hash.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    internal = DIST / "_internal" if (DIST / "_internal").is_dir() else DIST
+    stamp = internal / module.FILE_NAME
+    if not stamp.exists():
+        return "the build records no source hash"
+    if stamp.read_text(encoding="ascii").strip() != module.source_hash(ROOT):
+        return "desktop/, data/policies/ or resources/ changed since"
+    return None
+
+
+# `make package` sets YIBAO_DESK_BUNDLE_CHECK=1: the bundle it just built is tested even if
+# someone edited the tree during the build; elsewhere (`make test`) a stale bundle is skipped.
+_why_stale = _stale() if EXE.exists() and os.environ.get("YIBAO_DESK_BUNDLE_CHECK") != "1" else None
+pytestmark = [
+    pytest.mark.skipif(not EXE.exists(), reason=f"no PyInstaller build at {DIST} (run `make package`)"),
+    pytest.mark.skipif(_why_stale is not None,
+                       reason=f"the build at {DIST} is stale ({_why_stale}): run `make package`"),
+]
 
 REQUESTS = [
     {"calc": "inpatient", "region": "天宁区", "year": 2026, "scheme": "resident", "category": "老年居民",
@@ -83,6 +104,31 @@ def test_calc_bad_json_is_refused_without_traceback(tmp_path):
     assert done.returncode == 2
     assert json.loads(done.stdout)["error"]["code"] == "invalid_json"
     assert "Traceback" not in done.stderr
+
+
+def test_window_starts_offscreen(tmp_path):
+    """The frozen window starts (Qt platform plugin, pages, packs, fonts all load) and keeps
+    running until it is closed; a demo hall in a private data and settings folder."""
+    exe = DIST / ("yibao-desk.exe" if WINDOWS else "yibao-desk")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "YIBAO_DESK_HOME": str(tmp_path / "home"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "YIBAO_DESK_DEMO": "1"}
+    proc = subprocess.Popen([str(exe)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            encoding="utf-8", errors="replace")
+    try:
+        proc.wait(timeout=8)
+    except subprocess.TimeoutExpired:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        err = proc.stderr.read()
+        assert "Traceback" not in err, err[-3000:]
+        assert "could not load the Qt platform plugin" not in err, err[-3000:]
+        return
+    err = proc.stderr.read()
+    pytest.fail(f"the window exited by itself with status {proc.returncode}:\n{err[-3000:]}")
 
 
 def _render_parser():

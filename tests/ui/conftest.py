@@ -16,9 +16,6 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     if not config.getoption("--onscreen"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from desktop.ui.qt_compat import guard_singletons
-
-    guard_singletons()  # PySide6 6.12 on CPython 3.11 under-counts None/True/False (see the module)
 
 
 @pytest.fixture(autouse=True)

@@ -129,6 +129,15 @@ def test_manual_claim_lists_missing_materials_and_estimates(qtbot, db_deps, prin
     qtbot.keyClick(page.id_field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed[-1][1].startswith(b"%PDF")
 
+    # they come back once with the rest
+    serial = page.documents[0].header.serial
+    qtbot.keyClicks(page.back_serial, serial)
+    qtbot.keyClick(page.back_serial, Qt.Key.Key_Return)
+    assert "尚缺材料" in page.back_note.text() and page.back_submit.isEnabled(), page.back_error.text()
+    page.materials.tick(*[b.property("material") for b in page.materials.boxes])
+    page.back_submit.click()
+    assert page.back_note.text().startswith("✔ 材料已齐全"), page.back_note.text() + page.back_error.text()
+
 
 def test_day_report_counts_the_days_businesses(qtbot, db_deps, printed):
     from desktop.services.enrollment import enroll

@@ -68,3 +68,26 @@ def test_policy_page_shows_what_changed(qtbot, two_years):
     cells = [[page.diff_table.item(r, c).text() for c in range(4)] for r in range(page.diff_table.rowCount())]
     assert ["个人缴费标准·非从业居民", "880", "830"] in [c[:3] for c in cells]
     assert "项变化" in page.diff_note.text()
+
+
+def test_loading_a_new_years_pack_shows_what_changed(qtbot, deps, tmp_path):
+    import shutil
+
+    from desktop.policy.loader import bundled_dir
+
+    packs = PackSet([p for p in loader.bundled().packs if p.pack.id != "changzhou-resident-2026"])
+    d = Deps(packs=packs, hall=deps.hall, clock=deps.clock)
+    page = PolicyPage(d)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.year.currentData() == 2025
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pack: {id: x}\n", encoding="utf-8")
+    page.load_pack(bad)
+    assert "bad.yaml" in page.import_note.text() and page.import_note.text().startswith("⚠")
+    new = shutil.copy(bundled_dir() / "changzhou-resident-2026.yaml", tmp_path / "2026.yaml")
+    page.load_pack(new)
+    assert page.import_ok.text().startswith("✔")
+    assert page.year.currentData() == 2026 and page.tabs.currentWidget() is page.diff_host
+    cells = [[page.diff_table.item(r, c).text() for c in range(3)] for r in range(page.diff_table.rowCount())]
+    assert ["个人缴费标准·非从业居民", "880", "830"] in cells

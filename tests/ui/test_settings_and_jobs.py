@@ -121,3 +121,20 @@ def test_export_runs_on_a_worker(qtbot, db_deps, tmp_path):
 
     rows = list(load_workbook(tmp_path / "人员.xlsx").active.values)
     assert rows[0][0] == "姓名" and rows[1][0] == "钱学文"
+
+
+def test_f12_reads_the_card_from_an_sdk_reader(qtbot, deps):
+    from PySide6.QtCore import Qt
+
+    from desktop.ui.pages.enrollment import EnrollmentPage
+
+    number = make_id(date(1957, 3, 2), 1)
+    deps.reader = SimulatedReader([CardData(name="张桂英", sex="女", ethnicity="汉", birth_date=date(1957, 3, 2),
+                                            address="常州市武进区湖塘镇", id_number=number)])
+    page = show(qtbot, EnrollmentPage(deps))
+    qtbot.keyClick(page.id_field, Qt.Key.Key_F12)
+    assert page.id_field.text() == number and page.name.text() == "张桂英"
+    assert "性别：女" in page.id_field.info.text()
+    page.back_out()
+    qtbot.keyClick(page.id_field, Qt.Key.Key_F12)  # nothing on the reader now
+    assert "未检测到身份证" in page.id_field.error.text()

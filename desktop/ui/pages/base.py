@@ -83,7 +83,8 @@ class BusinessPage(Page):
         outer.addWidget(self.left, 1)
         outer.addLayout(self.right, 1)
 
-        for key, slot in (("Ctrl+Return", self.submit), ("Ctrl+Enter", self.submit), ("Ctrl+P", self.print_documents)):
+        for key, slot in (("Ctrl+Return", self.submit), ("Ctrl+Enter", self.submit), ("Ctrl+P", self.print_documents),
+                          ("F12", self.id_field.read_card)):
             sc = QShortcut(QKeySequence(key), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)

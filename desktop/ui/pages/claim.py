@@ -7,8 +7,18 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
+from desktop.errors import Refusal
 from desktop.ui.materials_box import MaterialsBox
 from desktop.ui.pages.base import BusinessPage
 from desktop.ui.widgets import ErrorLabel, add_field, fill_table, table
@@ -77,7 +87,32 @@ class ClaimPage(BusinessPage):
         self.right.addWidget(self.materials)
         self.right.addWidget(mat_error)
         self.right.addWidget(box)
+        # 补交材料: the person comes back once with what the 一次性告知单 listed
+        back = QGroupBox("补交材料（凭受理收据号）")
+        bv = QVBoxLayout(back)
+        row = QHBoxLayout()
+        self.back_serial = QLineEdit()
+        self.back_serial.setPlaceholderText("受理回执上的收据号")
+        self.back_find = QPushButton("查询")
+        self.back_submit = QPushButton("补交已勾选材料")
+        self.back_submit.setEnabled(False)
+        row.addWidget(self.back_serial, 1)
+        row.addWidget(self.back_find)
+        row.addWidget(self.back_submit)
+        bv.addLayout(row)
+        self.back_note = QLabel("")
+        self.back_note.setWordWrap(True)
+        self.back_error = ErrorLabel()
+        bv.addWidget(self.back_note)
+        bv.addWidget(self.back_error)
+        self.right.addWidget(back)
         self.right.addStretch(1)
+        self.claim_id: str | None = None
+        self.back_find.clicked.connect(self.find_claim)
+        self.back_serial.returnPressed.connect(self.find_claim)
+        self.back_submit.clicked.connect(self.supplement)
+        if self.deps.db is None:
+            self.back_find.setEnabled(False)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
 
@@ -90,8 +125,6 @@ class ClaimPage(BusinessPage):
         """The services check each bill when the claim is accepted; here only the entry is kept."""
         self.errors.clear()
         if not self.amount.text().strip() or not self.start.text().strip():
-            from desktop.errors import Refusal
-
             self.errors.show(Refusal("missing_field", "请填写票据金额和入院（就诊）日期", "amount"))
             return
         bill = {"kind": self.kind.currentText(), "hospital": self.hospital.text().strip() or None,
@@ -114,8 +147,6 @@ class ClaimPage(BusinessPage):
         # bills[n].amount -> the bill entry fields
         if refusal.field and refusal.field.startswith("bills"):
             name = refusal.field.split(".")[-1] if "." in refusal.field else "bills"
-            from desktop.errors import Refusal
-
             refusal = Refusal(refusal.code, refusal.message, name)
         super().show_refusal(refusal)
 
@@ -154,3 +185,50 @@ class ClaimPage(BusinessPage):
         self.materials.clear_ticks()
         for label in self.figures.values():
             label.setText("—")
+
+    # ------------------------------------------------------------------ 补交材料
+
+    def find_claim(self) -> None:
+        """The claim a receipt serial belongs to (through the search), with what is still missing."""
+        ctx = self.deps.context()
+        self.back_error.clear_message()
+        self.claim_id = None
+        self.back_submit.setEnabled(False)
+        if ctx is None:
+            return
+        from desktop.services.manual_claim import claim_status
+
+        serial = self.back_serial.text().strip()
+        hits = [h for h in self.deps.search(serial) if h.get("serial") == serial and h.get("business") == "manual_claim"]
+        if not hits:
+            self.back_error.show_message(f"没有找到收据号为“{serial}”的零星报销申请")
+            return
+        try:
+            claim = claim_status(ctx, hits[0]["record_id"])
+        except Refusal as refusal:
+            self.back_error.show_message(refusal.message)
+            return
+        self.claim_id = claim["id"]
+        missing = "；".join(claim["missing"]) or "无"
+        self.back_note.setText(f"{hits[0].get('name', '')}：当前环节 {claim['step']}；尚缺材料：{missing}。请勾选本次带来的材料。")
+        self.back_submit.setEnabled(claim["step"] == "受理" and bool(claim["missing"]))
+        self.materials.clear_ticks()
+
+    def supplement(self) -> None:
+        ctx = self.deps.context()
+        if ctx is None or self.claim_id is None:
+            return
+        from desktop.services.manual_claim import supplement_claim
+
+        self.back_error.clear_message()
+        try:
+            missing = supplement_claim(ctx, self.claim_id, self.materials.received())
+        except Refusal as refusal:
+            self.back_error.show_message(refusal.message)
+            return
+        if missing:
+            self.back_note.setText("⚠ 已登记补交；仍缺：" + "；".join(missing))
+        else:
+            self.back_note.setText("✔ 材料已齐全，申请进入审核")
+            self.back_submit.setEnabled(False)
+        self.status_message.emit(self.back_note.text())

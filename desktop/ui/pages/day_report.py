@@ -84,7 +84,8 @@ class DayReportPage(BusinessPage):
         self.void_note.setWordWrap(True)
         vv.addWidget(self.void_error)
         vv.addWidget(self.void_note)
-        self.extra_notes.addWidget(void_box)
+        lv = self.left.layout()
+        lv.insertWidget(lv.count() - 1, void_box)  # below the query and its outcome
         if self.deps.db is None:
             self.void_button.setEnabled(False)
         self.print_button.setText("打印日结报表 (Ctrl+P)")

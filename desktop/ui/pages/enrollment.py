@@ -209,7 +209,8 @@ class EnrollmentPage(Page):
         outer.addWidget(left, 2)
         outer.addLayout(right, 3)
 
-        for key, slot in (("Ctrl+Return", self.submit), ("Ctrl+Enter", self.submit), ("Ctrl+P", self.print_documents)):
+        for key, slot in (("Ctrl+Return", self.submit), ("Ctrl+Enter", self.submit), ("Ctrl+P", self.print_documents),
+                          ("F12", self.id_field.read_card)):
             sc = QShortcut(QKeySequence(key), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
@@ -218,6 +219,7 @@ class EnrollmentPage(Page):
         self.id_field.checked.connect(self._person_checked)
         self.id_field.cleared.connect(self._person_cleared)
         self.id_field.accepted.connect(self._after_id)
+        self.id_field.card_read.connect(lambda card: self.name.setText(card.name) if not self.name.text() else None)
         self.name.returnPressed.connect(lambda: self.phone.setFocus())
         self.phone.returnPressed.connect(lambda: self.confirm.setFocus())
         self.reason.returnPressed.connect(lambda: self.confirm.setFocus())

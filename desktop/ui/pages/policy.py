@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTabWidget,
     QVBoxLayout,
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import Refusal
 from desktop.ui import pack_view
 from desktop.ui.deps import Deps
-from desktop.ui.widgets import Page, fill_table, table
+from desktop.ui.widgets import ErrorLabel, Page, fill_table, table
 
 SCHEMES = {"城乡居民医保": "resident", "职工医保": "employee"}
 # the column that takes the remaining width (and wraps); the others fit their contents
@@ -64,6 +66,10 @@ class PolicyPage(Page):
             bar.addWidget(label)
             bar.addWidget(w)
         bar.addStretch(1)
+        self.import_button = QPushButton("载入新政策包…")
+        self.import_button.setToolTip("读入市里公布的下一年度政策包文件，先查看“年度变化”再使用")
+        self.import_button.clicked.connect(self.choose_pack)
+        bar.addWidget(self.import_button)
 
         self.tabs = QTabWidget()
         self.tables = {}
@@ -89,8 +95,13 @@ class PolicyPage(Page):
         dv.addWidget(self.diff_table, 1)
         self.tabs.addTab(self.diff_host, "年度变化")
 
+        self.import_note = ErrorLabel()
+        self.import_ok = QLabel("")
+        self.import_ok.setWordWrap(True)
         outer = QVBoxLayout(self)
         outer.addLayout(bar)
+        outer.addWidget(self.import_note)
+        outer.addWidget(self.import_ok)
         outer.addWidget(self.title_label)
         outer.addWidget(self.tabs, 1)
 
@@ -169,3 +180,36 @@ class PolicyPage(Page):
             if rows else "两个年度的缴费标准和待遇比例没有变化")
         fill_table(self.diff_table, rows)
         size_columns(self.diff_table, ["项目", "原标准", "新标准", "依据"])
+
+    # ------------------------------------------------------------------ a new year's pack
+
+    def choose_pack(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择政策包文件", "", "政策包 (*.yaml *.yml)")
+        if path:
+            self.load_pack(path)
+
+    def load_pack(self, path) -> None:
+        """Read and validate a pack file (the loader names the file and key of any error), add it
+        for this session and show what changed against the previous year."""
+        from pathlib import Path
+
+        from desktop.policy.loader import PackError, read_pack
+
+        self.import_note.clear_message()
+        self.import_ok.setText("")
+        try:
+            pack = read_pack(Path(path))
+        except PackError as exc:
+            self.import_note.show_message(f"政策包无法使用：{exc}")
+            return
+        self.deps.packs.add(pack)
+        meta = pack.pack
+        region = self.region.currentText() if self.region.currentText() in meta.regions else meta.regions[0]
+        self.region.setCurrentText(region)
+        self.scheme.setCurrentIndex(self.scheme.findData(meta.scheme))
+        self._years()
+        self.year.setCurrentIndex(self.year.findData(meta.year))
+        self.tabs.setCurrentWidget(self.diff_host)
+        self.import_ok.setText(
+            f"✔ 已载入《{meta.title}》（{meta.year}年度，{'、'.join(meta.regions)}），本次运行中可用。"
+            "请先核对“年度变化”；长期使用须由管理员将文件放入政策包目录。")

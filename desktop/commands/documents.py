@@ -1,0 +1,259 @@
+"""`yibao-desk render` (documents from a calculator request or from a stored business) and
+`yibao-desk verify` (the QR check value of a receipt).
+
+    yibao-desk render checklist --input materials.json [--large-print] --out list.pdf
+    yibao-desk render estimate --input inpatient.json [--paper A5] [--setting k=v] --out est.pdf
+    yibao-desk --db hall.sqlite3 render receipt --record 320402-03-2025-000001 --out r.pdf
+    yibao-desk --db hall.sqlite3 render day_report --day 2025-11-15 [--operator clerk01]
+    yibao-desk --db hall.sqlite3 verify "320402-03-2025-000001|ABCDEFGH2345"
+
+Every rendered PDF is also kept in the hall's archive (services/printing.py). Refusals are the
+calculator's JSON on standard output with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from desktop.commands import refuse
+from desktop.errors import Refusal
+
+CALC_KINDS = {"checklist": ("materials",), "estimate": ("inpatient", "outpatient")}
+RECORD_KINDS = ("receipt", "payment_notice", "offsite_receipt", "processing_slip")
+KINDS = (*CALC_KINDS, *RECORD_KINDS, "day_report")
+SAMPLES = {  # --sample: the documents layer's illustrative inputs, no database needed
+    "checklist": "checklist-a4", "estimate": "estimate-a4", "receipt": "receipt-a4",
+    "payment_notice": "payment-notice-a4", "offsite_receipt": "offsite-receipt-a4",
+    "processing_slip": "processing-slip-a4", "day_report": "day-report-a4",
+}
+CLI_OPERATOR = "命令行"
+
+
+def _settings(items: list[str] | None) -> dict[str, Decimal]:
+    settings: dict[str, Decimal] = {}
+    for item in items or []:
+        key, _, value = item.partition("=")
+        try:
+            number = Decimal(value.strip())
+        except ArithmeticError:
+            number = Decimal("NaN")
+        if not key.strip() or not number.is_finite():
+            raise Refusal("invalid_amount",
+                          f"大厅参数“{item}”无效，应写成 键=数值，例如 critical_illness_threshold=27500", "setting")
+        settings[key.strip()] = number
+    return settings
+
+
+def _request(args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        text = open(args.input, encoding="utf-8").read() if args.input else sys.stdin.read()
+    except OSError as exc:
+        raise Refusal("invalid_json", f"无法读取请求文件：{exc.strerror or exc}", "input") from None
+    try:
+        request = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Refusal("invalid_json", f"输入不是有效的 JSON：第{exc.lineno}行第{exc.colno}列 {exc.msg}", None) from None
+    if not isinstance(request, dict):
+        raise Refusal("invalid_json", "render 的请求应为一个 JSON 对象", None)
+    wanted = CALC_KINDS[args.kind]
+    if request.get("calc") not in wanted:
+        raise Refusal("unknown_calc", f"render {args.kind} 需要 calc 为 {' 或 '.join(wanted)} 的请求"
+                      f"（收到“{request.get('calc')}”）", "calc")
+    return request
+
+
+def _paper(kind: str, value: str | None):
+    from desktop.documents.model import (
+        AcceptanceReceipt,
+        ChecklistNotice,
+        DayReport,
+        OffsiteFilingReceipt,
+        Paper,
+        PaymentNotice,
+        ProcessingSlip,
+        ReimbursementEstimate,
+    )
+
+    model = {"checklist": ChecklistNotice, "estimate": ReimbursementEstimate, "receipt": AcceptanceReceipt,
+             "payment_notice": PaymentNotice, "offsite_receipt": OffsiteFilingReceipt,
+             "processing_slip": ProcessingSlip, "day_report": DayReport}[kind]
+    paper = Paper(value) if value else Paper.A4
+    if paper not in model.PAPERS:
+        allowed = "、".join(p.value for p in model.PAPERS)
+        raise Refusal("invalid_paper", f"该单据只能用 {allowed} 纸张打印，不能用 {paper.value}", "paper")
+    return paper
+
+
+def _hall_row(db) -> dict[str, Any] | None:
+    from desktop.records.rows import one
+
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='hall_config'").fetchone() is None:
+        return None
+    return one(db, "SELECT * FROM hall_config LIMIT 1")
+
+
+def _record_region(db) -> str | None:
+    for table in ("enrollments", "changes", "offsite_filings", "manual_claims"):
+        row = db.execute(f"SELECT region FROM {table} ORDER BY created_at DESC LIMIT 1").fetchone()
+        if row:
+            return row[0]
+    return None
+
+
+def _context(db, args: argparse.Namespace, settings: dict, *, region: str | None = None,
+             receipt: dict | None = None):
+    """A Context for printing from the command line: the hall configuration when the database
+    has one, else the codes of the receipt asked for, else neutral defaults."""
+    from desktop.policy import api
+    from desktop.services import printing
+    from desktop.services.context import Context
+
+    hall = _hall_row(db)
+    hall_code = args.hall or (hall["hall_code"] if hall else None) or (receipt["hall_code"] if receipt else None)
+    window = (hall["window_code"] if hall else None) or (receipt["window_code"] if receipt else None) or "01"
+    operator = args.operator or (receipt["operator_id"] if receipt else None) or CLI_OPERATOR
+    if not hall_code:
+        row = db.execute("SELECT hall_code FROM receipts ORDER BY created_at DESC LIMIT 1").fetchone()
+        hall_code = row[0] if row else printing.UNKNOWN_HALL
+    for candidate in (region, hall["region"] if hall else None, _record_region(db), *api.regions()):
+        if not candidate:
+            continue
+        try:
+            return Context(db=db, region=candidate, hall_code=hall_code, window=window,
+                           operator_id=operator, settings=settings)
+        except (ValueError, Refusal):
+            continue
+    raise Refusal("unknown_region", "没有可用的统筹区政策包", "region")
+
+
+def _write(out: str | None, pdf: bytes) -> str | None:
+    if not out:
+        return None
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(pdf)
+    return str(target)
+
+
+def _render(args: argparse.Namespace) -> int:
+    try:
+        return _render_or_refuse(args)
+    except Refusal as r:
+        return refuse(r)
+
+
+def _render_or_refuse(args: argparse.Namespace) -> int:
+    from desktop.documents import render
+
+    paper = _paper(args.kind, args.paper)
+    if args.sample:
+        from dataclasses import replace
+
+        from desktop.documents.samples import samples
+
+        document = samples()[SAMPLES[args.kind]]
+        if args.kind not in ("checklist", "day_report"):
+            document = replace(document, paper=paper)
+        elif args.kind == "checklist" and args.large_print:
+            document = replace(document, large_print=True)
+        pdf = render(document)
+        print(json.dumps({"kind": args.kind, "sample": True, "out": _write(args.out, pdf)}, ensure_ascii=False))
+        return 0
+
+    from desktop.records import db as records_db
+    from desktop.records import paths
+    from desktop.services import printing
+
+    settings = _settings(args.setting)
+    db = records_db.open_db(paths.db_path(args.db))
+    try:
+        if args.kind in CALC_KINDS and not args.record:
+            from desktop.policy import api
+
+            request = _request(args)
+            provided = request.pop("provided", None) or []
+            if not isinstance(provided, list) or not all(isinstance(p, str) for p in provided):
+                raise Refusal("invalid_field", "provided 应为已提供材料名称的列表", "provided")
+            answer = api.answer(request, settings=settings)
+            ctx = _context(db, args, settings, region=str(request.get("region") or ""))
+            head = printing.header(ctx, hall_code=ctx.hall_code, window_code=ctx.window,
+                                   operator_id=ctx.operator_id, serial=None)
+            if args.kind == "checklist":
+                document = printing.checklist_from_answer(answer, provided=provided, header=head,
+                                                          large_print=args.large_print)
+            else:
+                document = printing.estimate_from_answer(request, answer, header=head, paper=paper)
+        elif args.kind == "day_report":
+            try:
+                day = date.fromisoformat(args.day) if args.day else None
+            except ValueError:
+                raise Refusal("invalid_date", f"日期“{args.day}”无效，应为 YYYY-MM-DD", "day") from None
+            ctx = _context(db, args, settings)
+            document = printing.day_report(ctx, day or ctx.today(), operator_id=args.operator,
+                                           hall_code=args.hall)
+        else:
+            if not args.record:
+                raise Refusal("missing_field", f"render {args.kind} 需要 --record（收据号或业务记录编号）", "record")
+            from desktop.records import receipts
+            from desktop.records.rows import one
+
+            receipt = receipts.get(db, args.record) or one(
+                db, "SELECT * FROM receipts WHERE record_id = ? LIMIT 1", [args.record])
+            if receipt is None:
+                raise Refusal("not_found", f"找不到收据号或业务记录“{args.record}”，请核对后重试", "record")
+            ctx = _context(db, args, settings, receipt=receipt)
+            if args.kind == "checklist":  # the business's 一次性告知单, materials as received
+                document = printing.checklist_for(ctx, args.record, large_print=args.large_print)
+            else:
+                document = printing.for_record(ctx, args.kind, args.record, paper=paper)
+        printed = printing.print_document(ctx, document, kind=args.kind)
+        out = _write(args.out, printed.pdf)
+        print(json.dumps({"kind": args.kind, "serial": printed.serial, "out": out,
+                          "archived": str(printed.archived)}, ensure_ascii=False))
+        return 0
+    finally:
+        db.close()
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from desktop.records import db as records_db
+    from desktop.records import paths
+    from desktop.services import verification
+
+    path = paths.db_path(args.db)
+    if not path.exists():
+        result = verification.Verification(None, False, False, None, None, f"数据库文件不存在：{path}")
+    else:
+        db = records_db.open_db(path)
+        try:
+            result = verification.verify(db, args.text)
+        finally:
+            db.close()
+    print(json.dumps(result.as_dict(), ensure_ascii=False))
+    return 0 if result.valid else 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("render", help="打印单据为 PDF（并存入档案目录）：告知单、测算单或某笔业务的回执、通知单、处理单、日结")
+    p.add_argument("kind", choices=KINDS, help="单据类型")
+    p.add_argument("--input", help="checklist / estimate 的计算请求 JSON 文件（默认读标准输入）")
+    p.add_argument("--record", help="收据号或业务记录编号（receipt、payment_notice、offsite_receipt、processing_slip；"
+                   "estimate 为零星报销的测算单，checklist 为该笔业务的一次性告知单）")
+    p.add_argument("--out", help="输出 PDF 文件（档案目录中总会另存一份）")
+    p.add_argument("--paper", choices=["A4", "A5", "80mm"], help="纸张（默认 A4）")
+    p.add_argument("--large-print", action="store_true", help="适老化大字版（一次性告知单）")
+    p.add_argument("--setting", action="append", metavar="KEY=VALUE", help="大厅参数，如 critical_illness_threshold=27500")
+    p.add_argument("--day", help="日结日期 YYYY-MM-DD（默认今天）")
+    p.add_argument("--operator", help="日结的经办人编号（默认全厅）")
+    p.add_argument("--hall", help="大厅代码（默认取大厅配置）")
+    p.add_argument("--sample", action="store_true", help="打印示例单据（不读数据库、不存档），用于检查打印机和字体")
+    p.set_defaults(func=_render)
+    p = sub.add_parser("verify", help="核验收据二维码：收据号|校验码")
+    p.add_argument("text", help="二维码内容，如 320402-03-2025-000001|ABCDEFGH2345")
+    p.set_defaults(func=_verify)

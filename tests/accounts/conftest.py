@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))  # svc_helpers
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # acct_helpers
+
+from acct_helpers import FAST, NOW, PASSWORDS  # noqa: E402
+
+from desktop.records.db import open_db  # noqa: E402
+from desktop.services import accounts, hall  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def fast_hashes(monkeypatch):
+    monkeypatch.setattr(accounts, "HASHER", FAST)
+    monkeypatch.setattr(accounts, "_dummy_hash", None)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_db(tmp_path / "desk.sqlite3")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def admin(db):
+    """A 天津 hall configured, logged in as its first administrator."""
+    hall.configure_hall(db, "天津市", "和平区便民服务中心", "120101", "01", "admin", PASSWORDS["admin"], "王管理", now=NOW)
+    account = accounts.login(db, "admin", PASSWORDS["admin"], NOW)
+    return hall.context_for(db, account, lambda: NOW)
+
+
+@pytest.fixture
+def staff(db, admin):
+    """Contexts of: the administrator, a clerk, a reviewer, a clerk+reviewer, an admin+clerk."""
+    accounts.create_account(admin, "clerk", PASSWORDS["clerk"], "李经办", ["clerk"])
+    accounts.create_account(admin, "rev", PASSWORDS["rev"], "赵复核", ["reviewer"])
+    accounts.create_account(admin, "both", PASSWORDS["both"], "钱兼任", ["经办人", "复核人"])
+    accounts.create_account(admin, "boss", PASSWORDS["boss"], "孙站长", ["admin", "clerk"])
+    out = {"admin": admin}
+    for name in ("clerk", "rev", "both", "boss"):
+        out[name] = hall.context_for(db, accounts.login(db, name, PASSWORDS[name], NOW), lambda: NOW)
+    return out

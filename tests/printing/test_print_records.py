@@ -1,0 +1,248 @@
+"""Record -> document: real services write the records, printing.py builds the documents, the
+rendered PDFs are read back with pypdf (words, amounts, masked ID numbers)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from print_helpers import flat, make_ctx, make_id, pdf_text
+
+from desktop.documents import render
+from desktop.documents.model import Paper
+from desktop.errors import Refusal
+from desktop.services import (
+    change,
+    enrollment,
+    manual_claim,
+    offsite_filing,
+    persons,
+    printing,
+    receipt,
+    refund,
+    review,
+)
+from desktop.services.context import CHINA
+
+ELDER = make_id(date(1950, 2, 1), 1)  # 75: 老年居民
+TJ_ADULT = make_id(date(1982, 6, 1), 2, region_code="120101")
+
+
+def masked(number: str) -> str:
+    return number[:6] + "********" + number[-4:]
+
+
+@pytest.fixture
+def enrolled(ctx):
+    persons.register_person(ctx, ELDER, "王𠇹")
+    return enrollment.enroll(ctx, ELDER, 2026)
+
+
+@pytest.fixture
+def tianjin(db):
+    """天津市 hall on 2023-11-20, inside the 2024 window (004 §三)."""
+    return make_ctx(db, region="天津市", hall_code="120101", window="01",
+                    now=datetime(2023, 11, 20, 9, 0, tzinfo=CHINA))
+
+
+@pytest.fixture
+def tj_reviewer(db):
+    return make_ctx(db, region="天津市", hall_code="120101", window="02", operator_id="rev01",
+                    role="reviewer", now=datetime(2023, 11, 21, 9, 0, tzinfo=CHINA))
+
+
+def test_enrollment_receipt_says_what_to_pay_by_when_and_from_when(ctx, enrolled):
+    doc = printing.acceptance_receipt(ctx, enrolled.receipt_serial)
+    text = flat(render(doc))
+    personal = f"{enrolled.contribution.personal_fen / 100:.2f}"
+    for phrase in ("受理回执", "城乡居民医保参保登记（2026年度）", "老年居民", f"个人应缴金额：{personal}元",
+                   "请于2025年12月31日前按缴费通知单缴费", "待遇享受期：2026年1月1日至2026年12月31日",
+                   enrolled.receipt_serial, "王𠇹", masked(ELDER)):
+        assert phrase in text, phrase
+    assert ELDER not in text  # masked: first 6, last 4
+    assert doc.qr_text.startswith(enrolled.receipt_serial + "|")
+    assert doc.header.window == "3号窗口" and doc.header.clerk == "clerk01"  # codes: no accounts yet
+
+
+def test_payment_notice_takes_amounts_from_the_enrollment_and_channels_from_the_pack(ctx, enrolled):
+    doc = printing.payment_notice(ctx, enrolled.receipt_serial, paper="A5")
+    c = enrolled.contribution
+    assert (doc.standard * 100, doc.ltc * 100, doc.personal * 100) == (c.standard_fen, c.ltc_fen, c.personal_fen)
+    assert doc.deadline == date(2025, 12, 31) and doc.deadline_note is None
+    text = flat(render(doc))
+    for phrase in ("缴费通知单", f"应缴金额：{c.personal_fen / 100:.2f}元", "缴费截止日期：2025年12月31日",
+                   "签约银行卡缴费", "职工医保个人账户代缴", "12393", masked(ELDER)):
+        assert phrase in text, phrase
+    assert ELDER not in text
+
+
+def test_late_enrollment_must_pay_the_day_of_issue_and_is_told_so(db):
+    late = make_ctx(db, now=datetime(2026, 3, 5, 9, 30, tzinfo=CHINA))
+    persons.register_person(late, ELDER, "王𠇹")
+    r = enrollment.enroll(late, ELDER, 2026)
+    doc = printing.payment_notice(late, r.receipt_serial)
+    assert doc.deadline == date(2026, 3, 5)
+    text = flat(render(doc))
+    assert "缴费截止日期：2026年3月5日（集中参保缴费期已于2025年12月31日结束，请于开单当日缴费）" in text
+    receipt_text = flat(render(printing.acceptance_receipt(late, r.receipt_serial)))
+    assert "请于2026年3月5日前按缴费通知单缴费（集中参保缴费期已于2025年12月31日结束" in receipt_text
+    assert f"{r.benefit.start.year}年{r.benefit.start.month}月{r.benefit.start.day}日" in receipt_text
+
+
+def test_tianjin_important_change_awaits_review_then_shows_the_outcome(tianjin, tj_reviewer):
+    persons.register_person(tianjin, TJ_ADULT, "刘洋")
+    r = change.change(tianjin, TJ_ADULT, "name", "刘阳", reason="户籍更名")
+    assert not r.effective
+    waiting = flat(render(printing.acceptance_receipt(tianjin, r.receipt_serial)))
+    assert "变更姓名（重要信息）：刘洋→刘阳" in waiting
+    assert "本业务须经复核人审核，审核通过后变更生效；审核结果可凭本回执编号查询" in waiting
+    slip = printing.processing_slip(tianjin, r.change_id)  # a record id works as well as the serial
+    assert ("变更前", "刘洋") in slip.details and ("变更后", "刘阳") in slip.details
+    assert slip.result == "已受理，等待复核"
+    review.decide(tj_reviewer, r.review_request_id, True)
+    done = printing.processing_slip(tianjin, r.receipt_serial)
+    assert done.result == "2023年11月21日复核通过，变更已生效" and done.reviewer == "rev01"
+    assert "已于2023年11月21日审核通过" in flat(render(printing.acceptance_receipt(tianjin, r.receipt_serial)))
+
+
+def test_id_number_change_prints_both_numbers_masked(tianjin):
+    persons.register_person(tianjin, TJ_ADULT, "刘洋")
+    new = make_id(date(1982, 6, 1), 7, region_code="120101")
+    r = change.change(tianjin, TJ_ADULT, "id_number", new)
+    slip = printing.processing_slip(tianjin, r.receipt_serial)
+    text = flat(render(slip))
+    assert masked(TJ_ADULT) in text and masked(new) in text
+    assert TJ_ADULT not in text and new not in text
+    assert "二级复核" in flat(render(printing.acceptance_receipt(tianjin, r.receipt_serial)))
+
+
+def test_refund_receipt_awaits_approval_with_the_amount(tianjin):
+    persons.register_person(tianjin, TJ_ADULT, "刘洋")
+    enrollment.enroll(tianjin, TJ_ADULT, 2024, tier="高档")
+    r = refund.request_refund(tianjin, TJ_ADULT, 2024, "其他", reason_note="个人原因")
+    text = flat(render(printing.acceptance_receipt(tianjin, r.receipt_serial)))
+    for phrase in ("城乡居民医保退费", "申请退费金额：1010.00元", "§七(一)1",
+                   "审核通过后退还个人缴费1010.00元"):
+        assert phrase in text, phrase
+    slip = printing.processing_slip(tianjin, r.receipt_serial)
+    assert ("退费金额", "1,010.00 元") in slip.details
+    report = printing.day_report(tianjin, date(2023, 11, 20))
+    rows = {b.business: b for b in report.businesses}
+    assert rows["参保登记"].assessed == 1010 and rows["退费申请（退费金额1,010.00 元）"].assessed == 0
+
+
+def test_offsite_filing_receipt(db):
+    ctx = make_ctx(db, region="武进区", hall_code="320412", now=datetime(2026, 3, 10, 9, 0, tzinfo=CHINA))
+    persons.register_person(ctx, ELDER, "王𠇹")
+    r = offsite_filing.file_offsite(ctx, ELDER, "异地长期居住人员", "江苏省", "苏州市", "2026-04-01",
+                                    materials_received=["有效身份证件", "个人承诺书"])
+    doc = printing.offsite_receipt(ctx, r.receipt_serial, paper=Paper.ROLL_80)
+    text = flat(render(doc))
+    for phrase in ("异地就医备案回执", "异地长期居住人员", "江苏省苏州市", "2026年4月1日", "长期有效",
+                   "个人承诺书", "基本医保支付比例", masked(ELDER)):
+        assert phrase in text, phrase
+    assert ELDER not in text
+    moved = offsite_filing.change_offsite(ctx, r.filing_id, "随子女迁居", destination_city="无锡市")
+    slip = printing.processing_slip(ctx, moved.receipt_serial)
+    assert ("就医地", "江苏省苏州市 → 江苏省无锡市") in slip.details
+
+
+CLAIM_MATERIALS = ["医保电子凭证或有效身份证件或社保卡", "医疗收费票据", "费用明细清单",
+                   "处方病历资料或诊断证明或出院小结"]
+
+
+@pytest.fixture
+def claim(db):
+    ctx = make_ctx(db, region="武进区", hall_code="320412", now=datetime(2026, 5, 6, 9, 0, tzinfo=CHINA))
+    if db.execute("SELECT count(*) FROM persons").fetchone()[0] == 0:
+        persons.register_person(ctx, ELDER, "王𠇹")
+    bill = {"kind": "住院", "amount": "12000", "compliant_amount": "10000", "hospital_level": 3,
+            "start_on": "2026-02-01", "end_on": "2026-02-10"}
+    r = manual_claim.accept_claim(ctx, ELDER, [bill], CLAIM_MATERIALS, category="老年居民", offsite="")
+    return ctx, r
+
+
+def test_claim_estimate_prints_the_stored_estimate(claim):
+    ctx, r = claim
+    doc = printing.reimbursement_estimate(ctx, r.receipt_serial)
+    # (10000 − 1000) × 70% = 6300 (002 §三(一), 三级, 老年居民), as stored at intake
+    assert doc.basic * 100 == r.basic_fen == 630000
+    text = flat(render(doc))
+    for phrase in ("报销测算单", "本单为测算结果", "10000.00元", "6300.00元", "三级", masked(ELDER)):
+        assert phrase in text, phrase
+
+
+def test_claim_receipt_and_checklist_name_the_missing_material(claim):
+    ctx, r = claim
+    assert r.missing == ["本人银行借记卡"]
+    text = flat(render(printing.acceptance_receipt(ctx, r.receipt_serial)))
+    assert "请补交材料：本人银行借记卡" in text and "12000.00元" in text
+    notice = printing.checklist_for(ctx, r.receipt_serial)
+    ticked = {m.name for m in notice.materials if m.provided}
+    assert set(CLAIM_MATERIALS) <= ticked and "本人银行借记卡" not in ticked
+    assert "请补齐以下材料后再来办理" in flat(render(notice))
+    manual_claim.supplement_claim(ctx, r.claim_id, ["本人银行借记卡"])
+    assert "本人银行借记卡" in {m.name for m in printing.checklist_for(ctx, r.claim_id).materials if m.provided}
+
+
+def test_checklist_at_the_counter_ticks_what_was_brought(ctx):
+    notice = printing.checklist(ctx, "参保登记", year=2026, provided={"居民户口簿"}, large_print=True)
+    assert notice.large_print and notice.item == "参保登记" and notice.materials
+    assert "一次性告知单" in pdf_text(render(notice))
+
+
+def test_day_report_counts_businesses_and_lists_voided_receipts(ctx, enrolled):
+    other = make_id(date(1990, 3, 3), 5)
+    persons.register_person(ctx, other, "李四")
+    second = enrollment.enroll(ctx, other, 2026, category="非从业居民")
+    receipt.void_receipt(ctx, second.receipt_serial, "类别选错")
+    report = printing.day_report(ctx, date(2025, 11, 15), operator_id="clerk01")
+    labels = {b.business: b for b in report.businesses}
+    assert labels["参保登记"].count == 2
+    assert labels["参保登记"].assessed * 100 == enrolled.contribution.personal_fen + second.contribution.personal_fen
+    assert report.scope == "3号窗口 clerk01"
+    voided = [e for e in report.receipts if e.voided]
+    assert [e.serial for e in voided] == [second.receipt_serial] and voided[0].void_reason == "类别选错"
+    text = flat(render(report))
+    assert "日结报表" in text and "类别选错" in text and enrolled.receipt_serial in text
+    hall = printing.day_report(ctx, date(2025, 11, 15))
+    assert hall.scope == "全厅"
+    # a voided receipt's reprint says so
+    assert "本回执已于2025年11月15日作废：类别选错" in flat(render(printing.acceptance_receipt(ctx, second.receipt_serial)))
+
+
+def test_every_business_has_a_receipt_and_a_slip(ctx, enrolled, claim):
+    claim_ctx, claimed = claim
+    for c, serial in ((ctx, enrolled.receipt_serial), (claim_ctx, claimed.receipt_serial)):
+        for doc in printing.visit_documents(c, serial):
+            assert render(doc).startswith(b"%PDF")
+        assert render(printing.processing_slip(c, serial)).startswith(b"%PDF")
+
+
+def test_unknown_reference_and_wrong_document_are_refused_in_chinese(ctx, enrolled):
+    with pytest.raises(Refusal) as unknown:
+        printing.acceptance_receipt(ctx, "320402-03-2025-999999")
+    assert unknown.value.code == "not_found" and "找不到" in unknown.value.message
+    with pytest.raises(Refusal) as wrong:
+        printing.offsite_receipt(ctx, enrolled.receipt_serial)
+    assert wrong.value.code == "not_applicable"
+    with pytest.raises(Refusal) as paper:
+        printing.for_record(ctx, "processing_slip", enrolled.receipt_serial, paper="80mm")
+    assert paper.value.code == "invalid_paper"
+
+
+def test_header_uses_the_hall_configuration_and_accounts_when_present(ctx, enrolled):
+    tables = {r[0] for r in ctx.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not {"hall_config", "accounts"} <= tables:
+        pytest.skip("hall configuration tables not in this schema")
+    from desktop.records import accounts
+
+    accounts.add_hall(ctx.db, {"region": "天宁区", "hall_name": "天宁区茶山街道便民服务中心", "hall_code": "320402",
+                               "window_code": "03", "configured_at": "2025-11-01T09:00:00+08:00",
+                               "configured_by": "admin"})
+    accounts.add(ctx.db, {"id": "a1", "created_at": "2025-11-01T09:00:00+08:00", "created_by": "admin",
+                          "username": "clerk01", "display_name": "张敏", "roles": "clerk", "password_hash": "x",
+                          "password_changed_at": "2025-11-01T09:00:00+08:00",
+                          "updated_at": "2025-11-01T09:00:00+08:00"})
+    head = printing.acceptance_receipt(ctx, enrolled.receipt_serial).header
+    assert (head.hall, head.window, head.clerk) == ("天宁区茶山街道便民服务中心", "3号窗口", "张敏")
