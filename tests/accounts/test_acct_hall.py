@@ -139,5 +139,9 @@ def test_admin_cli(tmp_path, monkeypatch, capsys):
     shown = json.loads(capsys.readouterr().out)
     assert shown["settings"]["idle_lock_minutes"] == 5 and shown["hall"]["window_code"] == "02"
     assert main(["--db", path, "admin", "check"]) == 0
+    capsys.readouterr()
+    assert main(["--db", path, "export", "persons", str(tmp_path / "p.csv")]) == 0
+    assert json.loads(capsys.readouterr().out)["personal"] is True
+    assert (tmp_path / "p.csv").read_text(encoding="utf-8-sig").startswith("# 本文件含参保人个人信息")
     assert main(["--db", path, "audit", "verify"]) == 0
     shutil.rmtree(tmp_path / "backups", ignore_errors=True)
