@@ -268,17 +268,19 @@ def answer_or_error(request: object, packs: loader.PackSet | None = None, settin
         return {"error": r.as_dict()}
 
 
-def regions() -> list[str]:
-    return loader.bundled().regions()
+def regions(packs: loader.PackSet | None = None) -> list[str]:
+    return (packs or loader.bundled()).regions()
 
 
-def years(region: str, scheme: str = "resident") -> list[int]:
-    return loader.bundled().years(region, scheme)
+def years(region: str, scheme: str = "resident", packs: loader.PackSet | None = None) -> list[int]:
+    return (packs or loader.bundled()).years(region, scheme)
 
 
-def category_rules(region: str, year: int, settings: lookup.Settings | None = None) -> dict:
+def category_rules(
+    region: str, year: int, settings: lookup.Settings | None = None, packs: loader.PackSet | None = None
+) -> dict:
     """What the enrollment page needs to propose a category: labels and the age limits."""
-    pack = loader.bundled().find(region, year, "resident")
+    pack = (packs or loader.bundled()).find(region, year, "resident")
     c = pack.categories
     elderly = c.elderly_from_age
     if elderly is not None and not isinstance(elderly, int):

@@ -86,6 +86,7 @@ def load_dir(directory: Path) -> list[Pack]:
 
 
 _bundled: PackSet | None = None
+_with_hall: dict[Path, tuple[tuple, PackSet]] = {}
 
 
 def bundled() -> PackSet:
@@ -94,3 +95,22 @@ def bundled() -> PackSet:
     if _bundled is None:
         _bundled = PackSet(load_dir(bundled_dir()))
     return _bundled
+
+
+def with_hall_packs(directory: Path | None) -> PackSet:
+    """The bundled packs plus the packs a hall imported (`packs/` beside its database).
+
+    An imported pack replaces a bundled one of the same region, year and scheme, so a city's
+    corrected or next year's pack works without a new release. Re-read only when the folder's
+    files change.
+    """
+    if directory is None or not directory.is_dir():
+        return bundled()
+    files = sorted(directory.glob("*.yaml"))
+    key = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    cached = _with_hall.get(directory)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    packs = PackSet([*bundled().packs, *(read_pack(f) for f in files)])
+    _with_hall[directory] = (key, packs)
+    return packs

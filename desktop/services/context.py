@@ -47,6 +47,7 @@ class Context:
     clock: Callable[[], datetime] = china_now
     settings: Settings = field(default_factory=dict)  # hall settings the policy asks for
     answer: Answer | None = None  # replaces the policy layer (a test double); None: the real one
+    packs: Any = None  # the hall's PackSet (bundled + imported); None: the bundled packs
 
     def __post_init__(self) -> None:
         # Configuration errors, not clerk input: fail loudly at start-up.
@@ -73,13 +74,13 @@ class Context:
             return self.answer(request)
         from desktop.policy import api  # imported on first use: packs load lazily
 
-        return api.answer(request, settings=self.settings)
+        return api.answer(request, packs=self.packs, settings=self.settings)
 
     def category_rules(self, year: int) -> dict:
         """Labels and age limits of the region's categories for `year` (from the policy pack)."""
         from desktop.policy import api
 
-        return api.category_rules(self.region, year, self.settings)
+        return api.category_rules(self.region, year, self.settings, self.packs)
 
     def policy_year(self) -> int:
         """The year whose pack describes today's procedures: this year's, else the nearest one
@@ -89,7 +90,7 @@ class Context:
             return year
         from desktop.policy import api
 
-        years = api.years(self.region)
+        years = api.years(self.region, packs=self.packs)
         if not years or year in years:
             return year
         return min(years, key=lambda y: (abs(y - year), -y))

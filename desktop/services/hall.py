@@ -19,6 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from desktop.errors import Refusal
+from desktop.policy import loader
 from desktop.records import accounts as rows
 from desktop.records import audit
 from desktop.records.rows import Stamp
@@ -232,6 +233,7 @@ def context_for(
         role=acting,  # type: ignore[arg-type]
         clock=clock or china_now,
         settings=policy_settings(db),
+        packs=loader.with_hall_packs(packs_dir(db)),
     )
 
 

@@ -159,17 +159,17 @@ def _region(ctx: Context, src: Source) -> str:
     return enrollment["region"] if enrollment else ctx.region
 
 
-def _pack(region: str, year: int):
+def _pack(ctx: Context, region: str, year: int):
     from desktop.policy import loader
 
     try:
-        return loader.bundled().find(region, year, "resident")
+        return (ctx.packs or loader.bundled()).find(region, year, "resident")
     except Refusal:
         return None
 
 
-def _hotline(region: str, year: int) -> str | None:
-    pack = _pack(region, year)
+def _hotline(ctx: Context, region: str, year: int) -> str | None:
+    pack = _pack(ctx, region, year)
     return pack.offices.hotline if pack is not None and pack.offices else None
 
 
@@ -299,9 +299,9 @@ def _review_steps(state: ReviewState, *, what: str, done: str) -> list[str]:
 # ---------------------------------------------------------------- 受理回执
 
 
-def _enrollment_terms(src: Source, enrollment: Mapping[str, Any]) -> tuple[date, str | None]:
+def _enrollment_terms(ctx: Context, src: Source, enrollment: Mapping[str, Any]) -> tuple[date, str | None]:
     """(缴费截止日期, note): the pack's deadline, or for a late enrollment the day of issue."""
-    pack = _pack(enrollment["region"], enrollment["year"])
+    pack = _pack(ctx, enrollment["region"], enrollment["year"])
     issued = src.issued
     if pack is None or pack.enrollment is None:
         return issued, "政策包未载入，按开单当日缴费"
@@ -333,7 +333,7 @@ def _enrollment_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list
     if e.get("assistance"):
         accepted.append(f"资助参保：{e['assistance']}，政府资助{_money(e['assisted_fen'])}")
     accepted.append(f"个人应缴金额：{_money(e['personal_fen'])}（个人缴费标准{_money(e['standard_fen'])}）")
-    deadline, late = _enrollment_terms(src, e)
+    deadline, late = _enrollment_terms(ctx, src, e)
     steps = []
     if e["personal_fen"]:
         pay = f"请于{cn_date(deadline)}前按缴费通知单缴费"
@@ -427,7 +427,7 @@ def _claim_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str]
             steps.append("请补交材料：" + "；".join(missing) + "，材料齐全后进入审核")
         else:
             steps.append("材料已齐全，等待审核")
-        pack = _pack(c["region"], c["year"])
+        pack = _pack(ctx, c["region"], c["year"])
         limit = _claim_time_limit(pack)
         if limit:
             steps.append(f"办理时限：{limit}")
@@ -463,7 +463,7 @@ def acceptance_receipt(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4)
     steps.append("扫描本回执二维码可核验回执真伪")
     return AcceptanceReceipt(
         header=_header_of(ctx, src), business=business, person=_person(src), accepted=tuple(accepted),
-        next_steps=tuple(steps), phone=_hotline(_region(ctx, src), _year(ctx, src)),
+        next_steps=tuple(steps), phone=_hotline(ctx, _region(ctx, src), _year(ctx, src)),
         qr_text=verification.qr_text(ctx.db, src.serial), paper=Paper(paper))
 
 
@@ -484,11 +484,11 @@ def payment_notice(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) -> 
         raise Refusal("not_applicable", f"收据“{src.serial}”是{BUSINESS_LABELS.get(src.business, src.business)}，"
                       "缴费通知单只能为参保登记或续保打印", "record")
     e = _enrollment_of(ctx, src) or src.record
-    pack = _pack(e["region"], e["year"])
+    pack = _pack(ctx, e["region"], e["year"])
     channels: tuple[str, ...] = ()
     if pack is not None and pack.payment_channels is not None:
         channels = tuple(f"{c.name}：{c.how}" for c in pack.payment_channels.items)
-    deadline, late = _enrollment_terms(src, e)
+    deadline, late = _enrollment_terms(ctx, src, e)
     rule = _loads_obj(e.get("trace")).get("benefit_rule")
     return PaymentNotice(
         header=_header_of(ctx, src), person=_person(src), region=e["region"], policy_year=e["year"],
@@ -514,9 +514,9 @@ def _loads_obj(text: str | None) -> dict:
 # ---------------------------------------------------------------- 异地就医备案回执
 
 
-def offsite_rule(region: str, year: int, person_type_label: str) -> str:
+def offsite_rule(ctx: Context, region: str, year: int, person_type_label: str) -> str:
     """The pack's ratio rule for a person type, in words, with its source."""
-    pack = _pack(region, year)
+    pack = _pack(ctx, region, year)
     if pack is None or pack.offsite is None:
         return "待遇标准按参保地政策执行"
     umbrella = {"异地安置退休人员", "常驻异地工作人员"}
@@ -545,14 +545,14 @@ def offsite_receipt(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) ->
     notes += ["就医时请出示医保电子凭证或社会保障卡，在就医地定点医疗机构直接结算",
               "扫描二维码可核验回执真伪"]
     year = _day(f["start_on"]).year if f["start_on"] else src.issued.year
-    rule_year = year if _pack(f["region"], year) else src.issued.year
+    rule_year = year if _pack(ctx, f["region"], year) else src.issued.year
     return OffsiteFilingReceipt(
         header=_header_of(ctx, src), person=_person(src), person_type=f["person_type_label"],
         destination=_destination(f), start=date.fromisoformat(f["start_on"]),
         end=_day(f["valid_until"]) if f["action"] != "cancel" else _day(f["created_at"]),
-        rule=offsite_rule(f["region"], rule_year, f["person_type_label"]),
+        rule=offsite_rule(ctx, f["region"], rule_year, f["person_type_label"]),
         materials=tuple(_loads(f["materials_received"])), notes=tuple(notes),
-        phone=_hotline(f["region"], rule_year), qr_text=verification.qr_text(ctx.db, src.serial),
+        phone=_hotline(ctx, f["region"], rule_year), qr_text=verification.qr_text(ctx.db, src.serial),
         paper=Paper(paper))
 
 
