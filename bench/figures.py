@@ -136,7 +136,8 @@ def startup(run: Run) -> list[dict]:
             ms, missing = once("app")
             app.append(ms)
     except RuntimeError as exc:
-        return [not_measured(name, "ms", target, str(exc).splitlines()[0] + " (see log)")]
+        run.log(str(exc))
+        return [not_measured(name, "ms", target, str(exc).splitlines()[0] + " (stderr in the log)")]
     if run.profile is not None:  # one more start, profiled inside the child
         env["BENCH_PROFILE"] = str(run.profile / "profile-startup-child.txt")
         once("app")

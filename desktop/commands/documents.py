@@ -27,7 +27,8 @@ from desktop.errors import Refusal
 CALC_KINDS = {"checklist": ("materials",), "estimate": ("inpatient", "outpatient")}
 RECORD_KINDS = ("receipt", "payment_notice", "offsite_receipt", "processing_slip")
 KINDS = (*CALC_KINDS, *RECORD_KINDS, "day_report")
-SAMPLES = {  # --sample: the documents layer's illustrative inputs, no database needed
+SAMPLE_MARK = "样张"  # across every page of a --sample document: never mistaken for a real one
+SAMPLES = {  # --sample: the documents layer's test inputs (facts from the packs), no database
     "checklist": "checklist-a4", "estimate": "estimate-a4", "receipt": "receipt-a4",
     "payment_notice": "payment-notice-a4", "offsite_receipt": "offsite-receipt-a4",
     "processing_slip": "processing-slip-a4", "day_report": "day-report-a4",
@@ -162,7 +163,7 @@ def _render_or_refuse(args: argparse.Namespace) -> int:
             document = replace(document, paper=paper)
         elif args.kind == "checklist" and args.large_print:
             document = replace(document, large_print=True)
-        pdf = render(document)
+        pdf = render(document, mark=SAMPLE_MARK)
         print(json.dumps({"kind": args.kind, "sample": True, "out": _write(args.out, pdf)}, ensure_ascii=False))
         return 0
 
@@ -252,7 +253,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--day", help="日结日期 YYYY-MM-DD（默认今天）")
     p.add_argument("--operator", help="日结的经办人编号（默认全厅）")
     p.add_argument("--hall", help="大厅代码（默认取大厅配置）")
-    p.add_argument("--sample", action="store_true", help="打印示例单据（不读数据库、不存档），用于检查打印机和字体")
+    p.add_argument("--sample", action="store_true", help="打印样张（每页印“样张”字样；不读数据库、不存档），用于检查打印机和字体")
     p.set_defaults(func=_render)
     p = sub.add_parser("verify", help="核验收据二维码：收据号|校验码")
     p.add_argument("text", help="二维码内容，如 320402-03-2025-000001|ABCDEFGH2345")

@@ -2,6 +2,7 @@
 
     from desktop.documents import render, save
     pdf = render(AcceptanceReceipt(...))      # bytes
+    pdf = render(sample, mark="样张")          # a specimen, marked as such on every page
     save(PaymentNotice(...), "notice.pdf")     # writes the file, returns its Path
 """
 
@@ -19,6 +20,7 @@ from desktop.documents import (
     processing_slip,
     receipt,
 )
+from desktop.documents.layout import marked
 from desktop.documents.model import (
     AcceptanceReceipt,
     ChecklistNotice,
@@ -43,13 +45,15 @@ _RENDERERS: dict[type, Callable] = {
 }
 
 
-def render(document: Document) -> bytes:
-    """The PDF of any document input."""
+def render(document: Document, *, mark: str | None = None) -> bytes:
+    """The PDF of any document input; `mark` (e.g. "样张") is printed large and light across
+    every page and added to the PDF title."""
     try:
         renderer = _RENDERERS[type(document)]
     except KeyError:
         raise TypeError(f"not a document input: {type(document).__name__}") from None
-    return renderer(document)
+    with marked(mark):
+        return renderer(document)
 
 
 def save(document: Document, path: str | Path) -> Path:

@@ -27,7 +27,7 @@ def text_shapes(x: float, y: float, text: str, size: float, *, anchor: str = "le
 def count_bars(items: Sequence[tuple[str, int]], width: float, size: float) -> Drawing:
     """One bar per (label, count), top to bottom in the given order, the count at its end."""
     latin = fonts.ensure_registered(fonts.LATIN)
-    row = size * 2.2
+    row = size * 1.8
     label_width = max((fonts.string_width(label, size) for label, _ in items), default=0) + 8
     height = row * len(items) + size * 2.5
     drawing = fonts.drawing(width, height)
@@ -37,7 +37,7 @@ def count_bars(items: Sequence[tuple[str, int]], width: float, size: float) -> D
     chart.data = [[count for _, count in reversed(items)]]  # the chart draws bottom-up
     chart.bars[0].fillColor = BAR
     chart.bars[0].strokeColor = None
-    chart.barWidth = row * 0.6
+    chart.barWidth = row * 0.65
     chart.categoryAxis.categoryNames = [""] * len(items)  # labels drawn below, with fallback
     chart.categoryAxis.visibleTicks = False
     chart.categoryAxis.labels.fontName = latin

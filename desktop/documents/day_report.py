@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from desktop.documents import furniture as f
 from desktop.documents.charts import count_bars
@@ -39,12 +39,13 @@ def render(report: DayReport) -> bytes:
                             [[r.serial, r.business, r.person_name, r.issued_at.strftime("%H:%M")]
                              for r in issued], s, widths=[None, 3.4, 2.4, None])
                      if issued else s.para("无"))
-        parts += [f.section(f"作废回执（{len(voided)} 张）", s)]
-        parts.append(f.grid(["回执编号", "业务", "姓名", "作废原因"],
-                            [[r.serial, r.business, r.person_name, r.void_reason or ""]
-                             for r in voided], s, widths=[None, 3, 2.2, 3.4])
-                     if voided else s.para("无"))
-        return [*parts, f.signatures(["经办人签字", "负责人签字"], s)]
+        last = [f.section(f"作废回执（{len(voided)} 张）", s),
+                f.grid(["回执编号", "业务", "姓名", "作废原因"],
+                       [[r.serial, r.business, r.person_name, r.void_reason or ""]
+                        for r in voided], s, widths=[None, 3, 2.2, 3.4])
+                if voided else s.para("无")]
+        # The signatures never stand alone on a page: they sign what is printed above them.
+        return [*parts, KeepTogether([*last, f.signatures(["经办人签字", "负责人签字"], s)])]
 
     return build_pdf(report.paper, story, title=f"{TITLE} {report.day.isoformat()}",
                      serial=report.header.serial)

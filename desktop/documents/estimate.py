@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Spacer
 
+from desktop.documents import fonts
 from desktop.documents import furniture as f
 from desktop.documents.format import money, money_or_dash
 from desktop.documents.layout import Styles, build_pdf
@@ -42,9 +43,12 @@ def render(estimate: ReimbursementEstimate) -> bytes:
                    bold_last_row=True),
         ]
         if trace:
-            parts += [f.section("计算过程", s),
-                      f.grid(["序号", "计算步骤", "金额", "依据"], trace, s, widths=[None, 6, None, 3.4],
-                             align={0: "centre", 2: "right"})]
+            # The 依据 column as wide as its longest line (a file name must not break).
+            source = max(fonts.string_width(line, s.small.fontSize)
+                         for t in estimate.trace for line in t.source.replace(" §", "\n§").split("\n"))
+            table = f.grid(["序号", "计算步骤", "金额", "依据"], trace, s, widths=[None, 6, None, 3.4],
+                           align={0: "centre", 2: "right"}, min_widths={3: source + 14})
+            parts += f.table_section("计算过程", table, s)
         return parts + [f.section("说明", s),
                         s.para(DISCLAIMER + "。实际报销金额以医保经办机构结算为准。", s.small)]
 

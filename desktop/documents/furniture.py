@@ -14,7 +14,15 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    HRFlowable,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from desktop.documents import fonts
 from desktop.documents.format import mask_id, money, stamp
@@ -66,6 +74,15 @@ def section(title: str, s: Styles) -> Paragraph:
     return s.para(title, s.heading, bold=True)
 
 
+def table_section(title: str, table: Table, s: Styles, *, rows: int = 3) -> list[Flowable]:
+    """A heading over a long table that may run on to the next page: the heading moves on
+    only when it and the table's first `rows` rows do not fit (keep-with-next would move
+    the whole table and leave half a page blank)."""
+    heading = ParagraphStyle(f"{s.heading.name}-open", parent=s.heading, keepWithNext=0)
+    needed = s.heading.fontSize * 2.4 + (rows + 1) * s.cell.fontSize * 3.2
+    return [CondPageBreak(needed), s.para(title, heading, bold=True), table]
+
+
 def person_fields(person: Person, *, full_id: bool, agent: Person | None = None,
                   role: str = "参保人") -> list[tuple[str, str]]:
     """Name and (masked) ID of the person, and of the agent who came for them."""
@@ -90,22 +107,28 @@ def fields(rows: Sequence[tuple[str, str]], s: Styles, *, columns: int = 1) -> T
         row += [""] * (2 * columns - len(row))
         data.append(row)
     commands: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    lone = columns > 1 and len(rows) % columns  # a lone last pair: its value takes the row
     if s.roll:
         commands += [("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1),
                      ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
     else:
         commands += [("GRID", (0, 0), (-1, -1), 0.5, RULE)]
-        commands += [("BACKGROUND", (2 * c, 0), (2 * c, -1), SHADE) for c in range(columns)]
+        commands += [("BACKGROUND", (2 * c, 0), (2 * c, -2 if lone and c else -1), SHADE)
+                     for c in range(columns)]
+    if lone:
+        commands.append(("SPAN", (1, len(data) - 1), (2 * columns - 1, len(data) - 1)))
     return _table(data, [label_width, value_width] * columns, commands)
 
 
 def grid(head: Sequence[str], rows: Sequence[Sequence[Cell]], s: Styles, *,
          widths: Sequence[float | None], align: dict[int, str] | None = None,
-         bold_last_row: bool = False) -> Table:
+         bold_last_row: bool = False, min_widths: dict[int, float] | None = None) -> Table:
     """A ruled table whose header repeats on every page.
 
     `widths` are shares of the width left over once the `None` columns (numbers, amounts,
-    marks: never to be wrapped) have taken the width of their longest text.
+    marks: never to be wrapped) have taken the width of their longest text. `min_widths`
+    (points, padding included) widens a shared column at the expense of the widest one, e.g.
+    so that a file name is not broken in the middle on A5.
     """
     align = align or {}
     fitted = {c: max(fonts.string_width(str(row[c]), s.cell.fontSize) for row in [head, *rows]
@@ -115,6 +138,12 @@ def grid(head: Sequence[str], rows: Sequence[Sequence[Cell]], s: Styles, *,
     shares = sum(share for share in widths if share is not None)
     column_widths = [fitted[c] if share is None else spare * share / shares
                      for c, share in enumerate(widths)]
+    for c, least in (min_widths or {}).items():
+        deficit = least - column_widths[c]
+        widest = max(range(len(widths)), key=lambda i: column_widths[i] if i != c else -1)
+        if deficit > 0 and column_widths[widest] - deficit > s.width * 0.3:
+            column_widths[c] += deficit
+            column_widths[widest] -= deficit
 
     def cell(value: Cell, column: int, bold: bool = False) -> Cell:
         if isinstance(value, str):
@@ -142,22 +171,33 @@ def numbered(lines: Sequence[str], s: Styles, *, style: ParagraphStyle | None = 
 
 
 def box(content: Sequence[Flowable], s: Styles, *, thickness: float = 1.2,
-        shade: colors.Color | None = None) -> Table:
+        shade: colors.Color | None = None, width: float | None = None) -> Table:
     """A framed block that catches the eye: amounts to pay, missing materials, disclaimers."""
+    # CJK wrapping lets a closing punctuation mark hang past the line end: keep it off the frame.
     commands: list[tuple] = [("BOX", (0, 0), (-1, -1), thickness, colors.black),
+                             ("RIGHTPADDING", (0, 0), (-1, -1), 6 + s.body.fontSize),
                              ("TOPPADDING", (0, 0), (-1, -1), 5),
                              ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]
     if shade is not None:
         commands.append(("BACKGROUND", (0, 0), (-1, -1), shade))
-    return _table([[list(content)]], [s.width], commands)
+    return _table([[list(content)]], [width or s.width], commands)
 
 
-def amount_box(label: str, amount: Decimal, s: Styles, *, note: str | None = None) -> list[Flowable]:
-    """The one figure the person must act on, large and framed, with its deadline under it."""
+def amount_box(label: str, amount: Decimal, s: Styles, *, note: str | None = None,
+               qr_text: str | None = None) -> list[Flowable]:
+    """The one figure the person must act on, large and framed, with its deadline under it;
+    with `qr_text` the QR code stands beside the frame (A5, where a line of its own is dear)."""
     lines: list[Flowable] = [s.para(f"{label}：{money(amount)}", s.amount, bold=True)]
     if note:
         lines.append(s.para(note, _tight(s.body), bold=True))
-    return [Spacer(1, s.body.fontSize * 0.8), box(lines, s, thickness=1.6)]
+    if qr_text is None or s.roll:
+        return [Spacer(1, s.body.fontSize * 0.8), box(lines, s, thickness=1.6)]
+    size = 22 * mm
+    framed = box(lines, s, thickness=1.6, width=s.width - size - 8)
+    table = _table([[framed, qr_drawing(qr_text, size)]], [s.width - size - 6, size + 6],
+                   [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                    *_NO_SIDE_PADDING])
+    return [Spacer(1, s.body.fontSize * 0.8), table]
 
 
 def qr_drawing(text: str, size: float) -> Drawing:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -28,6 +30,40 @@ LARGE_PRINT = 1.4  # 适老化: at least 1.4 × the normal sizes
 _ROLL_MAX = 14400.0  # PDF's largest page side in points (~5 m): the measuring pass's page
 # reportlab's registries are global and its fonts hold per-document subset state: one at a time.
 _render_lock = threading.Lock()
+# A word printed large and light across every page (`marked`): 样张 on the samples.
+_mark: ContextVar[str | None] = ContextVar("document_mark", default=None)
+MARK_GREY = colors.HexColor("#D0D0D0")
+_ROLL_MARK_EVERY = 320.0  # on the roll: one mark per this many points of slip
+
+
+@contextmanager
+def marked(text: str | None) -> Iterator[None]:
+    """Documents built inside carry `text` across every page (behind the content) and in the
+    PDF title: `with marked("样张"): render(sample)`."""
+    token = _mark.set(text or None)
+    try:
+        yield
+    finally:
+        _mark.reset(token)
+
+
+def _draw_mark(canvas: Canvas, text: str, page: PageSpec, height: float) -> None:
+    canvas.saveState()
+    canvas.setFillColor(MARK_GREY)
+    if page.roll:
+        size = page.content_width * 0.3
+        y = height - page.top - _ROLL_MARK_EVERY / 2
+        while True:
+            fonts.draw_string(canvas, page.width / 2, max(y, page.bottom), text, size, anchor="centre")
+            y -= _ROLL_MARK_EVERY
+            if y < page.bottom:
+                break
+    else:
+        size = page.width * 0.22
+        canvas.translate(page.width / 2, height / 2)
+        canvas.rotate(35)
+        fonts.draw_string(canvas, 0, -size / 3, text, size, anchor="centre")
+    canvas.restoreState()
 
 
 @dataclass(frozen=True)
@@ -173,8 +209,13 @@ def build_pdf(paper: Paper, story: Story, *, title: str, serial: str | None = No
     so a loose second page can be matched to its first."""
     styles = styles_for(paper, large_print=large_print)
     page = styles.page
+    mark = _mark.get()
+    if mark:
+        title = f"{title}（{mark}）"
 
     def decorate(canvas: Canvas, number: int, count: int) -> None:
+        if mark:
+            _draw_mark(canvas, mark, page, page_height[0])
         if page.roll:
             return  # one slip, nothing to number
         size = styles.small.fontSize
@@ -184,7 +225,10 @@ def build_pdf(paper: Paper, story: Story, *, title: str, serial: str | None = No
         if serial:
             fonts.draw_string(canvas, page.side, y, f"编号 {serial}", size)
 
+    page_height = [page.height or _ROLL_MAX]  # the pass's page height, for the mark
+
     def run(height: float, pages: int) -> tuple[_Doc, bytes]:
+        page_height[0] = height
         buffer = io.BytesIO()
         doc = _Doc(buffer, page, height, title=title, subject=serial or "", decorate=decorate,
                    pages=pages)

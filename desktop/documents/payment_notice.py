@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 
 from desktop.documents import furniture as f
 from desktop.documents.format import cn_date, money
@@ -29,6 +29,15 @@ def render(notice: PaymentNotice) -> bytes:
         benefit = f"{cn_date(notice.benefit_start)} 至 {cn_date(notice.benefit_end)}"
         if notice.waiting_months:
             benefit += f"（含待遇等待期 {notice.waiting_months} 个月）"
+        # A5 holds the whole notice on one sheet (the 常州 pack has four long channels) only
+        # when the amount repeats nowhere but in its frame, the QR code stands beside the frame,
+        # the benefit period takes one line and the channels are set small.
+        compact = not s.roll and s.page.width < 500
+        if compact:
+            amounts = amounts[:-1]
+        benefit_part = ([Spacer(1, s.body.fontSize * 0.6), s.para(f"待遇享受期：{benefit}", bold=True)]
+                        if compact
+                        else [f.section("待遇享受期", s), s.para(benefit)])
         caption = ["缴费后可凭本通知单编号查询到账情况。"]
         if notice.phone:
             caption.append(f"咨询电话：{notice.phone}")
@@ -38,16 +47,16 @@ def render(notice: PaymentNotice) -> bytes:
             f.fields(rows, s, columns=2),
             f.section("缴费金额", s),
             f.grid(["项目", "金额"], amounts, s, widths=[1, None], align={1: "right"},
-                   bold_last_row=True),
+                   bold_last_row=not compact),
             *f.amount_box("应缴金额", notice.personal, s,
                           note=f"缴费截止日期：{cn_date(notice.deadline)}"
-                          + (f"（{notice.deadline_note}）" if notice.deadline_note else "")),
-            f.section("待遇享受期", s),
-            s.para(benefit),
+                          + (f"（{notice.deadline_note}）" if notice.deadline_note else ""),
+                          qr_text=notice.qr_text if compact else None),
+            *benefit_part,
             *([s.para(notice.benefit_note, s.small)] if notice.benefit_note else []),
             f.section("缴费渠道", s),
-            *f.numbered(notice.channels, s),
-            *f.qr_block(notice.qr_text, caption, s),
+            *f.numbered(notice.channels, s, style=s.small if compact else None),
+            *(f.qr_block(None, caption, s) if compact else f.qr_block(notice.qr_text, caption, s)),
         ]
 
     return build_pdf(notice.paper, story, title=TITLE,

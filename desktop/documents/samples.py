@@ -1,7 +1,11 @@
-"""One filled-in input per document and paper: for previews, screenshots and tests.
+"""One filled-in input per document and paper: test fixtures and `yibao-desk render --sample`.
 
-The figures are illustrative (the shape of real answers, e.g. spec/calc-api.md's examples), not
-computed here; a clerk never prints these.
+Not what the README shows (docs/documents/make_screenshots.py prints real records). The people
+and their ID numbers are fictitious (valid check digits); every policy fact (offices, hotline,
+payment channels, deadline, materials) is read from the bundled 2026 常州 pack, none is typed
+here; a fact the pack lacks (a time limit, an expected completion date) is left out. The
+estimate is the calculator's answer; the other amounts are illustrative. A clerk never
+prints these: `render --sample` marks them 样张.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from desktop.documents.format import cn_date
 from desktop.documents.model import (
     AcceptanceReceipt,
     BusinessCount,
@@ -25,72 +30,60 @@ from desktop.documents.model import (
     ReceiptEntry,
     ReimbursementEstimate,
 )
+from desktop.policy import api, loader
+
+PACK = loader.bundled().find("武进区", 2026, "resident")
+HOTLINE = PACK.offices.hotline  # 12393
+CHANNELS = tuple(f"{c.name}：{c.how}" for c in PACK.payment_channels.items)
+DEADLINE = PACK.enrollment.deadline
+BENEFIT = PACK.enrollment.benefit_period
+CLAIM = next(m for m in PACK.materials if m.item == "零星报销").variants[0]
+LONG_STAY = next(t for t in PACK.offsite.types if t.label == "异地长期居住人员")
+TIANJIN = loader.bundled().find("天津市", 2024, "resident")
+OFFICE = next(o for o in PACK.offices.items if o.name.startswith("武进区"))
 
 HEADER = Header(hall="常州市武进区湖塘镇便民服务中心", window="3号窗口", clerk="张敏",
                 printed_at=datetime(2025, 11, 20, 10, 32), serial="320412-03-2025-000123")
 GRANDMOTHER = Person(name="王𠇹", id_number="320412195701011234")  # a GB 18030 Ext B character
-DAUGHTER = Person(name="阿依古丽·买买提", id_number="65010219840315002X")
-SOURCE_2026 = "002_791f68398226ecd0.txt"
+DAUGHTER = Person(name="阿依古丽·买买提", id_number="650102198403150026")
 
 RECEIPT = AcceptanceReceipt(
     header=HEADER, business="城乡居民医保参保登记（2026年度）", person=GRANDMOTHER,
     accepted=("2026年度城乡居民基本医疗保险参保登记：老年居民",
               "同户成员随同登记 2 人：非从业居民、未成年居民"),
-    next_steps=("请于2025年12月31日前按缴费通知单完成缴费（可在税务、银行、微信、支付宝等渠道缴纳）",
-                "缴费到账后自2026年1月1日起享受医保待遇",
-                "可凭本回执编号在窗口或“江苏医保云”APP查询办理进度"),
-    expected_by=date(2025, 11, 22), phone="0519-86981234",
+    next_steps=(f"请于{cn_date(DEADLINE)}前按缴费通知单缴费",
+                f"待遇享受期：{cn_date(BENEFIT.start)}至{cn_date(BENEFIT.end)}，自缴费到账后按上述日期享受待遇",
+                "扫描本回执二维码可核验回执真伪"),
+    phone=HOTLINE,
     qr_text="320412-03-2025-000123|7F3A9C")
 
 NOTICE = PaymentNotice(
     header=replace(HEADER, serial="320412-03-2025-000124"), person=DAUGHTER, region="武进区",
     policy_year=2026, category="非从业居民", standard=Decimal("830.00"), ltc=Decimal("30.00"),
     assisted=Decimal("0.00"), personal=Decimal("830.00"),
-    channels=("签约银行卡代扣：将个人缴费足额存入代扣协议有效的社会保障卡或签约账户",
-              "掌上缴费：微信、支付宝“江苏政务服务”中的“江苏税务社保缴纳”，或“江苏税务”APP“社保缴费”",
-              "窗口缴费：各银行网点或税务部门服务大厅 POS 机刷卡"),
-    deadline=date(2025, 12, 31), benefit_start=date(2026, 1, 1), benefit_end=date(2026, 12, 31),
-    phone="0519-86981234", qr_text="320412-03-2025-000124|2C71D0")
+    channels=CHANNELS, deadline=DEADLINE, benefit_start=BENEFIT.start, benefit_end=BENEFIT.end,
+    phone=HOTLINE, qr_text="320412-03-2025-000124|2C71D0")
 
 NOTICE_ASSISTED = replace(
-    NOTICE, person=Person(name="刘建国", id_number="120105196703154411"), region="天津市",
-    category="成年居民", tier="低档", assistance="最低生活保障家庭成员",
+    NOTICE, person=Person(name="刘建国", id_number="120105196703154412"), region="天津市",
+    category="成年居民", tier="低档", phone=None, policy_year=TIANJIN.pack.year,
+    deadline=TIANJIN.enrollment.deadline, benefit_start=TIANJIN.enrollment.benefit_period.start,
+    benefit_end=TIANJIN.enrollment.benefit_period.end,
+    channels=tuple(f"{c.name}：{c.how}" for c in TIANJIN.payment_channels.items[:3]), assistance="最低生活保障家庭成员",
     standard=Decimal("380.00"), ltc=Decimal("0.00"), assisted=Decimal("342.00"),
     personal=Decimal("38.00"), waiting_months=0)
 
 CHECKLIST = ChecklistNotice.from_answer(
-    {"materials": [
-        {"name": "医保电子凭证、有效身份证件或社会保障卡", "note": "原件，任选其一"},
-        {"name": "医疗收费票据", "note": "原件 1 份"},
-        {"name": "费用明细清单", "note": "原件 1 份，加盖医院印章"},
-        {"name": "处方病历资料、诊断证明或出院小结", "note": "复印件 1 份，任选其一"},
-        {"name": "本人银行借记卡", "note": "原件"},
-        {"name": "代办人身份证", "note": "原件，代办时提供"},
-    ],
-        "where": ["武进区医疗保障服务中心：常武中路 18 号（0519-86981234）",
-                  "湖塘镇便民服务中心：湖塘镇人民路 1 号"],
-        "trace": [{"step": "零星报销所需材料", "amount": None,
-                   "source": "000_62dcf2fad95857e3.txt §六(四)"}]},
-    provided={"医保电子凭证、有效身份证件或社会保障卡", "医疗收费票据", "本人银行借记卡"},
-    header=HEADER, item="零星报销（异地未联网刷卡住院费用）",
-    basis="2024年度常州市城乡居民基本医疗保险政策问答", person=GRANDMOTHER,
-    channels=("“江苏医保云”APP 或“常州医保”微信公众号线上申报，按提示上传材料",),
-    time_limit="材料齐全后 20 个工作日内办结", phone="0519-86981234")
+    {"materials": [{"name": m.name, "note": m.note} for m in CLAIM.materials],
+     "where": [*CLAIM.where, f"{OFFICE.name}：{OFFICE.address}"],
+     "trace": [{"step": "零星报销所需材料", "amount": None, "source": CLAIM.source}]},
+    provided={"医保电子凭证或有效身份证件或社保卡", "医疗收费票据", "本人银行借记卡"},
+    header=HEADER, item="零星报销", basis=PACK.pack.title, person=GRANDMOTHER, phone=HOTLINE)
 
+ESTIMATE_REQUEST = {"calc": "inpatient", "region": "武进区", "year": 2026, "category": "老年居民",
+                    "hospital_level": 3, "admission": 1, "compliant_cost": "200000"}
 ESTIMATE = ReimbursementEstimate.from_answer(
-    {"deductible": "1000.00", "basic": "151450.00", "critical_illness": "20170.00",
-     "medical_assistance": "0.00", "personal": "28380.00",
-     "trace": [
-         {"step": "三级医疗机构起付标准（年度第一次住院）", "amount": "1000.00",
-          "source": f"{SOURCE_2026} §三(一)"},
-         {"step": "起付标准以上部分按 75% 支付", "amount": "149250.00",
-          "source": f"{SOURCE_2026} §三(一)"},
-         {"step": "老年居民支付比例提高 1.1 个百分点", "amount": "2200.00",
-          "source": f"{SOURCE_2026} §三(一)"},
-         {"step": "大病保险：个人负担超过起付线部分分段支付", "amount": "20170.00",
-          "source": f"{SOURCE_2026} §三(五)"},
-         {"step": "非医疗救助对象，不计医疗救助", "amount": None,
-          "source": f"{SOURCE_2026} §三(六)"}]},
+    api.answer(ESTIMATE_REQUEST),  # the calculator's own answer, trace and sources
     compliant_cost="200000", header=replace(HEADER, serial=None), kind=EstimateKind.INPATIENT,
     person=GRANDMOTHER,
     facts=(("参保地区", "武进区"), ("参保年度", "2026年度"), ("参保类别", "老年居民"),
@@ -98,20 +91,20 @@ ESTIMATE = ReimbursementEstimate.from_answer(
 
 OFFSITE = OffsiteFilingReceipt(
     header=replace(HEADER, serial="320412-03-2025-000125"), person=GRANDMOTHER,
-    agent=Person(name="王建华", id_number="320412198203051219"),
+    agent=Person(name="王建华", id_number="320412198203051210"),
     person_type="异地长期居住人员", destination="江苏省苏州市", start=date(2025, 12, 1), end=None,
-    rule="在备案就医地定点医疗机构发生的医疗费用，基本医保基金支付比例与市内相应医疗机构一致。",
-    materials=("本人有效身份证件", "个人承诺书（代替居住证明）"),
-    notes=("就医时请出示医保电子凭证或社会保障卡，直接结算。",
-           "备案后如需回常州就医，可正常使用医保待遇。"),
-    phone="0519-86981234", qr_text="320412-03-2025-000125|99E01B")
+    rule=f"基本医保支付比例与参保地相应医疗机构一致（{LONG_STAY.source}）",
+    materials=("有效身份证件", "个人承诺书"),
+    notes=("就医时请出示医保电子凭证或社会保障卡，在就医地定点医疗机构直接结算",
+           "扫描二维码可核验回执真伪"),
+    phone=HOTLINE, qr_text="320412-03-2025-000125|99E01B")
 
 SLIP = ProcessingSlip(
     header=replace(HEADER, serial="320412-03-2025-000126"), business="变更登记（重要信息）",
     person=DAUGHTER,
     details=(("变更项目", "参保缴费身份"), ("变更前", "非从业居民"), ("变更后", "老年居民"),
              ("生效日期", "2026年1月1日")),
-    result="已办结", reviewer="李强", remarks=("已核验户口簿原件。",))
+    result="已办结", reviewer="李强")
 
 DAY = DayReport(
     header=replace(HEADER, serial=None, printed_at=datetime(2025, 11, 20, 17, 30)),

@@ -98,6 +98,10 @@ DAY_LABELS = {
     ("manual_claim", "settle"): "零星报销结算",
     ("receipt", "void"): "作废收据",
     ("person", "register"): "人员登记",
+    ("person", "student"): "在校学生身份登记",
+    ("person", "death"): "死亡登记",
+    ("household", "add_member"): "家庭成员加入",
+    ("household", "remove_member"): "家庭成员移出",
 }
 ASSESSED = {"enroll", "renewal"}  # businesses whose amount is a contribution assessed
 AMOUNT_WORDS = {"refund": "退费金额", "manual_claim": "金额", "receipt": "原收据金额"}

@@ -1,6 +1,12 @@
-"""Starting the window: one QApplication, the hall's settings and database, the main window.
+"""Starting the window: one QApplication, the hall's database, who is at the window, the main
+window.
 
-Nothing happens at import time; `build_deps` and `run` do the work when called.
+- `yibao-desk --demo`, or no arguments on a machine whose hall is not configured yet: the demo
+  hall (演示数据, its own database), logged in as the demo clerk; its menu offers 首次设置本大厅.
+- a configured hall (the default database, or `--db FILE`): the login dialog, then the window.
+- `--db FILE` of a database without a hall: the first-start setup dialog, then the login.
+
+Nothing happens at import time; `Session` does the work when `run` is called.
 """
 
 from __future__ import annotations
@@ -8,73 +14,68 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
 
 ORG = "yibao-desk"
 APP = "yibao-desk"
 DEMO_ENV = "YIBAO_DESK_DEMO"
 
 
-def hall_from_settings(store) -> tuple[object, bool]:
-    """The hall configured in 设置, or the demo hall (and demo=True) when none is set."""
-    from desktop.ui.deps import Hall
-
-    code = store.value("hall/hall_code", "")
-    if not code:
-        return Hall(), True
-    hall = Hall(
-        region=str(store.value("hall/region", "天宁区")),
-        hall_code=str(code),
-        hall_name=str(store.value("hall/hall_name", "")),
-        window=str(store.value("hall/window", "01")),
-        clerk=str(store.value("hall/clerk", "")),
-        role=str(store.value("hall/role", "clerk")),
-    )
-    return hall, False
-
-
-def policy_settings(store) -> dict[str, Decimal]:
-    """Hall parameters the policy packs ask for (设置—大厅参数), as Decimal."""
-    out: dict[str, Decimal] = {}
-    store.beginGroup("policy")
-    try:
-        for key in store.childKeys():
-            try:
-                out[key] = Decimal(str(store.value(key)))
-            except InvalidOperation:
-                continue
-    finally:
-        store.endGroup()
-    return out
-
-
-def build_deps(args: argparse.Namespace | None = None):
-    """Packs, hall, settings and database for the window (raises PackError on a bad pack)."""
-    from PySide6.QtCore import QSettings
-
-    from desktop.policy import loader
+def demo_db_path() -> Path:
     from desktop.records import paths
+
+    return paths.data_dir() / "demo" / "yibao-desk-demo.sqlite3"
+
+
+def wants_demo(args: argparse.Namespace | None) -> bool:
+    """The demo hall: asked for, or no arguments and no configured hall in the default database."""
+    if getattr(args, "demo", False) or os.environ.get(DEMO_ENV) == "1":
+        return True
+    if getattr(args, "db", None):
+        return False
+    from desktop.records import paths
+
+    target = paths.db_path(None)
+    if not target.exists():
+        return True
+    from desktop.records import accounts as account_rows
+    from desktop.records.db import open_db
+
+    db = open_db(target)
+    try:
+        return account_rows.hall(db) is None
+    finally:
+        db.close()
+
+
+def build_deps(args: argparse.Namespace | None = None, *, demo: bool | None = None):
+    """Packs and database for the window (raises PackError on a bad pack). The demo database is
+    filled on first use; a hall's database is opened with the start-up check and daily backup."""
+    from desktop.policy import loader
+    from desktop.records import startup
     from desktop.records.db import open_db
     from desktop.ui.deps import Deps
 
-    store = QSettings(ORG, APP)
-    hall, demo = hall_from_settings(store)
-    demo = demo or os.environ.get(DEMO_ENV) == "1"
-    db_arg = getattr(args, "db", None)
-    if db_arg:
-        db_file = db_arg
-    elif demo:
-        db_file = paths.data_dir() / "demo" / "yibao-desk-demo.sqlite3"
+    demo = wants_demo(args) if demo is None else demo
+    if demo:
+        from desktop.ui.demo import ensure_demo
+
+        path = Path(getattr(args, "db", None) or demo_db_path()) if getattr(args, "demo", False) else demo_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = open_db(path)
+        ensure_demo(db)
+        integrity = None
     else:
-        db_file = None
-    db = open_db(db_file)
-    return Deps(packs=loader.bundled(), hall=hall, settings=policy_settings(store), db=db, demo=demo)
+        started = startup.start(getattr(args, "db", None))
+        db, integrity = started.db, started.integrity
+    deps = Deps(packs=loader.bundled(), db=db, demo=demo, integrity=integrity)
+    deps.refresh_packs()
+    return deps
 
 
 def load_fonts() -> None:
     """The bundled CJK font, so every Chinese character shows even where the machine lacks one."""
-    from pathlib import Path
-
     from PySide6.QtGui import QFontDatabase
 
     base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2])) / "resources" / "fonts"
@@ -83,21 +84,115 @@ def load_fonts() -> None:
             QFontDatabase.addApplicationFont(str(base / name))
 
 
+class Session:
+    """The start-up flow and what follows a logout or the first-start setup: which database,
+    who logs in, which main window is open. One per run; tests drive it with `ask` replaced."""
+
+    def __init__(self, args: argparse.Namespace | None = None, *, ask=None) -> None:
+        self.args = args or argparse.Namespace(db=None, demo=False)
+        self.deps: Any = None
+        self.window: Any = None
+        # shows a modal dialog and returns whether it was accepted (tests answer it themselves)
+        self.ask = ask or (lambda dialog: dialog.exec() == dialog.DialogCode.Accepted)
+
+    def start(self) -> bool:
+        """Open the demo hall or the configured one (setup and login first); False: the person
+        closed the dialogs, nothing to show."""
+        self.deps = build_deps(self.args)
+        if self.deps.demo:
+            return self._open_demo()
+        return self._enter_hall()
+
+    def _open_demo(self) -> bool:
+        from desktop.services import accounts
+        from desktop.ui.demo import DEMO_CLERK, DEMO_PASSWORD
+
+        self.deps.sign_in(accounts.login(self.deps.db, DEMO_CLERK, DEMO_PASSWORD))
+        self._show_window()
+        return True
+
+    def _enter_hall(self) -> bool:
+        from desktop.records import accounts as account_rows
+        from desktop.ui.login import SetupDialog
+
+        if account_rows.hall(self.deps.db) is None:
+            setup = SetupDialog(self.deps.db, self.deps.regions())
+            if not self.ask(setup):
+                self.deps.db.close()
+                self.deps = build_deps(self.args, demo=True)
+                return self._open_demo()
+        return self.login()
+
+    def login(self) -> bool:
+        from desktop.records import accounts as account_rows
+        from desktop.ui.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+        from desktop.ui.login import LoginDialog
+
+        config = account_rows.hall(self.deps.db)
+        hint = ""
+        if self.deps.demo:
+            names = "、".join(f"{u}（{n}）" for u, n, _ in DEMO_ACCOUNTS)
+            hint = f"演示数据：账户 {names}，密码均为 {DEMO_PASSWORD}"
+        dialog = LoginDialog(self.deps.db, config["hall_name"], hint=hint)
+        if not self.ask(dialog):
+            return False
+        self.deps.sign_in(dialog.account)
+        self._show_window()
+        return True
+
+    def _show_window(self) -> None:
+        from desktop.ui.main_window import MainWindow
+
+        self.window = MainWindow(self.deps)
+        self.window.logout_requested.connect(self.logout)
+        self.window.setup_requested.connect(self.setup_hall)
+        self.window.show()
+
+    def logout(self) -> None:
+        """切换账户: the window closes, the login dialog comes back (the same database)."""
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        self.deps.account = None
+        self.login()
+
+    def setup_hall(self) -> None:
+        """From the demo: configure the hall's own database (default location or --db), log in."""
+        from desktop.ui.login import SetupDialog
+
+        args = argparse.Namespace(db=getattr(self.args, "db", None), demo=False)
+        real = build_deps(args, demo=False)
+        from desktop.records import accounts as account_rows
+
+        if account_rows.hall(real.db) is None:
+            setup = SetupDialog(real.db, real.regions(), self.window)
+            if not self.ask(setup):
+                real.db.close()
+                return
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        self.deps.db.close()
+        self.deps, self.args = real, args
+        self.login()
+
+
 def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
-
-    from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
     app.setApplicationDisplayName("医保窗口经办")
     load_fonts()
+    session = Session(args)
     try:
-        deps = build_deps(args)
+        shown = session.start()
     except Exception as exc:  # a bad pack or an unreadable database: say so, do not start half-way
         QMessageBox.critical(None, "无法启动", f"启动失败：{exc}")
         return 1
-    window = MainWindow(deps)
-    window.show()
+    if not shown:
+        return 0
     return app.exec()

@@ -36,10 +36,53 @@ class Deps:
     db: Any = None  # sqlite_utils.Database, or None when no database is open
     clock: Callable[[], datetime] | None = None
     demo: bool = False
-    # shows a rendered PDF (preview / print); None: written to prints/ and opened by the system
-    show_pdf: Callable[[bytes, str], Any] | None = None
+    # the machine's printers (desktop.ui.printing.SystemPrinter when None); tests pass a recorder
+    printer: Any = None
+    # shows a print preview dialog (default: dlg.open(), window-modal); tests may confirm it at once
+    preview: Callable[[Any], Any] | None = None
+    # opens an archived PDF in the system viewer (default: QDesktopServices)
+    open_path: Callable[[Any], Any] | None = None
     # an ID card reader SDK (desktop.ui.reader.CardReader); None: keyboard-wedge readers only
     reader: Any = None
+    # the logged-in account (desktop.services.accounts.Account); None: a database without
+    # accounts (tests of single pages), where `hall.role` stands in
+    account: Any = None
+    # the start-up check of the hall's database (records.db.IntegrityResult); None: not run
+    integrity: Any = None
+
+    # ------------------------------------------------------------------ who is at the window
+
+    def sign_in(self, account: Any) -> None:
+        """After `accounts.login`: the hall as configured, the person and their role, the hall's
+        settings and packs (bundled + imported) for every Context from now on."""
+        from desktop.records import accounts as account_rows
+        from desktop.services import hall
+
+        config = account_rows.hall(self.db)
+        self.account = account
+        self.hall = Hall(region=config["region"], hall_code=config["hall_code"], hall_name=config["hall_name"],
+                         window=config["window_code"], clerk=account.display_name, role=account.primary_role)
+        self.settings = hall.policy_settings(self.db)
+        self.refresh_packs()
+
+    def refresh_packs(self) -> None:
+        """The bundled packs plus those the hall imported (`packs/` beside the database)."""
+        if self.db is None:
+            return
+        from desktop.policy import loader
+        from desktop.services import hall
+
+        self.packs = loader.with_hall_packs(hall.packs_dir(self.db))
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles of the person at the window (经办人 clerk, 复核人 reviewer, 管理员 admin)."""
+        if self.account is not None:
+            return frozenset(self.account.roles)
+        return frozenset({"clerk", "reviewer", "admin"} if self.hall.role == "head" else {self.hall.role})
+
+    def may(self, role: str) -> bool:
+        return role in self.roles
 
     # ------------------------------------------------------------------ policy
 
@@ -76,12 +119,36 @@ class Deps:
             return year
         return min(years, key=lambda y: (abs(y - year), -y))
 
-    def present_pdf(self, data: bytes, name: str) -> Any:
-        if self.show_pdf is not None:
-            return self.show_pdf(data, name)
-        from desktop.ui.printing import open_pdf
+    def printer_backend(self) -> Any:
+        if self.printer is None:
+            from desktop.ui.printing import SystemPrinter
 
-        return open_pdf(data, name)
+            self.printer = SystemPrinter()
+        return self.printer
+
+    def open_file(self, path: Any) -> Any:
+        if self.open_path is not None:
+            return self.open_path(path)
+        from desktop.ui.printing import open_path
+
+        return open_path(path)
+
+    def print_preview(self, parent: Any, title: str, build: Callable[[Any, str], list],
+                      on_printed: Callable[[list], Any] | None = None) -> Any:
+        """Open the 打印预览 of the documents `build(ctx, paper)` returns (services.printing)."""
+        from desktop.ui.print_preview import PrintPreviewDialog
+
+        dialog = PrintPreviewDialog(self, title, build, parent)
+        if on_printed is not None:
+            dialog.printed.connect(on_printed)
+        if self.preview is not None:
+            self.preview(dialog)
+        else:
+            from PySide6.QtCore import Qt
+
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+        return dialog
 
     def document_header(self, serial: str | None = None):
         from desktop.documents.model import Header
@@ -106,6 +173,10 @@ class Deps:
         """The services' Context for this window, or None while no database is open."""
         if self.db is None:
             return None
+        if self.account is not None:
+            from desktop.services import hall
+
+            return hall.context_for(self.db, self.account, self.clock)
         from desktop.services.context import Context
 
         kwargs: dict[str, Any] = {}
@@ -114,7 +185,7 @@ class Deps:
         return Context(
             db=self.db, region=self.hall.region, hall_code=self.hall.hall_code,
             window=self.hall.window, operator_id=self.hall.clerk, role=self.hall.role,  # type: ignore[arg-type]
-            settings=dict(self.settings), **kwargs,
+            settings=dict(self.settings), packs=self.packs, **kwargs,
         )
 
     def search(self, text: str, limit: int = 20) -> list[dict]:

@@ -1,12 +1,16 @@
-"""The main window: navigation by business (F2…F10), a stack of pages, the search box (Ctrl+F),
-the status bar (hall, window, clerk, 演示数据), font scaling and high contrast."""
+"""The main window: navigation by business (F2…F11), a stack of pages, the search box (Ctrl+F),
+the status bar (hall, window, the person logged in and their role, the audit chain, 演示数据),
+the idle lock, font scaling and high contrast.
+
+What a role sees: 复核 only for reviewers, 设置 only for administrators; a page reached anyway
+shows the services' refusal (they enforce the roles)."""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -45,20 +49,29 @@ PAGES = (
     ("calculator", "报销测算", "calculator", "CalculatorPage"),
     ("policy", "政策查询", "policy", "PolicyPage"),
     ("day_report", "日结", "day_report", "DayReportPage"),
+    ("review", "复核", "review", "ReviewPage"),
     ("settings", "设置", "settings", "SettingsPage"),
 )
+# pages only some roles see (the services refuse the others anyway)
+PAGE_ROLES = {"review": "reviewer", "settings": "admin"}
+IDLE_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel)
 
 
-def default_pages() -> list[tuple[str, str, PageFactory]]:
-    """(key, navigation title, factory) of every page."""
+def default_pages(roles: frozenset[str] | None = None) -> list[tuple[str, str, PageFactory]]:
+    """(key, navigation title, factory) of every page the roles see (all when None)."""
     out = []
     for key, title, module, cls in PAGES:
+        if roles is not None and key in PAGE_ROLES and PAGE_ROLES[key] not in roles:
+            continue
         mod = importlib.import_module(f"desktop.ui.pages.{module}")
         out.append((key, title, getattr(mod, cls)))
     return out
 
 
 class MainWindow(QMainWindow):
+    logout_requested = Signal()
+    setup_requested = Signal()
+
     def __init__(self, deps: Deps, pages: list[tuple[str, str, PageFactory]] | None = None) -> None:
         super().__init__()
         self.deps = deps
@@ -83,7 +96,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.stack = QStackedWidget()
 
-        for index, (key, title, factory) in enumerate(pages if pages is not None else default_pages()):
+        for index, (key, title, factory) in enumerate(pages if pages is not None else default_pages(deps.roles)):
             page = factory(deps)
             page.setObjectName(f"page_{key}")
             self.pages[key] = page
@@ -132,6 +145,19 @@ class MainWindow(QMainWindow):
 
         self._build_menu()
         self._build_status()
+        self.lock_overlay = None
+        self.idle_timer = QTimer(self, singleShot=True, timeout=self.idle_lock)
+        if deps.account is not None and deps.db is not None:
+            from desktop.services.accounts import idle_lock_minutes
+            from desktop.ui.login import LockOverlay
+
+            self.idle_minutes = idle_lock_minutes(deps.db)
+            self.lock_overlay = LockOverlay(self)
+            self.lock_overlay.unlocked.connect(self._unlocked)
+            self.lock_overlay.switch_account.connect(self.logout_requested)
+            self.idle_timer.setInterval(self.idle_minutes * 60_000)
+            self.idle_timer.start()
+            QApplication.instance().installEventFilter(self)
         self.font_pt = int(self.store.value("ui/font_pt", QApplication.font().pointSize() or 10))
         self.high_contrast = self.store.value("ui/high_contrast", False, type=bool)
         self._apply_looks()
@@ -165,8 +191,9 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        from PySide6.QtCore import QEvent
-
+        timer = getattr(self, "idle_timer", None)
+        if timer is not None and event.type() in IDLE_EVENTS and timer.isActive():
+            timer.start()  # any key or mouse use counts as activity
         if obj is self.search and event.type() == QEvent.Type.KeyPress:
             if event.key() == Qt.Key.Key_Down and self.results.count():
                 self.results.setFocus()
@@ -241,6 +268,23 @@ class MainWindow(QMainWindow):
         for action in (bigger, smaller, reset, self.contrast_action):
             view.addAction(action)
             self.addAction(action)
+        account = self.menuBar().addMenu("账户(&A)")
+        self.lock_action = QAction("锁定窗口", self, shortcut=QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(lambda: self.idle_lock(idle=False))
+        password = QAction("修改密码…", self)
+        password.triggered.connect(self.change_password)
+        switch = QAction("切换账户（注销）", self)
+        switch.triggered.connect(self.logout_requested)
+        self._account_actions = (self.lock_action, password, switch)
+        for action in self._account_actions:
+            account.addAction(action)
+            self.addAction(action)
+            action.setEnabled(self.deps.account is not None)
+        if self.deps.demo:
+            setup = QAction("首次设置本大厅（正式使用）…", self)
+            setup.triggered.connect(self.setup_requested)
+            account.addSeparator()
+            account.addAction(setup)
         go = self.menuBar().addMenu("业务(&B)")
         for key, _page in self.pages.items():
             title = self.nav.item(list(self.pages).index(key)).text().split("  ", 1)[1]
@@ -249,6 +293,13 @@ class MainWindow(QMainWindow):
             go.addAction(action)
 
     def _build_status(self) -> None:
+        self.person_label = QLabel()
+        self.person_label.setObjectName("personLabel")
+        self.audit_label = QLabel()
+        self.audit_label.setObjectName("auditLabel")
+        self.statusBar().addPermanentWidget(self.person_label)
+        self.statusBar().addPermanentWidget(self.audit_label)
+        self.check_audit_chain()
         self.hall_label = QLabel()
         self.demo_label = QLabel("演示数据")
         self.demo_label.setObjectName("demoMarker")
@@ -257,10 +308,33 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.demo_label)
         self.refresh_status()
 
+    def check_audit_chain(self) -> None:
+        """The audit hash chain, verified once at start (records.audit.verify_audit_chain)."""
+        if self.deps.db is None:
+            self.audit_label.setText("")
+            return
+        from desktop.records.audit import verify_audit_chain
+
+        broken = verify_audit_chain(self.deps.db)
+        if broken is None:
+            self.audit_label.setText("✔ 审计链完整")
+            self.audit_label.setToolTip("启动时已逐条核对业务日志的哈希链")
+        else:
+            self.audit_label.setText(f"⚠ 审计链在第 {broken.seq} 条断开")
+            self.audit_label.setToolTip(f"第 {broken.seq} 条：{broken.reason}。请联系管理员，用备份核对。")
+
     def refresh_status(self) -> None:
+        from desktop.services.permissions import ACCOUNT_ROLES, ROLE_LABELS
+
         h = self.deps.hall
         db = "" if self.deps.db is not None else "　｜　未打开数据库"
-        self.hall_label.setText(f"大厅：{h.hall_name}（{h.region}）　｜　窗口：{h.window}　｜　经办人：{h.clerk}{db}")
+        self.hall_label.setText(f"{h.hall_name}（{h.region}）　｜　{h.window}号窗口{db}")
+        account = self.deps.account
+        if account is not None:
+            roles = "、".join(ROLE_LABELS[r] for r in ACCOUNT_ROLES if r in account.roles)
+            self.person_label.setText(f"👤 {account.display_name}（{account.username}）｜ {roles}")
+        else:
+            self.person_label.setText(f"👤 {h.clerk}｜ {ROLE_LABELS.get(h.role, h.role)}")
         self.demo_label.setVisible(self.deps.demo)
         self.setWindowTitle("医保窗口经办" + ("（演示数据）" if self.deps.demo else ""))
 
@@ -301,7 +375,52 @@ class MainWindow(QMainWindow):
         self.contrast_action.blockSignals(False)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
 
+    # ------------------------------------------------------------------ idle lock, account
+
+    def idle_lock(self, idle: bool = True) -> None:
+        """Cover the window until the password is typed again (accounts.unlock)."""
+        if self.lock_overlay is None or self.lock_overlay.isVisible():
+            return
+        self.idle_timer.stop()
+        self._set_locked(True)
+        self.lock_overlay.lock(self.deps.db, self.deps.account, self.idle_minutes if idle else None,
+                               now=self.deps.clock)
+        self.show_status("🔒 窗口已锁定")
+
+    def _set_locked(self, locked: bool) -> None:
+        """While locked nothing behind the overlay reacts: no page, menu or shortcut."""
+        self.centralWidget().setEnabled(not locked)
+        self.menuBar().setEnabled(not locked)
+        for shortcut in self.findChildren(QShortcut):
+            shortcut.setEnabled(not locked)
+        for action in self.actions():
+            action.setEnabled(not locked and (self.deps.account is not None or action not in self._account_actions))
+
+    def is_locked(self) -> bool:
+        return self.lock_overlay is not None and self.lock_overlay.isVisible()
+
+    def _unlocked(self) -> None:
+        self._set_locked(False)
+        self.idle_timer.start()
+        self.show_status("✔ 已解锁")
+        self.current_page().focus_first()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.lock_overlay is not None and self.lock_overlay.isVisible():
+            self.lock_overlay.setGeometry(self.rect())
+
+    def change_password(self) -> None:
+        from desktop.ui.login import PasswordDialog
+
+        dialog = PasswordDialog(self.deps.db, self.deps.account, self)
+        dialog.accepted.connect(lambda: self.show_status("✔ 密码已修改"))
+        dialog.open()
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.idle_timer.stop()
+        if self.lock_overlay is not None:
+            QApplication.instance().removeEventFilter(self)
         for page in self.pages.values():  # a long job is cancelled (rolled back) and waited for
             worker = getattr(page, "worker", None)
             if worker is not None and worker.is_running():

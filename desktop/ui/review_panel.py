@@ -52,6 +52,9 @@ class ReviewPanel(QGroupBox):
         self.approve.clicked.connect(lambda: self.decide(True))
         self.reject.clicked.connect(lambda: self.decide(False))
         self.refresh_button.clicked.connect(self.refresh)
+        # a clerk follows the queue but decides nothing: no approve buttons (the services refuse anyway)
+        for w in (self.note, self.approve, self.reject):
+            w.setVisible(deps.may("reviewer"))
         self.refresh()
 
     def refresh(self) -> None:
@@ -63,7 +66,10 @@ class ReviewPanel(QGroupBox):
             from desktop.services.review import pending_reviews
 
             self.queue = pending_reviews(ctx)
-            who = {"reviewer": "复核人", "head": "大厅负责人（可复核）"}.get(ctx.role, "经办人（只能查看，复核须由复核人办理）")
+            if self.deps.may("reviewer"):
+                who = "复核人（不能复核本人经办的申请）"
+            else:
+                who = "经办人（只能查看，复核须由复核人办理）"
             self.info.setText(f"待复核 {len(self.queue)} 件；当前身份：{who}")
         fill_table(self.table, [[BUSINESS.get(q["business"], q["business"]), q.get("summary", ""), q["operator_id"],
                                  str(q["created_at"])[:16].replace("T", " "), "可以" if q.get("may_decide") else "不可以"]

@@ -1,10 +1,12 @@
 """Every document read back from its PDF: words, amounts, fonts, paper, masking."""
 
+import io
 import re
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 
 from desktop.documents import fonts, render, save
 from desktop.documents.model import (
@@ -64,8 +66,8 @@ def test_paper_size(pdfs, stem):
                                                                          "payment-notice-assisted"))])
 def test_id_numbers_are_masked(pdfs, stem):
     text = flat(pdfs[stem].text)
-    assert "320412195701011234" not in text and "65010219840315002X" not in text
-    assert "320412********1234" in text or "650102********002X" in text
+    assert "320412195701011234" not in text and "650102198403150026" not in text
+    assert "320412********1234" in text or "650102********0026" in text
 
 
 def test_full_id_number_when_the_document_requires_it(render_pdf):
@@ -123,7 +125,7 @@ def test_receipt(pdfs, paper):
     text = flat(pdfs[f"receipt-{paper}"].text)
     for expected in ["受理回执", "常州市武进区湖塘镇便民服务中心", "3号窗口", "张敏", "2025-11-2010:32",
                      "320412-03-2025-000123", "城乡居民医保参保登记（2026年度）", "王𠇹",
-                     "2025年11月22日", *RECEIPT.accepted, *RECEIPT.next_steps, "0519-86981234"]:
+                     "2025年12月31日", *RECEIPT.accepted, *RECEIPT.next_steps, "12393"]:
         assert flat(expected) in text, expected
 
 
@@ -133,7 +135,8 @@ def test_payment_notice(pdfs, paper):
     for expected in ["缴费通知单", "阿依古丽·买买提", "2026年度", "非从业居民", "武进区",
                      "830.00元", "长期护理保险", "30.00元", "政府资助", "0.00元", "应缴金额",
                      "缴费截止日期：2025年12月31日", "2026年1月1日至2026年12月31日",
-                     "签约银行卡代扣", "掌上缴费", "窗口缴费", "320412-03-2025-000124"]:
+                     "签约银行卡缴费", "线上缴费", "窗口缴费", "职工医保个人账户代缴", "12393",
+                     "320412-03-2025-000124"]:
         assert expected in text, expected
 
 
@@ -154,8 +157,8 @@ def test_checklist_ticks_what_was_brought_and_boxes_what_is_missing(pdfs):
         assert (flat(material.name) in missing_part) != material.provided, material.name
     flat_text = flat(text)
     for expected in ["一次性告知单", "序号", "材料名称", "要求", "已提供", CHECKLIST.item,
-                     CHECKLIST.basis, "原件1份，加盖医院印章", *CHECKLIST.where, *CHECKLIST.channels,
-                     "材料齐全后20个工作日内办结", "0519-86981234", "000_62dcf2fad95857e3.txt§六(四)"]:
+                     CHECKLIST.basis, "三者任选其一", *CHECKLIST.where, *CHECKLIST.channels,
+                     "常州市武进区外环府路51号", "12393", "002_791f68398226ecd0.txt§六(四)2"]:
         assert flat(expected) in flat_text, expected
 
 
@@ -179,9 +182,9 @@ def test_estimate(pdfs, paper):
     text = flat(pdfs[f"estimate-{paper}"].text)
     assert text.count("本单为测算结果，仅供参考，不作为结算依据") >= 2
     for expected in ["报销测算单", "合规费用", "200,000.00元", "起付标准", "1,000.00元",
-                     "基本医保", "151,450.00元", "大病保险", "20,170.00元", "医疗救助",
-                     "个人负担", "28,380.00元", "老年居民", "三级",
-                     *(flat(step.step) for step in ESTIMATE.trace), "002_791f68398226ecd0.txt§三(五)"]:
+                     "基本医保", "139,300.00元", "大病保险", "24,420.00元", "医疗救助",
+                     "个人负担", "36,280.00元", "老年居民", "三级",
+                     *(flat(step.step) for step in ESTIMATE.trace), "002_791f68398226ecd0.txt§四"]:
         assert expected in text, expected
 
 
@@ -198,8 +201,8 @@ def test_outpatient_estimate_leaves_out_layers_that_do_not_apply(render_pdf):
 def test_offsite_receipt(pdfs, paper):
     text = flat(pdfs[f"offsite-receipt-{paper}"].text)
     for expected in ["异地就医备案回执", "异地长期居住人员", "江苏省苏州市", "2025年12月1日",
-                     "长期有效", "支付比例与市内相应医疗机构一致", "个人承诺书", "王建华",
-                     "320412********1219", "参保人/代办人签字", "经办人签字", "日期"]:
+                     "长期有效", "支付比例与参保地相应医疗机构一致", "个人承诺书", "王建华",
+                     "320412********1210", "12393", "参保人/代办人签字", "经办人签字", "日期"]:
         assert expected in text, expected
 
 
@@ -253,3 +256,20 @@ def test_pdf_metadata_names_the_document_not_the_person(pdfs, stem):
     metadata = pdfs[stem].reader.metadata
     assert metadata.title and metadata.subject == pdfs[stem].text.split("编号：")[1].split()[0]
     assert "王" not in metadata.title and "阿依古丽" not in metadata.title
+
+
+# --- samples and marks ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_samples_print_no_fact_the_policy_packs_lack(pdfs, stem):
+    text = flat(pdfs[stem].text)
+    for invented in ("0519-", "工作日", "常武中路", "预计办结"):
+        assert invented not in text, invented
+
+
+def test_a_marked_document_says_so_on_every_page_and_in_its_title(pdfs):
+    assert "样张" not in pdfs["checklist-large-a4"].text  # unmarked: no mark anywhere
+    marked = PdfReader(io.BytesIO(render(replace(CHECKLIST, large_print=True), mark="样张")))
+    assert len(marked.pages) == 2
+    assert all("样张" in page.extract_text() for page in marked.pages)
+    assert marked.metadata.title.endswith("（样张）")

@@ -182,6 +182,7 @@ def test_render_sample_needs_no_database(tmp_path):
     done = run_cli("render", "receipt", "--sample", "--out", str(out), home=tmp_path)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"%PDF")
+    assert "样张" in flat(out.read_bytes())  # a specimen never passes for a real receipt
 
 
 def test_archive_folder_hall_setting_is_honoured(ctx, enrolled, tmp_path):

@@ -34,6 +34,46 @@ def data_home(tmp_path, monkeypatch):
     monkeypatch.setenv("YIBAO_DESK_HOME", str(tmp_path / "home"))
 
 
+@pytest.fixture(autouse=True)
+def fast_hashes(monkeypatch):
+    """argon2 at a test cost (the rules under test do not depend on it)."""
+    from argon2 import PasswordHasher
+
+    from desktop.services import accounts
+
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(accounts, "_dummy_hash", None)
+
+
+PASSWORD = "Desk2026qq"
+
+
+@pytest.fixture
+def hall_db(db, clock):
+    """A 武进区 hall configured with an administrator, a clerk, a reviewer (all PASSWORD) and
+    老年居民 from 60 (a hall setting)."""
+    from desktop.services import accounts, hall
+
+    admin = hall.configure_hall(db, "武进区", "武进区医保中心", "320412", "03", "admin", PASSWORD, "钱管理",
+                                now=clock())
+    ctx = hall.context_for(db, admin, clock)
+    hall.set_setting(ctx, "elderly_from_age", "60")
+    accounts.create_account(ctx, "wang", PASSWORD, "王经办", ["clerk"])
+    accounts.create_account(ctx, "li", PASSWORD, "李复核", ["reviewer"])
+    return db
+
+
+def signed_in(deps, db, username: str):
+    """`deps` on the configured hall `db`, logged in as `username`."""
+    from dataclasses import replace
+
+    from desktop.services import accounts
+
+    out = replace(deps, db=db)
+    out.sign_in(accounts.login(db, username, PASSWORD, now=deps.clock()))
+    return out
+
+
 @pytest.fixture
 def clock():
     from desktop.services.context import CHINA
@@ -41,21 +81,45 @@ def clock():
     return lambda: datetime(2025, 11, 15, 10, 0, tzinfo=CHINA)
 
 
+class RecordingPrinter:
+    """Stands in for the machine's printers: records (title, pdf, printer, paper) of each job."""
+
+    def __init__(self, jobs: list) -> None:
+        self.jobs = jobs
+
+    def names(self) -> list[str]:
+        return ["柜台打印机", "热敏小票机"]
+
+    def default_name(self) -> str:
+        return "柜台打印机"
+
+    def send(self, pdf: bytes, printer: str, paper: str, title: str) -> None:
+        self.jobs.append((title, pdf, printer, paper))
+
+
 @pytest.fixture
 def printed():
-    """Documents the pages hand over (instead of opening a viewer)."""
+    """Print jobs the pages sent (title, pdf, printer, paper), through the preview dialog."""
     return []
 
 
 @pytest.fixture
-def deps(clock, printed):
+def previews():
+    """Print preview dialogs the pages opened (left open for the test to drive)."""
+    return []
+
+
+@pytest.fixture
+def deps(clock, printed, previews):
     """A 武进区 window without a database (policy pages only)."""
     from desktop.policy import loader
     from desktop.ui.deps import Deps, Hall
 
     return Deps(packs=loader.bundled(), hall=Hall(region="武进区", hall_code="320412", hall_name="武进区医保中心",
                                                  window="03", clerk="王经办"),
-                settings={"elderly_from_age": Decimal(60)}, clock=clock, show_pdf=lambda data, name: printed.append((name, data)))
+                settings={"elderly_from_age": Decimal(60)}, clock=clock, printer=RecordingPrinter(printed),
+                preview=lambda dialog: (previews.append(dialog), dialog.print_now()),
+                open_path=lambda path: None)
 
 
 @pytest.fixture
@@ -107,3 +171,12 @@ def type_text(qtbot, widget, text: str) -> None:
             event = QInputMethodEvent()
             event.setCommitString(ch)
             QApplication.sendEvent(widget, event)
+
+
+def pdf_text(pdf: bytes) -> list[str]:
+    """Each page's text of a PDF (pypdf)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages]

@@ -1,36 +1,186 @@
+"""Starting the window: the demo hall without a configured hall, the first-start setup, the
+login (lockout told in words), the status bar, the idle lock, what each role sees."""
+
 from __future__ import annotations
 
 import argparse
 
-from conftest import show
-from PySide6.QtCore import QSettings
+from conftest import PASSWORD, show, signed_in
+from PySide6.QtCore import Qt
 
-from desktop.ui.app import build_deps, hall_from_settings
+from desktop.ui.app import Session, build_deps
 from desktop.ui.main_window import MainWindow
 
 
-def test_unconfigured_machine_starts_in_demo_mode_with_its_own_database(qtbot, tmp_path):
-    deps = build_deps(argparse.Namespace(db=None))
-    assert deps.demo and deps.db is not None
-    path = deps.db.execute("PRAGMA database_list").fetchone()[2]
-    assert "demo" in path and str(tmp_path) in path
-    w = show(qtbot, MainWindow(deps))
-    assert w.demo_label.isVisible()
-    assert len(w.pages) == 9
+def answer_login(username, password=PASSWORD, seen=None):
+    """`Session.ask` for tests: fill the dialog as a person would, press Enter, report."""
+    from desktop.ui.login import LoginDialog, SetupDialog
+
+    def ask(dialog):
+        if seen is not None:
+            seen.append(dialog)
+        if isinstance(dialog, SetupDialog):
+            return False
+        assert isinstance(dialog, LoginDialog)
+        dialog.username.setText(username)
+        dialog.password.setText(password)
+        dialog.ok.click()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    return ask
+
+
+def test_unconfigured_machine_opens_the_demo_hall_logged_in_as_the_demo_clerk(qtbot, tmp_path):
+    session = Session(argparse.Namespace(db=None, demo=False), ask=answer_login("never"))
+    assert session.start()
+    deps, w = session.deps, session.window
+    qtbot.addWidget(w)
+    assert deps.demo and deps.account.username == "demo" and "demo" in deps.db.execute("PRAGMA database_list").fetchone()[2]
+    assert str(tmp_path) in deps.db.execute("PRAGMA database_list").fetchone()[2]
+    assert deps.db.execute("SELECT COUNT(*) FROM persons").fetchone()[0] >= 300
+    assert w.demo_label.isVisible() and "演示数据" in w.windowTitle()
+    assert "演示经办人" in w.person_label.text() and "经办人" in w.person_label.text()
+    assert w.audit_label.text() == "✔ 审计链完整"
+    assert "settings" not in w.pages and "review" not in w.pages  # a clerk's window
+    w.close()
     deps.db.close()
 
 
-def test_configured_hall_is_read_from_settings(qtbot, tmp_path):
-    store = QSettings("yibao-desk", "yibao-desk")
-    for key, value in {"region": "钟楼区", "hall_code": "320404", "hall_name": "钟楼区医保中心", "window": "02",
-                       "clerk": "赵经办", "role": "reviewer"}.items():
-        store.setValue(f"hall/{key}", value)
-    store.setValue("policy/elderly_from_age", "60")
-    hall, demo = hall_from_settings(store)
-    assert not demo and hall.region == "钟楼区" and hall.role == "reviewer"
-    deps = build_deps(argparse.Namespace(db=str(tmp_path / "hall.sqlite3")))
-    assert str(deps.settings["elderly_from_age"]) == "60"
-    assert deps.context().region == "钟楼区"
+def test_first_start_sets_up_the_hall_then_logs_in(qtbot, tmp_path):
+    from desktop.ui.login import LoginDialog, SetupDialog
+
+    path = tmp_path / "hall.sqlite3"
+    seen = []
+
+    def ask(dialog):
+        seen.append(dialog)
+        if isinstance(dialog, SetupDialog):
+            qtbot.addWidget(dialog)
+            assert "天津市" in [dialog.region.itemText(i) for i in range(dialog.region.count())]
+            dialog.region.setCurrentText("天津市")
+            dialog.hall_name.setText("和平区便民服务中心")
+            dialog.hall_code.setText("12010")  # five digits: refused at its field
+            dialog.window_code.setText("02")
+            dialog.admin_username.setText("admin01")
+            dialog.admin_name.setText("赵管理")
+            dialog.password.setText("Guard2026zz")
+            dialog.password_again.setText("Guard2026zz")
+            dialog.ok.click()
+            assert "6位数字" in dialog.errors.fields["hall_code"][1].text()
+            dialog.hall_code.setText("120101")
+            dialog.ok.click()
+            return dialog.result() == dialog.DialogCode.Accepted
+        assert isinstance(dialog, LoginDialog)
+        dialog.username.setText("admin01")
+        dialog.password.setText("Guard2026zz")
+        dialog.ok.click()
+        return True
+
+    session = Session(argparse.Namespace(db=str(path), demo=False), ask=ask)
+    assert session.start()
+    w = session.window
+    qtbot.addWidget(w)
+    assert [type(d).__name__ for d in seen] == ["SetupDialog", "LoginDialog"]
+    assert not session.deps.demo and not w.demo_label.isVisible()
+    assert "赵管理" in w.person_label.text() and "管理员" in w.person_label.text()
+    assert "和平区便民服务中心" in w.hall_label.text() and "02号窗口" in w.hall_label.text()
+    assert "settings" in w.pages  # an administrator's window
+    w.close()
+    session.deps.db.close()
+
+
+def test_login_tells_a_wrong_password_and_the_lockout(qtbot, hall_db, tmp_path):
+    from desktop.ui.login import LoginDialog
+
+    dialog = show(qtbot, LoginDialog(hall_db, "武进区医保中心"))
+    for _ in range(4):
+        dialog.username.setText("wang")
+        qtbot.keyClicks(dialog.password, "wrong-pass1")
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "用户名或密码错误" in dialog.error.text() and "再错1次" in dialog.error.text()
+    qtbot.keyClicks(dialog.password, "wrong-pass1")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "已锁定" in dialog.error.text() and dialog.account is None
+    qtbot.keyClicks(dialog.password, PASSWORD)  # even the right password, while locked
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "已锁定" in dialog.error.text() and dialog.account is None
+    dialog.username.setText("li")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.account is not None and dialog.account.username == "li"
+
+
+def test_configured_hall_goes_to_the_login_and_shows_who_is_there(qtbot, hall_db, tmp_path):
+    path = hall_db.execute("PRAGMA database_list").fetchone()[2]
+    hall_db.close()
+    session = Session(argparse.Namespace(db=path, demo=False), ask=answer_login("li"))
+    assert session.start()
+    w = session.window
+    qtbot.addWidget(w)
+    assert "李复核" in w.person_label.text() and "复核人" in w.person_label.text()
+    assert "review" in w.pages and "settings" not in w.pages
+    assert w.audit_label.text() == "✔ 审计链完整"
+    w.close()
+    session.deps.db.close()
+
+
+def test_a_broken_audit_chain_is_shown_at_start(qtbot, deps, hall_db):
+    hall_db.execute("DROP TRIGGER audit_no_update")  # someone edits the file behind the program's back
+    hall_db.execute("UPDATE audit SET payload = '{}' WHERE seq = 2")
+    w = show(qtbot, MainWindow(signed_in(deps, hall_db, "wang")))
+    assert w.audit_label.text() == "⚠ 审计链在第 2 条断开"
+
+
+def test_idle_lock_asks_for_the_password(qtbot, deps, hall_db):
+    w = show(qtbot, MainWindow(signed_in(deps, hall_db, "wang")))
+    assert w.idle_timer.isActive() and w.idle_timer.interval() == 10 * 60_000  # the hall's default
+    w.idle_timer.timeout.emit()  # ten minutes without a key
+    assert w.is_locked() and "10 分钟" in w.lock_overlay.message.text()
+    assert not w.centralWidget().isEnabled()
+    qtbot.keyClick(w, Qt.Key.Key_F3)  # nothing behind the lock reacts
+    assert w.current_page().objectName() == "page_enrollment"
+    qtbot.keyClicks(w.lock_overlay.password, "wrong-pass1")
+    qtbot.keyClick(w.lock_overlay.password, Qt.Key.Key_Return)
+    assert "密码错误" in w.lock_overlay.error.text() and w.is_locked()
+    qtbot.keyClicks(w.lock_overlay.password, PASSWORD)
+    qtbot.keyClick(w.lock_overlay.password, Qt.Key.Key_Return)
+    assert not w.is_locked() and w.centralWidget().isEnabled() and w.idle_timer.isActive()
+    qtbot.keyClick(w, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # Ctrl+L locks at once
+    assert w.is_locked()
+
+
+def test_roles_see_their_own_window(qtbot, deps, hall_db):
+    clerk = show(qtbot, MainWindow(signed_in(deps, hall_db, "wang")))
+    assert "review" not in clerk.pages and "settings" not in clerk.pages
+    assert clerk.pages["change"].reviews.approve.isHidden()  # a clerk sees no approve buttons
+    assert clerk.pages["claim"].review_button.isHidden()
+    reviewer = show(qtbot, MainWindow(signed_in(deps, hall_db, "li")))
+    assert "review" in reviewer.pages and not reviewer.pages["change"].reviews.approve.isHidden()
+    admin = show(qtbot, MainWindow(signed_in(deps, hall_db, "admin")))
+    assert "settings" in admin.pages and "review" not in admin.pages
+
+
+def test_the_services_refusal_shows_when_a_role_reaches_a_business(qtbot, deps, hall_db):
+    from datetime import date
+
+    from conftest import make_id
+
+    from desktop.services.persons import register_person
+
+    number = make_id(date(1956, 8, 8), 11)
+    register_person(signed_in(deps, hall_db, "wang").context(), number, "孙玉兰")
+    admin = show(qtbot, MainWindow(signed_in(deps, hall_db, "admin")))
+    page = admin.pages["change"]
+    qtbot.keyClicks(page.id_field, number)
+    page.value_text.setText("13800000000")
+    page.submit()
+    assert "管理员账户不能办理业务" in page.page_error.text() + page.id_field.error.text()
+
+
+def test_build_deps_opens_a_configured_hall_with_the_startup_check(tmp_path, hall_db):
+    path = hall_db.execute("PRAGMA database_list").fetchone()[2]
+    deps = build_deps(argparse.Namespace(db=path, demo=False))
+    assert not deps.demo and deps.integrity is not None and deps.integrity.ok
     deps.db.close()
 
 
@@ -52,4 +202,3 @@ def test_many_qt_calls_keep_none_alive():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "alive" in out.stdout, out.stderr[-500:]
-

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from conftest import make_id, show, type_text
+from conftest import make_id, pdf_text, show, type_text
 from PySide6.QtCore import Qt
 
 from desktop.services.persons import register_person
@@ -76,7 +76,7 @@ def test_suspension_waits_for_a_reviewer_who_is_not_the_clerk(qtbot, db_deps):
     assert other.reviews.table.rowCount() == 0
 
 
-def test_offsite_filing_needs_the_materials_then_prints_the_receipt(qtbot, db_deps, printed):
+def test_offsite_filing_needs_the_materials_then_prints_the_receipt(qtbot, db_deps, printed, previews):
     number = registered(db_deps)
     page = show(qtbot, OffsitePage(db_deps))
     qtbot.keyClicks(page.id_field, number)
@@ -94,6 +94,19 @@ def test_offsite_filing_needs_the_materials_then_prints_the_receipt(qtbot, db_de
     assert printed[-1][1].startswith(b"%PDF")
     # the filing now in force is shown; cancelling needs a reason
     assert page.filing_box.isVisibleTo(page) and "江苏省苏州市" in page.current.text()
+    # a change: the form starts from the filing in force; a reason is needed
+    assert page.city.text() == "苏州市"
+    page.city.clear()
+    type_text(qtbot, page.city, "无锡市")
+    page.change_button.click()
+    assert "变更原因" in page.cancel_error.text()
+    type_text(qtbot, page.cancel_reason, "随子女搬到无锡")
+    page.change_button.click()
+    assert page.outcome.text().startswith("✔ 已变更异地就医备案"), page.outcome.text() + page.cancel_error.text()
+    assert "江苏省无锡市" in page.current.text()
+    qtbot.keyClick(page.id_field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    (changed,) = previews[-1].result_printed
+    assert "无锡" in "".join(pdf_text(changed.archived.read_bytes()))
     page.cancel_button.click()
     assert page.cancel_error.text().startswith("⚠")
     type_text(qtbot, page.cancel_reason, "已回常州居住")
@@ -101,7 +114,7 @@ def test_offsite_filing_needs_the_materials_then_prints_the_receipt(qtbot, db_de
     assert page.outcome.text().startswith("✔ 已取消") and not page.filing_box.isVisibleTo(page)
 
 
-def test_manual_claim_lists_missing_materials_and_estimates(qtbot, db_deps, printed):
+def test_manual_claim_lists_missing_materials_and_estimates(qtbot, db_deps, printed, previews):
     from datetime import datetime
 
     from desktop.services.context import CHINA
@@ -125,12 +138,15 @@ def test_manual_claim_lists_missing_materials_and_estimates(qtbot, db_deps, prin
     assert "收据号" in page.outcome.text(), text
     assert "缺少材料" in page.outcome.text()
     assert page.figures["basic"].text() not in ("—", "0.00")
-    assert len(page.documents) == 2  # 受理回执 and 一次性告知单
     qtbot.keyClick(page.id_field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed[-1][1].startswith(b"%PDF")
+    kinds = [p.kind for p in previews[-1].result_printed]
+    assert kinds == ["receipt", "estimate", "checklist"]  # 受理回执, 报销测算单 and 一次性告知单
+    assert all(p.archived.is_file() for p in previews[-1].result_printed)
+    assert "已打印并存档 3 份" in page.outcome.text()
 
     # they come back once with the rest
-    serial = page.documents[0].header.serial
+    serial = previews[-1].result_printed[0].serial
     qtbot.keyClicks(page.back_serial, serial)
     qtbot.keyClick(page.back_serial, Qt.Key.Key_Return)
     assert "尚缺材料" in page.back_note.text() and page.back_submit.isEnabled(), page.back_error.text()
@@ -139,7 +155,7 @@ def test_manual_claim_lists_missing_materials_and_estimates(qtbot, db_deps, prin
     assert page.back_note.text().startswith("✔ 材料已齐全"), page.back_note.text() + page.back_error.text()
 
 
-def test_day_report_counts_the_days_businesses(qtbot, db_deps, printed):
+def test_day_report_counts_the_days_businesses(qtbot, db_deps, printed, previews):
     from desktop.services.enrollment import enroll
 
     number = registered(db_deps)
@@ -161,6 +177,10 @@ def test_day_report_counts_the_days_businesses(qtbot, db_deps, printed):
     qtbot.keyClick(page.void_reason, Qt.Key.Key_Return)
     assert page.void_note.text().startswith("✔")
     assert "作废 1 张" in page.summary.text()
+    qtbot.keyClick(page.day, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # the printed 日结报表
+    (report,) = previews[-1].result_printed
+    text = "".join(pdf_text(report.archived.read_bytes()))
+    assert report.kind == "day_report" and serial in text and "金额录错" in text and "730.00" in text
 
 
 def test_tianjin_name_change_waits_in_the_reviewers_queue(qtbot, db_deps):
@@ -176,4 +196,44 @@ def test_tianjin_name_change_waits_in_the_reviewers_queue(qtbot, db_deps):
     assert page.outcome.text().startswith("⏳"), page.outcome.text() + page.page_error.text()
     assert page.reviews.table.rowCount() == 1
     assert "刘明" in page.before.text()  # not changed before the review
-    assert "复核" in " ".join(page.documents[0].next_steps)
+    assert "复核" in " ".join(page.print_build(tj.context(), "A4")[0].next_steps)
+
+
+def test_a_claim_is_reviewed_by_a_reviewer_then_settled(qtbot, deps, hall_db, previews):
+    from datetime import datetime
+
+    from conftest import signed_in
+
+    from desktop.services.context import CHINA
+    from desktop.services.enrollment import enroll
+    from desktop.services.manual_claim import accept_claim
+
+    summer = replace(deps, clock=lambda: datetime(2026, 7, 1, 9, 0, tzinfo=CHINA))
+    clerk = signed_in(summer, hall_db, "wang")
+    number = registered(clerk)
+    enroll(clerk.context(), number, 2026, category="老年居民", paid_on="2025-12-01")
+    page = show(qtbot, ClaimPage(clerk))
+    names = [b.property("material") for b in page.materials.boxes]
+    r = accept_claim(clerk.context(), number, [{"kind": "住院", "hospital": "苏大附一院", "hospital_level": "三级",
+                                                "start_on": "2026-05-08", "end_on": "2026-05-20", "amount": "20000"}],
+                     names)
+    assert page.review_button.isHidden()  # a clerk does not review
+    reviewer = show(qtbot, ClaimPage(signed_in(summer, hall_db, "li")))
+    qtbot.keyClicks(reviewer.back_serial, r.receipt_serial)
+    qtbot.keyClick(reviewer.back_serial, Qt.Key.Key_Return)
+    assert "待复核人审核" in reviewer.back_note.text() and reviewer.review_button.isEnabled()
+    reviewer.review_button.click()
+    assert "已审核，待结算" in reviewer.back_note.text(), reviewer.back_error.text()
+
+    qtbot.keyClicks(page.back_serial, r.receipt_serial)
+    qtbot.keyClick(page.back_serial, Qt.Key.Key_Return)
+    assert page.settle_button.isEnabled() and page.settle_amount.text() not in ("", "0.00")
+    page.settle_amount.setText("30000")  # more than the bills: the services refuse
+    qtbot.keyClick(page.settle_amount, Qt.Key.Key_Return)
+    assert "大于票据总额" in page.back_error.text()
+    page.settle_amount.setText("12345.60")
+    qtbot.keyClick(page.settle_amount, Qt.Key.Key_Return)
+    assert "已结算 12345.60 元" in page.back_note.text(), page.back_error.text()
+    page.slip_button.click()
+    (slip,) = previews[-1].result_printed
+    assert slip.kind == "processing_slip" and "12,345.60" in "".join(pdf_text(slip.archived.read_bytes()))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from conftest import pdf_text
 from PySide6.QtCore import Qt
 
 from desktop.ui.pages.calculator import CalculatorPage
@@ -84,13 +85,17 @@ def test_benefit_start_in_window_and_late(qtbot, deps):
     assert "日期" in page.errors.fields["paid_on"][1].text()
 
 
-def test_print_estimate_renders_a_pdf(qtbot, deps, printed):
-    page = make(qtbot, deps)
+def test_print_estimate_is_archived_with_its_figures(qtbot, db_deps, printed, previews):
+    page = make(qtbot, db_deps)
     choose(page.year, "2026年度")
     qtbot.keyClicks(page.cost, "200000")
     qtbot.keyClick(page.cost, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed and printed[0][0] == "报销测算单" and printed[0][1].startswith(b"%PDF")
     assert "✔" in page.print_note.text()
+    (archived,) = previews[-1].result_printed
+    assert archived.kind == "estimate" and archived.archived.is_file()
+    text = "".join(pdf_text(archived.archived.read_bytes()))
+    assert "200,000.00" in text or "200000.00" in text, text[:400]
 
 
 def test_outpatient_chronic_needs_a_disease_from_the_pack(qtbot, deps):

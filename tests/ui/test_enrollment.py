@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import make_id, show, type_text
+from conftest import make_id, pdf_text, show, type_text
 from PySide6.QtCore import Qt
 
 from desktop.ui.pages.enrollment import EnrollmentPage
@@ -48,7 +48,7 @@ def test_override_of_the_proposed_category_asks_for_a_reason(qtbot, deps):
     assert page.reason.isEnabled()
 
 
-def test_a_family_enrolls_in_one_visit_and_gets_its_papers(qtbot, db_deps, printed):
+def test_a_family_enrolls_in_one_visit_and_gets_its_papers(qtbot, db_deps, printed, previews):
     page = show(qtbot, EnrollmentPage(db_deps))
     assert page.year.currentData() == 2026
     enter_person(qtbot, page, GRANDMOTHER, "张桂英")
@@ -69,9 +69,14 @@ def test_a_family_enrolls_in_one_visit_and_gets_its_papers(qtbot, db_deps, print
 
     qtbot.keyClick(page.id_field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed and printed[-1][1].startswith(b"%PDF")
-    docs = page.documents()
-    assert len(docs) == 4  # three 缴费通知单 and one 受理回执
+    docs = previews[-1].documents
+    assert len(docs) == 6  # a 缴费通知单 and a 受理回执 for each of the three
     assert docs[0].deadline.isoformat().endswith("12-31")
+    archived = previews[-1].result_printed
+    assert len(archived) == 6 and all(p.archived.is_file() for p in archived)
+    text = "".join(pdf_text(archived[2].archived.read_bytes()))
+    assert "830.00" in text and "李秀梅" in text
+    assert "已打印并存档 6 份" in page.print_note.text()
 
     # a new visit (Esc); the same person twice is refused by the services, shown at the year
     qtbot.keyClick(page.id_field, Qt.Key.Key_Escape)
@@ -113,7 +118,7 @@ def test_newborn_within_the_newborn_period_reaches_back_to_birth(qtbot, db_deps,
     assert "追溯" in page.benefit_note.text()
     qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert page.done and page.done[0].result.benefit.retroactive
-    notice = page.documents()[0]
+    notice = page.print_build()(deps.context(), "A4")[0]
     assert "追溯" in (notice.benefit_note or "")
 
 

@@ -26,7 +26,8 @@ def test_function_keys_switch_pages_and_focus_the_first_field(qtbot, db_deps):
 def test_status_bar_names_hall_window_clerk_and_demo(qtbot, db_deps):
     db_deps.demo = True
     w = show(qtbot, MainWindow(db_deps))
-    assert "武进区医保中心" in w.hall_label.text() and "03" in w.hall_label.text() and "王经办" in w.hall_label.text()
+    assert "武进区医保中心" in w.hall_label.text() and "03号窗口" in w.hall_label.text()
+    assert "王经办" in w.person_label.text() and "经办人" in w.person_label.text()
     assert w.demo_label.isVisible() and w.demo_label.text() == "演示数据"
     assert "演示数据" in w.windowTitle()
 

@@ -70,24 +70,53 @@ def test_policy_page_shows_what_changed(qtbot, two_years):
     assert "项变化" in page.diff_note.text()
 
 
-def test_loading_a_new_years_pack_shows_what_changed(qtbot, deps, tmp_path):
-    import shutil
-
+def next_year_pack(tmp_path):
+    """常州 2027 as the city might publish it: 非从业居民 850 + 长护险 30 in 武进区."""
     from desktop.policy.loader import bundled_dir
 
-    packs = PackSet([p for p in loader.bundled().packs if p.pack.id != "changzhou-resident-2026"])
-    d = Deps(packs=packs, hall=deps.hall, clock=deps.clock)
-    page = PolicyPage(d)
+    text = (bundled_dir() / "changzhou-resident-2026.yaml").read_text(encoding="utf-8")
+    text = text.replace("year: 2026", "year: 2027", 1).replace("id: changzhou-resident-2026", "id: changzhou-resident-2027")
+    text = text.replace("regions: [武进区, 常州经开区, 新北区, 天宁区, 钟楼区], medical: 800",
+                        "regions: [武进区, 常州经开区, 新北区, 天宁区, 钟楼区], medical: 850")
+    target = tmp_path / "changzhou-resident-2027.yaml"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def test_a_new_years_pack_shows_what_changed_before_it_is_imported(qtbot, deps, hall_db, tmp_path):
+    from conftest import signed_in
+
+    admin = signed_in(deps, hall_db, "admin")
+    page = PolicyPage(admin)
     qtbot.addWidget(page)
     page.show()
-    assert page.year.currentData() == 2025
+    assert page.import_button.isVisible()
     bad = tmp_path / "bad.yaml"
     bad.write_text("pack: {id: x}\n", encoding="utf-8")
     page.load_pack(bad)
     assert "bad.yaml" in page.import_note.text() and page.import_note.text().startswith("⚠")
-    new = shutil.copy(bundled_dir() / "changzhou-resident-2026.yaml", tmp_path / "2026.yaml")
-    page.load_pack(new)
-    assert page.import_ok.text().startswith("✔")
-    assert page.year.currentData() == 2026 and page.tabs.currentWidget() is page.diff_host
+    page.load_pack(next_year_pack(tmp_path))
+    assert page.tabs.currentWidget() is page.diff_host and page.confirm_import.isVisible()
     cells = [[page.diff_table.item(r, c).text() for c in range(3)] for r in range(page.diff_table.rowCount())]
-    assert ["个人缴费标准·非从业居民", "880", "830"] in cells
+    assert ["个人缴费标准·非从业居民", "830", "880"] in cells, cells
+    assert 2027 not in admin.years("武进区")  # shown, not yet used
+    page.confirm_import.click()
+    assert page.import_ok.text().startswith("✔ 已导入并启用"), page.import_note.text()
+    assert page.year.currentData() == 2027 and 2027 in admin.years("武进区")
+    answer = admin.context().ask({"calc": "contribution", "region": "武进区", "year": 2027, "category": "非从业居民"})
+    assert answer["personal"] == "880.00"
+    # a later start of the window finds it in the hall's pack folder
+    again = signed_in(deps, hall_db, "wang")
+    assert 2027 in again.years("武进区")
+
+
+def test_only_an_administrator_imports_a_pack(qtbot, deps, hall_db, tmp_path):
+    from conftest import signed_in
+
+    page = PolicyPage(signed_in(deps, hall_db, "wang"))
+    qtbot.addWidget(page)
+    page.show()
+    assert not page.import_button.isVisible()
+    page.load_pack(next_year_pack(tmp_path))  # reached anyway: the services refuse
+    page.confirm_import.click()
+    assert "管理" in page.import_note.text() and page.import_note.text().startswith("⚠")

@@ -4,7 +4,6 @@ import time
 from datetime import date
 
 from conftest import make_id, show
-from PySide6.QtCore import QSettings
 
 from desktop.ui.pages.settings import SettingsPage
 from desktop.ui.reader import CardData, SimulatedReader, parse_wz
@@ -66,15 +65,76 @@ def test_worker_can_be_cancelled(qtbot):
     assert not worker.is_running()
 
 
-def test_hall_settings_are_saved_and_checked(qtbot, deps):
-    page = show(qtbot, SettingsPage(deps))
-    page.window_code.setText("3")
+def test_hall_settings_go_through_the_services(qtbot, deps, hall_db):
+    from conftest import signed_in
+
+    from desktop.services import hall
+
+    admin = signed_in(deps, hall_db, "admin")
+    page = show(qtbot, SettingsPage(admin))
+    assert "武进区医保中心" in page.hall_text.text() and "320412" in page.hall_text.text()
+    page.setting_edits["idle_lock_minutes"].setText("0")
     page.save()
-    assert "2位数字" in page.errors.fields["window"][1].text()
-    page.window_code.setText("05")
+    assert "1至240" in page.errors.fields["idle_lock_minutes"][1].text()
+    page.setting_edits["idle_lock_minutes"].setText("5")
+    page.setting_edits["elderly_from_age"].setText("65")
     page.save()
-    assert deps.hall.window == "05"
-    assert QSettings("yibao-desk", "yibao-desk").value("hall/window") == "05"
+    assert page.saved_note.text() == "✔ 已保存 2 项设置"
+    assert hall.settings(hall_db)["idle_lock_minutes"] == 5
+    assert str(admin.settings["elderly_from_age"]) == "65"
+
+
+def test_a_clerk_reaching_the_settings_sees_the_refusal(qtbot, deps, hall_db):
+    from conftest import signed_in
+
+    page = show(qtbot, SettingsPage(signed_in(deps, hall_db, "wang")))
+    assert "没有管理账户" in page.account_note.text()
+    page.setting_edits["idle_lock_minutes"].setText("5")
+    page.save()
+    assert "没有管理账户" in page.page_error.text()
+
+
+def test_accounts_are_created_and_disabled_by_the_administrator(qtbot, deps, hall_db):
+    from conftest import signed_in
+
+    page = show(qtbot, SettingsPage(signed_in(deps, hall_db, "admin")))
+    assert page.account_table.rowCount() == 3
+    page.acc_username.setText("zhao")
+    page.acc_name.setText("赵经办")
+    page.acc_password.setText("short")
+    page.create_account()
+    assert "至少8位" in page.acc_errors.fields["password"][1].text()
+    page.acc_password.setText("Window2026aa")
+    page.role_boxes["reviewer"].setChecked(True)
+    page.create_account()
+    assert page.account_note.text().startswith("✔ 已建立账户 zhao") and "复核人" in page.account_note.text()
+    assert page.account_table.rowCount() == 4
+    page.disable_account()
+    assert page.account_note.text() == "✔ 已停用账户 zhao"
+    page.acc_username.setText("admin")
+    page.disable_account()
+    assert "不能停用自己" in page.acc_errors.page_label.text() + page.acc_errors.fields["username"][1].text()
+
+
+def test_restore_names_the_file_and_the_safety_copy_before_replacing(qtbot, deps, hall_db, tmp_path):
+    from conftest import signed_in
+
+    from desktop.records.backup import backup
+    from desktop.services.persons import register_person
+
+    admin = signed_in(deps, hall_db, "admin")
+    saved = backup(hall_db, tmp_path / "昨天.sqlite3")
+    register_person(signed_in(deps, hall_db, "wang").context(), make_id(date(1960, 1, 1), 3), "钱学文")
+    page = show(qtbot, SettingsPage(admin))
+    asked = []
+    page.confirm = lambda title, text: asked.append(text) or False
+    assert not page.restore_from(saved)
+    assert "昨天.sqlite3" in asked[0] and "before-restore" in asked[0]
+    assert hall_db.execute("SELECT COUNT(*) FROM persons").fetchone()[0] == 1  # nothing replaced
+    page.confirm = lambda title, text: True
+    assert page.restore_from(saved)
+    assert hall_db.execute("SELECT COUNT(*) FROM persons").fetchone()[0] == 0
+    assert "恢复前的数据已另存为" in page.job_note.text() and "before-restore" in page.job_note.text()
 
 
 def test_simulated_reader_types_into_the_id_field_like_a_wedge(qtbot, deps):

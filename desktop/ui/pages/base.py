@@ -2,7 +2,8 @@
 (Ctrl+Enter), the outcome in words, the paper to hand over (Ctrl+P), Esc for a new visit.
 
 Subclasses add fields in `build_fields`, write in `do_submit` (a services call, returning the
-outcome sentence and the documents to print) and may show live figures.
+outcome sentence and what to print: a `build(ctx, paper)` function over
+`desktop.services.printing`, usually `visit_build(serial)`) and may show live figures.
 """
 
 from __future__ import annotations
@@ -29,6 +30,21 @@ from desktop.ui.widgets import ErrorLabel, FieldErrors, Page, disabled_note
 ID_FIELDS = ("id_number", "member_id_number", "head_id_number")
 
 
+def visit_build(*serials: str, checklist: str | None = None):
+    """What the window prints after the businesses of `serials` (services.printing
+    .visit_documents), and the 一次性告知单 of `checklist` when materials are missing."""
+
+    def build(ctx, paper):
+        from desktop.services import printing
+
+        docs = [d for serial in serials for d in printing.visit_documents(ctx, serial, paper=paper)]
+        if checklist:
+            docs.append(printing.checklist_for(ctx, checklist))
+        return docs
+
+    return build
+
+
 class BusinessPage(Page):
     confirm_text = "确认办理"
     needs_db_note = "未打开数据库：本业务无法办理。请在“设置”中检查数据库。"
@@ -36,7 +52,8 @@ class BusinessPage(Page):
     def __init__(self, deps: Deps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.deps = deps
-        self.documents: list[Any] = []
+        self.print_build: Any = None  # build(ctx, paper) -> documents, from do_submit
+        self.preview: Any = None
         self.id_field = IdField(deps)
         self.page_error = ErrorLabel()
         self.errors = FieldErrors(self.page_error)
@@ -137,28 +154,34 @@ class BusinessPage(Page):
             self.id_field.setFocus()
             return
         try:
-            outcome, documents = self.do_submit(ctx)
+            outcome, build = self.do_submit(ctx)
         except Refusal as refusal:
             self.show_refusal(refusal)
             return
-        self.documents = documents
-        self.print_button.setEnabled(bool(documents))
+        self.print_build = build
+        self.print_button.setEnabled(build is not None)
         self.outcome.setText(outcome)
         self.status_message.emit(outcome.splitlines()[0])
 
     def print_documents(self) -> None:
-        if not self.documents:
+        """Ctrl+P: the 打印预览 of this visit's documents (built and archived by the services)."""
+        if self.print_build is None or not self.print_button.isEnabled():
             return
-        from desktop.documents import render
-        from desktop.ui.printing import merge_pdfs
+        self.preview = self.deps.print_preview(self, self.title, self.print_build, self.after_print)
 
-        self.deps.present_pdf(merge_pdfs([render(d) for d in self.documents]), self.title)
+    def after_print(self, printed: list) -> None:
+        from desktop.ui.print_preview import summary
+
+        self.status_message.emit(summary(printed))
+        self.printed_note = summary(printed)
+        text = self.outcome.text().split("\n✔ 已打印并存档")[0]
+        self.outcome.setText(text + "\n" + summary(printed))
 
     def back_out(self) -> None:
         self.id_field.clear()
         self.errors.clear()
         self.outcome.setText("")
-        self.documents = []
+        self.print_build = None
         self.print_button.setEnabled(False)
         self.reset_fields()
         self.id_field.setFocus()
@@ -170,13 +193,6 @@ class BusinessPage(Page):
         p = self.id_field.person
         number = self.id_field.id_number
         return Person(name=p["name"] if p else "", id_number=number.number if number else "")
-
-    def receipt(self, business: str, serial: str, accepted: list[str], next_steps: list[str], expected_by=None):
-        from desktop.documents.model import AcceptanceReceipt
-
-        return AcceptanceReceipt(header=self.deps.document_header(serial), business=business, person=self.person(),
-                                 accepted=tuple(accepted), next_steps=tuple(next_steps), expected_by=expected_by,
-                                 phone=self.hotline())
 
     def hotline(self) -> str | None:
         try:

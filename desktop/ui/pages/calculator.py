@@ -6,8 +6,6 @@ request from the fields, shows the answer and its trace, and shows a refusal at 
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -411,39 +409,35 @@ class CalculatorPage(Page):
 
     # ------------------------------------------------------------------ printing
 
-    def estimate_document(self):
-        """The 报销测算单 input built from the shown answer (None while nothing is shown)."""
+    def estimate_build(self):
+        """The 报销测算单 of the shown answer (services.printing), or None while nothing is shown."""
         if self.last_answer is None or self.last_request is None:
             return None
-        from desktop.documents.model import EstimateKind, ReimbursementEstimate
+        request, answer = dict(self.last_request), self.last_answer
+        if request.get("calc") not in ("inpatient", "outpatient"):
+            return None
 
-        req = self.last_request
-        facts = [("参保地区", req["region"]), ("参保年度", f"{req['year']}年度"), ("参保类别", req["category"])]
-        if req.get("assistance"):
-            facts.append(("救助类别", req["assistance"]))
-        if req["calc"] == "inpatient":
-            facts += [("医院等级", self.level.currentText()), ("住院次数", f"年度第 {req['admission']} 次")]
-            kind = EstimateKind.INPATIENT
-        else:
-            facts += [("门诊待遇", req["benefit"]), ("就医机构", req["facility"])]
-            kind = EstimateKind.OUTPATIENT
-        if req.get("offsite"):
-            facts.append(("异地就医", req["offsite"]))
-        return ReimbursementEstimate.from_answer(
-            self.last_answer, compliant_cost=Decimal(self.last_answer["compliant_cost"]),
-            header=self.deps.document_header(), kind=kind, facts=tuple(facts),
-        )
+        def build(ctx, paper):
+            from desktop.services import printing
+
+            head = printing.header(ctx, hall_code=ctx.hall_code, window_code=ctx.window,
+                                   operator_id=ctx.operator_id, serial=None)
+            return [printing.estimate_from_answer(request, answer, header=head, paper=paper)]
+
+        return build
 
     def print_estimate(self) -> None:
         if not self.print_button.isVisible() or not self.print_button.isEnabled():
             return
-        doc = self.estimate_document()
-        if doc is None:
+        build = self.estimate_build()
+        if build is None:
             return
-        from desktop.documents import render
+        self.preview = self.deps.print_preview(self, "报销测算单", build, self._printed)
 
-        self.deps.present_pdf(render(doc), "报销测算单")
-        self.print_note.setText("✔ 报销测算单已生成（标明为测算，仅供参考）")
+    def _printed(self, printed: list) -> None:
+        from desktop.ui.print_preview import summary
+
+        self.print_note.setText("✔ 报销测算单（标明为测算，仅供参考）" + summary(printed).removeprefix("✔ "))
 
     def back_out(self) -> None:
         self.cost.clear()

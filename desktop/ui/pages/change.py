@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStackedWidget
 
 from desktop.errors import Refusal
-from desktop.ui.pages.base import BusinessPage
+from desktop.ui.pages.base import BusinessPage, visit_build
 from desktop.ui.review_panel import ReviewPanel
 from desktop.ui.widgets import add_field
 
@@ -82,15 +82,12 @@ class ChangePage(BusinessPage):
         label = self.field.currentText()
         if r.effective:
             outcome = f"✔ {label}已变更：{r.before or '（空）'} → {r.after}（即时生效），收据号 {r.receipt_serial}"
-            steps = ["变更已即时生效"]
         else:
             outcome = f"⏳ {label}变更已受理，等待复核，复核通过后生效。收据号 {r.receipt_serial}"
-            steps = ["本变更属重要信息，须经复核人审核，审核通过后生效", "审核结果可凭收据号到窗口或电话查询"]
         if self.reviews is not None:
             self.reviews.refresh()
         self.id_field.check()  # the person as now recorded
-        return outcome, [self.receipt("城乡居民医保变更登记", r.receipt_serial,
-                                      [f"{label}：{r.before or '（空）'} → {r.after}"], steps)]
+        return outcome, visit_build(r.receipt_serial)
 
     def reset_fields(self) -> None:
         self.value_text.clear()

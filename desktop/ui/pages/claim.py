@@ -1,5 +1,7 @@
 """零星报销: bills entered one by one, the materials ticked; 受理 stores the claim with the
-services' estimate; what is missing goes on the 一次性告知单 so the person comes back once."""
+services' estimate; what is missing goes on the 一次性告知单 so the person comes back once.
+By the receipt serial the claim then moves on: 补交材料, 审核 (a reviewer other than the intake
+clerk, `manual_claim.review_claim`), 结算 (`settle_claim`) and its 综合业务处理单."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import Refusal
 from desktop.ui.materials_box import MaterialsBox
-from desktop.ui.pages.base import BusinessPage
+from desktop.ui.pages.base import BusinessPage, visit_build
 from desktop.ui.widgets import ErrorLabel, add_field, fill_table, table
 
 LEVELS = ("一级", "二级", "三级")
@@ -88,7 +90,7 @@ class ClaimPage(BusinessPage):
         self.right.addWidget(mat_error)
         self.right.addWidget(box)
         # 补交材料: the person comes back once with what the 一次性告知单 listed
-        back = QGroupBox("补交材料（凭受理收据号）")
+        back = QGroupBox("补交材料、审核与结算（凭受理收据号）")
         bv = QVBoxLayout(back)
         row = QHBoxLayout()
         self.back_serial = QLineEdit()
@@ -100,6 +102,25 @@ class ClaimPage(BusinessPage):
         row.addWidget(self.back_find)
         row.addWidget(self.back_submit)
         bv.addLayout(row)
+        steps = QHBoxLayout()
+        self.review_note = QLineEdit()
+        self.review_note.setPlaceholderText("审核意见（可不填）")
+        self.review_button = QPushButton("审核通过")
+        self.settle_amount = QLineEdit()
+        self.settle_amount.setPlaceholderText("结算金额（元）")
+        self.settle_button = QPushButton("结算")
+        self.slip_button = QPushButton("打印处理单")
+        for w in (self.review_button, self.settle_button, self.slip_button):
+            w.setEnabled(False)
+        steps.addWidget(self.review_note, 1)
+        steps.addWidget(self.review_button)
+        steps.addWidget(self.settle_amount, 1)
+        steps.addWidget(self.settle_button)
+        steps.addWidget(self.slip_button)
+        bv.addLayout(steps)
+        # 审核 is a reviewer's (the services refuse anyone else); a clerk does not see the button
+        self.review_note.setVisible(self.deps.may("reviewer"))
+        self.review_button.setVisible(self.deps.may("reviewer"))
         self.back_note = QLabel("")
         self.back_note.setWordWrap(True)
         self.back_error = ErrorLabel()
@@ -108,6 +129,11 @@ class ClaimPage(BusinessPage):
         self.right.addWidget(back)
         self.right.addStretch(1)
         self.claim_id: str | None = None
+        self.claim_serial: str | None = None
+        self.review_button.clicked.connect(self.review)
+        self.settle_button.clicked.connect(self.settle)
+        self.settle_amount.returnPressed.connect(self.settle)
+        self.slip_button.clicked.connect(self.print_slip)
         self.back_find.clicked.connect(self.find_claim)
         self.back_serial.returnPressed.connect(self.find_claim)
         self.back_submit.clicked.connect(self.supplement)
@@ -151,7 +177,6 @@ class ClaimPage(BusinessPage):
         super().show_refusal(refusal)
 
     def do_submit(self, ctx):
-        from desktop.documents.model import ChecklistNotice
         from desktop.services.manual_claim import accept_claim
 
         if self.amount.text().strip():
@@ -160,24 +185,10 @@ class ClaimPage(BusinessPage):
         r = accept_claim(ctx, self.id_field.id_number.number, self.bills, received)
         for key in ("total", "basic", "critical_illness", "medical_assistance", "personal"):
             self.figures[key].setText(f"{Decimal(getattr(r, key + '_fen')) / 100:.2f}")
-        docs = []
-        lines = [f"零星报销 {len(self.bills)} 张票据，合规费用 {Decimal(r.total_fen) / 100:.2f} 元",
-                 f"测算基本医保 {Decimal(r.basic_fen) / 100:.2f} 元（仅供参考，以审核结算为准）"]
-        if r.missing:
-            steps = ["请补齐一次性告知单所列材料后，凭收据号到窗口补交，补齐后进入审核"]
-        else:
-            steps = ["材料齐全，进入审核；审核结算后支付到登记的银行账户"]
-        docs.append(self.receipt("零星报销受理", r.receipt_serial, lines, steps))
-        if self.materials.answer is not None:
-            a = self.materials.answer
-            docs.append(ChecklistNotice.from_answer(
-                a, provided=received, header=self.deps.document_header(r.receipt_serial), item="零星报销",
-                basis=a.get("document") or a.get("source") or "", time_limit=a.get("time_limit") or "",
-                phone=a.get("hotline") or "", person=self.person()))
         missing = "；".join(r.missing)
         outcome = f"✔ 已受理，收据号 {r.receipt_serial}"
         outcome += f"\n⚠ 缺少材料：{missing}（已列入一次性告知单）" if r.missing else "\n✔ 材料齐全"
-        return outcome, docs
+        return outcome, visit_build(r.receipt_serial, checklist=r.receipt_serial if r.missing else None)
 
     def reset_fields(self) -> None:
         self.bills = []
@@ -194,6 +205,8 @@ class ClaimPage(BusinessPage):
         self.back_error.clear_message()
         self.claim_id = None
         self.back_submit.setEnabled(False)
+        for w in (self.review_button, self.settle_button, self.slip_button):
+            w.setEnabled(False)
         if ctx is None:
             return
         from desktop.services.manual_claim import claim_status
@@ -209,10 +222,74 @@ class ClaimPage(BusinessPage):
             self.back_error.show_message(refusal.message)
             return
         self.claim_id = claim["id"]
-        missing = "；".join(claim["missing"]) or "无"
-        self.back_note.setText(f"{hits[0].get('name', '')}：当前环节 {claim['step']}；尚缺材料：{missing}。请勾选本次带来的材料。")
-        self.back_submit.setEnabled(claim["step"] == "受理" and bool(claim["missing"]))
+        self.claim_serial = serial
         self.materials.clear_ticks()
+        self._show_claim(claim, hits[0].get("name", ""))
+
+    def _show_claim(self, claim: dict, name: str = "") -> None:
+        missing = "；".join(claim["missing"]) or "无"
+        text = f"{name}：当前环节 {claim['step']}；尚缺材料：{missing}。"
+        estimate = Decimal(claim.get("estimate_basic_fen") or 0) / 100
+        if claim["step"] == "受理" and claim["missing"]:
+            text += "请勾选本次带来的材料。"
+        elif claim["step"] == "受理":
+            text += "材料齐全，待复核人审核。"
+        elif claim["step"] == "审核":
+            text += f"已审核，待结算（测算基本医保 {estimate:.2f} 元）。"
+            self.settle_amount.setText(f"{estimate:.2f}")
+        elif claim["step"] == "结算":
+            settled = next((s["settled_fen"] for s in claim["steps"] if s["step"] == "结算"), 0) or 0
+            text += f"已结算 {Decimal(settled) / 100:.2f} 元。"
+        self.back_note.setText(text)
+        self.back_submit.setEnabled(claim["step"] == "受理" and bool(claim["missing"]))
+        self.review_button.setEnabled(claim["step"] == "受理" and not claim["missing"])
+        self.settle_button.setEnabled(claim["step"] == "审核")
+        self.slip_button.setEnabled(True)
+
+    def review(self) -> None:
+        """审核通过 (a reviewer other than the intake clerk; refusals shown as the services say)."""
+        ctx = self.deps.context()
+        if ctx is None or self.claim_id is None:
+            return
+        from desktop.services.manual_claim import review_claim
+
+        self.back_error.clear_message()
+        try:
+            claim = review_claim(ctx, self.claim_id, self.review_note.text().strip() or None)
+        except Refusal as refusal:
+            self.back_error.show_message(refusal.message)
+            return
+        self.review_note.clear()
+        self._show_claim(claim)
+        self.status_message.emit("✔ 零星报销已审核，待结算")
+
+    def settle(self) -> None:
+        ctx = self.deps.context()
+        if ctx is None or self.claim_id is None or not self.settle_button.isEnabled():
+            return
+        from desktop.services.manual_claim import settle_claim
+
+        self.back_error.clear_message()
+        try:
+            claim = settle_claim(ctx, self.claim_id, self.settle_amount.text().strip())
+        except Refusal as refusal:
+            self.back_error.show_message(refusal.message)
+            return
+        self._show_claim(claim)
+        self.status_message.emit(f"✔ 零星报销已结算 {self.settle_amount.text().strip()} 元")
+
+    def print_slip(self) -> None:
+        """综合业务处理单 of the claim as it stands (services.printing.processing_slip)."""
+        if self.claim_serial is None:
+            return
+        serial = self.claim_serial
+
+        def build(ctx, paper):
+            from desktop.services import printing
+
+            return [printing.processing_slip(ctx, serial, paper=paper)]
+
+        self.preview = self.deps.print_preview(self, "综合业务处理单", build, self.after_print)
 
     def supplement(self) -> None:
         ctx = self.deps.context()
@@ -231,4 +308,5 @@ class ClaimPage(BusinessPage):
         else:
             self.back_note.setText("✔ 材料已齐全，申请进入审核")
             self.back_submit.setEnabled(False)
+            self.review_button.setEnabled(True)
         self.status_message.emit(self.back_note.text())

@@ -1,6 +1,7 @@
 """日结: the day's businesses by type with the amounts assessed, receipts issued and voided; the
-clerk's own window, or the whole hall for the hall head. Figures are read from the records'
-day-end report (read-only; the window writes nothing here)."""
+clerk's own window, or the whole hall for a reviewer or administrator (the hall head). Figures
+are read from the records' day-end report; the printed 日结报表 (every receipt issued or voided,
+with the void reason) is `services.printing.day_report`, archived like every paper."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ class DayReportPage(BusinessPage):
         self.day.setPlaceholderText("YYYY-MM-DD")
         self.scope = QComboBox()
         self.scope.addItem(f"本人（{self.deps.hall.clerk}，{self.deps.hall.window}号窗口）", "mine")
-        if self.deps.hall.role == "head":
+        if self.deps.may("reviewer") or self.deps.may("admin"):
             self.scope.addItem("全厅（所有窗口）", "hall")
         add_field(self.form, "日期(&D)", self.day, self.errors, "day")
         add_field(self.form, "范围", self.scope, self.errors, "scope")
@@ -104,12 +105,11 @@ class DayReportPage(BusinessPage):
         except Refusal as refusal:
             self.show_refusal(refusal)
             return
-        self.documents = docs
-        self.print_button.setEnabled(bool(docs))
+        self.print_build = docs
+        self.print_button.setEnabled(docs is not None)
         self.outcome.setText(outcome)
 
     def do_submit(self, ctx):
-        from desktop.documents.model import BusinessCount, DayReport
         from desktop.records.reports import day_end
 
         try:
@@ -118,7 +118,7 @@ class DayReportPage(BusinessPage):
             raise Refusal("invalid_date", f"日期“{self.day.text()}”无效（应为 YYYY-MM-DD）", "day") from None
         hall = self.scope.currentData() == "hall"
         report = day_end(ctx.db, day, hall_code=self.deps.hall.hall_code,
-                         operator_id=None if hall else self.deps.hall.clerk)
+                         operator_id=None if hall else ctx.operator_id)
         fill_table(self.business_table, [[b["operator_id"], BUSINESS.get(b["business"], b["business"]),
                                           ACTION.get(b["action"], b["action"]), b["count"], yuan(b["amount_fen"])]
                                          for b in report.businesses])
@@ -127,18 +127,14 @@ class DayReportPage(BusinessPage):
         issued = sum(r["issued"] for r in report.receipts)
         voided = sum(r["voided"] for r in report.receipts)
         self.summary.setText(f"共 {sum(b['count'] for b in report.businesses)} 笔业务；收据开具 {issued} 张，作废 {voided} 张")
-        totals: dict[str, tuple[int, int]] = {}
-        for b in report.businesses:
-            name = BUSINESS.get(b["business"], b["business"])
-            c, a = totals.get(name, (0, 0))
-            totals[name] = (c + b["count"], a + (b["amount_fen"] or 0))
-        doc = DayReport(header=self.deps.document_header(), day=day,
-                        scope="全厅" if hall else f"{self.deps.hall.window}号窗口 {self.deps.hall.clerk}",
-                        businesses=tuple(BusinessCount(business=k, count=c, assessed=Decimal(a) / 100)
-                                         for k, (c, a) in totals.items()),
-                        receipts=())
-        note = "（打印件列业务汇总；逐张收据明细待日结服务提供）"
-        return f"✔ {day} 日结已查询{note}", [doc]
+        operator = None if hall else ctx.operator_id
+
+        def build(ctx, paper):
+            from desktop.services import printing
+
+            return [printing.day_report(ctx, day, operator_id=operator)]
+
+        return f"✔ {day} 日结已查询：共 {sum(b['count'] for b in report.businesses)} 笔业务，收据开具 {issued} 张、作废 {voided} 张", build
 
     def void_receipt(self) -> None:
         ctx = self.deps.context()

@@ -196,6 +196,9 @@ class EnrollmentPage(Page):
         self.trace = TraceTable()
         self.visit_table = table(["姓名", "身份证号", "关系", "参保类别", "个人应缴", "待遇开始", "收据号", "状态"], [], stretch=None)
         self.visit_note = QLabel("本次来访已办理：0 人")
+        self.print_note = QLabel("")
+        self.print_note.setWordWrap(True)
+        self.preview = None
 
         right = QVBoxLayout()
         right.addWidget(self.figure_box)
@@ -204,6 +207,7 @@ class EnrollmentPage(Page):
         right.addWidget(self.visit_note)
         right.addWidget(self.visit_table, 1)
         right.addWidget(self.print_button)
+        right.addWidget(self.print_note)
 
         outer = QHBoxLayout(self)
         outer.addWidget(left, 2)
@@ -510,57 +514,29 @@ class EnrollmentPage(Page):
     def back_out(self) -> None:
         """Esc: a new visit (what was written stays written; the list of this visit is cleared)."""
         self.done = []
+        self.print_note.setText("")
         self._show_done()
         self._next_member()
         self.errors.clear()
 
     # ------------------------------------------------------------------ printing
 
-    def documents(self) -> list:
+    def print_build(self):
+        """缴费通知单 + 受理回执 of every member enrolled in this visit (services.printing)."""
         if not self.done:
-            return []
-        from desktop.documents.model import AcceptanceReceipt, PaymentNotice, Person
+            return None
+        from desktop.ui.pages.base import visit_build
 
-        pack = self._pack()
-        channels = tuple(f"{c.name}：{c.how}" for c in pack.payment_channels.items) if pack and pack.payment_channels else ()
-        phone = pack.offices.hotline if pack and pack.offices else None
-        docs = []
-        lines = []
-        for d in self.done:
-            r = d.result
-            c, b = r.contribution, r.benefit
-            note = b.rule or None
-            if b.retroactive:
-                note = (note + "；" if note else "") + "待遇追溯至出生之日"
-            docs.append(PaymentNotice(
-                header=self.deps.document_header(r.receipt_serial), person=Person(name=d.name, id_number=d.id_number),
-                region=self.deps.hall.region, policy_year=r.year, category=r.category,
-                standard=Decimal(c.standard_fen) / 100, ltc=Decimal(c.ltc_fen) / 100,
-                assisted=Decimal(c.assisted_fen) / 100, personal=Decimal(c.personal_fen) / 100,
-                channels=channels, deadline=pack.enrollment.deadline if pack and pack.enrollment else b.start,
-                benefit_start=b.start, benefit_end=b.end, waiting_months=b.waiting_months,
-                benefit_note=note, phone=phone,
-            ))
-            lines.append(f"{d.name}（{mask_id(d.id_number)}）{r.year}年度{r.category}，个人应缴 "
-                         f"{Decimal(c.personal_fen) / 100:.2f} 元，收据号 {r.receipt_serial}")
-        first = self.done[0]
-        deadline = pack.enrollment.deadline.isoformat() if pack and pack.enrollment else ""
-        receipt = AcceptanceReceipt(
-            header=self.deps.document_header(first.result.receipt_serial),
-            business="城乡居民医保" + ("续保" if first.result.kind == "renewal" else "参保登记"),
-            person=Person(name=first.name, id_number=first.id_number), accepted=tuple(lines),
-            next_steps=(f"请于 {deadline} 前按缴费通知单所列渠道足额缴费" if deadline else "请按缴费通知单所列渠道足额缴费",
-                        *(f"{d.name}：待遇享受期 {d.result.benefit.start} 至 {d.result.benefit.end}" for d in self.done)),
-            phone=phone,
-        )
-        return [*docs, receipt]
+        return visit_build(*(d.result.receipt_serial for d in self.done))
 
     def print_documents(self) -> None:
-        docs = self.documents()
-        if not docs:
+        build = self.print_build()
+        if build is None or not self.print_button.isEnabled():
             return
-        from desktop.documents import render
-        from desktop.ui.printing import merge_pdfs
+        self.preview = self.deps.print_preview(self, "缴费通知单与受理回执", build, self.after_print)
 
-        self.deps.present_pdf(merge_pdfs([render(d) for d in docs]), "缴费通知单与受理回执")
-        self.status_message.emit(f"✔ 已生成缴费通知单 {len(docs) - 1} 份、受理回执 1 份")
+    def after_print(self, printed: list) -> None:
+        from desktop.ui.print_preview import summary
+
+        self.print_note.setText(summary(printed))
+        self.status_message.emit(summary(printed))

@@ -1,6 +1,7 @@
 """异地就医备案: person type, destination, start date, the materials brought; the 备案回执
 with the validity and the ratio rule of the pack (e.g. same ratio as at home, lower for
-referrals)."""
+referrals). A filing in force is shown with its two ways on: 变更备案 (`change_offsite`, the
+form's new content with a reason) and 取消备案 (`cancel_offsite`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import Refusal
 from desktop.ui.materials_box import MaterialsBox
-from desktop.ui.pages.base import BusinessPage
+from desktop.ui.pages.base import BusinessPage, visit_build
 from desktop.ui.widgets import ErrorLabel, add_field
 
 
@@ -58,12 +59,15 @@ class OffsitePage(BusinessPage):
         self.current.setWordWrap(True)
         self.current.setObjectName("currentFiling")
         self.cancel_reason = QLineEdit()
-        self.cancel_reason.setPlaceholderText("取消原因（必填）")
+        self.cancel_reason.setPlaceholderText("变更或取消的原因（必填）")
+        self.change_button = QPushButton("按左侧内容变更备案")
+        self.change_button.clicked.connect(self.change_filing)
         self.cancel_button = QPushButton("取消现有备案")
         self.cancel_button.clicked.connect(self.cancel_filing)
         self.cancel_error = ErrorLabel()
         cancel_row = QHBoxLayout()
         cancel_row.addWidget(self.cancel_reason, 1)
+        cancel_row.addWidget(self.change_button)
         cancel_row.addWidget(self.cancel_button)
         self.filing_box = QGroupBox("现有备案")
         fb = QVBoxLayout(self.filing_box)
@@ -105,7 +109,6 @@ class OffsitePage(BusinessPage):
         return f"政策包未列出“{label}”的支付比例"
 
     def do_submit(self, ctx):
-        from desktop.documents.model import OffsiteFilingReceipt
         from desktop.services.offsite_filing import PERSON_TYPES, file_offsite
 
         number = self.id_field.id_number.number
@@ -116,16 +119,12 @@ class OffsitePage(BusinessPage):
         start = date.fromisoformat(self.start.text().strip())
         until = date.fromisoformat(self.until.text().strip()) if self.until.text().strip() else None
         destination = self.province.text().strip() + self.city.text().strip()
-        doc = OffsiteFilingReceipt(
-            header=self.deps.document_header(r.receipt_serial), person=self.person(), person_type=type_label,
-            destination=destination, start=start, end=until, rule=self.rule.text(),
-            materials=tuple(self.materials.received()), notes=tuple(r.notes), phone=self.hotline())
         valid = f"至 {until}" if until else "长期有效（至取消备案）"
         self.person_changed()
         outcome = f"✔ 已备案：{type_label}，就医地 {destination}，自 {start} 起{valid}。收据号 {r.receipt_serial}"
         if r.notes:
             outcome += "\n" + "\n".join(f"ℹ {n}" for n in r.notes)
-        return outcome, [doc]
+        return outcome, visit_build(r.receipt_serial)
 
     def reset_fields(self) -> None:
         for w in (self.province, self.city, self.until):
@@ -149,9 +148,44 @@ class OffsitePage(BusinessPage):
                 until = f.get("valid_until") or "长期有效"
                 self.current.setText(
                     f"{PERSON_TYPES.get(f['person_type'], f['person_type'])}，就医地 {f['destination_province']}"
-                    f"{f.get('destination_city') or ''}，自 {f['start_on']} 起，至 {until}（收据号 {f['receipt_serial']}）")
+                    f"{f.get('destination_city') or ''}，自 {f['start_on']} 起，至 {until}（收据号 {f['receipt_serial']}）"
+                    "\n变更：在左侧改好人员类别、就医地或有效期，填写原因后按“变更备案”。")
+                # the form starts from the filing in force, ready for a change
+                self.person_type.setCurrentText(PERSON_TYPES.get(f["person_type"], f["person_type"]))
+                self.province.setText(f["destination_province"])
+                self.city.setText(f.get("destination_city") or "")
+                self.start.setText(f["start_on"])
+                self.until.setText(f.get("valid_until") or "")
         self.filing_box.setVisible(self.filing is not None)
         self.cancel_error.clear_message()
+
+    def change_filing(self) -> None:
+        """变更备案: a new record replacing the one in force; its 备案回执 to hand over."""
+        ctx = self.deps.context()
+        if ctx is None or self.filing is None:
+            return
+        from desktop.services.offsite_filing import PERSON_TYPES, change_offsite
+
+        self.cancel_error.clear_message()
+        self.errors.clear()
+        try:
+            r = change_offsite(ctx, self.filing["id"], self.cancel_reason.text(),
+                               person_type=self.person_type.currentText(), destination_province=self.province.text(),
+                               destination_city=self.city.text(), valid_until=self.until.text().strip() or None,
+                               materials_received=self.materials.received() or None)
+        except Refusal as refusal:
+            if refusal.field == "reason":
+                self.cancel_error.show_message(refusal.message)
+            else:
+                self.show_refusal(refusal)
+            return
+        destination = self.province.text().strip() + self.city.text().strip()
+        self.outcome.setText(f"✔ 已变更异地就医备案：{PERSON_TYPES.get(r.person_type, r.person_type)}，"
+                             f"就医地 {destination}。收据号 {r.receipt_serial}")
+        self.print_build = visit_build(r.receipt_serial)
+        self.print_button.setEnabled(True)
+        self.cancel_reason.clear()
+        self.person_changed()
 
     def cancel_filing(self) -> None:
         ctx = self.deps.context()
@@ -165,8 +199,7 @@ class OffsitePage(BusinessPage):
             self.cancel_error.show_message(refusal.message)
             return
         self.outcome.setText(f"✔ 已取消异地就医备案，收据号 {r.receipt_serial}")
-        self.documents = [self.receipt("取消异地就医备案", r.receipt_serial, [f"取消原因：{self.cancel_reason.text()}"],
-                                       ["自即日起按参保地就医结算"])]
+        self.print_build = visit_build(r.receipt_serial)
         self.print_button.setEnabled(True)
         self.cancel_reason.clear()
         self.person_changed()

@@ -1,5 +1,9 @@
 """政策查询: a year's pack as tables, each row with its source, and what changed between two
-years of the same region (before a new year's pack is used)."""
+years of the same region.
+
+A new year's pack (administrators): the file is read and validated, what changed against the
+previous year is shown first, and only 确认导入并启用 stores it in the hall's pack folder
+(`hall.import_pack`, audited), from where every later Context uses it."""
 
 from __future__ import annotations
 
@@ -69,7 +73,13 @@ class PolicyPage(Page):
         self.import_button = QPushButton("载入新政策包…")
         self.import_button.setToolTip("读入市里公布的下一年度政策包文件，先查看“年度变化”再使用")
         self.import_button.clicked.connect(self.choose_pack)
+        self.import_button.setVisible(deps.may("admin"))
         bar.addWidget(self.import_button)
+        self.confirm_import = QPushButton("确认导入并启用")
+        self.confirm_import.setObjectName("confirmImport")
+        self.confirm_import.clicked.connect(self.import_candidate)
+        self.confirm_import.hide()
+        self.candidate = None  # (path, pack) read and shown, not yet imported
 
         self.tabs = QTabWidget()
         self.tables = {}
@@ -101,7 +111,10 @@ class PolicyPage(Page):
         outer = QVBoxLayout(self)
         outer.addLayout(bar)
         outer.addWidget(self.import_note)
-        outer.addWidget(self.import_ok)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.import_ok, 1)
+        note_row.addWidget(self.confirm_import)
+        outer.addLayout(note_row)
         outer.addWidget(self.title_label)
         outer.addWidget(self.tabs, 1)
 
@@ -189,20 +202,62 @@ class PolicyPage(Page):
             self.load_pack(path)
 
     def load_pack(self, path) -> None:
-        """Read and validate a pack file (the loader names the file and key of any error), add it
-        for this session and show what changed against the previous year."""
+        """Read and validate a pack file (the loader names the file and key of any error) and show
+        what changed against the previous year; nothing is used before 确认导入并启用."""
         from pathlib import Path
 
         from desktop.policy.loader import PackError, read_pack
 
         self.import_note.clear_message()
         self.import_ok.setText("")
+        self.confirm_import.hide()
+        self.candidate = None
         try:
             pack = read_pack(Path(path))
         except PackError as exc:
             self.import_note.show_message(f"政策包无法使用：{exc}")
             return
-        self.deps.packs.add(pack)
+        except Exception as exc:  # noqa: BLE001 - an unreadable file is told, not raised
+            self.import_note.show_message(f"政策包无法读取：{Path(path).name}：{exc}")
+            return
+        meta = pack.pack
+        region = self.region.currentText() if self.region.currentText() in meta.regions else meta.regions[0]
+        earlier = [y for y in self.deps.years(region, meta.scheme) if y < meta.year]
+        self.candidate = (Path(path), pack)
+        self.tabs.setCurrentWidget(self.diff_host)
+        if earlier:
+            old = self.deps.pack(region, max(earlier), meta.scheme)
+            rows = pack_view.what_changed(old, pack, region)
+            self.diff_note.setText(f"待导入：{max(earlier)}年度 → {meta.year}年度（{region}）：共 {len(rows)} 项变化。"
+                                   "核对无误后按“确认导入并启用”。")
+        else:
+            rows = []
+            self.diff_note.setText(f"待导入：{meta.year}年度（{region}）：没有更早年度的政策包可供对比")
+        fill_table(self.diff_table, rows)
+        size_columns(self.diff_table, ["项目", "原标准", "新标准", "依据"])
+        self.import_ok.setText(f"已读取《{meta.title}》（{meta.year}年度，{'、'.join(meta.regions)}），校验通过，尚未启用。")
+        self.confirm_import.show()
+
+    def import_candidate(self) -> None:
+        """确认导入并启用: `hall.import_pack` (administrators; the services refuse anyone else)."""
+        if self.candidate is None:
+            return
+        from desktop.services import hall
+
+        path, pack = self.candidate
+        ctx = self.deps.context()
+        if ctx is None:
+            self.import_note.show_message("未打开数据库：政策包无法存入本大厅")
+            return
+        self.import_note.clear_message()
+        try:
+            info = hall.import_pack(ctx, path)
+        except Refusal as refusal:
+            self.import_note.show_message(refusal.message)
+            return
+        self.candidate = None
+        self.confirm_import.hide()
+        self.deps.refresh_packs()
         meta = pack.pack
         region = self.region.currentText() if self.region.currentText() in meta.regions else meta.regions[0]
         self.region.setCurrentText(region)
@@ -211,5 +266,6 @@ class PolicyPage(Page):
         self.year.setCurrentIndex(self.year.findData(meta.year))
         self.tabs.setCurrentWidget(self.diff_host)
         self.import_ok.setText(
-            f"✔ 已载入《{meta.title}》（{meta.year}年度，{'、'.join(meta.regions)}），本次运行中可用。"
-            "请先核对“年度变化”；长期使用须由管理员将文件放入政策包目录。")
+            f"✔ 已导入并启用《{meta.title}》（{meta.year}年度），存于 {info['file']}。"
+            "新办理的业务即按此政策包计算；已打开的业务页请按 Esc 重新开始。")
+        self.status_message.emit(self.import_ok.text())

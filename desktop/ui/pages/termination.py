@@ -9,7 +9,7 @@ from decimal import Decimal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.errors import Refusal
-from desktop.ui.pages.base import BusinessPage
+from desktop.ui.pages.base import BusinessPage, visit_build
 from desktop.ui.review_panel import ReviewPanel
 from desktop.ui.widgets import add_field
 
@@ -113,19 +113,14 @@ class TerminationPage(BusinessPage):
             r = refund.request_refund(ctx, number, year, self.reason.currentText(), reason_note=note, **self._facts())
             amount = f"{Decimal(r.case.amount_fen) / 100:.2f}"
             outcome = f"⏳ 退费申请已受理，可退 {amount} 元，等待复核（复核通过后支付）。收据号 {r.receipt_serial}"
-            lines = [f"{year}年度居民医保退费，原因：{self.reason.currentText()}", f"申请退费金额：{amount} 元", r.case.rule]
-            business = "城乡居民医保退费"
         else:
             r = termination.request_termination(
                 ctx, number, year, self.kind.currentText(), self.reason.currentText(), reason_note=note,
                 effective_on=self.effective.text().strip() or None, death_date=self.death.text().strip() or None)
             outcome = f"⏳ {self.kind.currentText()}申请已受理，等待复核。收据号 {r.receipt_serial}"
-            lines = [f"{year}年度居民医保{self.kind.currentText()}，原因：{self.reason.currentText()}"]
-            business = f"城乡居民医保{self.kind.currentText()}"
         if self.reviews is not None:
             self.reviews.refresh()
-        steps = ["本业务须经复核人审核，审核通过后生效", "审核结果可凭收据号查询"]
-        return outcome, [self.receipt(business, r.receipt_serial, lines, steps)]
+        return outcome, visit_build(r.receipt_serial)
 
     def reset_fields(self) -> None:
         for w in (self.note, self.effective, self.death):

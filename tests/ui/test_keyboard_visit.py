@@ -1,0 +1,69 @@
+"""A whole visit from the keyboard only: the clerk logs in, types the ID number, Tab, the name
+(as the input method commits it), Tab, the phone, Ctrl+Enter to enroll, Ctrl+P for the print
+preview, Enter to print; the records and the archived paper are checked afterwards."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import make_id, pdf_text, signed_in, type_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.ui.main_window import MainWindow
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(focused(), key, modifier)
+
+
+def test_registration_to_receipt_with_the_keyboard_only(qtbot, deps, hall_db, printed, tmp_path):
+    clerk = signed_in(deps, hall_db, "wang")
+    clerk.preview = None  # the real dialog, driven by keys
+    w = MainWindow(clerk)
+    qtbot.addWidget(w)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    page = w.pages["enrollment"]
+    qtbot.waitUntil(lambda: focused() is page.id_field)
+
+    number = make_id(date(1984, 6, 1), 52)
+    qtbot.keyClicks(focused(), number)
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is page.name
+    type_text(qtbot, focused(), "李秀梅")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is page.phone
+    qtbot.keyClicks(focused(), "13912345678")
+    assert page.figures["personal"].text() == "830.00"
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # 确认登记
+    assert len(page.done) == 1, page.page_error.text()
+    serial = page.done[0].result.receipt_serial
+    assert focused() is page.id_field  # ready for the next member
+
+    press(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # 打印预览
+    dialog = page.preview
+    assert dialog.objectName() == "printPreview" and dialog.isModal()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.waitUntil(lambda: focused() is dialog.print_button)
+    press(qtbot, Qt.Key.Key_Return)  # 打印并存档
+    qtbot.waitUntil(lambda: "已打印并存档" in page.print_note.text())
+
+    # the records: the person, the enrollment, the receipt, all in the clerk's name
+    person = hall_db.execute("SELECT id, name, phone FROM persons WHERE id_number = ?", [number]).fetchone()
+    assert person[1:] == ("李秀梅", "13912345678")
+    enrollment = hall_db.execute("SELECT year, category, personal_fen, operator_id FROM enrollments WHERE person_id = ?",
+                                 [person[0]]).fetchone()
+    assert enrollment == (2026, "非从业居民", 83000, "wang")
+    assert hall_db.execute("SELECT operator_id FROM receipts WHERE serial = ?", [serial]).fetchone()[0] == "wang"
+    # the paper: sent to the remembered printer and archived with its amounts and check value
+    assert printed and printed[-1][2] == "柜台打印机"
+    archived = sorted((tmp_path / "archive").rglob(f"{serial}-*.pdf"))
+    assert [p.name for p in archived] == [f"{serial}-payment_notice.pdf", f"{serial}-receipt.pdf"]
+    notice = "".join(pdf_text(archived[0].read_bytes()))
+    assert "李秀梅" in notice and "830.00" in notice and serial in notice and "王经办" in notice

@@ -1,0 +1,73 @@
+"""打印预览: documents from the services on the chosen paper and printer, archived with their QR
+check value; the last printer and paper are remembered."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import make_id, pdf_text, show
+from PySide6.QtCore import QSettings, Qt
+
+from desktop.services.enrollment import enroll
+from desktop.services.persons import register_person
+from desktop.ui.pages.base import visit_build
+from desktop.ui.print_preview import ARCHIVE_ONLY, PrintPreviewDialog
+
+
+def enrolled(deps):
+    number = make_id(date(1957, 3, 2), 41)
+    register_person(deps.context(), number, "张桂英")
+    return enroll(deps.context(), number, 2026, category="老年居民")
+
+
+def test_preview_prints_on_the_chosen_printer_and_paper_and_remembers_them(qtbot, db_deps, printed):
+    result = enrolled(db_deps)
+    dialog = show(qtbot, PrintPreviewDialog(db_deps, "缴费通知单与受理回执", visit_build(result.receipt_serial)))
+    papers = [dialog.paper.itemData(i) for i in range(dialog.paper.count())]
+    assert papers == ["A4", "A5", "80mm"]  # notice and receipt both print on the roll
+    assert dialog.printer.itemText(dialog.printer.count() - 1) == ARCHIVE_ONLY
+    assert dialog.page_count >= 2 and "缴费通知单" in dialog.info.text()
+    dialog.paper.setCurrentIndex(papers.index("80mm"))
+    dialog.printer.setCurrentIndex(dialog.printer.findData("热敏小票机"))
+    assert all(d.paper == "80mm" for d in dialog.documents)
+    qtbot.keyClick(dialog.print_button, Qt.Key.Key_Return)
+    assert printed[-1][2:] == ("热敏小票机", "80mm")
+    kinds = [p.kind for p in dialog.result_printed]
+    assert kinds == ["payment_notice", "receipt"]
+    text = "".join(pdf_text(dialog.result_printed[0].archived.read_bytes()))
+    assert "730.00" in text and result.receipt_serial in text
+    store = QSettings("yibao-desk", "yibao-desk")
+    assert store.value("print/printer") == "热敏小票机" and store.value("print/paper") == "80mm"
+
+    again = show(qtbot, PrintPreviewDialog(db_deps, "再次打印", visit_build(result.receipt_serial)))
+    assert again.printer.currentData() == "热敏小票机" and again.paper.currentData() == "80mm"
+    again.printer.setCurrentIndex(again.printer.count() - 1)  # archive only: nothing sent
+    before = len(printed)
+    again.print_now()
+    assert len(printed) == before
+    assert again.result_printed[0].archived != dialog.result_printed[0].archived  # a reprint never overwrites
+
+
+def test_a_printer_failure_is_told_and_the_archive_stands(qtbot, db_deps):
+    result = enrolled(db_deps)
+
+    class Jammed:
+        def names(self):
+            return ["坏打印机"]
+
+        def default_name(self):
+            return "坏打印机"
+
+        def send(self, *args):
+            raise OSError("缺纸")
+
+    db_deps.printer = Jammed()
+    dialog = show(qtbot, PrintPreviewDialog(db_deps, "受理回执", visit_build(result.receipt_serial)))
+    dialog.print_now()
+    assert "缺纸" in dialog.error.text() and dialog.isVisible()
+    assert all(p.archived.is_file() for p in dialog.result_printed)
+
+
+def test_without_a_database_nothing_can_be_printed(qtbot, deps):
+    dialog = show(qtbot, PrintPreviewDialog(deps, "测算单", lambda ctx, paper: []))
+    assert not dialog.print_button.isEnabled() and "未打开数据库" in dialog.error.text()
