@@ -22,10 +22,14 @@ def make_id(birth: date, seq: int, male: bool = False, region_code: str = "32041
     return body + ric.calc_check_digit(body + "0")
 
 
+PASSWORD = "Desk2026qq"
+
+
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="yibao-screens-"))
     os.environ["YIBAO_DESK_HOME"] = str(tmp / "home")
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtGui import QColor, QPainter, QPixmap
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -33,30 +37,85 @@ def main() -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
     from desktop.policy import loader
     from desktop.records.db import open_db
+    from desktop.services import accounts, hall
     from desktop.services.context import CHINA
     from desktop.ui.app import load_fonts
-    from desktop.ui.deps import Deps, Hall
+    from desktop.ui.deps import Deps
+    from desktop.ui.login import LoginDialog, SetupDialog
     from desktop.ui.main_window import MainWindow
 
     load_fonts()
-    deps = Deps(packs=loader.bundled(), hall=Hall(region="武进区", hall_code="320412", hall_name="武进区医保中心经办大厅",
-                                                 window="03", clerk="王经办", role="head"),
-                settings={"elderly_from_age": Decimal(60)}, db=open_db(tmp / "demo.sqlite3"),
-                clock=lambda: datetime(2025, 11, 15, 10, 0, tzinfo=CHINA), demo=True,
-                show_pdf=lambda data, name: None)
-    w = MainWindow(deps)
-    w.resize(1366, 768)
-    w.show()
+    now = datetime(2025, 11, 15, 10, 0, tzinfo=CHINA)
+    size = (1366, 768)
 
     def settle():
         for _ in range(5):
             app.processEvents()
 
+    def save(pixmap: QPixmap, name: str) -> None:
+        path = HERE / f"{name}.png"
+        pixmap.save(str(path))
+        print(path, path.stat().st_size // 1024, "KB")
+
+    def over(background: QPixmap | None, dialog, name: str) -> None:
+        """A dialog as the clerk sees it: centred over the (dimmed) window, 1366×768."""
+        dialog.show()
+        settle()
+        canvas = QPixmap(*size)
+        canvas.fill(QColor("#dfe4ea"))
+        painter = QPainter(canvas)
+        if background is not None:
+            painter.drawPixmap(0, 0, background)
+            painter.fillRect(canvas.rect(), QColor(0, 0, 0, 90))
+        shot_ = dialog.grab()
+        painter.drawPixmap((size[0] - shot_.width()) // 2, (size[1] - shot_.height()) // 2, shot_)
+        painter.end()
+        save(canvas, name)
+        dialog.close()
+
+    # first start: the setup dialog (the hall's region from the packs, the first administrator)
+    db = open_db(tmp / "hall.sqlite3")
+    setup = SetupDialog(db, loader.bundled().regions(), now=lambda: now)
+    setup.region.setCurrentText("武进区")
+    setup.hall_name.setText("武进区医保中心经办大厅")
+    setup.hall_code.setText("3204")
+    setup.window_code.setText("03")
+    setup.admin_username.setText("admin")
+    setup.admin_name.setText("钱管理")
+    setup.password.setText(PASSWORD)
+    setup.password_again.setText(PASSWORD)
+    setup.ok.click()  # the code is refused at its field: six digits
+    over(None, setup, "setup")
+    setup.hall_code.setText("320412")
+    setup.ok.click()
+    admin_ctx = hall.context_for(db, setup.account, lambda: now)
+    hall.set_setting(admin_ctx, "elderly_from_age", "60")
+    accounts.create_account(admin_ctx, "wang", PASSWORD, "王经办", ["clerk"])
+    accounts.create_account(admin_ctx, "li", PASSWORD, "李复核", ["reviewer"])
+
+    # later starts: the login dialog (a wrong password told in words)
+    login = LoginDialog(db, "武进区医保中心经办大厅", now=lambda: now)
+    login.username.setText("wang")
+    login.password.setText("wrong-pass1")
+    login.login()
+    login.username.setText("wang")
+    over(None, login, "login")
+
+    def window_for(username: str, **extra) -> MainWindow:
+        deps = Deps(packs=loader.bundled(), db=db, clock=lambda: now, demo=True, open_path=lambda p: None, **extra)
+        deps.sign_in(accounts.login(db, username, PASSWORD, now=now))
+        win = MainWindow(deps)
+        win.resize(*size)
+        win.show()
+        settle()
+        return win
+
+    w = window_for("wang")
+    deps = w.deps
+
     def shot(name: str) -> None:
         settle()
-        path = HERE / f"{name}.png"
-        w.grab().save(str(path))
-        print(path, path.stat().st_size // 1024, "KB")
+        save(w.grab(), name)
 
     # 1. a family enrolls (visit 1)
     page = w.pages["enrollment"]
@@ -71,6 +130,16 @@ def main() -> None:
     page.id_field.setText(make_id(date(1962, 9, 9), 5, True))
     page.name.setText("陈建国")
     shot("enrollment")
+
+    # the print preview of the family's papers (Ctrl+P), over the window
+    background = w.grab()
+    captured = []
+    deps.preview = captured.append
+    page.print_documents()
+    preview = captured[0]
+    preview.resize(1300, 720)
+    over(background, preview, "print-preview")
+    deps.preview = None
 
     # 10. "how much will I get back?"
     calc = w.pages["calculator"]
@@ -129,6 +198,7 @@ def main() -> None:
     from dataclasses import replace
 
     summer = replace(deps, clock=lambda: datetime(2026, 7, 1, 9, 30, tzinfo=CHINA))
+    summer.sign_in(deps.account)
     w2 = MainWindow(summer)
     w2.resize(1366, 768)
     w2.show()
@@ -144,8 +214,7 @@ def main() -> None:
         cl.materials.boxes[0].setChecked(True)
     cl.submit()
     settle()
-    w2.grab().save(str(HERE / "claim.png"))
-    print(HERE / "claim.png")
+    save(w2.grab(), "claim")
     w2.close()
 
     # 12. end of the day
@@ -155,8 +224,28 @@ def main() -> None:
     dr.submit()
     shot("day-report")
 
-    w.show_page("settings")
-    shot("settings")
+    # the reviewer's window: the queue (the 停保 above waits for a second pair of eyes)
+    rv = window_for("li")
+    rv.show_page("review")
+    settle()
+    save(rv.grab(), "review")
+    rv.close()
+
+    # the administrator's window: settings and accounts
+    ad = window_for("admin")
+    ad.show_page("settings")
+    settle()
+    save(ad.grab(), "settings")
+    ad.close()
+
+    # the idle lock
+    w.show_page("enrollment")
+    w.idle_lock()
+    w.lock_overlay.password.setText("wrong")
+    w.lock_overlay.try_unlock()
+    shot("idle-lock")
+    w.lock_overlay.password.setText(PASSWORD)
+    w.lock_overlay.try_unlock()
 
     w.scale_font(+3)
     w.show_page("enrollment")
