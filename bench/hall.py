@@ -219,6 +219,36 @@ def _china():
     return CHINA
 
 
+BENCH_CLERK = ("bench01", "基准测试经办人")
+BENCH_ADMIN = ("bench_admin", "基准测试管理员")
+BENCH_PASSWORD = "Jizhun2026ceshi"
+
+
+def configure(path: Path, log=print) -> None:
+    """首次设置 of the benchmark hall through the application's own services (the hall and an
+    administrator, then a clerk account), once; a no-op while those services do not exist or
+    the hall is configured already."""
+    try:
+        from desktop.services import accounts
+        from desktop.services import hall as hall_service
+    except ImportError:
+        return
+    from desktop.records.db import open_db
+
+    db = open_db(path)
+    try:
+        if hall_service.hall(db) is not None:
+            return
+        log("configuring the benchmark hall (首次设置) and its clerk account ...")
+        admin = hall_service.configure_hall(db, "武进区", "武进区医保经办大厅（基准测试）", HALL_CODE["武进区"],
+                                            "03", BENCH_ADMIN[0], BENCH_PASSWORD, BENCH_ADMIN[1])
+        accounts.create_account(hall_service.context_for(db, admin), BENCH_CLERK[0], BENCH_PASSWORD,
+                                BENCH_CLERK[1], ["clerk"])
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.conn.close()
+
+
 def ensure(n: int, log=print) -> Path:
     """The cached hall of `n` persons, built on first use. A cache of an older schema version
     is upgraded in place by the records layer's migrations (what a hall's file goes through),
@@ -242,6 +272,7 @@ def ensure(n: int, log=print) -> Path:
     if not path.exists():
         log(f"building the synthetic hall of {n:,} persons (cached in {path.parent}) ...")
         build(n, path, log)
+    configure(path, log)
     return path
 
 

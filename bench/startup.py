@@ -64,6 +64,34 @@ def _skip_missing_pages() -> None:
     main_window.PAGES = tuple(p for p in main_window.PAGES if p[2] not in missing)
 
 
+def _session_start(app, desktop_app, db: str) -> int:
+    """`desktop.ui.app.run` with the login dialog answered by the benchmark clerk (its password
+    typed into the dialog's fields and its own `login()` called), exactly as a clerk logs in."""
+    from bench.hall import BENCH_CLERK, BENCH_PASSWORD
+    from desktop.cli import build_parser
+
+    _skip_missing_pages()
+
+    def answer(dialog) -> bool:
+        if type(dialog).__name__ != "LoginDialog":
+            sys.stdout.write(f"dialog {type(dialog).__name__}: not a configured hall\n")
+            sys.stdout.flush()
+            return False
+        dialog.username.setText(BENCH_CLERK[0])
+        dialog.password.setText(BENCH_PASSWORD)
+        dialog.login()
+        return dialog.account is not None
+
+    app.setOrganizationName(desktop_app.ORG)
+    app.setApplicationName(desktop_app.APP)
+    app.setApplicationDisplayName("医保窗口经办")
+    desktop_app.load_fonts()
+    session = desktop_app.Session(build_parser().parse_args(["--db", db]), ask=answer)
+    if not session.start():
+        return 1
+    return app.exec()
+
+
 def main(argv: list[str]) -> int:
     mode = argv[0]
     if os.environ.get("BENCH_PROFILE"):  # python -m bench --profile: where the start-up time goes
@@ -83,9 +111,11 @@ def main(argv: list[str]) -> int:
         window.resize(1366, 768)
         window.show()
         return app.exec()
-    from PySide6.QtCore import QSettings
-
     from desktop.ui import app as desktop_app
+
+    if hasattr(desktop_app, "Session"):
+        return _session_start(app, desktop_app, argv[1])
+    from PySide6.QtCore import QSettings
 
     store = QSettings(desktop_app.ORG, desktop_app.APP)
     for key, value in {"hall/hall_code": "320412", "hall/region": "武进区",

@@ -13,6 +13,10 @@ from desktop.errors import Refusal
 from desktop.policy.pack import Pack
 
 
+# Every scalar as text (no YAML floats ever); libyaml's loader when PyYAML was built with it.
+_TEXT_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
 class PackError(Exception):
     """A pack file that cannot be used; the message names the file and the key."""
 
@@ -26,7 +30,7 @@ def bundled_dir() -> Path:
 def read_pack(path: Path) -> Pack:
     """Parse and validate one pack file. Every scalar is read as text (no YAML floats ever)."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_TEXT_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise PackError(f"{path.name}: 无法读取：{exc}") from exc
     try:

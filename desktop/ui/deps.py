@@ -150,12 +150,6 @@ class Deps:
             dialog.open()
         return dialog
 
-    def document_header(self, serial: str | None = None):
-        from desktop.documents.model import Header
-
-        return Header(hall=self.hall.hall_name, window=f"{self.hall.window}号窗口", clerk=self.hall.clerk,
-                      printed_at=self.now().replace(tzinfo=None), serial=serial)
-
     def enrollment_year(self, region: str | None = None) -> int:
         """The policy year a clerk enrolls for today: the year whose 集中参保缴费期 is open
         (in November, next year), else the year of `default_year`."""

@@ -87,8 +87,9 @@ class SetupDialog(QDialog):
         lay.addWidget(intro)
         lay.addLayout(form)
         lay.addWidget(self.error)
+        lay.addStretch(1)
         lay.addLayout(buttons)
-        self.resize(620, 520)
+        self.resize(620, self.sizeHint().height())
 
     def configure(self) -> None:
         from desktop.services import hall
@@ -178,16 +179,17 @@ class LockOverlay(QFrame):
         super().__init__(parent)
         self.setObjectName("lockOverlay")
         self.setAutoFillBackground(True)
-        self.setStyleSheet("#lockOverlay { background: rgba(30, 40, 60, 235); } "
-                           "#lockOverlay QLabel { color: white; }")
+        # opaque: nothing of the visit behind (names, ID numbers) shows while the clerk is away
+        self.setStyleSheet("#lockOverlay { background: rgb(30, 40, 60); } "
+                           "#lockOverlay QLabel { color: white; } "
+                           "#lockOverlay QLabel#lockMessage { font-size: 18pt; } "
+                           "#lockOverlay QLabel#fieldError { color: #ffd27f; }")
         self.db: Any = None
         self.account: Any = None
         self.now = None
         self.message = QLabel("")
+        self.message.setObjectName("lockMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.message.font()
-        font.setPointSize(font.pointSize() + 4)
-        self.message.setFont(font)
         self.password = _password()
         self.password.setPlaceholderText("请输入密码解锁")
         self.password.setMaximumWidth(320)
@@ -212,10 +214,11 @@ class LockOverlay(QFrame):
         lay.addStretch(3)
         self.hide()
 
-    def lock(self, db, account, minutes: int | None = None, now=None) -> None:
+    def lock(self, db, account, minutes: int | None = None, now=None, hint: str = "") -> None:
         self.db, self.account, self.now = db, account, now
         why = f"已超过 {minutes} 分钟无操作，" if minutes else ""
-        self.message.setText(f"🔒 {why}窗口已锁定\n{account.display_name}（{account.role_labels}）")
+        self.message.setText(f"{why}窗口已锁定\n{account.display_name}（{account.role_labels}）请输入密码解锁"
+                             + (f"\n{hint}" if hint else ""))
         self.error.clear_message()
         self.password.clear()
         self.setGeometry(self.parentWidget().rect())

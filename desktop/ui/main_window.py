@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(lambda k=key: self.show_page(k))
             page.status_message.connect(self.show_status)
             if hasattr(page, "hall_changed"):
-                page.hall_changed.connect(self.refresh_status)
+                page.hall_changed.connect(self.settings_changed)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
 
@@ -332,9 +332,9 @@ class MainWindow(QMainWindow):
         account = self.deps.account
         if account is not None:
             roles = "、".join(ROLE_LABELS[r] for r in ACCOUNT_ROLES if r in account.roles)
-            self.person_label.setText(f"👤 {account.display_name}（{account.username}）｜ {roles}")
+            self.person_label.setText(f"登录：{account.display_name}（{account.username}，{roles}）")
         else:
-            self.person_label.setText(f"👤 {h.clerk}｜ {ROLE_LABELS.get(h.role, h.role)}")
+            self.person_label.setText(f"经办：{h.clerk}（{ROLE_LABELS.get(h.role, h.role)}）")
         self.demo_label.setVisible(self.deps.demo)
         self.setWindowTitle("医保窗口经办" + ("（演示数据）" if self.deps.demo else ""))
 
@@ -377,15 +377,30 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ idle lock, account
 
+    def settings_changed(self) -> None:
+        """设置 saved: the status bar and the idle-lock minutes follow at once."""
+        self.refresh_status()
+        if self.lock_overlay is not None:
+            from desktop.services.accounts import idle_lock_minutes
+
+            self.idle_minutes = idle_lock_minutes(self.deps.db)
+            self.idle_timer.setInterval(self.idle_minutes * 60_000)
+            self.idle_timer.start()
+
     def idle_lock(self, idle: bool = True) -> None:
         """Cover the window until the password is typed again (accounts.unlock)."""
         if self.lock_overlay is None or self.lock_overlay.isVisible():
             return
         self.idle_timer.stop()
         self._set_locked(True)
+        hint = ""
+        if self.deps.demo:
+            from desktop.ui.demo import DEMO_PASSWORD
+
+            hint = f"（演示数据：密码为 {DEMO_PASSWORD}）"
         self.lock_overlay.lock(self.deps.db, self.deps.account, self.idle_minutes if idle else None,
-                               now=self.deps.clock)
-        self.show_status("🔒 窗口已锁定")
+                               now=self.deps.clock, hint=hint)
+        self.show_status("窗口已锁定")
 
     def _set_locked(self, locked: bool) -> None:
         """While locked nothing behind the overlay reacts: no page, menu or shortcut."""

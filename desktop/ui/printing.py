@@ -132,35 +132,12 @@ class SystemPrinter:
 
     @staticmethod
     def _paint(images: list, printer: str, paper: str, title: str) -> None:
-        from PySide6.QtCore import QMarginsF, QSizeF, Qt
-        from PySide6.QtGui import QPageLayout, QPageSize, QPainter
         from PySide6.QtPrintSupport import QPrinter
 
         device = QPrinter(QPrinter.PrinterMode.HighResolution)
         device.setPrinterName(printer)
         device.setDocName(title)
-        if paper == "A5":
-            size = QPageSize(QPageSize.PageSizeId.A5)
-        elif paper == "80mm":
-            first = images[0]
-            size = QPageSize(QSizeF(80.0, 80.0 * first.height() / max(first.width(), 1)), QPageSize.Unit.Millimeter)
-        else:
-            size = QPageSize(QPageSize.PageSizeId.A4)
-        device.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
-        device.setFullPage(True)
-        painter = QPainter()
-        if not painter.begin(device):
-            raise OSError(f"打印机“{printer}”无法打开")
-        try:
-            for i, image in enumerate(images):
-                if i:
-                    device.newPage()
-                target = painter.viewport()
-                scaled = image.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                      Qt.TransformationMode.SmoothTransformation)
-                painter.drawImage(target.x(), target.y(), scaled)
-        finally:
-            painter.end()
+        paint(images, device, paper)
 
     @staticmethod
     def _spool(pdf: bytes, printer: str, paper: str) -> None:
@@ -178,6 +155,36 @@ class SystemPrinter:
         args = [tool, "-d", printer, "-o", f"media={media}", out.name] if tool.endswith("lp") else \
             [tool, "-P", printer, out.name]
         subprocess.run(args, check=True, capture_output=True, timeout=60)
+
+
+def paint(images: list, device, paper: str) -> None:
+    """Page images onto a QPrinter (a printer, or a PDF file in the tests) at the paper size:
+    A4, A5, or the 80 mm roll as long as the page."""
+    from PySide6.QtCore import QMarginsF, QSizeF, Qt
+    from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+
+    if paper == "A5":
+        size = QPageSize(QPageSize.PageSizeId.A5)
+    elif paper == "80mm":
+        first = images[0]
+        size = QPageSize(QSizeF(80.0, 80.0 * first.height() / max(first.width(), 1)), QPageSize.Unit.Millimeter)
+    else:
+        size = QPageSize(QPageSize.PageSizeId.A4)
+    device.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    device.setFullPage(True)
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError("打印机无法打开")
+    try:
+        for i, image in enumerate(images):
+            if i:
+                device.newPage()
+            target = painter.viewport()
+            scaled = image.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                  Qt.TransformationMode.SmoothTransformation)
+            painter.drawImage(target.x(), target.y(), scaled)
+    finally:
+        painter.end()
 
 
 def open_path(path: Path) -> None:

@@ -8,7 +8,6 @@ import os
 import sys
 import tempfile
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -28,7 +27,7 @@ PASSWORD = "Desk2026qq"
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="yibao-screens-"))
     os.environ["YIBAO_DESK_HOME"] = str(tmp / "home")
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import QSettings
     from PySide6.QtGui import QColor, QPainter, QPixmap
     from PySide6.QtWidgets import QApplication
 
@@ -222,7 +221,23 @@ def main() -> None:
     w.show_page("day_report")
     dr.scope.setCurrentIndex(dr.scope.count() - 1)
     dr.submit()
+    dr.void_serial.setText("320412-03-2025-000004")
+    dr.void_reason.setText("手机号录错，已重新办理")
+    dr.void_receipt()
     shot("day-report")
+    # the printed 日结报表 (Ctrl+P): businesses, then every receipt issued or voided with the reason
+    background = w.grab()
+    captured = []
+    deps.preview = captured.append
+    dr.print_documents()
+    report = captured[0]
+    report.resize(1300, 720)
+    report.show()
+    settle()
+    bar = report.scroll.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2 - 80)  # down to the receipts issued and voided
+    over(background, report, "day-report-print")
+    deps.preview = None
 
     # the reviewer's window: the queue (the 停保 above waits for a second pair of eyes)
     rv = window_for("li")

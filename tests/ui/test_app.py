@@ -152,7 +152,7 @@ def test_idle_lock_asks_for_the_password(qtbot, deps, hall_db):
 def test_roles_see_their_own_window(qtbot, deps, hall_db):
     clerk = show(qtbot, MainWindow(signed_in(deps, hall_db, "wang")))
     assert "review" not in clerk.pages and "settings" not in clerk.pages
-    assert clerk.pages["change"].reviews.approve.isHidden()  # a clerk sees no approve buttons
+    assert clerk.pages["change"].reviews is None  # a clerk sees no queue and no approve buttons
     assert clerk.pages["claim"].review_button.isHidden()
     reviewer = show(qtbot, MainWindow(signed_in(deps, hall_db, "li")))
     assert "review" in reviewer.pages and not reviewer.pages["change"].reviews.approve.isHidden()
@@ -202,3 +202,101 @@ def test_many_qt_calls_keep_none_alive():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "alive" in out.stdout, out.stderr[-500:]
+
+
+def test_password_change_asks_for_the_old_one(qtbot, deps, hall_db):
+    from desktop.services import accounts
+    from desktop.ui.login import PasswordDialog
+
+    clerk = signed_in(deps, hall_db, "wang")
+    dialog = show(qtbot, PasswordDialog(hall_db, clerk.account))
+    dialog.old.setText("not-it-123")
+    dialog.new.setText("Counter2026zz")
+    dialog.again.setText("Counter2026zz")
+    dialog.change()
+    assert "原密码不正确" in dialog.errors.fields["old_password"][1].text()
+    dialog.old.setText(PASSWORD)
+    dialog.again.setText("Counter2026zy")
+    dialog.change()
+    assert "不一致" in dialog.errors.fields["again"][1].text()
+    dialog.again.setText("Counter2026zz")
+    dialog.change()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert accounts.login(hall_db, "wang", "Counter2026zz").username == "wang"
+
+
+def test_the_day_report_names_account_entries_in_chinese(qtbot, deps, hall_db):
+    from desktop.ui.pages.day_report import DayReportPage
+
+    page = show(qtbot, DayReportPage(signed_in(deps, hall_db, "wang")))
+    page.submit()
+    cells = [page.business_table.item(r, c).text() for r in range(page.business_table.rowCount()) for c in (1, 2)]
+    assert "登录" in cells and not any(ch.isascii() and ch.isalpha() for cell in cells for ch in cell), cells
+
+
+def test_from_the_demo_the_hall_is_set_up_and_the_window_logs_in_again(qtbot, tmp_path):
+    from desktop.ui.login import LoginDialog, SetupDialog
+
+    seen = []
+
+    def ask(dialog):
+        seen.append(type(dialog).__name__)
+        if isinstance(dialog, SetupDialog):
+            dialog.region.setCurrentText("钟楼区")
+            dialog.hall_name.setText("钟楼区医保中心")
+            dialog.hall_code.setText("320404")
+            dialog.window_code.setText("01")
+            dialog.admin_username.setText("admin")
+            dialog.admin_name.setText("孙管理")
+            dialog.password.setText(PASSWORD)
+            dialog.password_again.setText(PASSWORD)
+            dialog.ok.click()
+            return dialog.result() == dialog.DialogCode.Accepted
+        assert isinstance(dialog, LoginDialog)
+        dialog.username.setText("admin")
+        dialog.password.setText(PASSWORD)
+        dialog.ok.click()
+        return True
+
+    session = Session(argparse.Namespace(db=None, demo=False), ask=ask)
+    assert session.start() and session.deps.demo
+    demo_window = session.window
+    qtbot.addWidget(demo_window)
+    demo_window.setup_requested.emit()  # 账户 → 首次设置本大厅（正式使用）
+    assert seen == ["SetupDialog", "LoginDialog"]
+    w = session.window
+    qtbot.addWidget(w)
+    assert not session.deps.demo and "孙管理" in w.person_label.text() and "钟楼区医保中心" in w.hall_label.text()
+    from desktop.ui.app import demo_db_path
+
+    assert session.deps.db.execute("PRAGMA database_list").fetchone()[2] != str(demo_db_path())
+    # the next start finds the configured hall: straight to the login
+    session.window.close()
+    session.deps.db.close()
+    again = Session(argparse.Namespace(db=None, demo=False), ask=answer_login("admin", seen=seen))
+    assert again.start() and not again.deps.demo
+    qtbot.addWidget(again.window)
+    assert seen[-1].__class__.__name__ == "LoginDialog"
+    again.deps.db.close()
+
+
+def test_logout_returns_to_the_login(qtbot, hall_db):
+    path = hall_db.execute("PRAGMA database_list").fetchone()[2]
+    hall_db.close()
+    names = iter(["wang", "li"])
+    session = Session(argparse.Namespace(db=path, demo=False), ask=lambda d: answer_login(next(names))(d))
+    assert session.start()
+    qtbot.addWidget(session.window)
+    assert "王经办" in session.window.person_label.text()
+    session.window.logout_requested.emit()  # 账户 → 切换账户
+    qtbot.addWidget(session.window)
+    assert "李复核" in session.window.person_label.text() and "review" in session.window.pages
+    session.deps.db.close()
+
+
+def test_the_idle_minutes_follow_the_settings_at_once(qtbot, deps, hall_db):
+    w = show(qtbot, MainWindow(signed_in(deps, hall_db, "admin")))
+    page = w.pages["settings"]
+    page.setting_edits["idle_lock_minutes"].setText("3")
+    page.save()
+    assert w.idle_minutes == 3 and w.idle_timer.interval() == 3 * 60_000

@@ -71,3 +71,41 @@ def test_a_printer_failure_is_told_and_the_archive_stands(qtbot, db_deps):
 def test_without_a_database_nothing_can_be_printed(qtbot, deps):
     dialog = show(qtbot, PrintPreviewDialog(deps, "测算单", lambda ctx, paper: []))
     assert not dialog.print_button.isEnabled() and "未打开数据库" in dialog.error.text()
+
+
+def test_page_images_are_painted_on_the_chosen_paper(qtbot, db_deps, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from desktop.services import printing
+    from desktop.ui.printing import paint, render_pages
+
+    result = enrolled(db_deps)
+    doc = printing.acceptance_receipt(db_deps.context(), result.receipt_serial, paper="80mm")
+    from desktop.documents import render
+
+    images = render_pages(render(doc), dpi=100)
+    if not images:
+        import pytest
+
+        pytest.skip("no PDF renderer on this machine (QtPdf, pypdfium2, pdftoppm)")
+    device = QPrinter(QPrinter.PrinterMode.HighResolution)
+    device.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    device.setOutputFileName(str(tmp_path / "roll.pdf"))
+    paint(images, device, "80mm")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    page = PdfReader(BytesIO((tmp_path / "roll.pdf").read_bytes())).pages[0]
+    width_mm = float(page.mediabox.width) / 72 * 25.4
+    assert abs(width_mm - 80) < 1 and float(page.mediabox.height) > float(page.mediabox.width)
+
+
+def test_without_a_renderer_the_preview_shows_the_text(qtbot, db_deps, monkeypatch):
+    from desktop.ui import print_preview
+
+    monkeypatch.setattr(print_preview, "render_pages", lambda pdf, dpi=72: [])
+    result = enrolled(db_deps)
+    dialog = show(qtbot, PrintPreviewDialog(db_deps, "受理回执", visit_build(result.receipt_serial)))
+    assert dialog.text.isVisibleTo(dialog) and not dialog.scroll.isVisibleTo(dialog)
+    assert "730.00" in dialog.text.toPlainText() and "下一页" in dialog.text.toPlainText()

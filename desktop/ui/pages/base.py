@@ -185,18 +185,3 @@ class BusinessPage(Page):
         self.print_button.setEnabled(False)
         self.reset_fields()
         self.id_field.setFocus()
-
-    # helpers for subclasses
-    def person(self):
-        from desktop.documents.model import Person
-
-        p = self.id_field.person
-        number = self.id_field.id_number
-        return Person(name=p["name"] if p else "", id_number=number.number if number else "")
-
-    def hotline(self) -> str | None:
-        try:
-            pack = self.deps.pack(self.deps.hall.region, self.deps.default_year())
-        except Refusal:
-            return None
-        return pack.offices.hotline if pack.offices else None

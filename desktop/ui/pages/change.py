@@ -52,7 +52,8 @@ class ChangePage(BusinessPage):
         self.field.currentIndexChanged.connect(self._field_changed)
         self.value_text.returnPressed.connect(self.reason.setFocus)
         self.reason.returnPressed.connect(self.confirm.setFocus)
-        self.reviews = ReviewPanel(self.deps) if self.deps.db is not None else None
+        # the queue is a reviewer's (a clerk's outcome line says the request waits for review)
+        self.reviews = ReviewPanel(self.deps) if self.deps.db is not None and self.deps.may("reviewer") else None
         if self.reviews is not None:
             self.reviews.decided.connect(self.status_message.emit)
             self.right.addWidget(self.reviews)

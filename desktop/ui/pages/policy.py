@@ -267,5 +267,5 @@ class PolicyPage(Page):
         self.tabs.setCurrentWidget(self.diff_host)
         self.import_ok.setText(
             f"✔ 已导入并启用《{meta.title}》（{meta.year}年度），存于 {info['file']}。"
-            "新办理的业务即按此政策包计算；已打开的业务页请按 Esc 重新开始。")
+            "新办理的业务即按此政策包计算；各业务页的年度选项在重新登录（账户→切换账户）后更新。")
         self.status_message.emit(self.import_ok.text())

@@ -102,7 +102,7 @@ class SettingsPage(Page):
         acc_box = QGroupBox("账户")
         av = QVBoxLayout(acc_box)
         self.account_table = table(["用户名", "姓名", "身份", "状态", "最近登录"], [], stretch=1)
-        self.account_table.setMaximumHeight(170)
+        self.account_table.setMaximumHeight(130)
         av.addWidget(self.account_table)
         af = QFormLayout()
         self.acc_username = QLineEdit()
@@ -182,6 +182,7 @@ class SettingsPage(Page):
         jv.addWidget(self.progress)
         jv.addWidget(self.job_note)
         jv.addWidget(self.rejected, 1)
+        self.rejected.setMinimumHeight(90)
         self.job_buttons = (self.import_button, self.backup_button, self.restore_button, self.export_button)
         if deps.db is None:
             for b in (*self.job_buttons, self.save_button, self.create_button):
@@ -192,11 +193,13 @@ class SettingsPage(Page):
         left.addWidget(hall_box)
         left.addWidget(param_box)
         left.addWidget(self.page_error)
-        left.addWidget(acc_box)
         left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(acc_box)
+        right.addWidget(jobs, 1)
         outer = QHBoxLayout(self)
         outer.addLayout(left, 1)
-        outer.addWidget(jobs, 1)
+        outer.addLayout(right, 1)
         self.refresh_accounts()
 
     def first_field(self) -> QWidget:

@@ -62,7 +62,8 @@ class TerminationPage(BusinessPage):
         box = QLabel("退费测算")
         self.right.addWidget(box)
         self.right.addWidget(self.eligibility)
-        self.reviews = ReviewPanel(self.deps) if self.deps.db is not None else None
+        # the queue is a reviewer's (a clerk's outcome line says the request waits for review)
+        self.reviews = ReviewPanel(self.deps) if self.deps.db is not None and self.deps.may("reviewer") else None
         if self.reviews is not None:
             self.reviews.decided.connect(self.status_message.emit)
             self.right.addWidget(self.reviews, 1)
