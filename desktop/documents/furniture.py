@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -28,6 +26,7 @@ from desktop.documents import fonts
 from desktop.documents.format import mask_id, money, stamp
 from desktop.documents.layout import Styles, markup
 from desktop.documents.model import Header, Person
+from desktop.documents.qr import QrFlowable
 
 RULE = colors.HexColor("#444444")
 SHADE = colors.HexColor("#EDEDED")
@@ -200,12 +199,8 @@ def amount_box(label: str, amount: Decimal, s: Styles, *, note: str | None = Non
     return [Spacer(1, s.body.fontSize * 0.8), table]
 
 
-def qr_drawing(text: str, size: float) -> Drawing:
-    widget = QrCodeWidget(text, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    code = fonts.drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    code.add(widget)
-    return code
+def qr_drawing(text: str, size: float) -> QrFlowable:
+    return QrFlowable(text, size)
 
 
 def qr_block(text: str | None, caption: Sequence[str], s: Styles) -> list[Flowable]:

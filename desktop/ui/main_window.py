@@ -117,6 +117,8 @@ class MainWindow(QMainWindow):
             page.status_message.connect(self.show_status)
             if hasattr(page, "hall_changed"):
                 page.hall_changed.connect(self.settings_changed)
+            if hasattr(page, "restored"):  # restored from a backup: the accounts may differ, log in again
+                page.restored.connect(self.logout_requested)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
 

@@ -132,7 +132,8 @@ def test_restore_names_the_file_and_the_safety_copy_before_replacing(qtbot, deps
     assert "昨天.sqlite3" in asked[0] and "before-restore" in asked[0]
     assert hall_db.execute("SELECT COUNT(*) FROM persons").fetchone()[0] == 1  # nothing replaced
     page.confirm = lambda title, text: True
-    assert page.restore_from(saved)
+    with qtbot.waitSignal(page.restored, timeout=1000):
+        assert page.restore_from(saved)
     assert hall_db.execute("SELECT COUNT(*) FROM persons").fetchone()[0] == 0
     assert "恢复前的数据已另存为" in page.job_note.text() and "before-restore" in page.job_note.text()
 

@@ -57,6 +57,7 @@ def ask_user(parent: QWidget, title: str, text: str) -> bool:
 class SettingsPage(Page):
     title = "设置"
     hall_changed = Signal()
+    restored = Signal()  # the database was replaced by a backup: everyone logs in again
 
     def __init__(self, deps: Deps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -439,6 +440,7 @@ class SettingsPage(Page):
         self.job_note.setText(f"✔ 已从 {src.name} 恢复。恢复前的数据已另存为 {made}。请重新登录以确认账户。")
         self.status_message.emit("✔ 已从备份恢复")
         self.refresh_accounts()
+        self.restored.emit()
         return True
 
     def choose_export(self) -> None:
