@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from desktop.records import backup, paths
-from desktop.records.db import IntegrityResult, open_db, quick_check
+from desktop.records import audit, backup, paths
+from desktop.records.db import IntegrityResult, connect, open_db, quick_check
 
 
 @dataclass(frozen=True)
@@ -40,3 +40,39 @@ def start(
         else None
     )
     return Started(db, target, integrity, made)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the start-up checks found, run after the window is up (see `checks`)."""
+
+    integrity: IntegrityResult
+    daily_backup: Path | None
+    audit_broken: audit.BrokenEntry | None
+
+
+def checks(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    today: date | None = None,
+    keep: int = backup.DEFAULT_KEEP,
+) -> Checked:
+    """quick_check, the day's backup and the whole audit chain, on a connection of their own.
+
+    On a hall of a million persons these take tens of seconds (they read the whole file), so the
+    window opens first and runs them on a worker thread; the CLI's `audit verify` and
+    `start` remain for scripts. A damaged file is never backed up.
+    """
+    target = paths.db_path(path)
+    db = connect(target)
+    try:
+        integrity = quick_check(db)
+        made = (
+            backup.auto_backup(db, target, today=today or date.today(), keep=keep)
+            if integrity.ok
+            else None
+        )
+        broken = audit.verify_audit_chain(db) if integrity.ok else None
+        return Checked(integrity, made, broken)
+    finally:
+        db.close()
