@@ -1,7 +1,12 @@
-"""Enrollments (append-only) and their current status (the one mutable projection)."""
+"""Enrollments (append-only) and their current status (the one mutable projection).
+
+The calculation trace of an enrollment is stored once per distinct text in `traces`, keyed by
+its SHA-256 (`trace_sha256`); every read here returns it as the row's `trace` again.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from sqlite_utils import Database
@@ -9,9 +14,26 @@ from sqlite_utils import Database
 from desktop.records.rows import Stamp, insert, one
 
 _WITH_STATUS = (
-    "SELECT e.*, s.status, s.changed_at AS status_changed_at FROM enrollments e "
-    "JOIN enrollment_status s ON s.enrollment_id = e.id"
+    "SELECT e.*, t.text AS trace, s.status, s.changed_at AS status_changed_at FROM enrollments e "
+    "JOIN enrollment_status s ON s.enrollment_id = e.id "
+    "LEFT JOIN traces t ON t.sha256 = e.trace_sha256"
 )
+# One enrollment row with its trace text, without the status (what a receipt's record is).
+WITH_TRACE = (
+    "SELECT e.*, t.text AS trace FROM enrollments e LEFT JOIN traces t ON t.sha256 = e.trace_sha256"
+)
+
+
+def row(db: Database, enrollment_id: str) -> dict[str, Any] | None:
+    """The stored enrollment row (with its `trace` text), or None."""
+    return one(db, f"{WITH_TRACE} WHERE e.id = ?", [enrollment_id])
+
+
+def store_trace(db: Database, text: str) -> str:
+    """Keep a trace text once; returns its key (hex SHA-256)."""
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    db.execute("INSERT OR IGNORE INTO traces (sha256, text) VALUES (?, ?)", [key, text])
+    return key
 
 
 def get(db: Database, enrollment_id: str) -> dict[str, Any] | None:
@@ -47,8 +69,12 @@ def latest_for_year(db: Database, person_id: str, year: int) -> dict[str, Any] |
 
 
 def add(db: Database, stamp: Stamp, row: dict[str, Any]) -> None:
-    """Insert the enrollment (row holds every column but the meta) and mark it active."""
-    insert(db, "enrollments", row)
+    """Insert the enrollment and mark it active. `row` holds every column, the calculation
+    trace as text under `trace` (stored once in `traces`, the row keeps the key)."""
+    stored = {k: v for k, v in row.items() if k != "trace"}
+    if "trace" in row:
+        stored["trace_sha256"] = store_trace(db, row["trace"])
+    insert(db, "enrollments", stored)
     insert(
         db,
         "enrollment_status",

@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from desktop.records import search
-from desktop.records.rows import Stamp, insert, one
+from desktop.records.rows import Stamp, one
 
 FIELDS = (
     "id_number",
@@ -53,8 +53,11 @@ def add(db: Database, stamp: Stamp, fields: dict[str, Any]) -> dict[str, Any]:
         **fields,
         "id_number_rev": fields["id_number"][::-1],
     }
-    insert(db, "persons", row)
-    stored = get(db, row["id"])
+    cur = db.conn.execute(
+        f"INSERT INTO persons ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        list(row.values()),
+    )
+    stored = one(db, "SELECT * FROM persons WHERE num = ?", [cur.lastrowid])
     assert stored is not None
     search.index_name(db, stored["num"], stored["name"])
     return stored

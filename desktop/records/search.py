@@ -43,7 +43,10 @@ def index_name(db: Database, num: int, name: str) -> None:
 
 
 def _rows(db: Database, sql: str, params: list) -> list[dict]:
-    return list(db.query(sql, params))
+    # A plain cursor: sqlite_utils' `query` wraps every SELECT in a SAVEPOINT/RELEASE pair.
+    cur = db.conn.execute(sql, params)
+    keys = [d[0] for d in cur.description]
+    return [dict(zip(keys, row, strict=True)) for row in cur]
 
 
 def by_id_number(db: Database, text: str, limit: int = DEFAULT_LIMIT) -> list[dict]:

@@ -48,6 +48,8 @@ class Context:
     settings: Settings = field(default_factory=dict)  # hall settings the policy asks for
     answer: Answer | None = None  # replaces the policy layer (a test double); None: the real one
     packs: Any = None  # the hall's PackSet (bundled + imported); None: the bundled packs
+    # Replaces `category_rules` (a batch's per-year memo, see roster_import); None: the pack's.
+    rules: Callable[[int], dict] | None = None
 
     def __post_init__(self) -> None:
         # Configuration errors, not clerk input: fail loudly at start-up.
@@ -78,6 +80,8 @@ class Context:
 
     def category_rules(self, year: int) -> dict:
         """Labels and age limits of the region's categories for `year` (from the policy pack)."""
+        if self.rules is not None:
+            return self.rules(year)
         from desktop.policy import api
 
         return api.category_rules(self.region, year, self.settings, self.packs)

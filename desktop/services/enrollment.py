@@ -13,7 +13,7 @@ from typing import Any
 
 from desktop.errors import Refusal
 from desktop.records import audit, enrollments, persons, receipts
-from desktop.records.rows import Stamp, content, to_json
+from desktop.records.rows import Stamp, to_json
 from desktop.records.tx import write
 from desktop.services import calc, categories, fields
 from desktop.services.context import Context
@@ -161,7 +161,45 @@ def _same_category(
         return False
 
 
+@dataclass(frozen=True)
+class Plan:
+    """An enrollment checked and computed, nothing written yet (see `plan` and `write_plan`)."""
+
+    year: int
+    kind: str
+    proposed: categories.Proposal
+    proposed_label: str
+    reason: str | None
+    contribution: calc.Contribution
+    benefit: calc.BenefitPeriod
+    paid: date
+    assistance: str | None
+    tier: str | None
+    special_group: str | None
+    student_proof: bool
+
+
 def _enroll(
+    ctx: Context,
+    person: dict[str, Any],
+    year: int,
+    kind: str,
+    **options: Any,
+) -> EnrollmentResult:
+    require_alive(person)
+    existing = enrollments.active(ctx.db, person["id"], year)
+    if existing is not None:
+        raise already_enrolled_refusal(person, existing)
+    planned = plan(ctx, person, year, kind, **options)
+    stamp = ctx.stamp()
+    with write(ctx.db):
+        existing = enrollments.active(ctx.db, person["id"], year)  # again, under the write lock
+        if existing is not None:
+            raise already_enrolled_refusal(person, existing)
+        return write_plan(ctx, stamp, person, planned)
+
+
+def plan(
     ctx: Context,
     person: dict[str, Any],
     year: int,
@@ -176,11 +214,14 @@ def _enroll(
     paid_on: Any,
     continuous_years: int | None,
     gap_months: int | None,
-) -> EnrollmentResult:
+) -> Plan:
+    """Every check and figure of an enrollment, nothing written: a refusal comes from here.
+
+    `person` needs `birth_date`, `school_kind`, `status` and `name` (a person about to be
+    registered in the same transaction qualifies); the caller checks there is no active
+    enrollment of that year.
+    """
     require_alive(person)
-    existing = enrollments.active(ctx.db, person["id"], year)
-    if existing is not None:
-        raise already_enrolled_refusal(person, existing)
     today = ctx.today()
     paid = fields.day(paid_on, "paid_on", "缴费日期", required=False) or today
     fields.not_after(paid, today, "paid_on", "缴费日期", "今天")
@@ -224,60 +265,78 @@ def _enroll(
         continuous_years=continuous_years,
         gap_months=gap_months,
     )
+    return Plan(
+        year,
+        kind,
+        proposed,
+        proposed_label,
+        reason,
+        contribution,
+        benefit,
+        paid,
+        assistance or None,
+        tier or None,
+        special_group or None,
+        student_proof,
+    )
 
-    stamp = ctx.stamp()
-    with write(ctx.db):
-        existing = enrollments.active(ctx.db, person["id"], year)  # again, under the write lock
-        if existing is not None:
-            raise already_enrolled_refusal(person, existing)
-        row = _row(
-            stamp,
-            ctx.region,
-            person,
-            year,
-            kind,
-            contribution,
-            proposed_label,
-            reason,
-            benefit,
-            paid,
-            assistance=assistance or None,
-            tier=tier or None,
-            special_group=special_group or None,
-            student_proof=student_proof,
-            proposal_note=proposed.note,
-        )
-        row["receipt_serial"] = receipts.issue(
-            ctx.db,
-            stamp,
-            business=kind,
-            record_id=row["id"],
-            person_id=person["id"],
-            amount_fen=contribution.personal_fen,
-        )
-        enrollments.add(ctx.db, stamp, row)
+
+def write_plan(
+    ctx: Context, stamp: Stamp, person: dict[str, Any], planned: Plan
+) -> EnrollmentResult:
+    """Write a planned enrollment, its receipt, the person's category and the audit entry; the
+    caller holds the write transaction and has checked there is no active enrollment."""
+    contribution = planned.contribution
+    row = _row(
+        stamp,
+        ctx.region,
+        person,
+        planned.year,
+        planned.kind,
+        contribution,
+        planned.proposed_label,
+        planned.reason,
+        planned.benefit,
+        planned.paid,
+        assistance=planned.assistance,
+        tier=planned.tier,
+        special_group=planned.special_group,
+        student_proof=planned.student_proof,
+        proposal_note=planned.proposed.note,
+    )
+    row["receipt_serial"] = receipts.issue(
+        ctx.db,
+        stamp,
+        business=planned.kind,
+        record_id=row["id"],
+        person_id=person["id"],
+        amount_fen=contribution.personal_fen,
+    )
+    enrollments.add(ctx.db, stamp, row)
+    if person.get("category") != contribution.category:
         persons.update(ctx.db, stamp, person["id"], {"category": contribution.category})
-        audit.append(
-            ctx.db,
-            stamp,
-            action=kind,
-            business=kind,
-            entity="enrollments",
-            entity_id=row["id"],
-            person_id=person["id"],
-            amount_fen=contribution.personal_fen,
-            payload={k: v for k, v in content(row).items() if k != "trace"},
-        )
+    audit.append(
+        ctx.db,
+        stamp,
+        action=planned.kind,
+        business=planned.kind,
+        entity="enrollments",
+        entity_id=row["id"],
+        person_id=person["id"],
+        amount_fen=contribution.personal_fen,
+        # The enrollment is append-only: its hash, which `audit verify` recomputes, not a copy.
+        payload=audit.row_payload(ctx.db, "enrollments", row["id"]),
+    )
     return EnrollmentResult(
         row["id"],
         row["receipt_serial"],
         person["id"],
-        year,
-        kind,
+        planned.year,
+        planned.kind,
         contribution.category,
-        proposed,
+        planned.proposed,
         contribution,
-        benefit,
+        planned.benefit,
     )
 
 

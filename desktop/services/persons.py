@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.errors import Refusal
-from desktop.identity import mask_id, normalize_name, normalize_phone, parse_id_number
+from desktop.identity import IdNumber, mask_id, normalize_name, normalize_phone, parse_id_number
 from desktop.records import audit, households, persons
 from desktop.records.tx import write
 from desktop.services import fields
@@ -41,9 +41,16 @@ RELATIONSHIPS = (
 )
 
 
+def parsed_id(ctx: Context, id_number: Any, field: str = "id_number") -> IdNumber:
+    """The validated ID number (already parsed when an `IdNumber` is passed: parse once per row)."""
+    if isinstance(id_number, IdNumber):
+        return id_number
+    return parse_id_number(id_number, today=ctx.today(), field=field)
+
+
 def require_person(ctx: Context, id_number: Any, field: str = "id_number") -> dict[str, Any]:
     """The registered person with this ID number, or a refusal naming the field."""
-    number = parse_id_number(id_number, today=ctx.today(), field=field).number
+    number = parsed_id(ctx, id_number, field).number
     person = persons.get_by_id_number(ctx.db, number)
     if person is None:
         raise Refusal("not_found", f"身份证号码{mask_id(number)}尚未登记，请先登记人员信息", field)
@@ -70,7 +77,7 @@ def _school(school: Any, school_kind: Any) -> tuple[str | None, str | None]:
 
 def validate_person(ctx: Context, id_number: Any, name: Any, **extra: Any) -> dict[str, Any]:
     """Every field of a new person checked and normalised, nothing written."""
-    number = parse_id_number(id_number, today=ctx.today())
+    number = parsed_id(ctx, id_number)
     school, school_kind = _school(extra.get("school"), extra.get("school_kind"))
     phone = extra.get("phone")
     return {
@@ -131,33 +138,49 @@ def register_person(
                 f"（{existing['created_at'][:10]}）",
                 "id_number",
             )
-        person = persons.add(ctx.db, stamp, values)
-        audit.append(
-            ctx.db,
-            stamp,
-            action="register",
-            business="person",
-            entity="persons",
-            entity_id=person["id"],
-            person_id=person["id"],
-            payload=values,
-        )
+        person = add_validated(ctx, stamp, values)
+    return person
+
+
+def add_validated(
+    ctx: Context, stamp: Any, values: dict[str, Any], *, category: str | None = None
+) -> dict[str, Any]:
+    """Write a person checked by `validate_person` and its audit entry; the caller holds the
+    write transaction and has checked the number is not registered. `category` (roster import:
+    the category it enrols the person in) is stored with the row instead of by a later UPDATE;
+    the audit entry records the registration's own values."""
+    row = values if category is None else {**values, "category": category}
+    person = persons.add(ctx.db, stamp, row)
+    audit.append(
+        ctx.db,
+        stamp,
+        action="register",
+        business="person",
+        entity="persons",
+        entity_id=person["id"],
+        person_id=person["id"],
+        payload=values,
+    )
     return person
 
 
 def ensure_person(ctx: Context, id_number: Any, name: Any, **extra: Any) -> dict[str, Any]:
     """The registered person when the name matches, else a newly registered one (roster import)."""
-    number = parse_id_number(id_number, today=ctx.today()).number
-    person = persons.get_by_id_number(ctx.db, number)
+    number = parsed_id(ctx, id_number)
+    person = persons.get_by_id_number(ctx.db, number.number)
     if person is None:
         return register_person(ctx, number, name, **extra)
+    require_same_name(person, name)
+    return person
+
+
+def require_same_name(person: dict[str, Any], name: Any) -> None:
     if normalize_name(name) != person["name"]:
         raise Refusal(
             "name_mismatch",
             f"姓名“{name}”与已登记的“{person['name']}”不一致，如姓名有变请先办理变更登记",
             "name",
         )
-    return person
 
 
 def set_student_status(

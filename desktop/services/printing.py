@@ -142,7 +142,10 @@ def find(ctx: Context, ref: str) -> Source:
     table, _ = verification.RECORD_TABLES.get(receipt["business"], (None, None))
     if table is None:
         raise Refusal("not_applicable", f"收据“{receipt['serial']}”的业务“{receipt['business']}”没有可打印的单据", "record")
-    record = one(ctx.db, f"SELECT * FROM {table} WHERE id = ?", [receipt["record_id"]])
+    if table == "enrollments":  # with its calculation trace (stored once per text)
+        record = enrollments.row(ctx.db, receipt["record_id"])
+    else:
+        record = one(ctx.db, f"SELECT * FROM {table} WHERE id = ?", [receipt["record_id"]])
     if record is None:
         raise Refusal("not_found", f"收据“{receipt['serial']}”对应的业务记录不存在", "record")
     person = one(ctx.db, "SELECT * FROM persons WHERE id = ?", [receipt["person_id"]]) if receipt["person_id"] else None

@@ -24,7 +24,7 @@ from desktop.records.tx import write
 from desktop.services import calc, enrollment, fields
 from desktop.services.context import Context
 from desktop.services.permissions import require
-from desktop.services.persons import ensure_person
+from desktop.services.persons import add_validated, require_same_name, validate_person
 
 # Roster header -> service argument; several spellings of one column are accepted.
 COLUMNS: dict[str, str] = {
@@ -125,7 +125,14 @@ def import_roster(
             memo[key] = ctx.ask(request)
         return memo[key]
 
-    row_ctx = dataclasses.replace(ctx, answer=cached)
+    rules: dict[int, dict] = {}
+
+    def category_rules(year: int) -> dict:
+        if year not in rules:
+            rules[year] = ctx.category_rules(year)
+        return rules[year]
+
+    row_ctx = dataclasses.replace(ctx, answer=cached, rules=category_rules)
     seen: dict[str, int] = {}
     try:
         with write(ctx.db):
@@ -168,36 +175,54 @@ def import_roster(
 def _import_row(
     ctx: Context, year: int, number: int, values: dict[str, Any], seen: dict[str, int]
 ) -> RejectedRow | str:
+    """One row, inside the import's transaction and without a savepoint of its own: every check
+    (the person's fields and the whole enrollment) runs before the row writes anything, so a
+    refused row leaves nothing behind. The ID number is parsed once and the person read once."""
     try:
         for name in REQUIRED:
             if values.get(name) in (None, ""):
                 raise Refusal("missing_field", f"请填写{HEADERS[name]}", name)
-        id_number = parse_id_number(values["id_number"], today=ctx.today()).number
+        parsed = parse_id_number(values["id_number"], today=ctx.today())
+        id_number = parsed.number
         if id_number in seen:
             raise Refusal("duplicate", f"身份证号与第{seen[id_number]}行重复", "id_number")
         seen[id_number] = number
         existing = persons.get_by_id_number(ctx.db, id_number)
+        new_person: dict[str, Any] | None = None
         if existing is not None:
             held = enrollments.active(ctx.db, existing["id"], year)
             if held is not None:
                 return _unchanged_or_conflict(ctx, existing, held, values)
-        with write(ctx.db):  # a savepoint: a refused row leaves nothing behind
-            ensure_person(
+            require_same_name(existing, values["name"])
+            person = existing
+        else:
+            new_person = validate_person(
                 ctx,
-                id_number,
+                parsed,
                 values["name"],
                 **{k: _text(values.get(k)) for k in ("phone", "address", "school", "school_kind")},
             )
-            enrollment.enroll(
-                ctx,
-                id_number,
-                year,
-                category=_text(values["category"]),
-                category_reason=_text(values.get("category_reason")),
-                assistance=_text(values.get("assistance")),
-                tier=_text(values.get("tier")),
-                student_proof=str(values.get("student_proof", "")).strip() in _YES,
-            )
+            # What the enrollment's checks read of a person about to be registered.
+            person = {**new_person, "id": None, "status": "正常", "category": None}
+        planned = enrollment.plan(
+            ctx,
+            person,
+            year,
+            "enroll",
+            category=_text(values["category"]),
+            category_reason=_text(values.get("category_reason")),
+            assistance=_text(values.get("assistance")),
+            tier=_text(values.get("tier")),
+            special_group=None,
+            student_proof=str(values.get("student_proof", "")).strip() in _YES,
+            paid_on=None,
+            continuous_years=None,
+            gap_months=None,
+        )
+        stamp = ctx.stamp()
+        if new_person is not None:
+            person = add_validated(ctx, stamp, new_person, category=planned.contribution.category)
+        enrollment.write_plan(ctx, stamp, person, planned)
         return "enrolled"
     except Refusal as refusal:
         return RejectedRow(

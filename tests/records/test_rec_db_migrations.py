@@ -108,3 +108,48 @@ def test_two_windows_opening_a_new_file_at_once(tmp_path, monkeypatch):
     monkeypatch.setattr(migrations, "version", lambda db: stale.pop() if stale else real(db))
     migrations.migrate(second)  # … and must not run the steps again once it holds the lock
     assert real(second) == migrations.LATEST
+
+
+def test_v5_stores_each_trace_once_and_reads_it_back(tmp_path):
+    """Enrollments written before v5 carry their trace text; after the upgrade the text is in
+    `traces` once, the rows keep its SHA-256, and every read returns the same `trace`."""
+    import hashlib
+
+    from desktop.records import enrollments
+
+    path = tmp_path / "v4.sqlite3"
+    db = connect(path)
+    migrations.migrate(db, target=4)
+    db.execute("PRAGMA foreign_keys=OFF")  # bare rows, without the persons and receipts
+    traces = ['{"a":"一"}', '{"b":"二"}']
+    for i in range(6):
+        meta = (f"e{i}", "2025-11-15T10:00:00+08:00", "320412", "03", "clerk")
+        db.execute(
+            "INSERT INTO enrollments (id, created_at, hall_code, window_code, operator_id, person_id,"
+            " year, region, kind, category, proposed_category, standard_fen, ltc_fen, assisted_fen,"
+            " personal_fen, paid_on, benefit_start, benefit_end, waiting_months, retroactive, trace,"
+            " receipt_serial) VALUES (?, ?, ?, ?, ?, ?, 2026, '武进区', 'enroll', '老年居民',"
+            " '老年居民', 0, 0, 0, 0, '2025-11-15', '2026-01-01', '2026-12-31', 0, 0, ?, ?)",
+            [*meta, f"p{i}", traces[i % 2], f"s{i}"],
+        )
+        db.execute(
+            "INSERT INTO enrollment_status VALUES (?, ?, 2026, 'active', '2025-11-15', ?)",
+            [f"e{i}", f"p{i}", f"e{i}"],
+        )
+    db.conn.close()
+
+    db = open_db(path)
+    assert migrations.version(db) == migrations.LATEST
+    assert db.execute("SELECT count(*) FROM traces").fetchone()[0] == 2
+    columns = {r[1] for r in db.execute("PRAGMA table_info(enrollments)")}
+    assert "trace" not in columns and "trace_sha256" in columns
+    for i in range(6):
+        assert enrollments.get(db, f"e{i}")["trace"] == traces[i % 2]
+        assert enrollments.row(db, f"e{i}")["trace"] == traces[i % 2]
+        key = db.execute("SELECT trace_sha256 FROM enrollments WHERE id = ?", [f"e{i}"]).fetchone()[0]
+        assert key == hashlib.sha256(traces[i % 2].encode()).hexdigest()
+    with pytest.raises(sqlite3.IntegrityError):  # still append-only
+        db.execute("UPDATE enrollments SET year = 2027 WHERE id = 'e0'")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("UPDATE traces SET text = '{}'")
+    db.close()

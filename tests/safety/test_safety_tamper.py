@@ -118,3 +118,59 @@ def test_a_deleted_entry_is_named(filled, capsys):
     code, out = _verify(filled, capsys)
     assert code == 1 and out["first_broken"]["seq"] == 5
     assert "删除" in out["first_broken"]["reason"]
+
+
+def test_an_edited_enrollment_row_is_caught_by_its_hash(filled, capsys):
+    """An enrollment's audit entry holds the row's SHA-256, not a copy: verify recomputes it."""
+    db = open_db(filled)
+    seq, enrollment_id, payload = db.execute(
+        "SELECT seq, entity_id, payload FROM audit WHERE action = 'enroll' ORDER BY seq LIMIT 1"
+    ).fetchone()
+    db.close()
+    assert set(json.loads(payload)) == {"row_sha256"}
+    _attack(filled, f"UPDATE enrollments SET personal_fen = 1 WHERE id = '{enrollment_id}'",
+            "enrollments_no_update")
+    code, out = _verify(filled, capsys)
+    assert code == 1 and out["first_broken"]["seq"] == seq
+    assert "业务记录被改动" in out["first_broken"]["reason"]
+
+
+def test_a_deleted_enrollment_row_is_caught(filled, capsys):
+    db = open_db(filled)
+    seq, enrollment_id = db.execute(
+        "SELECT seq, entity_id FROM audit WHERE action = 'enroll' ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    db.close()
+    conn = sqlite3.connect(str(filled))
+    conn.execute("DROP TRIGGER enrollments_no_delete")
+    conn.execute("DELETE FROM enrollment_status WHERE enrollment_id = ?", [enrollment_id])
+    conn.execute("DELETE FROM enrollments WHERE id = ?", [enrollment_id])
+    conn.commit()
+    conn.close()
+    code, out = _verify(filled, capsys)
+    assert code == 1 and out["first_broken"]["seq"] == seq
+    assert "业务记录被删除" in out["first_broken"]["reason"]
+
+
+def test_an_edited_trace_is_caught(filled, capsys):
+    """The trace is stored once by its SHA-256; pointing a row at another trace edits the row."""
+    db = open_db(filled)
+    enrollment_id = db.execute("SELECT entity_id FROM audit WHERE action = 'enroll' LIMIT 1").fetchone()[0]
+    db.close()
+    conn = sqlite3.connect(str(filled))
+    conn.execute("INSERT INTO traces VALUES (?, '{}')", ["f" * 64])
+    conn.commit()
+    conn.close()
+    _attack(filled, f"UPDATE enrollments SET trace_sha256 = '{'f' * 64}' WHERE id = '{enrollment_id}'",
+            "enrollments_no_update")
+    code, out = _verify(filled, capsys)
+    assert code == 1 and "业务记录被改动" in out["first_broken"]["reason"]
+
+
+def test_an_edited_trace_text_is_caught(filled, capsys):
+    db = open_db(filled)
+    key = db.execute("SELECT trace_sha256 FROM enrollments LIMIT 1").fetchone()[0]
+    db.close()
+    _attack(filled, f"UPDATE traces SET text = '{{}}' WHERE sha256 = '{key}'", "traces_no_update")
+    code, out = _verify(filled, capsys)
+    assert code == 1 and "计算过程" in out["first_broken"]["reason"]

@@ -131,3 +131,29 @@ def test_roster_without_a_required_column_is_refused(ctx, tmp_path):
     with pytest.raises(Refusal) as refused:
         roster_import.import_roster(ctx, path, 2026)
     assert refused.value.field == "参保类别"
+
+
+def test_a_row_refused_by_its_enrollment_registers_no_one(ctx, tmp_path):
+    """The rows run without a savepoint each: a new person whose enrollment is refused (a
+    category needing a reason, an unknown category) must leave no person, receipt or audit
+    entry behind, because every check runs before the row writes anything."""
+    rows = _roster(10_000)[0][2100:2112]  # 12 clean rows (the spoilt ones are elsewhere)
+    adult = next(i for i, r in enumerate(rows) if i > 0 and r[4] == "非从业居民")
+    rows[adult][4] = "老年居民"  # an override without a reason
+    rows[0][4] = "退休居民"  # not a category of the pack
+    path = tmp_path / "roster.csv"
+    tabular.write_rows(
+        path, [(h, h) for h in HEADER], [dict(zip(HEADER, r, strict=True)) for r in rows]
+    )
+    before = counts(ctx.db)
+    report = roster_import.import_roster(ctx, path, 2026)
+    assert {r.row for r in report.rejected} == {2, adult + 2}
+    assert report.enrolled == 10
+    db = ctx.db
+    refused = {rows[0][2], rows[adult][2]}
+    marks = ", ".join("?" * len(refused))
+    assert db.execute(f"SELECT count(*) FROM persons WHERE id_number IN ({marks})", [*refused]).fetchone()[0] == 0
+    after = counts(db)
+    assert after["enrollments"] - before["enrollments"] == 10
+    assert after["receipts"] - before["receipts"] == 10
+    assert after["audit"] - before["audit"] == 2 * 10 + 1  # register + enroll each, one import

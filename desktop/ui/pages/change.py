@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStackedWidget
 from desktop.errors import Refusal
 from desktop.ui.pages.base import BusinessPage, visit_build
 from desktop.ui.review_panel import ReviewPanel
-from desktop.ui.widgets import add_field
+from desktop.ui.widgets import add_field, disabled_note
 
 
 class ChangePage(BusinessPage):
@@ -57,6 +57,10 @@ class ChangePage(BusinessPage):
         if self.reviews is not None:
             self.reviews.decided.connect(self.status_message.emit)
             self.right.addWidget(self.reviews)
+        else:
+            self.right.addWidget(disabled_note("须复核的变更（如天津的姓名、身份证号）提交后进入复核人的“复核”队列，"
+                                               "复核通过后生效；受理回执上写明办理进度。"))
+            self.right.addStretch(1)
         self._field_changed()
 
     def _field_changed(self) -> None:
