@@ -45,6 +45,17 @@ def connect(path: str | os.PathLike[str]) -> Database:
     return db
 
 
+def defer_checkpoints(db: Database) -> None:
+    """Keep WAL checkpoints out of a business's COMMIT, where they are the slow tail of a
+    registration; whoever calls this must call `checkpoint` when idle (the window: a timer)."""
+    db.execute("PRAGMA wal_autocheckpoint=0")
+
+
+def checkpoint(db: Database) -> None:
+    """Copy committed pages from the WAL into the database without waiting for readers."""
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
 def open_db(path: str | os.PathLike[str] | None = None) -> Database:
     """Open (creating or upgrading in place) the database at `path`, default `paths.db_path()`.
 
