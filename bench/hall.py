@@ -21,7 +21,7 @@ from pathlib import Path
 from bench import synth
 
 CACHE = Path(__file__).resolve().parent / "cache"
-GENERATOR_VERSION = 1  # bump when the synthetic data changes shape
+GENERATOR_VERSION = 2  # bump when the synthetic data changes shape (2: traces stored once, hashed audit)
 CHUNK = 50_000
 HALL_SETTINGS = {"elderly_from_age": 60}
 HALL_CODE = {region: code for region, code in synth.DISTRICTS}
@@ -43,8 +43,9 @@ def context(db, region: str = "武进区", *, window: str = "03", now: datetime 
                    operator_id="bench01", clock=lambda: moment, settings=dict(HALL_SETTINGS))
 
 
-def enrollment_templates() -> dict[tuple[str, str], dict]:
-    """(district, category) -> the enrollment row the services wrote for such a person."""
+def enrollment_templates() -> tuple[dict[tuple[str, str], dict], list[tuple[str, str]]]:
+    """(district, category) -> the enrollment row the services wrote for such a person, and the
+    distinct calculation traces those rows point at (stored once, as the application does)."""
     from datetime import date
 
     from desktop.records.db import open_db
@@ -69,8 +70,9 @@ def enrollment_templates() -> dict[tuple[str, str], dict]:
                 row = dict(next(db.query("SELECT * FROM enrollments WHERE id = ?", [result.enrollment_id])))
                 assert row["category"] == category, (row["category"], category)
                 out[(region, category)] = row
+        traces = [(r["sha256"], r["text"]) for r in db.query("SELECT sha256, text FROM traces")]
         db.conn.close()
-    return out
+    return out, traces
 
 
 def build(n: int, path: Path, log=print) -> Path:
@@ -84,7 +86,7 @@ def build(n: int, path: Path, log=print) -> Path:
     for p in (partial, Path(str(partial) + "-wal"), Path(str(partial) + "-shm")):
         p.unlink(missing_ok=True)
     began = time.perf_counter()
-    templates = enrollment_templates()
+    templates, traces = enrollment_templates()
     db = connect(partial)
     migrations.migrate(db)  # the records layer's schema, exactly as the application creates it
     db.conn.close()
@@ -94,6 +96,7 @@ def build(n: int, path: Path, log=print) -> Path:
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-1500000")  # 1.5 GB: the random UUID indexes stay in memory
     conn.execute("PRAGMA temp_store=MEMORY")
+    conn.executemany("INSERT OR IGNORE INTO traces (sha256, text) VALUES (?, ?)", traces)
 
     rnd = random.Random(synth.SEED + 1)
 
@@ -187,9 +190,11 @@ def build(n: int, path: Path, log=print) -> Path:
                       row["personal_fen"]))
             E.append(tuple(row[c] for c in e_cols))
             S.append((em["id"], pm["id"], row["year"], "active", at, em["id"]))
-            payload = {k: v for k, v in row.items() if k not in META_ORDER and k != "trace"}
+            # as the services write it: the enrollment row is append-only, so its audit entry
+            # carries the hash of the stored row (every column in table order), not a copy
+            stored = {c: row[c] for c in e_cols}
             A.append(audit_row(meta(), kind, kind, "enrollments", em["id"], pm["id"],
-                               row["personal_fen"], payload))
+                               row["personal_fen"], {"row_sha256": audit.row_sha256(stored)}))
             enrolled += 1
         conn.execute("BEGIN")
         conn.executemany(insert_sql("persons", p_cols), P)
