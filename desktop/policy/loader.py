@@ -12,7 +12,6 @@ from pydantic import ValidationError
 from desktop.errors import Refusal
 from desktop.policy.pack import Pack
 
-
 # Every scalar as text (no YAML floats ever); libyaml's loader when PyYAML was built with it.
 _TEXT_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 

@@ -53,8 +53,7 @@ def build_deps(args: argparse.Namespace | None = None, *, demo: bool | None = No
     """Packs and database for the window (raises PackError on a bad pack). The demo database is
     filled on first use; a hall's database is opened with the start-up check and daily backup."""
     from desktop.policy import loader
-    from desktop.records import startup
-    from desktop.records.db import open_db
+    from desktop.records.db import defer_checkpoints, open_db
     from desktop.ui.deps import Deps
 
     demo = wants_demo(args) if demo is None else demo
@@ -67,8 +66,11 @@ def build_deps(args: argparse.Namespace | None = None, *, demo: bool | None = No
         ensure_demo(db)
         integrity = None
     else:
-        started = startup.start(getattr(args, "db", None))
-        db, integrity = started.db, started.integrity
+        # quick_check, the daily backup and the audit chain read the whole file: on a big hall
+        # they take tens of seconds, so the window runs them on a worker once it is up
+        db = open_db(getattr(args, "db", None))
+        integrity = None
+    defer_checkpoints(db)  # the window checkpoints the WAL when idle (MainWindow's timer)
     deps = Deps(packs=loader.bundled(), db=db, demo=demo, integrity=integrity)
     deps.refresh_packs()
     return deps

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -301,7 +302,12 @@ class MainWindow(QMainWindow):
         self.audit_label.setObjectName("auditLabel")
         self.statusBar().addPermanentWidget(self.person_label)
         self.statusBar().addPermanentWidget(self.audit_label)
-        self.check_audit_chain()
+        self.startup_worker = None
+        self.db_path = self.deps.db.execute("PRAGMA database_list").fetchone()[2] if self.deps.db else None
+        QTimer.singleShot(0, self.check_audit_chain)  # after the first paint
+        self.checkpoint_timer = QTimer(self)
+        self.checkpoint_timer.timeout.connect(self._checkpoint)
+        self.checkpoint_timer.start(30_000)
         self.hall_label = QLabel()
         self.demo_label = QLabel("演示数据")
         self.demo_label.setObjectName("demoMarker")
@@ -311,19 +317,47 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def check_audit_chain(self) -> None:
-        """The audit hash chain, verified once at start (records.audit.verify_audit_chain)."""
-        if self.deps.db is None:
+        """Start-up checks on a worker (records.startup.checks): integrity, the day's backup and
+        the whole audit chain read every page of the file, so the window does not wait for them."""
+        if self.db_path is None or not self.isVisible():
             self.audit_label.setText("")
             return
-        from desktop.records.audit import verify_audit_chain
+        from desktop.records import startup
+        from desktop.ui.worker import Worker
 
-        broken = verify_audit_chain(self.deps.db)
+        path = self.db_path
+        self.audit_label.setText("… 正在核对数据库和审计链")
+        self.audit_label.setToolTip("启动后在后台进行完整性检查、当日备份和审计哈希链核对")
+        self.startup_worker = Worker(lambda progress, cancelled: startup.checks(path), self)
+        self.startup_worker.finished.connect(self._checks_done)
+        self.startup_worker.failed.connect(lambda message: self.audit_label.setText(f"⚠ 启动检查未完成：{message}"))
+        self.startup_worker.start()
+
+    def _checks_done(self, checked) -> None:
+        self.deps.integrity = checked.integrity
+        if not checked.integrity.ok:
+            from desktop.services.safety import last_good_backup
+
+            good = last_good_backup(self.db_path)
+            advice = f"最近一次通过校验的备份：{good}" if good else "没有找到可用的备份"
+            self.audit_label.setText("⚠ 数据库完整性检查未通过")
+            self.audit_label.setToolTip(f"{checked.integrity.message()}。{advice}。请停止办理并联系管理员恢复。")
+            QMessageBox.warning(self, "数据库检查未通过", f"{checked.integrity.message()}\n\n{advice}\n请停止办理，由管理员恢复备份。")
+            return
+        broken = checked.audit_broken
         if broken is None:
             self.audit_label.setText("✔ 审计链完整")
-            self.audit_label.setToolTip("启动时已逐条核对业务日志的哈希链")
+            self.audit_label.setToolTip("启动后已逐条核对业务日志的哈希链" + (f"；今日备份：{checked.daily_backup}" if checked.daily_backup else ""))
         else:
             self.audit_label.setText(f"⚠ 审计链在第 {broken.seq} 条断开")
             self.audit_label.setToolTip(f"第 {broken.seq} 条：{broken.reason}。请联系管理员，用备份核对。")
+
+    def _checkpoint(self) -> None:
+        """Idle WAL checkpoint (the connection defers them out of business commits)."""
+        if self.deps.db is not None and self.isVisible():
+            from desktop.records.db import checkpoint
+
+            checkpoint(self.deps.db)
 
     def refresh_status(self) -> None:
         from desktop.services.permissions import ACCOUNT_ROLES, ROLE_LABELS
@@ -436,6 +470,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.idle_timer.stop()
+        self.checkpoint_timer.stop()
+        if self.startup_worker is not None and self.startup_worker.is_running():
+            self.startup_worker.wait()  # read-only checks: let them finish rather than kill them
         if self.lock_overlay is not None:
             QApplication.instance().removeEventFilter(self)
         for page in self.pages.values():  # a long job is cancelled (rolled back) and waited for
