@@ -102,6 +102,21 @@ DAY_LABELS = {
     ("person", "death"): "死亡登记",
     ("household", "add_member"): "家庭成员加入",
     ("household", "remove_member"): "家庭成员移出",
+    ("account", "login"): "登录",
+    ("account", "login_failed"): "登录失败",
+    ("account", "unlock"): "解锁",
+    ("account", "unlock_failed"): "解锁失败",
+    ("account", "change_password"): "修改密码",
+    ("account", "change_password_failed"): "修改密码失败",
+    ("account", "create_account"): "新建账户",
+    ("account", "disable_account"): "停用账户",
+    ("account", "enable_account"): "启用账户",
+    ("account", "set_roles"): "调整账户身份",
+    ("account", "reset_password"): "重置密码",
+    ("hall", "configure_hall"): "大厅首次设置",
+    ("setting", "set_setting"): "修改大厅参数",
+    ("pack", "import_pack"): "导入政策包",
+    ("export", "export"): "导出清单",
 }
 ASSESSED = {"enroll", "renewal"}  # businesses whose amount is a contribution assessed
 AMOUNT_WORDS = {"refund": "退费金额", "manual_claim": "金额", "receipt": "原收据金额"}
@@ -833,7 +848,9 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
         if r["business"] in REVIEW_BUSINESS and r["action"] in REVIEW_ACTIONS:
             label = f"{REVIEW_BUSINESS[r['business']]}{REVIEW_ACTIONS[r['action']]}"
         else:
-            label = DAY_LABELS.get((r["business"], r["action"]), f"{r['business']}（{r['action']}）")
+            label = DAY_LABELS.get((r["business"], r["action"])) or (
+                "无权限被拒绝" if r["action"] == "refused" else f"{r['business']}（{r['action']}）"
+            )
         counts[label] = counts.get(label, 0) + r["count"]
         amount = r["amount_fen"] or 0
         if r["business"] in ASSESSED:
