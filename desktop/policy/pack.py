@@ -538,3 +538,25 @@ class Pack(Strict):
             if c.benefit_group_by_tier:
                 out.update(c.benefit_group_by_tier.values())
         return out
+
+
+def settings_of(packs: list[Pack] | tuple[Pack, ...]) -> dict[str, str]:
+    """Every figure the packs leave to the hall (设置—大厅参数): setting key -> label."""
+    found: dict[str, str] = {}
+
+    def walk(value: object) -> None:
+        if isinstance(value, Setting):
+            found.setdefault(value.setting, value.label)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+
+    for pack in packs:
+        walk(pack)
+    return found

@@ -53,30 +53,12 @@ _INT_LIMITS = {"idle_lock_minutes": (1, 240), "backup_keep": (1, 365)}
 
 def policy_setting_keys() -> dict[str, str]:
     """Every hall setting a policy pack may ask for: key -> label."""
+    from desktop.policy import loader
+    from desktop.policy.pack import settings_of
+
     found = dict(POLICY_SETTINGS)
-    try:
-        from pydantic import BaseModel
-
-        from desktop.policy import loader
-        from desktop.policy.pack import Setting
-
-        def walk(value: object) -> None:
-            if isinstance(value, Setting):
-                found.setdefault(value.setting, value.label)
-            elif isinstance(value, BaseModel):
-                for name in type(value).model_fields:
-                    walk(getattr(value, name))
-            elif isinstance(value, list | tuple):
-                for v in value:
-                    walk(v)
-            elif isinstance(value, dict):
-                for v in value.values():
-                    walk(v)
-
-        for pack in loader.bundled().packs:
-            walk(pack)
-    except Exception:  # noqa: BLE001 - a broken bundle must not hide the known keys
-        pass
+    for key, label in settings_of(loader.bundled().packs).items():
+        found.setdefault(key, label)
     return found
 
 

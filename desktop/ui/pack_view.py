@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from pydantic import BaseModel
-
-from desktop.policy.pack import BandSpec, Pack, Setting
+from desktop.policy.pack import BandSpec, Pack, Setting, settings_of
 
 LEVELS = {1: "一级", 2: "二级", 3: "三级", "*": "各级"}
 GROUP_NAMES = {
@@ -343,21 +341,4 @@ def what_changed(old: Pack, new: Pack, region: str) -> list[list[str]]:
 
 def hall_settings(packs: Iterable[Pack]) -> dict[str, str]:
     """Every figure the packs leave to the hall (设置—大厅参数): setting key -> label."""
-    found: dict[str, str] = {}
-
-    def walk(value: object) -> None:
-        if isinstance(value, Setting):
-            found.setdefault(value.setting, value.label)
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-        elif isinstance(value, list | tuple):
-            for v in value:
-                walk(v)
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-
-    for p in packs:
-        walk(p)
-    return found
+    return settings_of(list(packs))

@@ -219,3 +219,21 @@ def disabled_note(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setObjectName("note")
     return label
+
+
+OPTIONAL_NONE = "（无）"  # the first item of a combo whose choice is optional
+
+
+def refill_combo(combo, items: list[str], none_label: str | None = None) -> None:
+    """Replace a combo's items without emitting signals, keeping the current choice if it is
+    still offered; `none_label` first when choosing nothing is allowed (its data is None)."""
+    keep = combo.currentText()
+    combo.blockSignals(True)
+    combo.clear()
+    if none_label is not None:
+        combo.addItem(none_label, None)
+    for item in items:
+        combo.addItem(item, item)
+    if keep in items:
+        combo.setCurrentText(keep)
+    combo.blockSignals(False)

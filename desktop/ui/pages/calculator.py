@@ -25,9 +25,17 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import Refusal
 from desktop.ui.deps import Deps
-from desktop.ui.widgets import ErrorLabel, FieldErrors, Page, TraceTable, add_field
+from desktop.ui.widgets import (
+    OPTIONAL_NONE,
+    ErrorLabel,
+    FieldErrors,
+    Page,
+    TraceTable,
+    add_field,
+    refill_combo,
+)
 
-NONE = "（无）"
+NONE = OPTIONAL_NONE
 
 KINDS = {
     "inpatient": "住院费用测算",
@@ -232,16 +240,7 @@ class CalculatorPage(Page):
 
     @staticmethod
     def _refill(combo: QComboBox, items: list[str], optional: bool = False) -> None:
-        keep = combo.currentText()
-        combo.blockSignals(True)
-        combo.clear()
-        if optional:
-            combo.addItem(NONE, None)
-        for item in items:
-            combo.addItem(item, item)
-        if keep in items:
-            combo.setCurrentText(keep)
-        combo.blockSignals(False)
+        refill_combo(combo, items, NONE if optional else None)
 
     def _pack_changed(self) -> None:
         if self._loading:

@@ -35,6 +35,7 @@ from desktop.identity import IdNumber, mask_id
 from desktop.ui.deps import Deps
 from desktop.ui.person_box import IdField
 from desktop.ui.widgets import (
+    OPTIONAL_NONE,
     ErrorLabel,
     FieldErrors,
     Page,
@@ -42,10 +43,11 @@ from desktop.ui.widgets import (
     add_field,
     disabled_note,
     fill_table,
+    refill_combo,
     table,
 )
 
-NONE = "（无）"
+NONE = OPTIONAL_NONE
 SCHOOLS = ("（不在校）", "中小学", "职业院校", "技工院校", "托育机构", "高等院校")
 MODES = {"参保登记": "enroll", "续保": "renewal"}
 
@@ -270,17 +272,8 @@ class EnrollmentPage(Page):
                 self.relationship.addItem(r, r)
 
     @staticmethod
-    def _refill(combo: QComboBox, items: list[str], optional: bool) -> None:
-        keep = combo.currentText()
-        combo.blockSignals(True)
-        combo.clear()
-        if optional:
-            combo.addItem(NONE, None)
-        for item in items:
-            combo.addItem(item, item)
-        if keep in items:
-            combo.setCurrentText(keep)
-        combo.blockSignals(False)
+    def _refill(combo: QComboBox, items: list[str], optional: bool = False) -> None:
+        refill_combo(combo, items, NONE if optional else None)
 
     def _year_changed(self) -> None:
         pack = self._pack()
