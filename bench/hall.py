@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import os
 import tempfile
 import time
 import uuid
@@ -20,7 +21,8 @@ from pathlib import Path
 
 from bench import synth
 
-CACHE = Path(__file__).resolve().parent / "cache"
+# YIBAO_BENCH_CACHE: another folder for the cached halls (two engineers measuring side by side).
+CACHE = Path(os.environ.get("YIBAO_BENCH_CACHE") or Path(__file__).resolve().parent / "cache")
 GENERATOR_VERSION = 2  # bump when the synthetic data changes shape (2: traces stored once, hashed audit)
 CHUNK = 50_000
 HALL_SETTINGS = {"elderly_from_age": 60}
