@@ -19,12 +19,12 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bench import hall, synth
+from desktop.records.rows import new_id
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -240,8 +240,13 @@ CAPTURED = ("persons", "person_name_fts", "households", "household_members", "re
             "enrollments", "enrollment_status", "audit")
 
 
+# enrollment_status has no rowid (WITHOUT ROWID): its new rows are those of the new enrollments.
+_BY_ENROLLMENT = {"enrollment_status"}
+
+
 def high_water(conn: sqlite3.Connection) -> dict[str, int]:
-    return {t: conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {t}").fetchone()[0] for t in CAPTURED}
+    return {t: conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {t}").fetchone()[0]
+            for t in CAPTURED if t not in _BY_ENROLLMENT}
 
 
 def rows_since(conn: sqlite3.Connection, marks: dict[str, int]) -> dict[str, tuple[list[str], list[tuple]]]:
@@ -250,6 +255,10 @@ def rows_since(conn: sqlite3.Connection, marks: dict[str, int]) -> dict[str, tup
         cur = conn.execute(f"SELECT rowid AS _rowid, * FROM {table} WHERE rowid > ? ORDER BY rowid", [mark])
         names = [d[0] for d in cur.description]
         out[table] = (names, cur.fetchall())
+    for table in _BY_ENROLLMENT:
+        cur = conn.execute(f"SELECT NULL AS _rowid, * FROM {table} WHERE enrollment_id IN "
+                           "(SELECT id FROM enrollments WHERE rowid > ?)", [marks["enrollments"]])
+        out[table] = ([d[0] for d in cur.description], cur.fetchall())
     return out
 
 
@@ -266,7 +275,7 @@ class Remapper:
         if old is None:
             return None
         if old not in self.ids:
-            self.ids[old] = str(uuid.uuid4())
+            self.ids[old] = new_id()
         return self.ids[old]
 
     def rows(self, captured: dict[str, tuple[list[str], list[tuple]]]) -> dict[str, tuple[str, list[tuple]]]:
@@ -300,7 +309,7 @@ class Remapper:
                 if "receipt_serial" in r:
                     r["receipt_serial"] = serials[r["receipt_serial"]]
                 if table == "audit":
-                    r["hash"] = hashlib.sha256((r["hash"] + "bench").encode()).hexdigest()
+                    r["hash"] = hashlib.sha256(r["hash"] + b"bench").digest()
                 new_rows.append(tuple(r[c] for c in cols))
             marks = ", ".join("?" * len(cols))
             out[table] = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", new_rows)
@@ -343,8 +352,11 @@ def registration(run: Run) -> list[dict]:
         timings.append(elapsed + _ms(t))
         captured = rows_since(conn, marks)
         rows_written += sum(len(rows) for _, rows in captured.values())
-        first = {t: (n, [r for r in rows if r[0] <= split[t]]) for t, (n, rows) in captured.items()}
-        second = {t: (n, [r for r in rows if r[0] > split[t]]) for t, (n, rows) in captured.items()}
+        # (a status row has no rowid: it belongs to the enrollment, the second business)
+        first = {t: (n, [r for r in rows if t in split and r[0] <= split[t]])
+                 for t, (n, rows) in captured.items()}
+        second = {t: (n, [r for r in rows if t not in split or r[0] > split[t]])
+                  for t, (n, rows) in captured.items()}
         statements = [remap.rows(first), remap.rows(second)]
         t = time.perf_counter()
         for part in statements:

@@ -10,12 +10,11 @@ SHA-256 chain (`desktop.records.audit.entry_hash`), receipts are gapless per hal
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
-import os
 import tempfile
 import time
-import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,12 +22,14 @@ from bench import synth
 
 # YIBAO_BENCH_CACHE: another folder for the cached halls (two engineers measuring side by side).
 CACHE = Path(os.environ.get("YIBAO_BENCH_CACHE") or Path(__file__).resolve().parent / "cache")
-GENERATOR_VERSION = 2  # bump when the synthetic data changes shape (2: traces stored once, hashed audit)
+GENERATOR_VERSION = 3  # bump when the synthetic data changes shape (2: traces stored once, hashed audit;
+# 3: 26-character time-ordered ids, the v6 audit entry)
 CHUNK = 50_000
 HALL_SETTINGS = {"elderly_from_age": 60}
 HALL_CODE = {region: code for region, code in synth.DISTRICTS}
 HALL_CODE["常州经开区"] = "320491"  # its own hall: receipts must not share 武进区's serials
 META_ORDER = ("id", "created_at", "hall_code", "window_code", "operator_id")
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 def cache_path(n: int) -> Path:
@@ -102,12 +103,15 @@ def build(n: int, path: Path, log=print) -> Path:
 
     rnd = random.Random(synth.SEED + 1)
 
-    def new_id() -> str:
-        return str(uuid.UUID(int=rnd.getrandbits(128), version=4))
+    def new_id(at: str) -> str:
+        """The application's id spelling (rows.new_id): a UUIDv7 of the row's own time."""
+        ms = int(datetime.fromisoformat(at).timestamp() * 1000)
+        value = ms << 80 | 0x7 << 76 | rnd.getrandbits(12) << 64 | 0b10 << 62 | rnd.getrandbits(62)
+        return "".join(CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
 
     start = datetime(2025, 10, 1, 8, 30, tzinfo=_china())
     step = timedelta(days=90) / max(n, 1)
-    prev_hash = audit.GENESIS
+    prev_hash: bytes = audit.GENESIS
     audit_seq = 0
     receipt_seq: dict[tuple[str, str], int] = {}
     household_ids: dict[int, str] = {}
@@ -125,17 +129,15 @@ def build(n: int, path: Path, log=print) -> Path:
     r_cols = ("serial", *META_ORDER, "year", "seq", "business", "record_id", "person_id", "amount_fen")
     h_cols = (*META_ORDER, "address")
     m_cols = (*META_ORDER, "household_id", "person_id", "relationship")
-    a_cols = ("seq", *META_ORDER, "operator_role", "action", "business", "entity", "entity_id",
-              "person_id", "amount_fen", "payload", "prev_hash", "hash")
+    a_cols = ("seq", *audit.COLUMNS)
 
     def audit_row(meta: dict, action: str, business: str, entity: str, entity_id: str,
-                  person_id: str, amount_fen, payload: dict) -> tuple:
+                  person_id: str, amount_fen, payload: dict | None, row_sha: str | None = None) -> tuple:
         nonlocal prev_hash, audit_seq
         row = {**meta, "operator_role": "clerk", "action": action, "business": business,
                "entity": entity, "entity_id": entity_id, "person_id": person_id,
-               "amount_fen": amount_fen, "payload": to_json(payload), "prev_hash": prev_hash}
-        row["hash"] = audit.entry_hash(prev_hash, row)
-        prev_hash = row["hash"]
+               "amount_fen": amount_fen, "payload": None if payload is None else to_json(payload)}
+        row["hash"] = prev_hash = audit.entry_hash(prev_hash, row, row_sha)
         audit_seq += 1
         return (audit_seq, *(row[c] for c in a_cols[1:]))
 
@@ -151,7 +153,7 @@ def build(n: int, path: Path, log=print) -> Path:
             operator = f"clerk{1 + person.num % 5:02d}"
 
             def meta(at=at, hall=hall, window=window, operator=operator) -> dict:
-                return {"id": new_id(), "created_at": at, "hall_code": hall, "window_code": window,
+                return {"id": new_id(at), "created_at": at, "hall_code": hall, "window_code": window,
                         "operator_id": operator}
 
             pm = meta()
@@ -193,10 +195,10 @@ def build(n: int, path: Path, log=print) -> Path:
             E.append(tuple(row[c] for c in e_cols))
             S.append((em["id"], pm["id"], row["year"], "active", at, em["id"]))
             # as the services write it: the enrollment row is append-only, so its audit entry
-            # carries the hash of the stored row (every column in table order), not a copy
+            # chains the hash of the stored row (every column), not a copy
             stored = {c: row[c] for c in e_cols}
             A.append(audit_row(meta(), kind, kind, "enrollments", em["id"], pm["id"],
-                               row["personal_fen"], {"row_sha256": audit.row_sha256(stored)}))
+                               row["personal_fen"], None, audit.row_sha256(stored)))
             enrolled += 1
         conn.execute("BEGIN")
         conn.executemany(insert_sql("persons", p_cols), P)

@@ -57,7 +57,7 @@ def _audit(args: argparse.Namespace) -> int:
     if broken is None:
         print(json.dumps({"audit": "intact"}, ensure_ascii=False))
         return 0
-    print(json.dumps({"audit": "broken", "first_broken": {"seq": broken.seq, "id": broken.id, "reason": broken.reason}}, ensure_ascii=False, default=str))
+    print(json.dumps({"audit": "broken", "first_broken": {"seq": broken.seq, "entity_id": broken.entity_id, "reason": broken.reason}}, ensure_ascii=False, default=str))
     return 1
 
 

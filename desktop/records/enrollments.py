@@ -29,6 +29,14 @@ def row(db: Database, enrollment_id: str) -> dict[str, Any] | None:
     return one(db, f"{WITH_TRACE} WHERE e.id = ?", [enrollment_id])
 
 
+def stored(db: Database, enrollment_id: str) -> dict[str, Any]:
+    """The row exactly as stored (SELECT *, the trace by its key): what its audit entry hashes."""
+    found = one(db, "SELECT * FROM enrollments WHERE id = ?", [enrollment_id])
+    if found is None:
+        raise LookupError(f"no enrollment {enrollment_id}")
+    return found
+
+
 def store_trace(db: Database, text: str) -> str:
     """Keep a trace text once; returns its key (hex SHA-256)."""
     key = hashlib.sha256(text.encode("utf-8")).hexdigest()

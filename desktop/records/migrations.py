@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from desktop.errors import Refusal
+from desktop.records import audit
 from desktop.records.tx import write
 
 META = """
@@ -438,7 +439,98 @@ def _v5(db: Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+# v6: a smaller audit trail (about half the file of a hall was audit). The entry's own UUID, the
+# copy of the previous hash and the UNIQUE index on the hash go; the hash is 32 bytes instead of
+# 64 hex characters; an enrollment's entry no longer stores the row's hash (the walk recomputes
+# it from the row and it is part of the chained content). The old chain is verified first and
+# the upgrade refused when it is broken, so re-chaining can never launder an edit.
+# enrollment_status is keyed by its enrollment without a separate rowid index.
+V6 = """
+CREATE TABLE audit_v6 (
+  seq INTEGER PRIMARY KEY,
+  created_at  TEXT NOT NULL,
+  hall_code   TEXT NOT NULL,
+  window_code TEXT NOT NULL,
+  operator_id TEXT NOT NULL,
+  operator_role TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  business   TEXT NOT NULL,
+  entity     TEXT NOT NULL,
+  entity_id  TEXT NOT NULL,
+  person_id  TEXT,
+  amount_fen INTEGER,
+  payload    TEXT,
+  hash       BLOB NOT NULL CHECK (length(hash) = 32)
+);
+CREATE TABLE enrollment_status_v6 (
+  enrollment_id TEXT PRIMARY KEY REFERENCES enrollments(id),
+  person_id  TEXT NOT NULL REFERENCES persons(id),
+  year       INTEGER NOT NULL,
+  status     TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'terminated', 'refunded')),
+  changed_at TEXT NOT NULL,
+  changed_by_record TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+def _legacy_hash(prev_hash: str, row: dict) -> str:
+    """The v1–v5 entry hash (hex, the entry's UUID included in the content)."""
+    import hashlib
+
+    from desktop.records.rows import to_json
+
+    keys = ("id", *(k for k in audit.COLUMNS if k != "hash"))
+    return hashlib.sha256((prev_hash + to_json({k: row[k] for k in keys})).encode("utf-8")).hexdigest()
+
+
+def _v6(db: Database) -> None:
+    import json
+
+    for statement in V6.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    prev_old, prev_new = "0" * 64, audit.GENESIS
+    batch: list[tuple] = []
+    insert = f"INSERT INTO audit_v6 (seq, {', '.join(audit.COLUMNS)}) VALUES (?{', ?' * len(audit.COLUMNS)})"
+    for row in db.query("SELECT * FROM audit ORDER BY seq"):
+        if row["prev_hash"] != prev_old or _legacy_hash(prev_old, row) != row["hash"]:
+            raise Refusal(
+                "audit_broken",
+                f"审计链在第 {row['seq']} 条断开，数据库不能升级；请用 yibao-desk audit verify "
+                "核对，并从备份恢复后再打开",
+                "db",
+            )
+        prev_old = row["hash"]
+        row_sha = None
+        if row["entity"] in audit.ROW_HASHED and row["payload"].startswith('{"row_sha256"'):
+            row_sha = json.loads(row["payload"])["row_sha256"]
+            row["payload"] = None
+        row["hash"] = prev_new = audit.entry_hash(prev_new, row, row_sha)
+        batch.append((row["seq"], *(row[c] for c in audit.COLUMNS)))
+        if len(batch) >= 10_000:
+            db.conn.executemany(insert, batch)
+            batch.clear()
+    db.conn.executemany(insert, batch)
+    for op in ("update", "delete"):
+        db.execute(f"DROP TRIGGER audit_no_{op}")
+    db.execute("DROP TABLE audit")
+    db.execute("ALTER TABLE audit_v6 RENAME TO audit")
+    db.execute("CREATE INDEX audit_day ON audit(created_at)")
+    db.execute("INSERT INTO enrollment_status_v6 SELECT * FROM enrollment_status")
+    db.execute("DROP TABLE enrollment_status")
+    db.execute("ALTER TABLE enrollment_status_v6 RENAME TO enrollment_status")
+    db.execute(
+        "CREATE UNIQUE INDEX one_active_enrollment ON enrollment_status(person_id, year) "
+        "WHERE status = 'active'"
+    )
+    for op in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER audit_no_{op.lower()} BEFORE {op} ON audit "
+            "BEGIN SELECT RAISE(ABORT, 'audit 只增不改：更正请新增一条指向原记录的记录'); END"
+        )
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 LATEST = len(MIGRATIONS)
 
 

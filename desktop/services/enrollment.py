@@ -324,8 +324,8 @@ def write_plan(
         entity_id=row["id"],
         person_id=person["id"],
         amount_fen=contribution.personal_fen,
-        # The enrollment is append-only: its hash, which `audit verify` recomputes, not a copy.
-        payload=audit.row_payload(ctx.db, "enrollments", row["id"]),
+        # The enrollment is append-only: hashed into the entry (`audit verify` recomputes it).
+        row=enrollments.stored(ctx.db, row["id"]),
     )
     return EnrollmentResult(
         row["id"],

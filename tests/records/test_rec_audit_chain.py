@@ -14,7 +14,7 @@ def _fill(db, n=5):
             STAMP,
             action="enroll",
             business="enroll",
-            entity="enrollments",
+            entity="changes",
             entity_id=f"e{i}",
             payload={"i": i, "名": "王"},
         )
@@ -30,9 +30,11 @@ def test_intact_chain_verifies(db):
     assert audit.verify_audit_chain(db) is None
     _fill(db)
     assert audit.verify_audit_chain(db) is None
-    rows = list(db.query("SELECT prev_hash, hash FROM audit ORDER BY seq"))
-    assert rows[0]["prev_hash"] == audit.GENESIS
-    assert all(b["prev_hash"] == a["hash"] for a, b in zip(rows, rows[1:], strict=False))
+    # Each 32-byte hash chains the entry's content to the one before, from 32 zero bytes.
+    prev = audit.GENESIS
+    for row in db.query("SELECT * FROM audit ORDER BY seq"):
+        assert len(row["hash"]) == 32 and row["hash"] == audit.entry_hash(prev, row)
+        prev = row["hash"]
 
 
 def test_edited_content_is_found(db):
@@ -58,7 +60,8 @@ def test_rehashed_edit_still_breaks_the_link(db):
     _unguarded(db)
     row = next(db.query("SELECT * FROM audit WHERE seq = 2"))
     row["amount_fen"] = 1
-    new_hash = audit.entry_hash(row["prev_hash"], row)
+    prev = db.execute("SELECT hash FROM audit WHERE seq = 1").fetchone()[0]
+    new_hash = audit.entry_hash(prev, row)
     db.execute("UPDATE audit SET amount_fen = 1, hash = ? WHERE seq = 2", [new_hash])
     broken = audit.verify_audit_chain(db)
     assert broken is not None and broken.seq == 3

@@ -138,8 +138,9 @@ def test_v5_stores_each_trace_once_and_reads_it_back(tmp_path):
         )
     db.conn.close()
 
-    db = open_db(path)
-    assert migrations.version(db) == migrations.LATEST
+    db = connect(path)  # to v5 only: v6 copies enrollment_status with its foreign keys on
+    migrations.migrate(db, target=5)
+    assert migrations.version(db) == 5
     assert db.execute("SELECT count(*) FROM traces").fetchone()[0] == 2
     columns = {r[1] for r in db.execute("PRAGMA table_info(enrollments)")}
     assert "trace" not in columns and "trace_sha256" in columns
@@ -176,3 +177,67 @@ def test_deferred_checkpoints_keep_commits_in_the_wal_until_checkpoint(tmp_path)
     other.close()
     busy, log_frames, done = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     assert busy == 0 and done == log_frames
+
+
+def _v5_hall_with_audit(path, *, break_at: int | None = None) -> list[dict]:
+    """A v5 file whose audit entries were written the v5 way (entry UUID, prev_hash, hex hash;
+    an enrollment's entry holding its row's SHA-256); `break_at` edits that entry afterwards."""
+    import json
+
+    from desktop.records.rows import to_json
+
+    db = connect(path)
+    migrations.migrate(db, target=5)
+    entries = [
+        {"entity": "persons", "entity_id": "p1", "payload": to_json({"name": "王𠇹"})},
+        {"entity": "enrollments", "entity_id": "e1",
+         "payload": to_json({"row_sha256": "ab" * 32})},
+        {"entity": "changes", "entity_id": "c1", "payload": to_json({"after": "138"})},
+    ]
+    prev = "0" * 64
+    for seq, entry in enumerate(entries, start=1):
+        row = {"id": f"a{seq}", "created_at": "2026-01-05T09:00:00+08:00", "hall_code": "320412",
+               "window_code": "03", "operator_id": "clerk", "operator_role": "clerk",
+               "action": "x", "business": "x", "person_id": "p1", "amount_fen": None, **entry}
+        row["prev_hash"] = prev
+        row["hash"] = prev = migrations._legacy_hash(prev, row)
+        cols = ", ".join(row)
+        db.execute(f"INSERT INTO audit ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    if break_at is not None:
+        db.execute("DROP TRIGGER audit_no_update")
+        db.execute("UPDATE audit SET operator_id = 'mallory' WHERE seq = ?", [break_at])
+    db.conn.commit()
+    db.conn.close()
+    return [json.loads(e["payload"]) for e in entries]
+
+
+def test_v6_rechains_a_verified_v5_audit_trail(tmp_path):
+    from desktop.records import audit
+
+    path = tmp_path / "v5.sqlite3"
+    _v5_hall_with_audit(path)
+    db = open_db(path)
+    assert migrations.version(db) == migrations.LATEST
+    rows = list(db.query("SELECT * FROM audit ORDER BY seq"))
+    assert [r["seq"] for r in rows] == [1, 2, 3]
+    assert "prev_hash" not in rows[0] and "id" not in rows[0]
+    assert rows[1]["payload"] is None  # the enrollment's recorded row hash moved into the chain
+    assert rows[2]["payload"] == '{"after":"138"}'
+    prev = audit.GENESIS
+    for row, row_sha in zip(rows, [None, "ab" * 32, None], strict=True):
+        assert row["hash"] == audit.entry_hash(prev, row, row_sha)
+        prev = row["hash"]
+    # The recorded hash is kept, not recomputed: that enrollment row does not exist here, and
+    # the full walk says so instead of trusting the migration.
+    broken = audit.verify_audit_chain(db)
+    assert broken is not None and broken.seq == 2 and "业务记录被删除" in broken.reason
+
+
+def test_v6_refuses_to_rechain_a_broken_v5_audit_trail(tmp_path):
+    path = tmp_path / "v5.sqlite3"
+    _v5_hall_with_audit(path, break_at=3)
+    with pytest.raises(Refusal) as caught:
+        open_db(path)
+    assert caught.value.code == "audit_broken" and "第 3 条" in caught.value.message
+    db = connect(path)
+    assert migrations.version(db) == 5  # nothing of the upgrade was kept
