@@ -9,12 +9,13 @@ use only: importing this module touches no file.
 from __future__ import annotations
 
 import functools
+import itertools
 import threading
 from dataclasses import dataclass
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop.documents.resources import fonts_dir
@@ -45,10 +46,39 @@ CHAIN: tuple[Face, ...] = (
 _lock = threading.Lock()
 
 
+class _GlyphTable:
+    """The `glyf` table as a view on the font file: reportlab's subsetter slices one glyph at a
+    time out of it, and each slice is copied as bytes, as `get_table` would give them."""
+
+    __slots__ = ("_view",)
+
+    def __init__(self, view: memoryview) -> None:
+        self._view = view
+
+    def __getitem__(self, key: slice) -> bytes:
+        return self._view[key].tobytes()
+
+
+class _FallbackFace(TTFontFace):
+    """reportlab's `makeSubset` asks for the whole `glyf` table, a copy of it (30 MB for the
+    Extension B-F face, 3.5 MB for the main CJK face) for every subset of every document; it
+    only slices glyphs out of it, so hand it a view instead."""
+
+    def get_table(self, tag: str):
+        if tag != "glyf":
+            return super().get_table(tag)
+        pos, length = self.get_table_pos(tag)
+        return _GlyphTable(memoryview(self._ttf_data)[pos:pos + length])
+
+
 class _FallbackTTFont(TTFont):
     """reportlab writes ToUnicode entries as 4 hex digits, which garbles characters beyond
     U+FFFF (rare name characters) when a PDF is searched or copied; rewrite those CMaps with
-    UTF-16 surrogate pairs."""
+    UTF-16 surrogate pairs. Subsets are made without copying the glyph table (`_FallbackFace`)."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self.face.__class__ = _FallbackFace
 
     def addObjects(self, doc) -> None:  # noqa: N802 (reportlab's name)
         state = self.state.get(doc)
@@ -109,14 +139,7 @@ def font_for(char: str) -> str:
 
 def runs(text: str) -> list[tuple[str, str]]:
     """Split `text` into (font name, chunk) runs of consecutive characters sharing a font."""
-    result: list[tuple[str, str]] = []
-    for char in text:
-        font = font_for(char)
-        if result and result[-1][0] == font:
-            result[-1] = (font, result[-1][1] + char)
-        else:
-            result.append((font, char))
-    return result
+    return [(font, "".join(chars)) for font, chars in itertools.groupby(text, font_for)]
 
 
 def string_width(text: str, size: float) -> float:

@@ -24,7 +24,7 @@ from reportlab.platypus import (
 
 from desktop.documents import fonts
 from desktop.documents.format import mask_id, money, stamp
-from desktop.documents.layout import Styles, markup
+from desktop.documents.layout import Styles, paragraph
 from desktop.documents.model import Header, Person
 from desktop.documents.qr import QrFlowable
 
@@ -165,7 +165,7 @@ def numbered(lines: Sequence[str], s: Styles, *, style: ParagraphStyle | None = 
     hang = ParagraphStyle(f"{base.name}-list", parent=base, leftIndent=base.fontSize * 1.6,
                           bulletIndent=0, bulletFontName=fonts.LATIN.name,
                           bulletFontSize=base.fontSize, spaceAfter=base.fontSize * 0.2)
-    return [Paragraph(markup(line), hang, bulletText=bullet or f"{i}.")
+    return [paragraph(line, hang, bullet=bullet or f"{i}.")
             for i, line in enumerate(lines, start=1)]
 
 
