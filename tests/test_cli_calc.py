@@ -129,3 +129,31 @@ def test_setting_reaches_the_calculator(tmp_path):
     # L3 300000: basic 299000*0.7 = 209300, burden 90700; threshold 30000: (90700-30000)*0.6 = 36420
     code, out, _ = calc(request, "--setting", "critical_illness_threshold=30000", prefix=runner)
     assert code == 0 and json.loads(out)["critical_illness"] == "36420.00"
+
+
+def test_long_batch_is_exactly_the_json_of_the_answers(tmp_path):
+    """A batch is written as it is answered, in chunks; the text is still one json.dumps of the list."""
+    from desktop.commands.calc import CHUNK
+    from desktop.policy.api import answer_or_error
+
+    kinds = [
+        CONTRIBUTION, INPATIENT, {**CONTRIBUTION, "year": 2031},  # the last refused (no pack)
+        {"calc": "benefit_start", "region": "新北区", "year": 2026, "paid_on": "2025-12-01"},
+        {"calc": "materials", "region": "武进区", "year": 2026, "item": "参保登记"},
+    ]
+    batch = []
+    for i in range(2 * CHUNK + 7):
+        request = dict(kinds[i % len(kinds)])
+        if "compliant_cost" in request:
+            request["compliant_cost"] = f"{100 + i * 37}.{i % 100:02d}"
+        batch.append(request)
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(batch, ensure_ascii=False), encoding="utf-8")
+    code, out, err = calc("", "--input", str(path))
+    assert code == 2 and "Traceback" not in err  # refusals inside: status 2, every item answered
+    assert out == json.dumps([answer_or_error(r) for r in batch], ensure_ascii=False) + "\n"
+
+
+def test_empty_batch():
+    code, out, _ = calc("[]")
+    assert (code, out) == (0, "[]\n")

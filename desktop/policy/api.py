@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from desktop.errors import Refusal
-from desktop.policy import loader, lookup
+from desktop.policy import loader, lookup, memo
 from desktop.policy.benefit_start import Facts, benefit_start
 from desktop.policy.contribution import contribution
 from desktop.policy.employee import employee_contribution
@@ -20,7 +20,7 @@ from desktop.policy.estimate import Claim, Estimate, resolve_person
 from desktop.policy.inpatient import inpatient
 from desktop.policy.layers import Incentives, YearToDate
 from desktop.policy.materials import materials, note_of
-from desktop.policy.money import ZERO, parse_amount, yuan_text
+from desktop.policy.money import FEN, ZERO, parse_amount, yuan_text
 from desktop.policy.outpatient import Visit, outpatient
 from desktop.policy.pack import Pack
 
@@ -47,7 +47,11 @@ def _required(req: Request, name: str) -> object:
 
 
 def _text(req: Request, name: str, required: bool = True) -> str | None:
-    value = _required(req, name) if required else req.get(name)
+    value = req.get(name)
+    if value.__class__ is str and value:  # the usual case, as below
+        return value.strip()
+    if required:
+        value = _required(req, name)
     if value is None or value == "":
         return None
     if not isinstance(value, str):
@@ -56,7 +60,11 @@ def _text(req: Request, name: str, required: bool = True) -> str | None:
 
 
 def _int(req: Request, name: str, required: bool = True) -> int | None:
-    value = _required(req, name) if required else req.get(name)
+    value = req.get(name)
+    if value.__class__ is int and -10**6 <= value <= 10**6:  # a JSON integer: what the reading below gives
+        return value
+    if required:
+        value = _required(req, name)
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -95,7 +103,9 @@ def _date(req: Request, name: str, required: bool = True) -> date | None:
 
 
 def _money(req: Request, name: str, required: bool = True) -> Decimal | None:
-    value = _required(req, name) if required else req.get(name)
+    value = req.get(name)
+    if required and (value is None or value == ""):
+        value = _required(req, name)
     if value is None or value == "":
         return None
     return parse_amount(value, name, _label(name))
@@ -160,8 +170,14 @@ def _benefit_start(req: Request, packs: loader.PackSet, settings: lookup.Setting
     }
 
 
+_NO_YTD = YearToDate()
+_NO_INCENTIVES = Incentives()
+
+
 def _ytd(req: Request) -> YearToDate:
     raw = req.get("ytd") or {}
+    if not raw and req.get("ytd_compliant_cost") in (None, "") and req.get("ytd_basic") in (None, ""):
+        return _NO_YTD  # nothing used yet this year (frozen: one instance serves every claim)
     if not isinstance(raw, Mapping):
         raise Refusal("invalid_field", "ytd 应为对象，例如 {\"compliant_cost\": \"12000\"}", "ytd")
     values = {}
@@ -185,21 +201,19 @@ def _claim(req: Request, pack: Pack, settings: lookup.Settings) -> Claim:
         pack, _text(req, "category"), _text(req, "tier", False), _text(req, "assistance", False), _text(req, "offsite", False)
     )
     zero_claim = req.get("zero_claim_last_year")
-    return Claim(
-        person,
-        _money(req, "compliant_cost"),
-        _ytd(req),
-        Incentives(_years(req), zero_claim is True or zero_claim == "true"),
-        settings,
-    )
+    years = _years(req)
+    zero = zero_claim is True or zero_claim == "true"
+    incentives = _NO_INCENTIVES if years is None and not zero else Incentives(years, zero)
+    return Claim(person, _money(req, "compliant_cost"), _ytd(req), incentives, settings)
 
 
 def _estimate_answer(kind: str, e: Estimate) -> dict:
+    q, fen, up = Decimal.quantize, FEN, ROUND_HALF_UP  # yuan_text, inline: six amounts per estimate
     return {
-        "calc": kind, "compliant_cost": yuan_text(e.compliant_cost), "deductible": yuan_text(e.deductible),
-        "basic": yuan_text(e.basic), "critical_illness": yuan_text(e.critical_illness),
-        "medical_assistance": yuan_text(e.medical_assistance), "personal": yuan_text(e.personal),
-        "trace": _trace(e.trace),
+        "calc": kind, "compliant_cost": str(q(e.compliant_cost, fen, up)), "deductible": str(q(e.deductible, fen, up)),
+        "basic": str(q(e.basic, fen, up)), "critical_illness": str(q(e.critical_illness, fen, up)),
+        "medical_assistance": str(q(e.medical_assistance, fen, up)), "personal": str(q(e.personal, fen, up)),
+        "trace": e.trace.as_list(),
     }
 
 
@@ -229,11 +243,20 @@ def _materials(req: Request, packs: loader.PackSet, settings: lookup.Settings) -
     c = materials(pack, _text(req, "item"), _text(req, "person_type", False), _text(req, "channel", False))
     return {
         "calc": "materials", "item": c.item, "document": pack.pack.title, "source": c.variant.source,
-        "materials": [{"name": m.name, "note": note_of(m)} for m in c.materials],
+        "materials": [{"name": name, "note": note} for name, note in _notes(c.variant)],
         "where": list(c.where), "time_limit": c.variant.time_limit, "note": c.variant.note,
         "hotline": pack.offices.hotline if pack.offices else None,
         "trace": _trace(c.trace),
     }
+
+
+def _notes(variant) -> list[tuple[str, str | None]]:
+    """(name, note) of each material of a variant: the pack's text, composed once."""
+    table = memo.of(variant)
+    notes = table.get("notes")
+    if notes is None:
+        notes = table["notes"] = [(m.name, note_of(m)) for m in variant.materials]
+    return notes
 
 
 KINDS: dict[str, Callable[[Request, loader.PackSet, lookup.Settings], dict]] = {
@@ -248,7 +271,7 @@ KINDS: dict[str, Callable[[Request, loader.PackSet, lookup.Settings], dict]] = {
 
 def answer(request: object, packs: loader.PackSet | None = None, settings: lookup.Settings | None = None) -> dict:
     """Answer one request; raises Refusal (never anything else) for a request it cannot serve."""
-    if not isinstance(request, Mapping):
+    if request.__class__ is not dict and not isinstance(request, Mapping):
         raise Refusal("invalid_json", "每个请求应为一个 JSON 对象", None)
     kind = request.get("calc")
     if not isinstance(kind, str) or kind not in KINDS:  # a list or object here is unhashable

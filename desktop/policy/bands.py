@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from desktop.policy.money import ZERO
 
@@ -26,8 +27,7 @@ class Band:
         return max(ZERO, hi - lo)
 
 
-@dataclass(frozen=True)
-class BandShare:
+class BandShare(NamedTuple):
     band: Band
     base: Decimal  # the part of the claim that falls in the band
     paid: Decimal  # base × ratio, unrounded (rounding happens once per layer)
@@ -37,8 +37,15 @@ def pay(bands: list[Band], before: Decimal, amount: Decimal) -> tuple[Decimal, l
     """What `bands` pay on a claim of `amount` when `before` of the year's axis is already used."""
     start, end = before, before + amount
     shares = []
+    total = ZERO
     for band in bands:
-        base = band.overlap(start, end)
-        if base > 0:
-            shares.append(BandShare(band, base, base * band.ratio))
-    return sum((s.paid for s in shares), ZERO), shares
+        # Band.overlap, inline: this loop runs for every layer of every estimate
+        lower, upper = band.lower, band.upper
+        lo = start if start > lower else lower  # max(lower, start): lower on a tie
+        hi = end if upper is None or end < upper else upper
+        if hi > lo:
+            base = hi - lo
+            paid = base * band.ratio
+            shares.append(BandShare(band, base, paid))
+            total += paid
+    return total, shares

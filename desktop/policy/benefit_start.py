@@ -12,7 +12,8 @@ from desktop.policy.pack import BenefitRule, Enrollment, Pack
 from desktop.policy.trace import Trace
 
 
-@dataclass(frozen=True)
+# slots, not frozen: one per request, never shared (a frozen __init__ costs ~2 µs here)
+@dataclass(slots=True)
 class BenefitStart:
     benefit_start: date
     benefit_end: date
@@ -22,7 +23,8 @@ class BenefitStart:
     trace: Trace
 
 
-@dataclass(frozen=True)
+# slots, not frozen: one per request, never shared (a frozen __init__ costs ~2 µs here)
+@dataclass(slots=True)
 class Facts:
     paid_on: date
     birth_date: date | None = None
@@ -122,11 +124,15 @@ def _start(r: BenefitRule, e: Enrollment, f: Facts, waiting: int) -> date:
     if waiting and r.waiting_from == "month":
         # 自缴费到账当月起计算满N个月后: the payment month counts as the first month
         return add_months(first_of_month(f.paid_on), waiting)
-    base = {
-        "period_start": e.benefit_period.start,
-        "birth_date": max(f.birth_date or e.benefit_period.start, e.benefit_period.start),
-        "payment_date": f.paid_on,
-        "day_after_payment": f.paid_on + timedelta(days=1),
-        "month_after_payment": first_of_next_month(f.paid_on),
-    }[r.start]
+    base = _BASES[r.start](e, f)
     return max(add_months(base, waiting), e.benefit_period.start)
+
+
+# Where a rule's benefits start from, before the waiting months; only the rule's own is computed.
+_BASES = {
+    "period_start": lambda e, f: e.benefit_period.start,
+    "birth_date": lambda e, f: max(f.birth_date or e.benefit_period.start, e.benefit_period.start),
+    "payment_date": lambda e, f: f.paid_on,
+    "day_after_payment": lambda e, f: f.paid_on + timedelta(days=1),
+    "month_after_payment": lambda e, f: first_of_next_month(f.paid_on),
+}

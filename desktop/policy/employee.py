@@ -15,7 +15,8 @@ MEMBERS = {"employee": "employee", "职工": "employee", "在职职工": "employ
            "flexible": "flexible", "灵活就业人员": "flexible", "灵活就业": "flexible"}
 
 
-@dataclass(frozen=True)
+# slots, not frozen: one per request, never shared (a frozen __init__ costs ~2 µs here)
+@dataclass(slots=True)
 class EmployeeContribution:
     member: str
     base: Decimal

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from desktop.errors import Refusal
-from desktop.policy import lookup
+from desktop.policy import lookup, memo
 from desktop.policy.layers import Incentives, YearToDate
+from desktop.policy.money import ZERO
 from desktop.policy.pack import AssistanceGroup, OffsiteType, Pack
 from desktop.policy.trace import Trace
 
@@ -22,7 +23,8 @@ class Person:
     offsite: OffsiteType | None
 
 
-@dataclass(frozen=True)
+# slots, not frozen: one per request, never shared (a frozen __init__ costs ~2 µs here)
+@dataclass(slots=True)
 class Claim:
     person: Person
     compliant_cost: Decimal
@@ -31,7 +33,7 @@ class Claim:
     settings: lookup.Settings = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Estimate:
     compliant_cost: Decimal
     deductible: Decimal
@@ -48,6 +50,17 @@ class Estimate:
 def resolve_person(
     pack: Pack, category: str, tier: str | None, assistance: str | None, offsite: str | None
 ) -> Person:
+    table = memo.of(pack)
+    key = ("person", category, tier, assistance, offsite)
+    person = table.get(key)
+    if person is None:
+        person = table[key] = _resolve_person(pack, category, tier, assistance, offsite)
+    return person
+
+
+def _resolve_person(
+    pack: Pack, category: str, tier: str | None, assistance: str | None, offsite: str | None
+) -> Person:
     cat = lookup.category(pack, category)
     tier_code = lookup.tier(pack, cat, tier)
     return Person(
@@ -62,7 +75,7 @@ def reduction(person: Person, benefit: str, trace: Trace) -> Decimal:
     """The off-site ratio reduction for a benefit; refuses where the type is not paid at all."""
     t = person.offsite
     if t is None:
-        return Decimal(0)
+        return ZERO
     if benefit not in t.reductions:
         raise Refusal("not_applicable", f"{t.label}的此类费用基本医保基金不予支付", "offsite")
     r = t.reductions[benefit]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from desktop.policy import lookup
+from desktop.policy import lookup, memo
 from desktop.policy.bands import Band, pay
 from desktop.policy.money import ZERO, fen, percent_text
 from desktop.policy.pack import AssistanceGroup, BandSpec, CriticalIllness, Pack
@@ -35,10 +35,29 @@ class Incentives:
 
 
 def bands_of(specs: list[BandSpec], reduction: Decimal = ZERO) -> list[Band]:
-    return [Band(b.lower, b.upper, max(ZERO, b.ratio - reduction), b.label) for b in specs]
+    table = memo.of(specs) if isinstance(specs, list) else {}  # a pack's bands: the same list each time
+    key = str(reduction)  # the text: equal reductions of another exponent are kept apart
+    bands = table.get(key)
+    if bands is None:
+        bands = table[key] = [Band(b.lower, b.upper, max(ZERO, b.ratio - reduction), b.label) for b in specs]
+    return list(bands)  # the caller's own list: some replace a band
+
+
+_DESCRIBED: dict[tuple, str] = {}
 
 
 def describe(band: Band) -> str:
+    # only the values count (everything is normalized), so equal bands share the text
+    key = (band.lower, band.upper, band.ratio)
+    text = _DESCRIBED.get(key)
+    if text is None:
+        text = _describe(band)
+        if len(_DESCRIBED) < 4096:
+            _DESCRIBED[key] = text
+    return text
+
+
+def _describe(band: Band) -> str:
     if band.lower == 0 and band.upper is None:
         return f"按{percent_text(band.ratio)}"
     hi = "以上" if band.upper is None else f"至{band.upper.normalize():f}元"
@@ -60,9 +79,9 @@ def critical_illness(
     assisted = group is not None and group.critical_illness_assisted
     bands, cap = _schedule(ci, assisted, settings)
     cap = _with_incentives(ci, cap, incentives, trace) if not assisted else cap
-    who = f"{group.label}（困难群众）" if assisted else "普通参保人员"
     paid, shares = pay(bands, ytd.personal_burden, burden)
     if not shares:
+        who = f"{group.label}（困难群众）" if assisted else "普通参保人员"
         trace.add(f"大病保险：{who}年度个人负担合规费用未超过起付标准 {bands[0].lower:f} 元", ZERO, ci.source)
         return ZERO
     for s in shares:
@@ -77,6 +96,15 @@ def critical_illness(
 
 def _schedule(ci: CriticalIllness, assisted: bool, settings: lookup.Settings) -> tuple[list[Band], Decimal | None]:
     threshold = lookup.setting(ci.threshold, settings)
+    table = memo.of(ci)
+    key = (assisted, str(threshold))  # the threshold's text shows in the trace
+    found = table.get(key)
+    if found is None:
+        found = table[key] = _build_schedule(ci, assisted, threshold)
+    return list(found[0]), found[1]
+
+
+def _build_schedule(ci: CriticalIllness, assisted: bool, threshold: Decimal) -> tuple[list[Band], Decimal | None]:
     ordinary = bands_of(ci.bands)
     ordinary[0] = Band(threshold, ordinary[0].upper, ordinary[0].ratio)
     if not assisted:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import pickle
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
 from desktop.errors import Refusal
+from desktop.policy import pack as pack_module
 from desktop.policy.pack import Pack
-
-# Every scalar as text (no YAML floats ever); libyaml's loader when PyYAML was built with it.
-_TEXT_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 class PackError(Exception):
@@ -28,8 +27,13 @@ def bundled_dir() -> Path:
 
 def read_pack(path: Path) -> Pack:
     """Parse and validate one pack file. Every scalar is read as text (no YAML floats ever)."""
+    import yaml  # here: a start that finds the packs in the cache never needs the parser
+    from pydantic import ValidationError
+
+    # Every scalar as text (no YAML floats ever); libyaml's loader when PyYAML was built with it.
+    text_loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_TEXT_LOADER)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=text_loader)
     except (OSError, yaml.YAMLError) as exc:
         raise PackError(f"{path.name}: 无法读取：{exc}") from exc
     try:
@@ -48,10 +52,13 @@ class PackSet:
 
     def __post_init__(self) -> None:
         self._index: dict[tuple[str, int, str], Pack] = {}
+        self._regions: list[str] | None = None  # regions(), kept until a pack is added
+        self._refusal_texts: dict[tuple[str, str], str] | None = None  # likewise
         for p in self.packs:
             self._add(p)
 
     def _add(self, pack: Pack) -> None:
+        self._regions = self._refusal_texts = None
         for region in pack.pack.regions:
             # a later pack (an imported one) replaces a bundled pack of the same key
             self._index[(region, pack.pack.year, pack.pack.scheme)] = pack
@@ -61,21 +68,35 @@ class PackSet:
         self._add(pack)
 
     def regions(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for region, _, _ in self._index:
-            seen.setdefault(region)
-        return list(seen)
+        if self._regions is None:
+            seen: dict[str, None] = {}
+            for region, _, _ in self._index:
+                seen.setdefault(region)
+            self._regions = list(seen)
+        return list(self._regions)
 
     def years(self, region: str, scheme: str) -> list[int]:
         return sorted({y for r, y, s in self._index if r == region and s == scheme})
+
+    def _years_text(self, region: str, scheme: str) -> str:
+        """The years of a refusal's message, kept (a batch may ask for a missing year often)."""
+        if self._refusal_texts is None:
+            self._refusal_texts = {}
+        key = (region, scheme)
+        text = self._refusal_texts.get(key)
+        if text is None:
+            text = self._refusal_texts[key] = "、".join(str(y) for y in self.years(region, scheme)) or "无"
+        return text
 
     def find(self, region: str, year: int, scheme: str) -> Pack:
         pack = self._index.get((region, year, scheme))
         if pack is not None:
             return pack
-        if region not in self.regions():
+        if self._regions is None:
+            self.regions()
+        if region not in self._regions:
             raise Refusal("unknown_region", f"统筹区“{region}”不在已载入的政策包中", "region")
-        have = "、".join(str(y) for y in self.years(region, scheme)) or "无"
+        have = self._years_text(region, scheme)
         scheme_cn = "城乡居民医保" if scheme == "resident" else "职工医保"
         raise Refusal(
             "no_policy_for_year",
@@ -96,8 +117,62 @@ def bundled() -> PackSet:
     """The packs shipped with the application, read once."""
     global _bundled
     if _bundled is None:
-        _bundled = PackSet(load_dir(bundled_dir()))
+        _bundled = PackSet(_load_bundled(bundled_dir()))
     return _bundled
+
+
+# Bump when what read_pack makes of a file changes without pack.py or this file changing.
+_CACHE_FORMAT = b"packs-1"
+
+
+def cache_dir() -> Path:
+    """Where validated bundled packs are kept between starts (YIBAO_DESK_CACHE overrides)."""
+    explicit = os.environ.get("YIBAO_DESK_CACHE")
+    if explicit:
+        return Path(explicit)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "yibao-desk" / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yibao-desk"
+
+
+def _load_bundled(directory: Path) -> list[Pack]:
+    """load_dir of the bundled packs, through a cache of the validated result.
+
+    Parsing the YAML and building the validators is most of the calculator's start. The cache
+    file is named by a digest of every pack file's bytes, of the pack models' and this loader's
+    source and of the Python and pydantic versions, so an edited pack or model is read afresh.
+    Any trouble with the cache (missing, unreadable, stale, not writable) falls back to reading.
+    """
+    files = sorted(directory.glob("*.yaml"))
+    try:
+        digest = hashlib.sha256(_CACHE_FORMAT)
+        for source in (Path(pack_module.__file__), Path(__file__), *files):
+            data = source.read_bytes()
+            digest.update(f"\0{source.name}\0{len(data)}\0".encode())
+            digest.update(data)
+        import pydantic
+
+        digest.update(f"\0{sys.version}\0{pydantic.VERSION}".encode())
+        cached = cache_dir() / f"packs-{digest.hexdigest()[:32]}.pickle"
+    except OSError:
+        return [read_pack(p) for p in files]
+    try:
+        packs = pickle.loads(cached.read_bytes())
+        if isinstance(packs, list) and len(packs) == len(files) and all(isinstance(p, Pack) for p in packs):
+            return packs
+    except Exception:  # noqa: BLE001 - a damaged or foreign cache file is only a cache miss
+        pass
+    packs = [read_pack(p) for p in files]
+    scratch = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        scratch.write_bytes(pickle.dumps(packs, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(scratch, cached)  # whole or not at all, whatever another process does
+    except OSError:
+        with contextlib.suppress(OSError):
+            scratch.unlink(missing_ok=True)
+    return packs
 
 
 def with_hall_packs(directory: Path | None) -> PackSet:

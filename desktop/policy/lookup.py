@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from desktop.errors import Refusal
+from desktop.policy import memo
 from desktop.policy.pack import AssistanceGroup, Category, OffsiteType, Pack, Setting
 
 Settings = Mapping[str, Decimal]
@@ -19,8 +20,12 @@ def _names(labels: Iterable[str]) -> str:
 
 
 def category(pack: Pack, label: str) -> Category:
+    found = memo.of(pack).get(("category", label))
+    if found is not None:
+        return found
     for c in pack.categories.items:
         if label in (c.label, c.code, *c.aliases):
+            memo.of(pack)[("category", label)] = c
             return c
     known = _names(c.label for c in pack.categories.items)
     raise Refusal(
@@ -58,9 +63,13 @@ def benefit_group(cat: Category, tier_code: str | None) -> str:
 def assistance(pack: Pack, label: str | None) -> AssistanceGroup | None:
     if label in (None, ""):
         return None
+    found = memo.of(pack).get(("assistance", label))
+    if found is not None:
+        return found
     groups = pack.assistance.groups if pack.assistance else []
     for g in groups:
         if label in (g.label, *g.aliases):
+            memo.of(pack)[("assistance", label)] = g
             return g
     raise Refusal(
         "unknown_assistance",
@@ -101,8 +110,13 @@ def setting(value: Decimal | Setting, settings: Settings) -> Decimal:
 
 def keyed(rows: Iterable[T], group: str, level: int | None, what: str) -> T:
     """The row for (group, level), a '*' in the row matching anything."""
+    table = memo.of(rows) if isinstance(rows, list) else {}  # a pack's table: the same list each time
+    found = table.get((group, level))
+    if found is not None:
+        return found
     for row in rows:
         g, lv = getattr(row, "group", "*"), getattr(row, "level", "*")
         if g in ("*", group) and (lv == "*" or level is None or lv == level):
+            table[(group, level)] = row
             return row
     raise Refusal("not_applicable", f"政策包没有{what}（待遇组 {group}，级别 {level}）", None)

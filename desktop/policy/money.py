@@ -14,12 +14,12 @@ ABSURD = Decimal("100000000")
 
 def fen(amount: Decimal) -> Decimal:
     """Round to the fen, half-up: the one rounding step of each layer."""
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    return amount.quantize(FEN, ROUND_HALF_UP)
 
 
 def yuan_text(amount: Decimal) -> str:
     """The wire form of money: a decimal string with two places, e.g. "1234.50"."""
-    return str(fen(amount))
+    return str(amount.quantize(FEN, ROUND_HALF_UP))
 
 
 def parse_amount(raw: object, field: str, label: str | None = None) -> Decimal:
@@ -30,7 +30,7 @@ def parse_amount(raw: object, field: str, label: str | None = None) -> Decimal:
     if isinstance(raw, float):
         raw = repr(raw)  # the shortest text that round-trips: no binary noise enters Decimal
     try:
-        value = Decimal(str(raw).strip().replace(",", ""))
+        value = Decimal((raw if raw.__class__ is str else str(raw)).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
         raise Refusal("invalid_amount", f"{name}“{raw}”不是有效金额", field) from None
     if not value.is_finite():
@@ -39,12 +39,20 @@ def parse_amount(raw: object, field: str, label: str | None = None) -> Decimal:
         raise Refusal("invalid_amount", f"{name}不能为负数", field)
     if value > ABSURD:
         raise Refusal("invalid_amount", f"{name}超过 1 亿元，请核对", field)
-    if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
+    if value != value.quantize(FEN, ROUND_HALF_UP):
         raise Refusal("invalid_amount", f"{name}最多精确到分（两位小数）", field)
     return value
 
 
+_PERCENT: dict[Decimal, str] = {}
+
+
 def percent_text(ratio: Decimal) -> str:
     """0.85 -> "85%", 0.088 -> "8.8%" for trace sentences."""
-    pct = (ratio * 100).normalize()
-    return f"{pct:f}%"
+    text = _PERCENT.get(ratio)
+    if text is None:
+        pct = (ratio * 100).normalize()
+        text = f"{pct:f}%"
+        if len(_PERCENT) < 4096:  # ratios come from packs: a handful
+            _PERCENT[ratio] = text
+    return text

@@ -20,7 +20,8 @@ BENEFITS = {
 }
 
 
-@dataclass(frozen=True)
+# slots, not frozen: one per request, never shared (a frozen __init__ costs ~2 µs here)
+@dataclass(slots=True)
 class Visit:
     benefit: str  # 普通门诊 / 门诊慢性病 / 门诊特殊病
     facility: str

@@ -28,7 +28,7 @@ Scheme = Literal["resident", "employee"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Cited(Strict):
@@ -115,7 +115,7 @@ class BandSpec(Strict):
     ratio: Ratio
     label: str = ""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     @field_validator("upper", mode="before")
     @classmethod
@@ -488,7 +488,7 @@ class Pack(Strict):
     offsite: Offsite | None = None
     critical_illness: CriticalIllness | None = None
     medical_assistance: MedicalAssistance | None = None
-    outpatient: Outpatient = Outpatient()
+    outpatient: Outpatient = Outpatient.model_construct()  # no validator built at import (defer_build)
     materials: list[MaterialsItem] = []
     offices: Offices | None = None
     payment_channels: PaymentChannels | None = None
