@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	bash .ci/system-deps
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q desktop
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -28,6 +29,9 @@ test: $(STAMP)
 # project dependency) and writes bench/cache/profile-*.txt.
 bench: $(STAMP)
 	$(if $(PROFILE),$(BIN)/python -m pip install --quiet pyinstrument,)
+	@# Bytecode as an installed program has it (pip and PyInstaller compile it), even where
+	@# PYTHONDONTWRITEBYTECODE keeps Python from writing it at first import.
+	$(BIN)/python -m compileall -q desktop
 	$(BIN)/python -m bench $(if $(QUICK),--quick,) $(if $(PROFILE),--profile,)
 
 # make package: PyInstaller one-folder build into dist/yibao-desk/, then the bundle's own test.

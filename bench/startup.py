@@ -47,28 +47,47 @@ def _watch(app) -> None:
 def _skip_missing_pages() -> None:
     """Pages not written yet are left out (and named on stdout), so the figure measures what
     exists instead of failing; the parent reports them in the figure's note."""
-    import importlib
+    import ast
+    from importlib.util import find_spec
+    from pathlib import Path
 
-    from desktop.ui import main_window
-
-    missing = []
-    for _key, _title, module, _cls in main_window.PAGES:
-        try:
-            importlib.import_module(f"desktop.ui.pages.{module}")
-        except ImportError:
-            missing.append(module)
+    # PAGES read from the source and find_spec, not imports: the start path imports the main
+    # window (while the password is checked) and each page when it first shows it; the figure
+    # must not have them imported here beforehand
+    source = (Path(find_spec("desktop.ui").origin).parent / "main_window.py").read_text(encoding="utf-8")
+    pages = next(ast.literal_eval(node.value) for node in ast.parse(source).body
+                 if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PAGES")
+    missing = [module for _key, _title, module, _cls in pages
+               if find_spec(f"desktop.ui.pages.{module}") is None]
     if not missing:
         return
+    from desktop.ui import main_window
+
     sys.stdout.write("missing " + ",".join(missing) + "\n")
     sys.stdout.flush()
     main_window.PAGES = tuple(p for p in main_window.PAGES if p[2] not in missing)
 
 
+def _bench_clerk() -> tuple[str, str]:
+    """bench/hall.py's BENCH_CLERK user name and BENCH_PASSWORD, read from its source: importing
+    it would import the synthetic-hall generator (python-stdnum …) into the timed process."""
+    import ast
+    from pathlib import Path
+
+    found = {}
+    for node in ast.parse((Path(__file__).parent / "hall.py").read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if node.targets[0].id in ("BENCH_CLERK", "BENCH_PASSWORD"):
+                found[node.targets[0].id] = ast.literal_eval(node.value)
+    return found["BENCH_CLERK"][0], found["BENCH_PASSWORD"]
+
+
 def _session_start(app, desktop_app, db: str) -> int:
     """`desktop.ui.app.run` with the login dialog answered by the benchmark clerk (its password
     typed into the dialog's fields and its own `login()` called), exactly as a clerk logs in."""
-    from bench.hall import BENCH_CLERK, BENCH_PASSWORD
     from desktop.cli import build_parser
+
+    clerk, password = _bench_clerk()
 
     _skip_missing_pages()
 
@@ -77,8 +96,8 @@ def _session_start(app, desktop_app, db: str) -> int:
             sys.stdout.write(f"dialog {type(dialog).__name__}: not a configured hall\n")
             sys.stdout.flush()
             return False
-        dialog.username.setText(BENCH_CLERK[0])
-        dialog.password.setText(BENCH_PASSWORD)
+        dialog.username.setText(clerk)
+        dialog.password.setText(password)
         dialog.login()
         return dialog.account is not None
 

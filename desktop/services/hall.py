@@ -19,7 +19,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from desktop.errors import Refusal
-from desktop.policy import loader
 from desktop.records import accounts as rows
 from desktop.records import audit
 from desktop.records.rows import Stamp
@@ -200,6 +199,8 @@ def context_for(
 ) -> Context:
     """The Context of the logged-in `account`: the hall's region and codes, the account's name,
     its first role (clerk, else reviewer, else admin) unless `role` names another it holds."""
+    from desktop.policy import loader  # here: the packs are read when a context is made
+
     config = rows.hall(db)
     if config is None:
         raise Refusal("not_configured", "本大厅尚未完成首次设置", "hall")

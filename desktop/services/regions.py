@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Literal
 
 from desktop.errors import Refusal
-from desktop.policy import loader
 
 CHANGZHOU: Literal["changzhou"] = "changzhou"
 TIANJIN: Literal["tianjin"] = "tianjin"
 
 def region_group(region: str) -> Literal["changzhou", "tianjin"]:
     """The city whose rules of record apply, read from the packs' region lists."""
+    from desktop.policy import loader  # here: logging in must not wait for the packs
+
     for pack in loader.bundled().packs:
         if region in pack.pack.regions:
             return TIANJIN if pack.pack.region_group.startswith("天津") else CHANGZHOU

@@ -50,9 +50,9 @@ def wants_demo(args: argparse.Namespace | None) -> bool:
 
 
 def build_deps(args: argparse.Namespace | None = None, *, demo: bool | None = None):
-    """Packs and database for the window (raises PackError on a bad pack). The demo database is
-    filled on first use; a hall's database is opened with the start-up check and daily backup."""
-    from desktop.policy import loader
+    """The database for the window; the packs are read on first use (`Deps.packs`, PackError on
+    a bad pack). The demo database is filled on first use; a hall's start-up checks (integrity,
+    daily backup, audit chain) run on a worker once the window is up."""
     from desktop.records.db import defer_checkpoints, open_db
     from desktop.ui.deps import Deps
 
@@ -71,9 +71,9 @@ def build_deps(args: argparse.Namespace | None = None, *, demo: bool | None = No
         db = open_db(getattr(args, "db", None))
         integrity = None
     defer_checkpoints(db)  # the window checkpoints the WAL when idle (MainWindow's timer)
-    deps = Deps(packs=loader.bundled(), db=db, demo=demo, integrity=integrity)
-    deps.refresh_packs()
-    return deps
+    # the packs are read on first use (`Deps.packs`): the window paints first, then its first
+    # page reads them (a bad pack stops the start there, see `Session._packs_failed`)
+    return Deps(db=db, demo=demo, integrity=integrity)
 
 
 def load_fonts() -> None:
@@ -135,12 +135,21 @@ class Session:
         if self.deps.demo:
             names = "、".join(f"{u}（{n}）" for u, n, _ in DEMO_ACCOUNTS)
             hint = f"演示数据：账户 {names}，密码均为 {DEMO_PASSWORD}"
-        dialog = LoginDialog(self.deps.db, config["hall_name"], hint=hint)
+        # while argon2 checks the password on a worker thread, the main thread imports the window
+        dialog = LoginDialog(self.deps.db, config["hall_name"], hint=hint, prepare=self._prepare_window)
         if not self.ask(dialog):
             return False
         self.deps.sign_in(dialog.account)
         self._show_window()
         return True
+
+    @staticmethod
+    def _prepare_window() -> None:
+        """What the window needs whoever logs in (its modules), done while the password is
+        checked; nothing of the hall is shown before the check succeeds."""
+        import desktop.services.hall  # noqa: F401  (Deps.sign_in)
+        import desktop.services.permissions  # noqa: F401  (the status bar)
+        import desktop.ui.main_window  # noqa: F401
 
     def _show_window(self) -> None:
         from desktop.ui.main_window import MainWindow
@@ -148,7 +157,20 @@ class Session:
         self.window = MainWindow(self.deps)
         self.window.logout_requested.connect(self.logout)
         self.window.setup_requested.connect(self.setup_hall)
+        self.window.start_failed.connect(self._start_failed)
         self.window.show()
+
+    def _start_failed(self, message: str) -> None:
+        """The window's first page could not read the packs (a bad pack): say so and stop, as a
+        bad pack did before the window existed."""
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if self.window is not None:
+            self.window.hide()
+        QMessageBox.critical(None, "无法启动", f"启动失败：{message}")
+        if self.window is not None:
+            self.window.close()
+        QApplication.exit(1)
 
     def logout(self) -> None:
         """切换账户: the window closes, the login dialog comes back (the same database)."""

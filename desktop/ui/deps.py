@@ -11,9 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.policy.loader import PackSet
+if TYPE_CHECKING:  # the packs (pydantic models) are read on first use, not at import
+    from desktop.policy.loader import PackSet
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,9 @@ class Hall:
 
 @dataclass
 class Deps:
-    packs: PackSet
+    # the policy packs (desktop.policy.loader.PackSet); None: read on first use, the bundled
+    # packs plus those the hall imported (see `packs` below: the window paints before they load)
+    packs: PackSet | None = field(default=None, repr=False, compare=False)
     hall: Hall = field(default_factory=Hall)
     settings: Mapping[str, Decimal] = field(default_factory=dict)
     db: Any = None  # sqlite_utils.Database, or None when no database is open
@@ -66,13 +69,29 @@ class Deps:
         self.refresh_packs()
 
     def refresh_packs(self) -> None:
-        """The bundled packs plus those the hall imported (`packs/` beside the database)."""
+        """The bundled packs plus those the hall imported (`packs/` beside the database): read
+        again on the next use (`packs`)."""
         if self.db is None:
             return
-        from desktop.policy import loader
-        from desktop.services import hall
+        self.__dict__["_packs"] = None
 
-        self.packs = loader.with_hall_packs(hall.packs_dir(self.db))
+    def load_packs(self) -> PackSet:
+        """The packs now (raises PackError on a bad pack); `packs` calls it on first use."""
+        packs = self.__dict__.get("_packs")
+        if packs is None:
+            from desktop.policy import loader
+
+            if self.db is None:
+                packs = loader.bundled()
+            else:
+                from desktop.services import hall
+
+                packs = loader.with_hall_packs(hall.packs_dir(self.db))
+            self.__dict__["_packs"] = packs
+        return packs
+
+    def packs_loaded(self) -> bool:
+        return self.__dict__.get("_packs") is not None
 
     @property
     def roles(self) -> frozenset[str]:
@@ -194,3 +213,9 @@ class Deps:
             from desktop.records import search as records_search
 
             return records_search.search(self.db, text, limit)
+
+
+# `Deps.packs` is read lazily: importing pydantic and validating the packs costs more than the
+# whole window's first paint, and the first paint needs none of it. Given (tests, a page's own
+# Deps), it is that PackSet; None: `load_packs` on first use.
+Deps.packs = property(Deps.load_packs, lambda self, value: self.__dict__.__setitem__("_packs", value))  # type: ignore[assignment]

@@ -112,13 +112,59 @@ class SetupDialog(QDialog):
         self.accept()
 
 
+def _database_file(db) -> str:
+    """The file of the connection's main database ('' for an in-memory one)."""
+    return db.execute("PRAGMA database_list").fetchone()[2] or ""
+
+
+def login_while(db, username: str, password: str, now, prepare=None):
+    """`accounts.login`, the same answer; with `prepare`, the check (argon2, which releases the
+    GIL, plus the lockout bookkeeping and its audit entry) runs on a worker thread with its own
+    connection to the same file while `prepare()` runs here, and this returns once both are done.
+    The caller shows nothing of the hall before it returns an account."""
+    from desktop.services import accounts
+
+    path = _database_file(db) if prepare is not None else ""
+    if not path:
+        if prepare is not None:
+            prepare()
+        return accounts.login(db, username, password, now=now)
+    import threading
+
+    from desktop.records.db import connect
+
+    outcome: dict[str, Any] = {}
+
+    def check() -> None:
+        own = connect(path)  # sqlite3 connections stay on their thread
+        try:
+            outcome["account"] = accounts.login(own, username, password, now=now)
+        except BaseException as exc:  # handed to the GUI thread below  # noqa: BLE001
+            outcome["error"] = exc
+        finally:
+            own.close()
+
+    worker = threading.Thread(target=check, name="login-check", daemon=True)
+    worker.start()
+    try:
+        prepare()
+    finally:
+        worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["account"]
+
+
 class LoginDialog(QDialog):
     """登录: user name and password; a wrong password or a locked account is told in words."""
 
-    def __init__(self, db, hall_name: str, parent: QWidget | None = None, *, hint: str = "", now=None) -> None:
+    def __init__(self, db, hall_name: str, parent: QWidget | None = None, *, hint: str = "", now=None,
+                 prepare=None) -> None:
         super().__init__(parent)
         self.db = db
         self.now = now
+        # run on the GUI thread while the password is checked on a worker (see `login`)
+        self.prepare = prepare
         self.account: Any = None
         self.setWindowTitle("登录 — 医保窗口经办")
         self.setObjectName("loginDialog")
@@ -154,12 +200,10 @@ class LoginDialog(QDialog):
         self.resize(460, 260)
 
     def login(self) -> None:
-        from desktop.services import accounts
-
         self.error.clear_message()
         try:
-            self.account = accounts.login(self.db, self.username.text(), self.password.text(),
-                                          now=self.now() if self.now else None)
+            self.account = login_while(self.db, self.username.text(), self.password.text(),
+                                       self.now() if self.now else None, self.prepare)
         except Refusal as refusal:
             self.error.show_message(refusal.message)
             self.password.clear()

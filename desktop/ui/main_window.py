@@ -8,7 +8,7 @@ shows the services' refusal (they enforce the roles)."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -58,28 +58,76 @@ PAGE_ROLES = {"review": "reviewer", "settings": "admin"}
 IDLE_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel)
 
 
+def _page_factory(module: str, cls: str) -> PageFactory:
+    """The page class of `module`, imported when the page is first built (not at start)."""
+
+    def build(deps: Deps) -> Page:
+        return getattr(importlib.import_module(f"desktop.ui.pages.{module}"), cls)(deps)
+
+    return build
+
+
 def default_pages(roles: frozenset[str] | None = None) -> list[tuple[str, str, PageFactory]]:
     """(key, navigation title, factory) of every page the roles see (all when None)."""
     out = []
     for key, title, module, cls in PAGES:
         if roles is not None and key in PAGE_ROLES and PAGE_ROLES[key] not in roles:
             continue
-        mod = importlib.import_module(f"desktop.ui.pages.{module}")
-        out.append((key, title, getattr(mod, cls)))
+        out.append((key, title, _page_factory(module, cls)))
     return out
+
+
+class Pages(Mapping[str, Page]):
+    """The window's pages by key, in navigation order, built on first use: `pages[key]` builds
+    the page if it is not built yet (navigation, the search, tests), `built()` are those that
+    exist. A page not built yet is a placeholder in the stack."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._keys: list[str] = []
+        self._built: dict[str, Page] = {}
+
+    def __getitem__(self, key: str) -> Page:
+        if key not in self._built:
+            if key not in self._keys:
+                raise KeyError(key)
+            self._window._build_page(key)
+        return self._built[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def index(self, key: str) -> int:
+        return self._keys.index(key)
+
+    def is_built(self, key: str) -> bool:
+        return key in self._built
+
+    def built(self) -> list[Page]:
+        return [self._built[k] for k in self._keys if k in self._built]
 
 
 class MainWindow(QMainWindow):
     logout_requested = Signal()
     setup_requested = Signal()
+    start_failed = Signal(str)  # the first page could not be built (a bad policy pack)
 
     def __init__(self, deps: Deps, pages: list[tuple[str, str, PageFactory]] | None = None) -> None:
         super().__init__()
         self.deps = deps
         self.store = QSettings(ORG, APP)
         self.setWindowTitle("医保窗口经办" + ("（演示数据）" if deps.demo else ""))
-        self.pages: dict[str, Page] = {}
+        self.pages = Pages(self)
         self.keys: dict[str, str] = {}
+        self._factories: dict[str, PageFactory] = {}
+        self._first_painted = False
+        self._first_page_shown = False
 
         self.search = QLineEdit()
         self.search.setObjectName("search")
@@ -98,14 +146,17 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
 
         for index, (key, title, factory) in enumerate(pages if pages is not None else default_pages(deps.roles)):
-            page = factory(deps)
-            page.setObjectName(f"page_{key}")
-            self.pages[key] = page
+            # each page is built when first shown (`_build_page`); until then a placeholder
+            self.pages._keys.append(key)
+            self._factories[key] = factory
             # a scroll area per page: at large font sizes a page scrolls instead of widening the window
             scroller = QScrollArea()
             scroller.setWidgetResizable(True)
             scroller.setFrameShape(QFrame.Shape.NoFrame)
-            scroller.setWidget(page)
+            placeholder = QLabel(f"正在打开“{title}”…")
+            placeholder.setObjectName("pagePlaceholder")
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            scroller.setWidget(placeholder)
             self.stack.addWidget(scroller)
             fkey = f"F{index + 2}"
             self.keys[key] = fkey
@@ -115,11 +166,6 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(fkey), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(lambda k=key: self.show_page(k))
-            page.status_message.connect(self.show_status)
-            if hasattr(page, "hall_changed"):
-                page.hall_changed.connect(self.settings_changed)
-            if hasattr(page, "restored"):  # restored from a backup: the accounts may differ, log in again
-                page.restored.connect(self.logout_requested)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
 
@@ -148,16 +194,13 @@ class MainWindow(QMainWindow):
 
         self._build_menu()
         self._build_status()
-        self.lock_overlay = None
+        self.lock_overlay = None  # made when the window first locks (`_overlay`)
+        self.lockable = deps.account is not None and deps.db is not None
         self.idle_timer = QTimer(self, singleShot=True, timeout=self.idle_lock)
-        if deps.account is not None and deps.db is not None:
+        if self.lockable:
             from desktop.services.accounts import idle_lock_minutes
-            from desktop.ui.login import LockOverlay
 
             self.idle_minutes = idle_lock_minutes(deps.db)
-            self.lock_overlay = LockOverlay(self)
-            self.lock_overlay.unlocked.connect(self._unlocked)
-            self.lock_overlay.switch_account.connect(self.logout_requested)
             self.idle_timer.setInterval(self.idle_minutes * 60_000)
             self.idle_timer.start()
             QApplication.instance().installEventFilter(self)
@@ -169,23 +212,76 @@ class MainWindow(QMainWindow):
         if self.store.value("window/maximized", False, type=bool):
             self.setWindowState(Qt.WindowState.WindowMaximized)
         if self.nav.count():
+            # the first page is selected but built right after the window's first paint
+            # (`event`), or at once when something asks for it (`current_page`, `pages[key]`)
+            self.nav.blockSignals(True)
             self.nav.setCurrentRow(0)
+            self.nav.blockSignals(False)
+            self.stack.setCurrentIndex(0)
 
     # ------------------------------------------------------------------ navigation
 
     def show_page(self, key: str) -> None:
-        row = list(self.pages).index(key)
+        row = self.pages.index(key)
         self.nav.setCurrentRow(row)
         self.pages[key].focus_first()
 
+    def current_key(self) -> str | None:
+        row = self.stack.currentIndex()
+        return list(self.pages)[row] if row >= 0 else None
+
     def current_page(self) -> Page:
-        return self.stack.currentWidget().widget()  # type: ignore[union-attr]
+        key = self.current_key()
+        if key is None:
+            return self.stack.currentWidget().widget()  # type: ignore[union-attr]
+        return self.pages[key]
 
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
+        page = self.pages[list(self.pages)[row]]
         self.stack.setCurrentIndex(row)
-        QTimer.singleShot(0, self.current_page().focus_first)
+        QTimer.singleShot(0, page.focus_first)
+
+    def _build_page(self, key: str) -> Page:
+        """Build the page `key` into its place in the stack (first navigation, or first use)."""
+        page = self._factories[key](self.deps)
+        page.setObjectName(f"page_{key}")
+        self.pages._built[key] = page
+        scroller = self.stack.widget(self.pages.index(key))
+        scroller.setWidget(page)  # type: ignore[union-attr]  # the placeholder goes
+        page.status_message.connect(self.show_status)
+        if hasattr(page, "hall_changed"):
+            page.hall_changed.connect(self.settings_changed)
+        if hasattr(page, "restored"):  # restored from a backup: the accounts may differ, log in again
+            page.restored.connect(self.logout_requested)
+        if self.is_locked():
+            for shortcut in page.findChildren(QShortcut):
+                shortcut.setEnabled(False)
+        return page
+
+    def event(self, event) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint and not getattr(self, "_first_painted", True):
+            # the window is on the screen: now the page it shows (and the packs it reads)
+            self._first_painted = True
+            QTimer.singleShot(0, self, self._show_first_page)
+        elif event.type() == QEvent.Type.Show and not getattr(self, "_first_painted", True):
+            QTimer.singleShot(1000, self, self._show_first_page)  # should no paint come (minimised)
+        return handled
+
+    def _show_first_page(self) -> None:
+        key = self.current_key()
+        if key is None or self._first_page_shown:
+            return
+        self._first_page_shown = True
+        try:
+            page = self.pages[key]
+        except Exception as exc:  # a bad pack: the session says so and stops (as before the window)
+            self.start_failed.emit(f"{exc}")
+            return
+        if not self.is_locked():
+            page.focus_first()
 
     # ------------------------------------------------------------------ search
 
@@ -289,8 +385,8 @@ class MainWindow(QMainWindow):
             account.addSeparator()
             account.addAction(setup)
         go = self.menuBar().addMenu("业务(&B)")
-        for key, _page in self.pages.items():
-            title = self.nav.item(list(self.pages).index(key)).text().split("  ", 1)[1]
+        for key in self.pages:
+            title = self.nav.item(self.pages.index(key)).text().split("  ", 1)[1]
             action = QAction(f"{title}\t{self.keys[key]}", self)
             action.triggered.connect(lambda _c=False, k=key: self.show_page(k))
             go.addAction(action)
@@ -416,7 +512,7 @@ class MainWindow(QMainWindow):
     def settings_changed(self) -> None:
         """设置 saved: the status bar and the idle-lock minutes follow at once."""
         self.refresh_status()
-        if self.lock_overlay is not None:
+        if self.lockable:
             from desktop.services.accounts import idle_lock_minutes
 
             self.idle_minutes = idle_lock_minutes(self.deps.db)
@@ -425,8 +521,9 @@ class MainWindow(QMainWindow):
 
     def idle_lock(self, idle: bool = True) -> None:
         """Cover the window until the password is typed again (accounts.unlock)."""
-        if self.lock_overlay is None or self.lock_overlay.isVisible():
+        if not self.lockable or self.is_locked():
             return
+        overlay = self._overlay()
         self.idle_timer.stop()
         self._set_locked(True)
         hint = ""
@@ -434,9 +531,19 @@ class MainWindow(QMainWindow):
             from desktop.ui.demo import DEMO_PASSWORD
 
             hint = f"（演示数据：密码为 {DEMO_PASSWORD}）"
-        self.lock_overlay.lock(self.deps.db, self.deps.account, self.idle_minutes if idle else None,
-                               now=self.deps.clock, hint=hint)
+        overlay.lock(self.deps.db, self.deps.account, self.idle_minutes if idle else None,
+                     now=self.deps.clock, hint=hint)
         self.show_status("窗口已锁定")
+
+    def _overlay(self):
+        """The lock's cover (desktop.ui.login.LockOverlay), made the first time it is needed."""
+        if self.lock_overlay is None:
+            from desktop.ui.login import LockOverlay
+
+            self.lock_overlay = LockOverlay(self)
+            self.lock_overlay.unlocked.connect(self._unlocked)
+            self.lock_overlay.switch_account.connect(self.logout_requested)
+        return self.lock_overlay
 
     def _set_locked(self, locked: bool) -> None:
         """While locked nothing behind the overlay reacts: no page, menu or shortcut."""
@@ -473,9 +580,9 @@ class MainWindow(QMainWindow):
         self.checkpoint_timer.stop()
         if self.startup_worker is not None and self.startup_worker.is_running():
             self.startup_worker.wait()  # read-only checks: let them finish rather than kill them
-        if self.lock_overlay is not None:
+        if self.lockable:
             QApplication.instance().removeEventFilter(self)
-        for page in self.pages.values():  # a long job is cancelled (rolled back) and waited for
+        for page in self.pages.built():  # a long job is cancelled (rolled back) and waited for
             worker = getattr(page, "worker", None)
             if worker is not None and worker.is_running():
                 worker.cancel()

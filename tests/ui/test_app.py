@@ -184,7 +184,40 @@ def test_build_deps_opens_a_configured_hall_and_leaves_the_checks_to_the_window(
     deps = build_deps(argparse.Namespace(db=path, demo=False))
     # quick_check, the daily backup and the audit chain read the whole file: not before the window
     assert not deps.demo and deps.integrity is None
+    # nor the packs (pydantic, every pack validated): the window's first page reads them
+    assert not deps.packs_loaded()
+    assert "武进区" in deps.regions() and deps.packs_loaded()
     deps.db.close()
+
+
+def test_the_password_is_checked_on_a_worker_while_the_window_is_prepared(hall_db, clock, monkeypatch):
+    import threading
+
+    from desktop.errors import Refusal
+    from desktop.services import accounts
+    from desktop.ui.login import login_while
+
+    checked_on, prepared_on = [], []
+    real = accounts.login
+
+    def login(db, *args, **kwargs):
+        checked_on.append(threading.get_ident())
+        return real(db, *args, **kwargs)
+
+    monkeypatch.setattr(accounts, "login", login)
+    account = login_while(hall_db, "wang", PASSWORD, clock(), lambda: prepared_on.append(threading.get_ident()))
+    assert account.username == "wang" and account.display_name == "王经办"
+    assert prepared_on == [threading.get_ident()] and checked_on and checked_on[0] != prepared_on[0]
+    # the worker's own connection wrote the login and its audit entry into the same file
+    last = hall_db.execute("SELECT action FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    assert last[0] == "login"
+    try:
+        login_while(hall_db, "wang", "wrong-password1", clock(), lambda: None)
+    except Refusal as refusal:
+        assert refusal.code == "login_failed"
+    else:
+        raise AssertionError("a wrong password must be refused")
+    assert hall_db.execute("SELECT failed_attempts FROM accounts WHERE username = 'wang'").fetchone()[0] == 1
 
 
 def test_the_window_runs_the_startup_checks_after_it_appears(qtbot, deps, hall_db):

@@ -23,6 +23,27 @@ def test_function_keys_switch_pages_and_focus_the_first_field(qtbot, db_deps):
     assert w.focusWidget() is w.search
 
 
+def test_pages_are_built_when_first_shown_the_first_one_after_the_first_paint(qtbot, db_deps):
+    w = MainWindow(db_deps)
+    qtbot.addWidget(w)
+    assert list(w.pages) == ["enrollment", "change", "termination", "offsite", "claim", "calculator",
+                             "policy", "day_report"]  # a clerk: no 复核, no 设置
+    assert w.pages.built() == []  # the window itself first: nothing of any page yet
+    assert w.stack.currentWidget().widget().objectName() == "pagePlaceholder"
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    qtbot.waitUntil(lambda: w.pages.is_built("enrollment"))
+    assert w.stack.currentWidget().widget() is w.pages["enrollment"]
+    qtbot.waitUntil(lambda: w.focusWidget() is w.pages["enrollment"].id_field)
+    assert not w.pages.is_built("calculator")
+    qtbot.keyClick(w, Qt.Key.Key_F7)
+    assert [p.objectName() for p in w.pages.built()] == ["page_enrollment", "page_calculator"]
+    assert w.stack.currentWidget().widget() is w.pages["calculator"]
+    w.menuBar().actions()[-1].menu().actions()[6].trigger()  # 业务 → 政策查询, built on the way
+    assert w.current_page().objectName() == "page_policy" and w.pages.is_built("policy")
+
+
 def test_status_bar_names_hall_window_clerk_and_demo(qtbot, db_deps):
     db_deps.demo = True
     w = show(qtbot, MainWindow(db_deps))
