@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from desktop.records.rows import Stamp, insert, one
+from desktop.records.rows import Stamp, one
 
 _WITH_STATUS = (
     "SELECT e.*, t.text AS trace, s.status, s.changed_at AS status_changed_at FROM enrollments e "
@@ -79,22 +79,85 @@ def latest_for_year(db: Database, person_id: str, year: int) -> dict[str, Any] |
 def add(db: Database, stamp: Stamp, row: dict[str, Any]) -> None:
     """Insert the enrollment and mark it active. `row` holds every column, the calculation
     trace as text under `trace` (stored once in `traces`, the row keeps the key)."""
-    stored = {k: v for k, v in row.items() if k != "trace"}
-    if "trace" in row:
-        stored["trace_sha256"] = store_trace(db, row["trace"])
-    insert(db, "enrollments", stored)
-    insert(
-        db,
-        "enrollment_status",
-        {
-            "enrollment_id": row["id"],
-            "person_id": row["person_id"],
-            "year": row["year"],
-            "status": "active",
-            "changed_at": stamp.created_at,
-            "changed_by_record": row["id"],
-        },
+    add_many(db, stamp, [row])
+
+
+def add_many(db: Database, stamp: Stamp, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Insert several enrollments (as `add`) and mark them active: one executemany per table.
+
+    Returns each row exactly as stored, as `stored` (SELECT *) would read it back: every column,
+    the trace by its key. It is built from what was inserted, without reading it back, where that
+    is provably the same: each column given a value of its declared type (INTEGER: int, TEXT:
+    str, or NULL), any column left out NULL by default; any other row is read back."""
+    if not rows:
+        return []
+    columns = _columns(db)
+    keys: dict[str, str] = {}  # trace text -> key (one hash per distinct text)
+    inserts: dict[tuple[str, ...], list[tuple]] = {}
+    stored_rows: list[dict[str, Any] | None] = []
+    for row in rows:
+        values = dict(row)
+        text = values.pop("trace", None)
+        if text is not None:
+            key = keys.get(text)
+            if key is None:
+                key = keys[text] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            values["trace_sha256"] = key
+        inserts.setdefault(tuple(values), []).append(tuple(values.values()))
+        stored_rows.append(_as_stored(columns, values))
+    if keys:
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO traces (sha256, text) VALUES (?, ?)",
+            [(key, text) for text, key in keys.items()],
+        )
+    for cols, values in inserts.items():
+        db.conn.executemany(
+            f"INSERT INTO enrollments ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            values,
+        )
+    db.conn.executemany(
+        "INSERT INTO enrollment_status (enrollment_id, person_id, year, status, changed_at, "
+        "changed_by_record) VALUES (?, ?, ?, 'active', ?, ?)",
+        [(r["id"], r["person_id"], r["year"], stamp.created_at, r["id"]) for r in rows],
     )
+    return [
+        found if found is not None else stored(db, row["id"])
+        for found, row in zip(stored_rows, rows, strict=True)
+    ]
+
+
+_TYPES = {"INTEGER": int, "TEXT": str}
+
+
+def _columns(db: Database) -> list[tuple[str, type | None, bool]]:
+    """(name, Python type of its declared type, whether its default is NULL) of each column."""
+    return [
+        (name, _TYPES.get(decl.upper()), default is None)
+        for _, name, decl, _, default, _ in db.conn.execute("PRAGMA table_info(enrollments)")
+    ]
+
+
+def _as_stored(
+    columns: list[tuple[str, type | None, bool]], values: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The row SELECT * would return after inserting `values`, or None when that is not certain
+    (a value SQLite's type affinity could convert, a column with a non-NULL default left out)."""
+    out: dict[str, Any] = {}
+    given = 0
+    for name, kind, null_default in columns:
+        if name in values:
+            given += 1
+            value = values[name]
+            if value is not None and (kind is None or type(value) is not kind):
+                return None
+            out[name] = value
+        elif null_default:
+            out[name] = None
+        else:
+            return None
+    if given != len(values):
+        return None  # a value for a column the table does not have: let the INSERT say so
+    return out
 
 
 def set_status(db: Database, stamp: Stamp, enrollment_id: str, status: str, record_id: str) -> None:

@@ -33,6 +33,8 @@ FIELDS = (
     "death_reason",
 )
 
+_FIELD_SET = frozenset(FIELDS)
+
 
 def get(db: Database, person_id: str) -> dict[str, Any] | None:
     return one(db, "SELECT * FROM persons WHERE id = ?", [person_id])
@@ -40,6 +42,21 @@ def get(db: Database, person_id: str) -> dict[str, Any] | None:
 
 def get_by_id_number(db: Database, id_number: str) -> dict[str, Any] | None:
     return one(db, "SELECT * FROM persons WHERE id_number = ?", [id_number])
+
+
+def get_many_by_id_number(db: Database, id_numbers: list[str]) -> dict[str, dict[str, Any]]:
+    """The registered persons among `id_numbers`, by number (one query per 500 numbers)."""
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(id_numbers), 500):
+        part = id_numbers[start : start + 500]
+        cur = db.conn.execute(
+            f"SELECT * FROM persons WHERE id_number IN ({', '.join('?' * len(part))})", part
+        )
+        keys = [d[0] for d in cur.description]
+        for values in cur:
+            row = dict(zip(keys, values, strict=True))
+            found[row["id_number"]] = row
+    return found
 
 
 def add(db: Database, stamp: Stamp, fields: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +78,43 @@ def add(db: Database, stamp: Stamp, fields: dict[str, Any]) -> dict[str, Any]:
     assert stored is not None
     search.index_name(db, stored["num"], stored["name"])
     return stored
+
+
+def add_many(
+    db: Database, stamp: Stamp, rows: list[dict[str, Any]], *, index: bool = True
+) -> list[dict[str, Any]]:
+    """Insert several new persons (fields already validated, numbers not registered) in one
+    executemany per column set, their names indexed likewise; the caller holds the write
+    transaction. Returns each row as inserted, with its `id` and `num` (the rowid, allocated
+    here above every existing one, as SQLite itself would). `index` False leaves the names to
+    the caller's own `search.index_new_names` before its transaction ends (a roster import
+    indexes all its names at once: one FTS segment instead of one per chunk)."""
+    if not rows:
+        return []
+    last = db.conn.execute("SELECT max(num) FROM persons").fetchone()[0] or 0
+    out: list[dict[str, Any]] = []
+    groups: dict[tuple[str, ...], list[tuple]] = {}
+    for num, fields in enumerate(rows, start=last + 1):
+        unknown = fields.keys() - _FIELD_SET
+        if unknown:
+            raise ValueError(f"unknown person fields: {sorted(unknown)}")
+        row = {
+            "num": num,
+            **stamp.meta(),
+            "updated_at": stamp.created_at,
+            **fields,
+            "id_number_rev": fields["id_number"][::-1],
+        }
+        out.append(row)
+        groups.setdefault(tuple(row), []).append(tuple(row.values()))
+    for columns, values in groups.items():
+        db.conn.executemany(
+            f"INSERT INTO persons ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            values,
+        )
+    if index:
+        search.index_new_names(db, [(row["num"], row["name"]) for row in out])
+    return out
 
 
 def update(db: Database, stamp: Stamp, person_id: str, fields: dict[str, Any]) -> dict[str, Any]:

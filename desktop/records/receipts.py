@@ -7,10 +7,18 @@ UNIQUE(hall, window, year, seq) constraint makes a duplicate impossible. A void 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from sqlite_utils import Database
 
 from desktop.errors import Refusal
-from desktop.records.rows import Stamp, insert, one
+from desktop.records.rows import Stamp, insert, new_id, one
+
+_INSERT = (
+    "INSERT INTO receipts (serial, id, created_at, hall_code, window_code, operator_id, year, seq, "
+    "business, record_id, person_id, amount_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def format_serial(hall_code: str, window_code: str, year: int, seq: int) -> str:
@@ -27,28 +35,56 @@ def issue(
     amount_fen: int | None = None,
 ) -> str:
     """Allocate the next serial for the stamp's hall, window and calendar year; returns it."""
+    return issue_many(
+        db,
+        stamp,
+        [
+            {
+                "business": business,
+                "record_id": record_id,
+                "person_id": person_id,
+                "amount_fen": amount_fen,
+            }
+        ],
+    )[0]
+
+
+def issue_many(db: Database, stamp: Stamp, items: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Allocate consecutive serials, in order, for several receipts (each item: `business`,
+    `record_id`, `person_id`, `amount_fen`) and insert them in one executemany; the serials.
+
+    The same rule as one receipt: MAX(seq)+1 read under the caller's write transaction."""
+    if not items:
+        return []
     year = stamp.at.year
-    last = db.execute(
+    last = db.conn.execute(
         "SELECT max(seq) FROM receipts WHERE hall_code = ? AND window_code = ? AND year = ?",
         [stamp.hall_code, stamp.window_code, year],
     ).fetchone()[0]
-    seq = (last or 0) + 1
-    serial = format_serial(stamp.hall_code, stamp.window_code, year, seq)
-    insert(
-        db,
-        "receipts",
-        {
-            "serial": serial,
-            **stamp.meta(),
-            "year": year,
-            "seq": seq,
-            "business": business,
-            "record_id": record_id,
-            "person_id": person_id,
-            "amount_fen": amount_fen,
-        },
-    )
-    return serial
+    first = (last or 0) + 1
+    serials = []
+    rows = []
+    for seq, item in enumerate(items, start=first):
+        serial = format_serial(stamp.hall_code, stamp.window_code, year, seq)
+        serials.append(serial)
+        rows.append(
+            (
+                serial,
+                new_id(),
+                stamp.created_at,
+                stamp.hall_code,
+                stamp.window_code,
+                stamp.operator_id,
+                year,
+                seq,
+                item["business"],
+                item["record_id"],
+                item["person_id"],
+                item.get("amount_fen"),
+            )
+        )
+    db.conn.executemany(_INSERT, rows)
+    return serials
 
 
 def get(db: Database, serial: str) -> dict | None:

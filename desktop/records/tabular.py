@@ -43,19 +43,26 @@ def read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[Row]]:
     suffix = _suffix(path)
     if not path.is_file():
         raise Refusal("invalid_file", f"文件不存在：{path}", "path")
-    raw = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
+    text_only = suffix == ".csv"
+    raw = _read_csv(path) if text_only else _read_xlsx(path)
     header: list[str] | None = None
+    named: list[tuple[int, str]] = []  # (position, header) of the named columns
     rows: list[Row] = []
     for number, values in raw:
-        cells = [_clean(v) for v in values]
-        if all(v is None for v in cells):
-            continue
+        if text_only:  # a CSV cell is always text: _clean without a call per cell
+            cells: list[Any] = [v.strip() or None for v in values]
+            if not any(cells):
+                continue
+        else:
+            cells = [_clean(v) for v in values]
+            if all(v is None for v in cells):
+                continue
         if header is None:
             header = [str(v) if v is not None else "" for v in cells]
+            named = [(i, h) for i, h in enumerate(header) if h]
             continue
-        rows.append(
-            (number, {h: cells[i] if i < len(cells) else None for i, h in enumerate(header) if h})
-        )
+        width = len(cells)
+        rows.append((number, {h: cells[i] if i < width else None for i, h in named}))
     if header is None:
         raise Refusal("invalid_file", "文件中没有表头和数据", "path")
     return header, rows

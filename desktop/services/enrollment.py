@@ -7,8 +7,10 @@ reason; the fee and the benefit dates come from the calculator; the enrollment, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from desktop.errors import Refusal
@@ -178,6 +180,51 @@ class Plan:
     special_group: str | None
     student_proof: bool
 
+    def columns(self, region: str) -> dict[str, Any]:
+        """The enrollment row's columns that come from the plan (all but the provenance and the
+        person), the same for every person of a shared plan: computed once per region."""
+        cache = self.__dict__.setdefault("_columns", {})
+        if region not in cache:
+            contribution, benefit = self.contribution, self.benefit
+            cache[region] = {
+                "year": self.year,
+                "region": region,
+                "kind": self.kind,
+                "category": contribution.category,
+                "proposed_category": self.proposed_label,
+                "category_reason": (
+                    self.reason if contribution.category != self.proposed_label else None
+                ),
+                "assistance": self.assistance,
+                "tier": self.tier,
+                "special_group": self.special_group,
+                "student_proof": int(self.student_proof),
+                "standard_fen": contribution.standard_fen,
+                "ltc_fen": contribution.ltc_fen,
+                "assisted_fen": contribution.assisted_fen,
+                "personal_fen": contribution.personal_fen,
+                "paid_on": self.paid.isoformat(),
+                "benefit_start": benefit.start.isoformat(),
+                "benefit_end": benefit.end.isoformat(),
+                "waiting_months": benefit.waiting_months,
+                "retroactive": int(benefit.retroactive),
+                "trace": self.trace,
+            }
+        return cache[region]
+
+    @cached_property
+    def trace(self) -> str:
+        """The calculation trace the enrollment row stores (the same text for every row of one
+        plan: computed once when a batch reuses the plan)."""
+        return to_json(
+            {
+                "proposal": self.proposed.note,
+                "benefit_rule": self.benefit.rule,
+                "contribution": self.contribution.trace,
+                "benefit_start": self.benefit.trace,
+            }
+        )
+
 
 def _enroll(
     ctx: Context,
@@ -281,29 +328,136 @@ def plan(
     )
 
 
+PlanMemo = dict[tuple, "Plan | Refusal"]
+
+
+def plan_key(
+    ctx: Context, person: dict[str, Any], year: int, kind: str, **options: Any
+) -> tuple | None:
+    """Everything `plan` reads, as a key: two persons with the same key get the same plan (or
+    the same refusal). None when the plan is not shared (a payment date given, a person who is
+    not 正常: its refusal names the person).
+
+    `plan` reads of the person only the status, the school kind and the birth date, and of the
+    birth date only the age on the payment day (today), and the date itself for a baby under one
+    (the benefit start of a newborn depends on it)."""
+    if options.get("paid_on") is not None or person.get("status") != "正常":
+        return None
+    today = ctx.today()
+    born = person["birth_date"]  # ISO text: "MM-DD" compares as (month, day) does
+    age = today.year - int(born[:4]) - (born[5:] > f"{today.month:02d}-{today.day:02d}")
+    return (
+        today,
+        year,
+        kind,
+        age,
+        born if age < 1 else None,
+        person.get("school_kind"),
+        *options.items(),  # with the names: another order of the same options only misses
+    )
+
+
+def plan_shared(
+    memo: PlanMemo, ctx: Context, person: dict[str, Any], year: int, kind: str, **options: Any
+) -> Plan:
+    """`plan`, computed once per `plan_key` in `memo` (a batch of many persons, e.g. a roster
+    import: the same plan object, or the same refusal, for every person of one key). A memo
+    serves one Context (its region, policy and category rules are not part of the key)."""
+    key = plan_key(ctx, person, year, kind, **options)
+    if key is None:
+        return plan(ctx, person, year, kind, **options)
+    found = memo.get(key)
+    if found is None:
+        try:
+            found = memo[key] = plan(ctx, person, year, kind, **options)
+        except Refusal as refusal:
+            memo[key] = refusal
+            raise
+    if isinstance(found, Refusal):
+        raise Refusal(found.code, found.message, found.field)
+    return found
+
+
+def enrollment_row(
+    ctx: Context, stamp: Stamp, person: dict[str, Any], planned: Plan
+) -> dict[str, Any]:
+    """The enrollment row of a plan for a person (every column but the receipt serial)."""
+    return {**stamp.meta(), "person_id": person["id"], **planned.columns(ctx.region)}
+
+
+def _audit_entry(planned: Plan, person: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    """The audit entry of an enrollment (keyword arguments of `audit.append`): the row exactly
+    as stored is hashed into it (`audit verify` recomputes it)."""
+    return {
+        "action": planned.kind,
+        "business": planned.kind,
+        "entity": "enrollments",
+        "entity_id": stored["id"],
+        "person_id": person["id"],
+        "amount_fen": planned.contribution.personal_fen,
+        "row": stored,
+    }
+
+
+def _result(person: dict[str, Any], planned: Plan, row: dict[str, Any]) -> EnrollmentResult:
+    return EnrollmentResult(
+        row["id"],
+        row["receipt_serial"],
+        person["id"],
+        planned.year,
+        planned.kind,
+        planned.contribution.category,
+        planned.proposed,
+        planned.contribution,
+        planned.benefit,
+    )
+
+
+def write_plans(
+    ctx: Context, stamp: Stamp, items: Sequence[tuple[dict[str, Any], Plan]]
+) -> tuple[list[EnrollmentResult], list[dict[str, Any]]]:
+    """`write_plan` for many (person, plan) pairs, one executemany per table: receipts with
+    consecutive serials in order, enrollments, statuses, the persons' categories. Returns the
+    results and the audit entries (in order) for the caller to append with its own entries
+    (`audit.append_many`); the caller holds the write transaction and has checked that no
+    person holds an active enrollment of the year."""
+    rows = [enrollment_row(ctx, stamp, person, planned) for person, planned in items]
+    serials = receipts.issue_many(
+        ctx.db,
+        stamp,
+        [
+            {
+                "business": planned.kind,
+                "record_id": row["id"],
+                "person_id": person["id"],
+                "amount_fen": planned.contribution.personal_fen,
+            }
+            for (person, planned), row in zip(items, rows, strict=True)
+        ],
+    )
+    for row, serial in zip(rows, serials, strict=True):
+        row["receipt_serial"] = serial
+    stored = enrollments.add_many(ctx.db, stamp, rows)
+    for person, planned in items:
+        if person.get("category") != planned.contribution.category:
+            persons.update(ctx.db, stamp, person["id"], {"category": planned.contribution.category})
+    results = [
+        _result(person, planned, row) for (person, planned), row in zip(items, rows, strict=True)
+    ]
+    entries = [
+        _audit_entry(planned, person, found)
+        for (person, planned), found in zip(items, stored, strict=True)
+    ]
+    return results, entries
+
+
 def write_plan(
     ctx: Context, stamp: Stamp, person: dict[str, Any], planned: Plan
 ) -> EnrollmentResult:
     """Write a planned enrollment, its receipt, the person's category and the audit entry; the
     caller holds the write transaction and has checked there is no active enrollment."""
     contribution = planned.contribution
-    row = _row(
-        stamp,
-        ctx.region,
-        person,
-        planned.year,
-        planned.kind,
-        contribution,
-        planned.proposed_label,
-        planned.reason,
-        planned.benefit,
-        planned.paid,
-        assistance=planned.assistance,
-        tier=planned.tier,
-        special_group=planned.special_group,
-        student_proof=planned.student_proof,
-        proposal_note=planned.proposed.note,
-    )
+    row = enrollment_row(ctx, stamp, person, planned)
     row["receipt_serial"] = receipts.issue(
         ctx.db,
         stamp,
@@ -315,77 +469,5 @@ def write_plan(
     enrollments.add(ctx.db, stamp, row)
     if person.get("category") != contribution.category:
         persons.update(ctx.db, stamp, person["id"], {"category": contribution.category})
-    audit.append(
-        ctx.db,
-        stamp,
-        action=planned.kind,
-        business=planned.kind,
-        entity="enrollments",
-        entity_id=row["id"],
-        person_id=person["id"],
-        amount_fen=contribution.personal_fen,
-        # The enrollment is append-only: hashed into the entry (`audit verify` recomputes it).
-        row=enrollments.stored(ctx.db, row["id"]),
-    )
-    return EnrollmentResult(
-        row["id"],
-        row["receipt_serial"],
-        person["id"],
-        planned.year,
-        planned.kind,
-        contribution.category,
-        planned.proposed,
-        contribution,
-        planned.benefit,
-    )
-
-
-def _row(
-    stamp: Stamp,
-    region: str,
-    person: dict[str, Any],
-    year: int,
-    kind: str,
-    contribution: calc.Contribution,
-    proposed_label: str,
-    reason: str | None,
-    benefit: calc.BenefitPeriod,
-    paid: date,
-    *,
-    assistance: str | None,
-    tier: str | None,
-    special_group: str | None,
-    student_proof: bool,
-    proposal_note: str | None,
-) -> dict[str, Any]:
-    return {
-        **stamp.meta(),
-        "person_id": person["id"],
-        "year": year,
-        "region": region,
-        "kind": kind,
-        "category": contribution.category,
-        "proposed_category": proposed_label,
-        "category_reason": reason if contribution.category != proposed_label else None,
-        "assistance": assistance,
-        "tier": tier,
-        "special_group": special_group,
-        "student_proof": int(student_proof),
-        "standard_fen": contribution.standard_fen,
-        "ltc_fen": contribution.ltc_fen,
-        "assisted_fen": contribution.assisted_fen,
-        "personal_fen": contribution.personal_fen,
-        "paid_on": paid.isoformat(),
-        "benefit_start": benefit.start.isoformat(),
-        "benefit_end": benefit.end.isoformat(),
-        "waiting_months": benefit.waiting_months,
-        "retroactive": int(benefit.retroactive),
-        "trace": to_json(
-            {
-                "proposal": proposal_note,
-                "benefit_rule": benefit.rule,
-                "contribution": contribution.trace,
-                "benefit_start": benefit.trace,
-            }
-        ),
-    }
+    audit.append(ctx.db, stamp, **_audit_entry(planned, person, enrollments.stored(ctx.db, row["id"])))
+    return _result(person, planned, row)

@@ -151,17 +151,42 @@ def add_validated(
     the audit entry records the registration's own values."""
     row = values if category is None else {**values, "category": category}
     person = persons.add(ctx.db, stamp, row)
-    audit.append(
+    audit.append(ctx.db, stamp, **register_entry(person["id"], values))
+    return person
+
+
+def add_validated_many(
+    ctx: Context,
+    stamp: Any,
+    items: list[tuple[dict[str, Any], str | None]],
+    *,
+    index: bool = True,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """`add_validated` for many (values, category) pairs in one executemany: the rows as
+    inserted (with `id` and `num`) and their audit entries, in order, for the caller to append
+    (`audit.append_many`) with its own. Same preconditions as `add_validated`; `index` as in
+    `records.persons.add_many`."""
+    rows = persons.add_many(
         ctx.db,
         stamp,
-        action="register",
-        business="person",
-        entity="persons",
-        entity_id=person["id"],
-        person_id=person["id"],
-        payload=values,
+        [values if category is None else {**values, "category": category} for values, category in items],
+        index=index,
     )
-    return person
+    return rows, [
+        register_entry(row["id"], values) for row, (values, _) in zip(rows, items, strict=True)
+    ]
+
+
+def register_entry(person_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The audit entry of a registration (keyword arguments of `audit.append`)."""
+    return {
+        "action": "register",
+        "business": "person",
+        "entity": "persons",
+        "entity_id": person_id,
+        "person_id": person_id,
+        "payload": values,
+    }
 
 
 def ensure_person(ctx: Context, id_number: Any, name: Any, **extra: Any) -> dict[str, Any]:

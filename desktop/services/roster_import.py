@@ -1,5 +1,13 @@
-"""Batch roster import (花名册): each row registered and enrolled by the same services as the
-counter, the valid rows in one transaction, a report of the rejected rows.
+"""Batch roster import (花名册): each row checked and planned by the same services as the
+counter (`validate_person`, `enrollment.plan`), the valid rows written in one transaction, a
+report of the rejected rows.
+
+Rows go a chunk of PROGRESS_EVERY at a time: every row of the chunk is checked first (a refused
+row writes nothing), then the chunk's persons, receipts, enrollments and audit entries are
+written with one executemany per table through the records functions the counter uses for one
+(`records.persons.add_many`, `receipts.issue_many`, `enrollments.add_many`,
+`audit.append_many`). Plans are shared between persons whose plan cannot differ
+(`enrollment.plan_shared`).
 
 Re-importing a file changes nothing: a row whose person already holds an active enrollment of
 that year in the same category is reported unchanged. The import reports progress and can be
@@ -9,22 +17,24 @@ and connection: sqlite3 connections stay on their thread). Cancelling rolls ever
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from desktop.errors import Refusal
-from desktop.identity import normalize_name, parse_id_number
-from desktop.records import audit, enrollments, persons
-from desktop.records.rows import new_id, to_json
+from desktop.identity import IdNumber, normalize_name, parse_id_number
+from desktop.records import audit, enrollments, persons, search
+from desktop.records.rows import Stamp, new_id, to_json
 from desktop.records.tabular import read_rows, write_rows
 from desktop.records.tx import write
 from desktop.services import calc, enrollment, fields
 from desktop.services.context import Context
 from desktop.services.permissions import require
-from desktop.services.persons import add_validated, require_same_name, validate_person
+from desktop.services.persons import add_validated_many, require_same_name, validate_person
 
 # Roster header -> service argument; several spellings of one column are accepted.
 COLUMNS: dict[str, str] = {
@@ -132,23 +142,21 @@ def import_roster(
             rules[year] = ctx.category_rules(year)
         return rules[year]
 
-    row_ctx = dataclasses.replace(ctx, answer=cached, rules=category_rules)
-    seen: dict[str, int] = {}
+    batch = _Batch(dataclasses.replace(ctx, answer=cached, rules=category_rules), target)
     try:
-        with write(ctx.db):
-            for done, (number, raw) in enumerate(rows, start=1):
-                if cancelled is not None and cancelled():
-                    raise Cancelled
-                values = {COLUMNS[h]: v for h, v in raw.items() if h in COLUMNS and v is not None}
-                outcome = _import_row(row_ctx, target, number, values, seen)
-                if isinstance(outcome, RejectedRow):
-                    report.rejected.append(outcome)
-                elif outcome == "enrolled":
-                    report.enrolled += 1
-                else:
-                    report.unchanged += 1
-                if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(rows)):
-                    progress(done, len(rows))
+        with write(ctx.db), _page_cache(ctx.db):
+            for start in range(0, len(rows), PROGRESS_EVERY):
+                chunk = rows[start : start + PROGRESS_EVERY]
+                for outcome in batch.run(chunk, cancelled):
+                    if isinstance(outcome, RejectedRow):
+                        report.rejected.append(outcome)
+                    elif outcome == "enrolled":
+                        report.enrolled += 1
+                    else:
+                        report.unchanged += 1
+                if progress is not None:
+                    progress(start + len(chunk), len(rows))
+            search.index_new_names(ctx.db, batch.names)
             if report.enrolled:  # a re-import that changes nothing leaves no trace either
                 stamp = ctx.stamp()
                 audit.append(
@@ -172,42 +180,99 @@ def import_roster(
     return report
 
 
-def _import_row(
-    ctx: Context, year: int, number: int, values: dict[str, Any], seen: dict[str, int]
-) -> RejectedRow | str:
-    """One row, inside the import's transaction and without a savepoint of its own: every check
-    (the person's fields and the whole enrollment) runs before the row writes anything, so a
-    refused row leaves nothing behind. The ID number is parsed once and the person read once."""
+# The import's connection keeps more of the file in memory while it runs (the persons' indexes
+# take a new row each at random places): KiB, as PRAGMA cache_size takes a negative number.
+IMPORT_CACHE_KIB = 256 * 1024
+
+
+@contextlib.contextmanager
+def _page_cache(db: Any) -> Iterator[None]:
+    before = db.conn.execute("PRAGMA cache_size").fetchone()[0]
+    if before < 0 and -before < IMPORT_CACHE_KIB:
+        db.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     try:
+        yield
+    finally:
+        db.conn.execute(f"PRAGMA cache_size = {before}")
+
+
+class _Batch:
+    """The rows of one import, a chunk at a time, inside the import's single transaction and
+    without a savepoint per row: every check of a row (the person's fields and the whole
+    enrollment, by the counter's own `validate_person` and `enrollment.plan`) runs before any
+    row of its chunk is written, so a refused row leaves nothing behind; the chunk's accepted
+    rows are then written with one executemany per table, and their audit entries appended in
+    row order (each new person's registration, then its enrollment)."""
+
+    def __init__(self, ctx: Context, year: int) -> None:
+        self.ctx = ctx
+        self.year = year
+        self.seen: dict[str, int] = {}  # ID number -> the first row that had it
+        self.plans: enrollment.PlanMemo = {}
+        self.names: list[tuple[int, str]] = []  # (num, name) of the persons registered
+
+    def run(
+        self, chunk: list[tuple[int, dict[str, Any]]], cancelled: Callable[[], bool] | None
+    ) -> list[RejectedRow | str]:
+        ctx = self.ctx
+        outcomes: list[RejectedRow | str] = []
+        parsed: list[tuple[int, int, dict[str, Any], IdNumber]] = []
+        for number, raw in chunk:
+            if cancelled is not None and cancelled():
+                raise Cancelled
+            values = {COLUMNS[h]: v for h, v in raw.items() if h in COLUMNS and v is not None}
+            try:
+                parsed.append((len(outcomes), number, values, self._identify(number, values)))
+                outcomes.append("")
+            except Refusal as refusal:
+                outcomes.append(_rejected(number, refusal))
+        found = persons.get_many_by_id_number(ctx.db, [p[3].number for p in parsed])
+        # In row order: (outcome slot, person or None, validated values of a new person, plan)
+        accepted: list[tuple[int, dict[str, Any] | None, dict[str, Any] | None, Any]] = []
+        for slot, number, values, id_number in parsed:
+            try:
+                existing = found.get(id_number.number)
+                if existing is not None:
+                    held = enrollments.active(ctx.db, existing["id"], self.year)
+                    if held is not None:
+                        outcomes[slot] = _unchanged_or_conflict(ctx, existing, held, values)
+                        continue
+                    require_same_name(existing, values["name"])
+                    planned = self._plan(existing, values)
+                    accepted.append((slot, existing, None, planned))
+                else:
+                    new_person = validate_person(
+                        ctx,
+                        id_number,
+                        values["name"],
+                        **{k: _text(values.get(k)) for k in ("phone", "address", "school", "school_kind")},
+                    )
+                    # What the enrollment's checks read of a person about to be registered.
+                    person = {**new_person, "id": None, "status": "正常", "category": None}
+                    accepted.append((slot, None, new_person, self._plan(person, values)))
+                outcomes[slot] = "enrolled"
+            except Refusal as refusal:
+                outcomes[slot] = _rejected(number, refusal)
+        if accepted:
+            self._write(accepted)
+        return outcomes
+
+    def _identify(self, number: int, values: dict[str, Any]) -> IdNumber:
         for name in REQUIRED:
             if values.get(name) in (None, ""):
                 raise Refusal("missing_field", f"请填写{HEADERS[name]}", name)
-        parsed = parse_id_number(values["id_number"], today=ctx.today())
-        id_number = parsed.number
-        if id_number in seen:
-            raise Refusal("duplicate", f"身份证号与第{seen[id_number]}行重复", "id_number")
-        seen[id_number] = number
-        existing = persons.get_by_id_number(ctx.db, id_number)
-        new_person: dict[str, Any] | None = None
-        if existing is not None:
-            held = enrollments.active(ctx.db, existing["id"], year)
-            if held is not None:
-                return _unchanged_or_conflict(ctx, existing, held, values)
-            require_same_name(existing, values["name"])
-            person = existing
-        else:
-            new_person = validate_person(
-                ctx,
-                parsed,
-                values["name"],
-                **{k: _text(values.get(k)) for k in ("phone", "address", "school", "school_kind")},
-            )
-            # What the enrollment's checks read of a person about to be registered.
-            person = {**new_person, "id": None, "status": "正常", "category": None}
-        planned = enrollment.plan(
-            ctx,
+        parsed = parse_id_number(values["id_number"], today=self.ctx.today())
+        if parsed.number in self.seen:
+            raise Refusal("duplicate", f"身份证号与第{self.seen[parsed.number]}行重复", "id_number")
+        self.seen[parsed.number] = number
+        return parsed
+
+    def _plan(self, person: dict[str, Any], values: dict[str, Any]) -> enrollment.Plan:
+        return enrollment.plan_shared(
+            self.plans,
+            self.ctx,
             person,
-            year,
+            self.year,
             "enroll",
             category=_text(values["category"]),
             category_reason=_text(values.get("category_reason")),
@@ -219,15 +284,48 @@ def _import_row(
             continuous_years=None,
             gap_months=None,
         )
-        stamp = ctx.stamp()
-        if new_person is not None:
-            person = add_validated(ctx, stamp, new_person, category=planned.contribution.category)
-        enrollment.write_plan(ctx, stamp, person, planned)
-        return "enrolled"
-    except Refusal as refusal:
-        return RejectedRow(
-            number, HEADERS.get(refusal.field or "", refusal.field or ""), refusal.message
+
+    def _write(self, accepted: list) -> None:
+        ctx = self.ctx
+        stamp = _BatchStamp(*dataclasses.astuple(ctx.stamp()))
+        registered, registrations = add_validated_many(
+            ctx,
+            stamp,
+            [(values, planned.contribution.category) for _, _, values, planned in accepted if values is not None],
+            index=False,
         )
+        self.names += [(row["num"], row["name"]) for row in registered]
+        new_rows = iter(zip(registered, registrations, strict=True))
+        items = []
+        entries_before: list[dict[str, Any] | None] = []
+        for _, existing, values, planned in accepted:
+            if values is not None:
+                row, entry = next(new_rows)
+                items.append((row, planned))
+                entries_before.append(entry)
+            else:
+                items.append((existing, planned))
+                entries_before.append(None)
+        _, enrolled = enrollment.write_plans(ctx, stamp, items)
+        entries: list[dict[str, Any]] = []
+        for before, entry in zip(entries_before, enrolled, strict=True):
+            if before is not None:
+                entries.append(before)
+            entries.append(entry)
+        audit.append_many(ctx.db, stamp, entries)
+
+
+class _BatchStamp(Stamp):
+    """A stamp whose `created_at` text is computed once: a chunk's rows and audit entries read it
+    about seven times per roster row (the same value: a stamp is frozen)."""
+
+    @cached_property
+    def created_at(self) -> str:
+        return self.at.isoformat(timespec="seconds")
+
+
+def _rejected(number: int, refusal: Refusal) -> RejectedRow:
+    return RejectedRow(number, HEADERS.get(refusal.field or "", refusal.field or ""), refusal.message)
 
 
 def _unchanged_or_conflict(ctx: Context, person: dict, held: dict, values: dict[str, Any]) -> str:

@@ -157,3 +157,113 @@ def test_a_row_refused_by_its_enrollment_registers_no_one(ctx, tmp_path):
     assert after["enrollments"] - before["enrollments"] == 10
     assert after["receipts"] - before["receipts"] == 10
     assert after["audit"] - before["audit"] == 2 * 10 + 1  # register + enroll each, one import
+
+
+def _csv(tmp_path, rows, name="roster.csv"):
+    path = tmp_path / name
+    tabular.write_rows(
+        path, [(h, h) for h in HEADER], [dict(zip(HEADER, r, strict=True)) for r in rows]
+    )
+    return path
+
+
+def test_an_import_keeps_the_audit_chain_and_the_receipts_in_order(ctx, tmp_path, monkeypatch):
+    """Bulk writes: the audit chain verifies, each enrollment's entry hashes the row exactly as
+    SELECT * reads it, the receipt serials run on without a gap in row order, one import entry."""
+    from desktop.records import audit, enrollments
+
+    rows = _roster(10_000)[0][2100:2550]  # clean rows, across several chunks
+    rows[7][4] = None  # refused: no category
+    captured: list[dict] = []
+    real = audit.append_many
+
+    def capture(db, stamp, entries):
+        entries = list(entries)
+        captured.extend(entries)
+        return real(db, stamp, entries)
+
+    monkeypatch.setattr(audit, "append_many", capture)
+    report = roster_import.import_roster(ctx, _csv(tmp_path, rows), 2026)
+    assert report.enrolled == len(rows) - 1 and [r.row for r in report.rejected] == [9]
+    db = ctx.db
+    assert audit.verify_audit_chain(db) is None
+    enrolled = [e for e in captured if e["entity"] == "enrollments"]
+    assert len(enrolled) == report.enrolled
+    for entry in enrolled[:5] + enrolled[-5:]:
+        assert entry["row"] == enrollments.stored(db, entry["entity_id"])
+    # registrations and enrollments alternate, in row order
+    assert [e["action"] for e in captured[:4]] == ["register", "enroll", "register", "enroll"]
+    assert [e["entity_id"] for e in captured if e["entity"] == "persons"] == [
+        e["person_id"] for e in enrolled
+    ]
+    seqs = [
+        r[0]
+        for r in db.execute(
+            "SELECT r.seq FROM enrollments e JOIN receipts r ON r.serial = e.receipt_serial "
+            "ORDER BY e.rowid"
+        )
+    ]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    numbers = [r[0] for r in db.execute("SELECT p.id_number FROM enrollments e JOIN persons p "
+                                        "ON p.id = e.person_id ORDER BY e.rowid")]
+    assert numbers == [r[2] for i, r in enumerate(rows) if i != 7]
+    assert db.execute("SELECT count(*) FROM audit WHERE action = 'import'").fetchone()[0] == 1
+    # the person is stored with the category it was enrolled in, and found by name
+    person = db.execute("SELECT num, name, category FROM persons WHERE id_number = ?", [rows[0][2]]).fetchone()
+    assert person[2] == rows[0][4]
+    from desktop.records import search
+
+    assert rows[0][2] in [p["id_number"] for p in search.by_name_contains(db, person[1], 10_000)]
+
+    # a counter enrollment after the import continues the serials and the chain
+    again = roster_import.import_roster(ctx, _csv(tmp_path, rows[:3], "more.csv"), 2026)
+    assert again.unchanged == 3 and audit.verify_audit_chain(db) is None
+
+
+def test_existing_person_without_an_enrollment_is_enrolled_and_keeps_one_row(ctx, tmp_path):
+    """A person registered before (no enrollment of the year) is enrolled, not registered again;
+    a wrong name for them is refused; the category is written on the person."""
+    from desktop.records import persons
+    from desktop.services.persons import register_person
+
+    rows = _roster(10_000)[0][3000:3004]
+    register_person(ctx, rows[0][2], rows[0][1])
+    register_person(ctx, rows[1][2], rows[1][1])
+    rows[1][1] = "李四"
+    report = roster_import.import_roster(ctx, _csv(tmp_path, rows), 2026)
+    assert report.enrolled == 3 and [(r.row, r.field) for r in report.rejected] == [(3, "姓名")]
+    assert persons.get_by_id_number(ctx.db, rows[0][2])["category"] == rows[0][4]
+    assert ctx.db.execute("SELECT count(*) FROM persons WHERE id_number = ?", [rows[0][2]]).fetchone()[0] == 1
+    from desktop.records import audit
+
+    assert audit.verify_audit_chain(ctx.db) is None
+
+
+@pytest.mark.parametrize("school_kind", [None, "school", "university"])
+def test_a_shared_plan_is_the_plan_of_each_person(ctx, school_kind):
+    """plan_shared gives every person exactly what plan gives them (or the same refusal)."""
+    from desktop.services import enrollment
+
+    memo: enrollment.PlanMemo = {}
+    births = [ON - timedelta(days=d) for d in (0, 1, 200, 364, 365, 366, 3000)]
+    births += [date(ON.year - age, ON.month, ON.day) + timedelta(days=s) for age in (17, 18, 60) for s in (-1, 0, 1)]
+    for birth in births * 2:
+        person = {"birth_date": birth.isoformat(), "school_kind": school_kind, "status": "正常",
+                  "name": "张三", "id": None, "category": None}
+        for category, reason, proof in [
+            (None, None, False), ("非从业居民", None, False), ("老年居民", None, False),
+            ("老年居民", "本人申请", False), ("未成年居民", None, True), ("退休居民", None, False),
+        ]:
+            options = dict(category=category, category_reason=reason, assistance=None, tier=None,
+                           special_group=None, student_proof=proof, paid_on=None,
+                           continuous_years=None, gap_months=None)
+            try:
+                expected = enrollment.plan(ctx, person, 2026, "enroll", **options)
+            except Refusal as refusal:
+                with pytest.raises(Refusal) as got:
+                    enrollment.plan_shared(memo, ctx, person, 2026, "enroll", **options)
+                assert (got.value.code, got.value.message, got.value.field) == (
+                    refusal.code, refusal.message, refusal.field)
+            else:
+                assert enrollment.plan_shared(memo, ctx, person, 2026, "enroll", **options) == expected
+    assert len(memo) < len(births) * 6
