@@ -431,7 +431,9 @@ def calc_batch(run: Run) -> list[dict]:
     refused = sum(1 for a in answers if "error" in a)
     rate = n / seconds
     return [figure(name, rate, "requests/s", target, rate >= 20_000 and len(answers) == n,
-                   note=f"one process, wall time {seconds:.2f} s including start-up; {len(answers):,} "
+                   note=f"the command as a user runs it (a batch this large is shared among one worker "
+                        f"process per core: {os.cpu_count()} here), wall time {seconds:.2f} s including "
+                        f"start-up; {len(answers):,} "
                         f"answers, {refused:,} refusals (1 kind in 11 asks for a year with no pack)")]
 
 

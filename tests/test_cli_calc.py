@@ -154,6 +154,26 @@ def test_long_batch_is_exactly_the_json_of_the_answers(tmp_path):
     assert out == json.dumps([answer_or_error(r) for r in batch], ensure_ascii=False) + "\n"
 
 
+def test_batch_shared_among_worker_processes_is_the_same_text(tmp_path):
+    """`--jobs 2` answers slices in two worker processes; the text is byte for byte that of one
+    process, in the batch's order, with the same exit status and hall settings applied."""
+    from desktop.commands.calc import WORKER_CHUNK, jobs_for
+
+    batch = []
+    for i in range(2 * WORKER_CHUNK + 11):  # three slices, the last a short one
+        request = dict([CONTRIBUTION, INPATIENT, {**CONTRIBUTION, "year": 2031}][i % 3])
+        if "compliant_cost" in request:
+            request["compliant_cost"] = f"{100 + i * 37}.{i % 100:02d}"
+        batch.append(request)
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(batch, ensure_ascii=False), encoding="utf-8")
+    one = calc("", "--input", str(path), "--jobs", "1", "--setting", "elderly_from_age=60")
+    two = calc("", "--input", str(path), "--jobs", "2", "--setting", "elderly_from_age=60")
+    assert one[0] == two[0] == 2 and "Traceback" not in two[2]
+    assert one[1] == two[1] and len(json.loads(two[1])) == len(batch)
+    assert jobs_for(100, None) == 1 and jobs_for(100, 3) == 3 and jobs_for(10**6, None) >= 1
+
+
 def test_empty_batch():
     code, out, _ = calc("[]")
     assert (code, out) == (0, "[]\n")

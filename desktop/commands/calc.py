@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 from decimal import Decimal
 
@@ -51,33 +52,76 @@ def _run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2))
         sys.stdout.write("\n")
         return 2 if "error" in answer else 0
-    return _batch(request, settings)
+    return _batch(request, settings, jobs_for(len(request), getattr(args, "jobs", None)))
 
 
 CHUNK = 1000  # answers encoded together: one json.dumps per chunk, memory flat whatever the batch
+# A batch this large is shared among worker processes, one per core (the answers are
+# independent and pure); below it, starting the workers costs more than it saves.
+PARALLEL_FROM = 20_000
+WORKER_CHUNK = 5 * CHUNK
 
 
-def _batch(requests: list, settings: dict) -> int:
-    """A batch, answered in order and written as it goes.
-
-    The text is exactly json.dumps(answers, ensure_ascii=False): each chunk is encoded as a list
-    and written without its brackets, chunks joined by the encoder's own item separator.
-    """
+def _answers(requests: list, settings: dict) -> tuple[str, bool]:
+    """A slice of a batch answered and encoded: the list's text without its brackets, and
+    whether any request was refused. Runs in the command's process or in a worker."""
     from desktop.policy.api import answer_or_error
     from desktop.policy.loader import bundled
 
     packs = bundled()
-    write = sys.stdout.write
     # the answers are fresh trees of dicts, lists and strings: no cycle to look for
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-    refused = False
-    write("[")
+    parts, refused = [], False
     for start in range(0, len(requests), CHUNK):
         answers = [answer_or_error(r, packs, settings) for r in requests[start:start + CHUNK]]
         refused = refused or any("error" in a for a in answers)
-        if start:
-            write(", ")
-        write(encode(answers)[1:-1])
+        parts.append(encode(answers)[1:-1])
+    return ", ".join(parts), refused
+
+
+def _worker_start() -> None:
+    gc.disable()  # as in the command itself (see run)
+
+
+def jobs_for(count: int, asked: int | None) -> int:
+    """How many processes answer a batch of `count`: `--jobs` when given, else one per core
+    for a large batch."""
+    if asked is not None:
+        return max(1, asked)
+    if count < PARALLEL_FROM:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _batch(requests: list, settings: dict, jobs: int = 1) -> int:
+    """A batch, answered in order and written as it goes.
+
+    The text is exactly json.dumps(answers, ensure_ascii=False): each slice is encoded as a list
+    and written without its brackets, slices joined by the encoder's own item separator. With
+    several jobs the slices are answered by worker processes and written in the batch's order.
+    """
+    from desktop.policy.loader import bundled
+
+    bundled()  # read once here: forked workers inherit the packs
+    write = sys.stdout.write
+    refused = False
+    slices = [requests[i:i + WORKER_CHUNK] for i in range(0, len(requests), WORKER_CHUNK)]
+    write("[")
+    if jobs > 1 and len(slices) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(slices)), initializer=_worker_start) as pool:
+            results = pool.map(_answers, slices, [settings] * len(slices))
+            for n, (text, any_refused) in enumerate(results):
+                write(", " if n and text else "")
+                write(text)
+                refused = refused or any_refused
+    else:
+        for n, part in enumerate(slices):
+            text, any_refused = _answers(part, settings)
+            write(", " if n and text else "")
+            write(text)
+            refused = refused or any_refused
     write("]\n")
     return 2 if refused else 0
 
@@ -86,4 +130,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     calc = sub.add_parser("calc", help="无界面计算：读入 JSON 请求，输出 JSON 结果")
     calc.add_argument("--input", help="请求文件（默认读标准输入）")
     calc.add_argument("--setting", action="append", metavar="KEY=VALUE", help="大厅参数，如 critical_illness_threshold=27500")
+    calc.add_argument("--jobs", type=int, metavar="N",
+                      help=f"批量计算使用的进程数（默认：{PARALLEL_FROM} 条以上按处理器核数）")
     calc.set_defaults(func=run)
