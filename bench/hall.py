@@ -29,7 +29,6 @@ HALL_SETTINGS = {"elderly_from_age": 60}
 HALL_CODE = {region: code for region, code in synth.DISTRICTS}
 HALL_CODE["常州经开区"] = "320491"  # its own hall: receipts must not share 武进区's serials
 META_ORDER = ("id", "created_at", "hall_code", "window_code", "operator_id")
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 def cache_path(n: int) -> Path:
@@ -82,7 +81,7 @@ def build(n: int, path: Path, log=print) -> Path:
     """Create the hall database of `n` persons at `path` (replacing a partial file)."""
     from desktop.records import audit, migrations, search
     from desktop.records.db import connect
-    from desktop.records.rows import to_json
+    from desktop.records.rows import spell_id, to_json
 
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
@@ -107,7 +106,7 @@ def build(n: int, path: Path, log=print) -> Path:
         """The application's id spelling (rows.new_id): a UUIDv7 of the row's own time."""
         ms = int(datetime.fromisoformat(at).timestamp() * 1000)
         value = ms << 80 | 0x7 << 76 | rnd.getrandbits(12) << 64 | 0b10 << 62 | rnd.getrandbits(62)
-        return "".join(CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+        return spell_id(value)
 
     start = datetime(2025, 10, 1, 8, 30, tzinfo=_china())
     step = timedelta(days=90) / max(n, 1)
