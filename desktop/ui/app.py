@@ -94,6 +94,7 @@ class Session:
         self.args = args or argparse.Namespace(db=None, demo=False)
         self.deps: Any = None
         self.window: Any = None
+        self.prepared: Any = None  # the main window's frame built during the password check
         # shows a modal dialog and returns whether it was accepted (tests answer it themselves)
         self.ask = ask or (lambda dialog: dialog.exec() == dialog.DialogCode.Accepted)
 
@@ -135,26 +136,46 @@ class Session:
         if self.deps.demo:
             names = "、".join(f"{u}（{n}）" for u, n, _ in DEMO_ACCOUNTS)
             hint = f"演示数据：账户 {names}，密码均为 {DEMO_PASSWORD}"
-        # while argon2 checks the password on a worker thread, the main thread imports the window
-        dialog = LoginDialog(self.deps.db, config["hall_name"], hint=hint, prepare=self._prepare_window)
+        # while argon2 checks the password on a worker thread, the main thread builds the window's
+        # frame (hidden, nothing of the hall in it); a refused password discards it
+        dialog = LoginDialog(self.deps.db, config["hall_name"], hint=hint, prepare=self._prepare_window,
+                             discard=self._discard_window)
         if not self.ask(dialog):
+            self._discard_window()
             return False
         self.deps.sign_in(dialog.account)
         self._show_window()
         return True
 
-    @staticmethod
-    def _prepare_window() -> None:
-        """What the window needs whoever logs in (its modules), done while the password is
-        checked; nothing of the hall is shown before the check succeeds."""
+    def _prepare_window(self) -> None:
+        """The main window's frame, whoever logs in: its modules, widgets, menus and looks, built
+        hidden while the password is checked. No page, no person, no figure and not the hall's
+        name: `MainWindow.attach` adds those after the check succeeded, then it is shown."""
         import desktop.services.hall  # noqa: F401  (Deps.sign_in)
         import desktop.services.permissions  # noqa: F401  (the status bar)
-        import desktop.ui.main_window  # noqa: F401
+        from desktop.ui.main_window import MainWindow
+
+        if self.prepared is None:
+            self.prepared = MainWindow(self.deps, signed_in=False)
+
+    def _discard_window(self) -> None:
+        """The password was refused (or the login given up): the prepared frame goes unseen."""
+        window, self.prepared = self.prepared, None
+        if window is not None:
+            window.close()
+            window.deleteLater()
 
     def _show_window(self) -> None:
         from desktop.ui.main_window import MainWindow
 
-        self.window = MainWindow(self.deps)
+        window, self.prepared = self.prepared, None
+        if window is not None and window.deps is self.deps and self.deps.account is not None:
+            window.attach()  # the frame built during the password check, now for this account
+        else:
+            if window is not None:
+                window.deleteLater()
+            window = MainWindow(self.deps)
+        self.window = window
         self.window.logout_requested.connect(self.logout)
         self.window.setup_requested.connect(self.setup_hall)
         self.window.start_failed.connect(self._start_failed)

@@ -117,18 +117,24 @@ def _database_file(db) -> str:
     return db.execute("PRAGMA database_list").fetchone()[2] or ""
 
 
-def login_while(db, username: str, password: str, now, prepare=None):
+def login_while(db, username: str, password: str, now, prepare=None, discard=None):
     """`accounts.login`, the same answer; with `prepare`, the check (argon2, which releases the
     GIL, plus the lockout bookkeeping and its audit entry) runs on a worker thread with its own
     connection to the same file while `prepare()` runs here, and this returns once both are done.
-    The caller shows nothing of the hall before it returns an account."""
+    The caller shows nothing of the hall before it returns an account; when the check refuses
+    (or fails), `discard()` runs before the refusal is raised: what `prepare` built goes unseen."""
     from desktop.services import accounts
 
     path = _database_file(db) if prepare is not None else ""
     if not path:
         if prepare is not None:
             prepare()
-        return accounts.login(db, username, password, now=now)
+        try:
+            return accounts.login(db, username, password, now=now)
+        except BaseException:
+            if discard is not None:
+                discard()
+            raise
     import threading
 
     from desktop.records.db import connect
@@ -151,6 +157,8 @@ def login_while(db, username: str, password: str, now, prepare=None):
     finally:
         worker.join()
     if "error" in outcome:
+        if discard is not None:
+            discard()
         raise outcome["error"]
     return outcome["account"]
 
@@ -159,12 +167,14 @@ class LoginDialog(QDialog):
     """登录: user name and password; a wrong password or a locked account is told in words."""
 
     def __init__(self, db, hall_name: str, parent: QWidget | None = None, *, hint: str = "", now=None,
-                 prepare=None) -> None:
+                 prepare=None, discard=None) -> None:
         super().__init__(parent)
         self.db = db
         self.now = now
-        # run on the GUI thread while the password is checked on a worker (see `login`)
+        # run on the GUI thread while the password is checked on a worker (see `login_while`);
+        # `discard` when the check refused the password
         self.prepare = prepare
+        self.discard = discard
         self.account: Any = None
         self.setWindowTitle("登录 — 医保窗口经办")
         self.setObjectName("loginDialog")
@@ -203,7 +213,7 @@ class LoginDialog(QDialog):
         self.error.clear_message()
         try:
             self.account = login_while(self.db, self.username.text(), self.password.text(),
-                                       self.now() if self.now else None, self.prepare)
+                                       self.now() if self.now else None, self.prepare, self.discard)
         except Refusal as refusal:
             self.error.show_message(refusal.message)
             self.password.clear()

@@ -118,7 +118,12 @@ class MainWindow(QMainWindow):
     setup_requested = Signal()
     start_failed = Signal(str)  # the first page could not be built (a bad policy pack)
 
-    def __init__(self, deps: Deps, pages: list[tuple[str, str, PageFactory]] | None = None) -> None:
+    def __init__(self, deps: Deps, pages: list[tuple[str, str, PageFactory]] | None = None, *,
+                 signed_in: bool = True) -> None:
+        """`signed_in=False`: only the frame (navigation, search box, menus, status bar, looks),
+        built while the password is still being checked (`app.Session`) and shown by nobody;
+        `attach()` adds what depends on who logged in and the hall (the pages their roles see,
+        the status bar's text, the idle lock, the start-up checks) once the check succeeded."""
         super().__init__()
         self.deps = deps
         self.store = QSettings(ORG, APP)
@@ -144,30 +149,9 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.stack = QStackedWidget()
-
-        for index, (key, title, factory) in enumerate(pages if pages is not None else default_pages(deps.roles)):
-            # each page is built when first shown (`_build_page`); until then a placeholder
-            self.pages._keys.append(key)
-            self._factories[key] = factory
-            # a scroll area per page: at large font sizes a page scrolls instead of widening the window
-            scroller = QScrollArea()
-            scroller.setWidgetResizable(True)
-            scroller.setFrameShape(QFrame.Shape.NoFrame)
-            placeholder = QLabel(f"正在打开“{title}”…")
-            placeholder.setObjectName("pagePlaceholder")
-            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            scroller.setWidget(placeholder)
-            self.stack.addWidget(scroller)
-            fkey = f"F{index + 2}"
-            self.keys[key] = fkey
-            item = QListWidgetItem(f"{fkey}  {title}")
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            self.nav.addItem(item)
-            shortcut = QShortcut(QKeySequence(fkey), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(lambda k=key: self.show_page(k))
+        self._page_list = pages
+        self.attached = False
         self.nav.currentRowChanged.connect(self._nav_changed)
-        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
 
         left = QVBoxLayout()
         left.addWidget(self.nav, 3)
@@ -195,15 +179,8 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_status()
         self.lock_overlay = None  # made when the window first locks (`_overlay`)
-        self.lockable = deps.account is not None and deps.db is not None
+        self.lockable = False
         self.idle_timer = QTimer(self, singleShot=True, timeout=self.idle_lock)
-        if self.lockable:
-            from desktop.services.accounts import idle_lock_minutes
-
-            self.idle_minutes = idle_lock_minutes(deps.db)
-            self.idle_timer.setInterval(self.idle_minutes * 60_000)
-            self.idle_timer.start()
-            QApplication.instance().installEventFilter(self)
         self.font_pt = int(self.store.value("ui/font_pt", QApplication.font().pointSize() or 10))
         self.high_contrast = self.store.value("ui/high_contrast", False, type=bool)
         self._apply_looks()
@@ -211,6 +188,58 @@ class MainWindow(QMainWindow):
         self.resize(size if isinstance(size, QSize) and size.isValid() else QSize(*DEFAULT_SIZE))
         if self.store.value("window/maximized", False, type=bool):
             self.setWindowState(Qt.WindowState.WindowMaximized)
+        if signed_in:
+            self.attach()
+
+    def attach(self) -> None:
+        """What depends on who is logged in (`deps.account`, `deps.hall`): the pages their roles
+        see (navigation, F-keys, the 业务 menu), the status bar, the account menu, the idle lock,
+        and the start-up checks once the window is up. Once, before the window is shown."""
+        if self.attached:
+            return
+        self.attached = True
+        deps = self.deps
+        pages = self._page_list if self._page_list is not None else default_pages(deps.roles)
+        self.nav.blockSignals(True)
+        for index, (key, title, factory) in enumerate(pages):
+            # each page is built when first shown (`_build_page`); until then a placeholder
+            self.pages._keys.append(key)
+            self._factories[key] = factory
+            # a scroll area per page: at large font sizes a page scrolls instead of widening the window
+            scroller = QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            placeholder = QLabel(f"正在打开“{title}”…")
+            placeholder.setObjectName("pagePlaceholder")
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            scroller.setWidget(placeholder)
+            self.stack.addWidget(scroller)
+            fkey = f"F{index + 2}"
+            self.keys[key] = fkey
+            item = QListWidgetItem(f"{fkey}  {title}")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            shortcut = QShortcut(QKeySequence(fkey), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda k=key: self.show_page(k))
+            action = QAction(f"{title}\t{fkey}", self)
+            action.triggered.connect(lambda _c=False, k=key: self.show_page(k))
+            self.business_menu.addAction(action)
+        self.nav.blockSignals(False)
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 40)
+        for action in self._account_actions:
+            action.setEnabled(deps.account is not None)
+        self.refresh_status()
+        self.lockable = deps.account is not None and deps.db is not None
+        if self.lockable:
+            from desktop.services.accounts import idle_lock_minutes
+
+            self.idle_minutes = idle_lock_minutes(deps.db)
+            self.idle_timer.setInterval(self.idle_minutes * 60_000)
+            self.idle_timer.start()
+            QApplication.instance().installEventFilter(self)
+        QTimer.singleShot(0, self.check_audit_chain)  # after the first paint
+        self.checkpoint_timer.start(30_000)
         if self.nav.count():
             # the first page is selected but built right after the window's first paint
             # (`event`), or at once when something asks for it (`current_page`, `pages[key]`)
@@ -272,8 +301,8 @@ class MainWindow(QMainWindow):
 
     def _show_first_page(self) -> None:
         key = self.current_key()
-        if key is None or self._first_page_shown:
-            return
+        if key is None or self._first_page_shown or not self.isVisible():
+            return  # (a window closed before its first page: none to build)
         self._first_page_shown = True
         try:
             page = self.pages[key]
@@ -378,18 +407,13 @@ class MainWindow(QMainWindow):
         for action in self._account_actions:
             account.addAction(action)
             self.addAction(action)
-            action.setEnabled(self.deps.account is not None)
+            action.setEnabled(False)  # `attach`: once someone is logged in
         if self.deps.demo:
             setup = QAction("首次设置本大厅（正式使用）…", self)
             setup.triggered.connect(self.setup_requested)
             account.addSeparator()
             account.addAction(setup)
-        go = self.menuBar().addMenu("业务(&B)")
-        for key in self.pages:
-            title = self.nav.item(self.pages.index(key)).text().split("  ", 1)[1]
-            action = QAction(f"{title}\t{self.keys[key]}", self)
-            action.triggered.connect(lambda _c=False, k=key: self.show_page(k))
-            go.addAction(action)
+        self.business_menu = self.menuBar().addMenu("业务(&B)")  # filled by `attach`
 
     def _build_status(self) -> None:
         self.person_label = QLabel()
@@ -400,17 +424,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.audit_label)
         self.startup_worker = None
         self.db_path = self.deps.db.execute("PRAGMA database_list").fetchone()[2] if self.deps.db else None
-        QTimer.singleShot(0, self.check_audit_chain)  # after the first paint
-        self.checkpoint_timer = QTimer(self)
+        self.checkpoint_timer = QTimer(self)  # started by `attach`
         self.checkpoint_timer.timeout.connect(self._checkpoint)
-        self.checkpoint_timer.start(30_000)
         self.hall_label = QLabel()
         self.demo_label = QLabel("演示数据")
         self.demo_label.setObjectName("demoMarker")
         self.demo_label.setToolTip("演示模式：数据仅供练习，不是真实参保记录")
+        self.demo_label.setVisible(self.deps.demo)
         self.statusBar().addPermanentWidget(self.hall_label)
         self.statusBar().addPermanentWidget(self.demo_label)
-        self.refresh_status()
 
     def check_audit_chain(self) -> None:
         """Start-up checks on a worker (records.startup.checks): integrity, the day's backup and

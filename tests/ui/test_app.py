@@ -323,6 +323,7 @@ def test_from_the_demo_the_hall_is_set_up_and_the_window_logs_in_again(qtbot, tm
     assert again.start() and not again.deps.demo
     qtbot.addWidget(again.window)
     assert seen[-1].__class__.__name__ == "LoginDialog"
+    again.window.close()  # before its database: a window left open would build its first page on it
     again.deps.db.close()
 
 
@@ -337,6 +338,7 @@ def test_logout_returns_to_the_login(qtbot, hall_db):
     session.window.logout_requested.emit()  # 账户 → 切换账户
     qtbot.addWidget(session.window)
     assert "李复核" in session.window.person_label.text() and "review" in session.window.pages
+    session.window.close()
     session.deps.db.close()
 
 
@@ -346,3 +348,43 @@ def test_the_idle_minutes_follow_the_settings_at_once(qtbot, deps, hall_db):
     page.setting_edits["idle_lock_minutes"].setText("3")
     page.save()
     assert w.idle_minutes == 3 and w.idle_timer.interval() == 3 * 60_000
+
+
+def test_a_refused_password_never_shows_the_frame_built_meanwhile(qtbot, hall_db, monkeypatch):
+    """The frame the window builds during the password check stays hidden and is thrown away
+    when the check refuses; the window that finally shows is that of the account that passed."""
+    from desktop.ui import main_window
+    from desktop.ui.login import LoginDialog
+
+    frames, shown_while_refused = [], []
+    real_init = main_window.MainWindow.__init__
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        frames.append(self)
+
+    monkeypatch.setattr(main_window.MainWindow, "__init__", init)
+    path = hall_db.execute("PRAGMA database_list").fetchone()[2]
+    hall_db.close()
+    tries = iter(["wrong-pass1", PASSWORD])
+
+    def ask(dialog):
+        assert isinstance(dialog, LoginDialog)
+        dialog.username.setText("wang")
+        dialog.password.setText(next(tries))
+        dialog.ok.click()  # refused: the dialog stays, with its message
+        if dialog.account is None:
+            assert "用户名或密码错误" in dialog.error.text()
+            shown_while_refused.extend(f for f in frames if f.isVisible())
+            dialog.password.setText(next(tries))
+            dialog.ok.click()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    session = Session(argparse.Namespace(db=path, demo=False), ask=ask)
+    assert session.start()
+    w = session.window
+    qtbot.addWidget(w)
+    assert shown_while_refused == [] and len(frames) == 2  # one frame per check, the first discarded
+    assert w is frames[1] and w.isVisible() and "王经办" in w.person_label.text()
+    w.close()
+    session.deps.db.close()
