@@ -320,13 +320,16 @@ class Remapper:
 
 
 def registration(run: Run) -> list[dict]:
-    from desktop.records.db import open_db
+    from desktop.records.db import defer_checkpoints, open_db
     from desktop.services import enrollment, persons
 
     name = "full registration business (register person + enroll: validate, compute, write, audit, serial)"
     target = "≤ 5 ms each (p95)"
     path = work_copy(run, "registration.sqlite3")
     db = open_db(path)
+    # The connection as the window opens it (desktop/ui/app.py build_deps): the WAL is
+    # checkpointed by the window's idle timer, not inside a clerk's COMMIT.
+    defer_checkpoints(db)
     ctx = hall.context(db, "武进区")
     count = run.sizes(200, 400)
     people = list(synth.persons(count, seed=synth.SEED + 9, seq_base=900))
@@ -370,8 +373,9 @@ def registration(run: Run) -> list[dict]:
     p95, b95 = percentile(timings, 95), percentile(base, 95)
     per_business = rows_written
     return [figure(name, p95, "ms", target, p95 <= 5, baseline=b95,
-                   note=f"{len(timings)} new persons on the {run.persons:,}-person hall (a copy), WAL, "
-                        f"synchronous=FULL; {per_business / len(timings):.0f} rows per business",
+                   note=f"{len(timings)} new persons on the {run.persons:,}-person hall (a copy), the "
+                        "window's connection (WAL, synchronous=FULL, checkpoints on the idle timer); "
+                        f"{per_business / len(timings):.0f} rows per business",
                    p50=percentile(timings, 50), baseline_p50=percentile(base, 50))]
 
 
