@@ -126,14 +126,14 @@ _CACHE_FORMAT = b"packs-1"
 
 
 def cache_dir() -> Path:
-    """Where validated bundled packs are kept between starts (YIBAO_DESK_CACHE overrides)."""
+    """Where validated bundled packs are kept between starts: platformdirs' per-user cache
+    folder (YIBAO_DESK_CACHE overrides)."""
     explicit = os.environ.get("YIBAO_DESK_CACHE")
     if explicit:
         return Path(explicit)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "yibao-desk" / "cache"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yibao-desk"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("yibao-desk", appauthor=False))
 
 
 def _load_bundled(directory: Path) -> list[Pack]:
@@ -169,6 +169,10 @@ def _load_bundled(directory: Path) -> list[Pack]:
         cached.parent.mkdir(parents=True, exist_ok=True)
         scratch.write_bytes(pickle.dumps(packs, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(scratch, cached)  # whole or not at all, whatever another process does
+        for stale in cached.parent.glob("packs-*.pickle"):  # of packs or code since replaced
+            if stale != cached:
+                with contextlib.suppress(OSError):
+                    stale.unlink()
     except OSError:
         with contextlib.suppress(OSError):
             scratch.unlink(missing_ok=True)

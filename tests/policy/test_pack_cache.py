@@ -43,8 +43,15 @@ def test_an_edited_pack_is_read_afresh(cache, tmp_path):
     target = folder / "changzhou-resident-2026.yaml"
     target.write_text(target.read_text(encoding="utf-8").replace("year: 2026", "year: 2027", 1), encoding="utf-8")
     after = loader._load_bundled(folder)
-    assert len(list(cache.glob("packs-*.pickle"))) == 2
+    assert len(list(cache.glob("packs-*.pickle"))) == 1  # the stale file was removed
     assert sorted(p.pack.year for p in after) != sorted(p.pack.year for p in before)
+
+
+def test_the_default_cache_folder_is_the_users_cache(monkeypatch):
+    import platformdirs
+
+    monkeypatch.delenv("YIBAO_DESK_CACHE", raising=False)
+    assert loader.cache_dir() == loader.Path(platformdirs.user_cache_dir("yibao-desk", appauthor=False))
 
 
 def test_an_unwritable_cache_still_loads(tmp_path, monkeypatch):
