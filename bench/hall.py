@@ -81,7 +81,7 @@ def build(n: int, path: Path, log=print) -> Path:
     """Create the hall database of `n` persons at `path` (replacing a partial file)."""
     from desktop.records import audit, migrations, search
     from desktop.records.db import connect
-    from desktop.records.rows import spell_id, to_json
+    from desktop.records.rows import spell_id, to_json, uuid7
 
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
@@ -104,9 +104,7 @@ def build(n: int, path: Path, log=print) -> Path:
 
     def new_id(at: str) -> str:
         """The application's id spelling (rows.new_id): a UUIDv7 of the row's own time."""
-        ms = int(datetime.fromisoformat(at).timestamp() * 1000)
-        value = ms << 80 | 0x7 << 76 | rnd.getrandbits(12) << 64 | 0b10 << 62 | rnd.getrandbits(62)
-        return spell_id(value)
+        return spell_id(uuid7(int(datetime.fromisoformat(at).timestamp() * 1000), rnd.getrandbits(80)))
 
     start = datetime(2025, 10, 1, 8, 30, tzinfo=_china())
     step = timedelta(days=90) / max(n, 1)

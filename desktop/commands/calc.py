@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import itertools
 import json
 import os
 import sys
@@ -107,18 +109,17 @@ def _batch(requests: list, settings: dict, jobs: int = 1) -> int:
     refused = False
     slices = [requests[i:i + WORKER_CHUNK] for i in range(0, len(requests), WORKER_CHUNK)]
     write("[")
-    if jobs > 1 and len(slices) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    with contextlib.ExitStack() as stack:
+        if jobs > 1 and len(slices) > 1:
+            from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(slices)), initializer=_worker_start) as pool:
-            results = pool.map(_answers, slices, [settings] * len(slices))
-            for n, (text, any_refused) in enumerate(results):
-                write(", " if n and text else "")
-                write(text)
-                refused = refused or any_refused
-    else:
-        for n, part in enumerate(slices):
-            text, any_refused = _answers(part, settings)
+            pool = stack.enter_context(
+                ProcessPoolExecutor(max_workers=min(jobs, len(slices)), initializer=_worker_start)
+            )
+            results = pool.map(_answers, slices, itertools.repeat(settings))
+        else:
+            results = map(_answers, slices, itertools.repeat(settings))
+        for n, (text, any_refused) in enumerate(results):
             write(", " if n and text else "")
             write(text)
             refused = refused or any_refused

@@ -124,9 +124,7 @@ def append_many(
     db: Database, stamp: Stamp, entries: Iterable[Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
     """Append several entries (each with the keyword arguments of `append`) in order, in one
-    executemany: what a bulk business (a roster import) writes. Inside the caller's transaction.
-
-    The content is hashed as `entry_hash` does (the same text), built once per entry."""
+    executemany: what a bulk business (a roster import) writes. Inside the caller's transaction."""
     prev = _last_hash(db)
     fixed = {
         "created_at": stamp.created_at,
@@ -135,7 +133,6 @@ def append_many(
         "operator_id": stamp.operator_id,
         "operator_role": stamp.operator_role,
     }
-    sha256 = hashlib.sha256
     rows = []
     for spec in entries:
         payload = spec.get("payload")
@@ -149,12 +146,7 @@ def append_many(
             "amount_fen": spec.get("amount_fen"),
             "payload": None if payload is None else to_json(payload),
         }
-        row_sha = _row_sha(row["entity"], spec.get("row"), payload)
-        if row_sha is None:
-            text = to_json(row)  # exactly the _CONTENT keys
-        else:
-            text = to_json({**row, "row_sha256": row_sha})
-        row["hash"] = prev = sha256(prev + text.encode("utf-8")).digest()
+        row["hash"] = prev = entry_hash(prev, row, _row_sha(row["entity"], spec.get("row"), payload))
         rows.append(row)
     db.conn.executemany(_INSERT, [tuple(r.values()) for r in rows])
     return rows

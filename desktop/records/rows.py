@@ -59,23 +59,27 @@ def spell_id(value: int) -> str:
     return "".join([pairs[(value >> shift) & 1023] for shift in _SHIFTS])
 
 
+def uuid7(ms: int, rand: int) -> int:
+    """The UUIDv7 (RFC 9562) of Unix milliseconds `ms` and 80 random bits `rand` (74 used)."""
+    return (
+        (ms & 0xFFFF_FFFF_FFFF) << 80
+        | 0x7 << 76  # version 7
+        | (rand >> 68) << 64  # rand_a: 12 bits
+        | 0b10 << 62  # RFC 9562 variant
+        | (rand & ((1 << 62) - 1))  # rand_b: 62 bits
+    )
+
+
 def new_id() -> str:
-    """A time-ordered UUIDv7 (RFC 9562: 48-bit Unix milliseconds, then 74 random bits), spelled
-    by `spell_id` in 26 characters rather than 36 of hex and dashes.
+    """A time-ordered UUIDv7, spelled by `spell_id` in 26 characters rather than 36 of hex and
+    dashes.
 
     Still unique across halls and windows (so files merge), and text order is time order, so new
     rows land at the end of the id indexes instead of on random pages; the shorter spelling
     saves ten bytes wherever an id is stored or indexed (ids of older rows keep the 36-character
     spelling: an id is compared, never parsed).
     """
-    rand = int.from_bytes(os.urandom(10), "big")  # 80 bits, 74 used
-    return spell_id(
-        (time.time_ns() // 1_000_000 & 0xFFFF_FFFF_FFFF) << 80
-        | 0x7 << 76  # version 7
-        | (rand >> 68) << 64  # rand_a: 12 bits
-        | 0b10 << 62  # RFC 9562 variant
-        | (rand & ((1 << 62) - 1))  # rand_b: 62 bits
-    )
+    return spell_id(uuid7(time.time_ns() // 1_000_000, int.from_bytes(os.urandom(10), "big")))
 
 
 def insert(db: Database, table: str, row: Mapping[str, Any]) -> None:

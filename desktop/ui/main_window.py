@@ -103,6 +103,13 @@ class Pages(Mapping[str, Page]):
     def __contains__(self, key: object) -> bool:
         return key in self._keys
 
+    def add(self, key: str) -> None:
+        """A page in navigation order, built on first use."""
+        self._keys.append(key)
+
+    def set_built(self, key: str, page: Page) -> None:
+        self._built[key] = page
+
     def index(self, key: str) -> int:
         return self._keys.index(key)
 
@@ -203,7 +210,7 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         for index, (key, title, factory) in enumerate(pages):
             # each page is built when first shown (`_build_page`); until then a placeholder
-            self.pages._keys.append(key)
+            self.pages.add(key)
             self._factories[key] = factory
             # a scroll area per page: at large font sizes a page scrolls instead of widening the window
             scroller = QScrollArea()
@@ -276,7 +283,7 @@ class MainWindow(QMainWindow):
         """Build the page `key` into its place in the stack (first navigation, or first use)."""
         page = self._factories[key](self.deps)
         page.setObjectName(f"page_{key}")
-        self.pages._built[key] = page
+        self.pages.set_built(key, page)
         scroller = self.stack.widget(self.pages.index(key))
         scroller.setWidget(page)  # type: ignore[union-attr]  # the placeholder goes
         page.status_message.connect(self.show_status)
