@@ -240,8 +240,15 @@ CAPTURED = ("persons", "person_name_fts", "households", "household_members", "re
             "enrollments", "enrollment_status", "audit")
 
 
-# enrollment_status has no rowid (WITHOUT ROWID): its new rows are those of the new enrollments.
-_BY_ENROLLMENT = {"enrollment_status"}
+# Tables without a rowid (WITHOUT ROWID), read by the new enrollments instead: a receipt by its
+# serial (its stored columns: hall, window, year and sequence are generated from the serial),
+# a status row by its enrollment.
+_BY_ENROLLMENT = {
+    "receipts": "SELECT NULL AS _rowid, serial, created_at, operator_id, business, record_id, person_id, "
+                "amount_fen FROM receipts WHERE serial IN (SELECT receipt_serial FROM enrollments WHERE rowid > ?)",
+    "enrollment_status": "SELECT NULL AS _rowid, * FROM enrollment_status WHERE enrollment_id IN "
+                         "(SELECT id FROM enrollments WHERE rowid > ?)",
+}
 
 
 def high_water(conn: sqlite3.Connection) -> dict[str, int]:
@@ -255,11 +262,10 @@ def rows_since(conn: sqlite3.Connection, marks: dict[str, int]) -> dict[str, tup
         cur = conn.execute(f"SELECT rowid AS _rowid, * FROM {table} WHERE rowid > ? ORDER BY rowid", [mark])
         names = [d[0] for d in cur.description]
         out[table] = (names, cur.fetchall())
-    for table in _BY_ENROLLMENT:
-        cur = conn.execute(f"SELECT NULL AS _rowid, * FROM {table} WHERE enrollment_id IN "
-                           "(SELECT id FROM enrollments WHERE rowid > ?)", [marks["enrollments"]])
+    for table, sql in _BY_ENROLLMENT.items():
+        cur = conn.execute(sql, [marks["enrollments"]])
         out[table] = ([d[0] for d in cur.description], cur.fetchall())
-    return out
+    return {t: out[t] for t in CAPTURED}  # parents before children (receipts, then enrollments)
 
 
 class Remapper:
@@ -282,9 +288,10 @@ class Remapper:
         serials: dict[str, str] = {}
         names, receipts = captured["receipts"]
         for row in receipts:
-            r = dict(zip(names, row, strict=True))
-            seq = r["seq"] + self.seq_offset
-            serials[r["serial"]] = f"{r['hall_code']}-{r['window_code']}-{r['year']}-{seq:06d}"
+            serial = dict(zip(names, row, strict=True))["serial"]
+            # another window's serials ('ZZ'): the application's next number stays its own
+            hall_code, _window, year, seq = serial.split("-")
+            serials[serial] = f"{hall_code}-ZZ-{year}-{int(seq) + self.seq_offset:06d}"
         uuid_cols = {"id", "person_id", "household_id", "record_id", "enrollment_id",
                      "changed_by_record", "entity_id", "corrects_id"}
         out = {}
@@ -304,7 +311,6 @@ class Remapper:
                 if table == "person_name_fts":
                     r["rowid"] = r["_rowid"] + self.num_offset
                 if table == "receipts":
-                    r["seq"] += self.seq_offset
                     r["serial"] = serials[r["serial"]]
                 if "receipt_serial" in r:
                     r["receipt_serial"] = serials[r["receipt_serial"]]

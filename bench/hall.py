@@ -2,10 +2,12 @@
 
 The schema comes from the records layer's own migrations (`desktop.records.migrations`); the
 rows are shaped exactly like the services write them: one real enrollment per (district,
-category) is made through `desktop.services` on a scratch database, and its computed columns
-(fees, benefit dates, the trace) are reused for every person of that district and category.
-The million rows then go in with executemany in big transactions; the audit chain is a real
-SHA-256 chain (`desktop.records.audit.entry_hash`), receipts are gapless per hall and window.
+category, policy year, enroll or renewal) is made through `desktop.services` on a scratch
+database, and its computed columns (fees, benefit dates, the trace) are reused for every such
+person. The hall holds the three collections 2024–2026 (a hall's file keeps every year): each
+person registers once and renews in the later years. The rows go in with executemany in big
+transactions; the audit chain is a real SHA-256 chain (`desktop.records.audit.entry_hash`),
+receipts are gapless per hall, window and year.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from bench import synth
 
 # YIBAO_BENCH_CACHE: another folder for the cached halls (two engineers measuring side by side).
 CACHE = Path(os.environ.get("YIBAO_BENCH_CACHE") or Path(__file__).resolve().parent / "cache")
-GENERATOR_VERSION = 3  # bump when the synthetic data changes shape (2: traces stored once, hashed audit;
-# 3: 26-character time-ordered ids, the v6 audit entry)
+GENERATOR_VERSION = 4  # bump when the synthetic data changes shape (2: traces stored once, hashed audit;
+# 3: 26-character time-ordered ids, the v6 audit entry; 4: three policy years, renewals, schema v7)
 CHUNK = 50_000
 HALL_SETTINGS = {"elderly_from_age": 60}
 HALL_CODE = {region: code for region, code in synth.DISTRICTS}
@@ -45,8 +47,17 @@ def context(db, region: str = "武进区", *, window: str = "03", now: datetime 
                    operator_id="bench01", clock=lambda: moment, settings=dict(HALL_SETTINGS))
 
 
-def enrollment_templates() -> tuple[dict[tuple[str, str], dict], list[tuple[str, str]]]:
-    """(district, category) -> the enrollment row the services wrote for such a person, and the
+YEARS = (2024, 2025, 2026)  # the policy years a hall working since the 2024 collection holds
+
+
+def wave_start(year: int) -> datetime:
+    """When the collection for `year` opened at the windows (the hall's clock of that wave)."""
+    return datetime(year - 1, 10, 1, 8, 30, tzinfo=_china())
+
+
+def enrollment_templates() -> tuple[dict[tuple[str, str, int, str], dict], list[tuple[str, str]]]:
+    """(district, category, year, kind) -> the enrollment row the services wrote for such a
+    person (kind: 'enroll', or 'renewal' after an enrollment of the year before), and the
     distinct calculation traces those rows point at (stored once, as the application does)."""
     from datetime import date
 
@@ -54,24 +65,35 @@ def enrollment_templates() -> tuple[dict[tuple[str, str], dict], list[tuple[str,
     from desktop.services import enrollment, persons
 
     ages = {"老年居民": 70, "非从业居民": 40, "大学生": 19, "未成年居民": 10}
-    out: dict[tuple[str, str], dict] = {}
+    out: dict[tuple[str, str, int, str], dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "templates.sqlite3")
         n = 0
+
+        def clock(year: int) -> datetime:  # mid-collection for that year
+            return wave_start(year).replace(month=11, day=15, hour=10, minute=0)
+
         for region, code in synth.DISTRICTS:
-            ctx = context(db, region)
             for category, age in ages.items():
-                n += 1
-                birth = date(synth.TODAY.year - age, 3, 1)
-                number = synth.make_id(code, birth, n)
-                school = ("常州大学", "university") if category == "大学生" else (None, None)
-                if category == "未成年居民":
-                    school = ("常州市第一中学", "school")
-                persons.register_person(ctx, number, "模板", school=school[0], school_kind=school[1])
-                result = enrollment.enroll(ctx, number, synth.ENROLL_YEAR)
-                row = dict(next(db.query("SELECT * FROM enrollments WHERE id = ?", [result.enrollment_id])))
-                assert row["category"] == category, (row["category"], category)
-                out[(region, category)] = row
+                for year in YEARS:
+                    for kind in ("enroll", "renewal") if year > YEARS[0] else ("enroll",):
+                        n += 1
+                        birth = date(year - 1 - age, 3, 1)
+                        number = synth.make_id(code, birth, n % 1000)
+                        school = ("常州大学", "university") if category == "大学生" else (None, None)
+                        if category == "未成年居民":
+                            school = ("常州市第一中学", "school")
+                        first = year - 1 if kind == "renewal" else year
+                        ctx = context(db, region, now=clock(first))
+                        persons.register_person(ctx, number, "模板", school=school[0], school_kind=school[1])
+                        result = enrollment.enroll(ctx, number, first)
+                        if kind == "renewal":
+                            result = enrollment.renew(context(db, region, now=clock(year)), number, year)
+                        row = dict(next(db.query("SELECT * FROM enrollments WHERE id = ?",
+                                                 [result.enrollment_id])))
+                        # (a year's pack may name the category otherwise: 2025's 高校大学生)
+                        assert (row["kind"], row["year"]) == (kind, year), row
+                        out[(region, category, year, kind)] = row
         traces = [(r["sha256"], r["text"]) for r in db.query("SELECT sha256, text FROM traces")]
         db.conn.close()
     return out, traces
@@ -106,11 +128,15 @@ def build(n: int, path: Path, log=print) -> Path:
         """The application's id spelling (rows.new_id): a UUIDv7 of the row's own time."""
         return spell_id(uuid7(int(datetime.fromisoformat(at).timestamp() * 1000), rnd.getrandbits(80)))
 
-    start = datetime(2025, 10, 1, 8, 30, tzinfo=_china())
-    step = timedelta(days=90) / max(n, 1)
+    # Three collections (waves), as a hall working since the 2024 collection has seen them: in the
+    # wave for year Y the persons registered in earlier waves renew (in person order) and about a
+    # third of all persons come for the first time (register, household, enroll). Nobody is
+    # registered in a wave that opens before their birth. About 5 % never enroll.
+    waves = len(YEARS)
+    span = timedelta(days=90)
     prev_hash: bytes = audit.GENESIS
     audit_seq = 0
-    receipt_seq: dict[tuple[str, str], int] = {}
+    receipt_seq: dict[tuple[str, str, int], int] = {}
     household_ids: dict[int, str] = {}
     person_ids: dict[int, str] = {}
     enrolled = 0
@@ -118,12 +144,17 @@ def build(n: int, path: Path, log=print) -> Path:
     def insert_sql(table: str, cols: tuple[str, ...]) -> str:
         return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
 
+    def first_wave(person) -> int:
+        base = (person.num - 1) * waves // max(n, 1)
+        while base < waves - 1 and wave_start(YEARS[base]).date() < person.birth_date:
+            base += 1
+        return base
+
     p_cols = (*META_ORDER, "num", "updated_at", "id_number", "id_number_rev", "name", "sex",
               "birth_date", "phone", "hukou_region", "residence_region", "address", "hukou_nature",
               "school", "school_kind", "category")
     e_cols = tuple(c for c in next(iter(templates.values())))
-    s_cols = ("enrollment_id", "person_id", "year", "status", "changed_at", "changed_by_record")
-    r_cols = ("serial", *META_ORDER, "year", "seq", "business", "record_id", "person_id", "amount_fen")
+    r_cols = ("serial", "created_at", "operator_id", "business", "record_id", "person_id", "amount_fen")
     h_cols = (*META_ORDER, "address")
     m_cols = (*META_ORDER, "household_id", "person_id", "relationship")
     a_cols = ("seq", *audit.COLUMNS)
@@ -138,77 +169,84 @@ def build(n: int, path: Path, log=print) -> Path:
         audit_seq += 1
         return (audit_seq, *(row[c] for c in a_cols[1:]))
 
-    people = synth.persons(n)
-    done = 0
-    while done < n:
-        chunk = [next(people) for _ in range(min(CHUNK, n - done))]
-        P, F, E, S, R, H, M, A = ([] for _ in range(8))
-        for person in chunk:
-            at = (start + step * (person.num - 1)).isoformat(timespec="seconds")
-            hall = HALL_CODE[person.region]
-            window = f"{1 + person.num % 5:02d}"
-            operator = f"clerk{1 + person.num % 5:02d}"
+    for wave, year in enumerate(YEARS):
+        start = wave_start(year)
+        last = n if wave == waves - 1 else (wave + 1) * n // waves  # persons seen by the end of it
+        step = span / max(last, 1)
+        people = synth.persons(last)
+        done = 0
+        while done < last:
+            chunk = [next(people) for _ in range(min(CHUNK, last - done))]
+            P, F, E, R, H, M, A = ([] for _ in range(7))
+            for person in chunk:
+                joined = first_wave(person)
+                if joined > wave:
+                    continue
+                at = (start + step * (person.num - 1)).isoformat(timespec="seconds")
+                hall = HALL_CODE[person.region]
+                window = f"{1 + person.num % 5:02d}"
+                operator = f"clerk{1 + person.num % 5:02d}"
 
-            def meta(at=at, hall=hall, window=window, operator=operator) -> dict:
-                return {"id": new_id(at), "created_at": at, "hall_code": hall, "window_code": window,
-                        "operator_id": operator}
+                def meta(at=at, hall=hall, window=window, operator=operator) -> dict:
+                    return {"id": new_id(at), "created_at": at, "hall_code": hall, "window_code": window,
+                            "operator_id": operator}
 
-            pm = meta()
-            person_ids[person.num] = pm["id"]
-            values = {"id_number": person.id_number, "name": person.name, "sex": person.sex,
-                      "birth_date": person.birth_date.isoformat(), "phone": person.phone,
-                      "hukou_region": person.region, "residence_region": person.region,
-                      "address": person.address, "hukou_nature": None,
-                      "school": person.school, "school_kind": person.school_kind}
-            P.append((*pm.values(), person.num, at, person.id_number, person.id_number[::-1],
-                      person.name, person.sex, values["birth_date"], person.phone, person.region,
-                      person.region, person.address, None, person.school, person.school_kind,
-                      person.category))
-            F.append((person.num, search.name_tokens(person.name)))
-            A.append(audit_row(meta(), "register", "person", "persons", pm["id"], pm["id"], None,
-                               values))
-            if person.relationship == "户主":
-                hm = meta()
-                household_ids[person.household] = hm["id"]
-                H.append((*hm.values(), person.address))
-            mm = meta()
-            M.append((*mm.values(), household_ids[person.household], pm["id"], person.relationship))
-            if person.relationship != "户主":
-                A.append(audit_row(meta(), "add_member", "household", "household_members", mm["id"],
-                                   pm["id"], None, {"household_id": household_ids[person.household],
-                                                    "relationship": person.relationship}))
-            if person.num % 20 == 0:  # about 5 % have not enrolled for the year yet
-                continue
-            template = templates[(person.region, person.category)]
-            em = meta()
-            key = (hall, window)
-            receipt_seq[key] = receipt_seq.get(key, 0) + 1
-            serial = f"{hall}-{window}-{start.year}-{receipt_seq[key]:06d}"
-            row = {**template, **em, "person_id": pm["id"], "receipt_serial": serial,
-                   "paid_on": at[:10]}
-            kind = row["kind"]
-            R.append((serial, *meta().values(), start.year, receipt_seq[key], kind, em["id"], pm["id"],
-                      row["personal_fen"]))
-            E.append(tuple(row[c] for c in e_cols))
-            S.append((em["id"], pm["id"], row["year"], "active", at, em["id"]))
-            # as the services write it: the enrollment row is append-only, so its audit entry
-            # chains the hash of the stored row (every column), not a copy
-            stored = {c: row[c] for c in e_cols}
-            A.append(audit_row(meta(), kind, kind, "enrollments", em["id"], pm["id"],
-                               row["personal_fen"], None, audit.row_sha256(stored)))
-            enrolled += 1
-        conn.execute("BEGIN")
-        conn.executemany(insert_sql("persons", p_cols), P)
-        conn.executemany("INSERT INTO person_name_fts (rowid, tokens) VALUES (?, ?)", F)
-        conn.executemany(insert_sql("households", h_cols), H)
-        conn.executemany(insert_sql("household_members", m_cols), M)
-        conn.executemany(insert_sql("receipts", r_cols), R)
-        conn.executemany(insert_sql("enrollments", e_cols), E)
-        conn.executemany(insert_sql("enrollment_status", s_cols), S)
-        conn.executemany(insert_sql("audit", a_cols), A)
-        conn.execute("COMMIT")
-        done += len(chunk)
-        log(f"  {done:>9,} persons  ({time.perf_counter() - began:6.1f} s)")
+                if joined == wave:
+                    pm = meta()
+                    person_ids[person.num] = pm["id"]
+                    values = {"id_number": person.id_number, "name": person.name, "sex": person.sex,
+                              "birth_date": person.birth_date.isoformat(), "phone": person.phone,
+                              "hukou_region": person.region, "residence_region": person.region,
+                              "address": person.address, "hukou_nature": None,
+                              "school": person.school, "school_kind": person.school_kind}
+                    P.append((*pm.values(), person.num, at, person.id_number, person.id_number[::-1],
+                              person.name, person.sex, values["birth_date"], person.phone, person.region,
+                              person.region, person.address, None, person.school, person.school_kind,
+                              person.category))
+                    F.append((person.num, search.name_tokens(person.name)))
+                    A.append(audit_row(meta(), "register", "person", "persons", pm["id"], pm["id"], None,
+                                       values))
+                    if person.household not in household_ids:  # its first member to come
+                        hm = meta()
+                        household_ids[person.household] = hm["id"]
+                        H.append((*hm.values(), person.address))
+                    mm = meta()
+                    M.append((*mm.values(), household_ids[person.household], pm["id"], person.relationship))
+                    if person.relationship != "户主":
+                        A.append(audit_row(meta(), "add_member", "household", "household_members",
+                                           mm["id"], pm["id"], None,
+                                           {"household_id": household_ids[person.household],
+                                            "relationship": person.relationship}))
+                if person.num % 20 == 0:  # about 5 % never enroll
+                    continue
+                kind = "enroll" if joined == wave else "renewal"
+                template = templates[(person.region, person.category, year, kind)]
+                person_id = person_ids[person.num]
+                em = meta()
+                key = (hall, window, start.year)
+                receipt_seq[key] = receipt_seq.get(key, 0) + 1
+                serial = f"{hall}-{window}-{start.year}-{receipt_seq[key]:06d}"
+                row = {**template, **em, "person_id": person_id, "receipt_serial": serial,
+                       "paid_on": at[:10]}
+                R.append((serial, at, operator, kind, em["id"], person_id, row["personal_fen"]))
+                E.append(tuple(row[c] for c in e_cols))
+                # as the services write it: the enrollment row is append-only, so its audit entry
+                # chains the hash of the stored row (every column), not a copy
+                stored = {c: row[c] for c in e_cols}
+                A.append(audit_row(meta(), kind, kind, "enrollments", em["id"], person_id,
+                                   row["personal_fen"], None, audit.row_sha256(stored)))
+                enrolled += 1
+            conn.execute("BEGIN")
+            conn.executemany(insert_sql("persons", p_cols), P)
+            conn.executemany("INSERT INTO person_name_fts (rowid, tokens) VALUES (?, ?)", F)
+            conn.executemany(insert_sql("households", h_cols), H)
+            conn.executemany(insert_sql("household_members", m_cols), M)
+            conn.executemany(insert_sql("receipts", r_cols), R)
+            conn.executemany(insert_sql("enrollments", e_cols), E)
+            conn.executemany(insert_sql("audit", a_cols), A)
+            conn.execute("COMMIT")
+            done += len(chunk)
+            log(f"  {year}: {done:>9,} of {last:,} persons  ({time.perf_counter() - began:6.1f} s)")
     conn.execute("PRAGMA optimize")
     conn.execute("ANALYZE")
     conn.execute("PRAGMA journal_mode=WAL")  # as the application runs it

@@ -202,10 +202,8 @@ def _render_or_refuse(args: argparse.Namespace) -> int:
             if not args.record:
                 raise Refusal("missing_field", f"render {args.kind} 需要 --record（收据号或业务记录编号）", "record")
             from desktop.records import receipts
-            from desktop.records.rows import one
 
-            receipt = receipts.get(db, args.record) or one(
-                db, "SELECT * FROM receipts WHERE record_id = ? LIMIT 1", [args.record])
+            receipt = receipts.get(db, args.record) or receipts.of_record(db, args.record)
             if receipt is None:
                 raise Refusal("not_found", f"找不到收据号或业务记录“{args.record}”，请核对后重试", "record")
             ctx = _context(db, args, settings, receipt=receipt)

@@ -1,4 +1,9 @@
-"""Enrollments (append-only) and their current status (the one mutable projection).
+"""Enrollments (append-only) and their current status.
+
+An enrollment is active from the moment it is written; `enrollment_status` holds a row only for
+one that no longer is (suspended, terminated, refunded: schema v7), so the common case costs no
+row. The database refuses a second active enrollment of a person and year (trigger
+`one_active_enrollment`).
 
 The calculation trace of an enrollment is stored once per distinct text in `traces`, keyed by
 its SHA-256 (`trace_sha256`); every read here returns it as the row's `trace` again.
@@ -13,9 +18,12 @@ from sqlite_utils import Database
 
 from desktop.records.rows import Stamp, one
 
+# The status as a column expression over `enrollments e LEFT JOIN enrollment_status s`.
+STATUS = "coalesce(s.status, 'active')"
 _WITH_STATUS = (
-    "SELECT e.*, t.text AS trace, s.status, s.changed_at AS status_changed_at FROM enrollments e "
-    "JOIN enrollment_status s ON s.enrollment_id = e.id "
+    f"SELECT e.*, t.text AS trace, {STATUS} AS status, "
+    "coalesce(s.changed_at, e.created_at) AS status_changed_at FROM enrollments e "
+    "LEFT JOIN enrollment_status s ON s.enrollment_id = e.id "
     "LEFT JOIN traces t ON t.sha256 = e.trace_sha256"
 )
 # One enrollment row with its trace text, without the status (what a receipt's record is).
@@ -51,7 +59,7 @@ def get(db: Database, enrollment_id: str) -> dict[str, Any] | None:
 def active(db: Database, person_id: str, year: int) -> dict[str, Any] | None:
     return one(
         db,
-        f"{_WITH_STATUS} WHERE s.person_id = ? AND s.year = ? AND s.status = 'active'",
+        f"{_WITH_STATUS} WHERE e.person_id = ? AND e.year = ? AND s.enrollment_id IS NULL",
         [person_id, year],
     )
 
@@ -70,20 +78,20 @@ def latest_for_year(db: Database, person_id: str, year: int) -> dict[str, Any] |
     """The newest enrollment of that year that was not refunded (the basis of a renewal/claim)."""
     return one(
         db,
-        f"{_WITH_STATUS} WHERE e.person_id = ? AND e.year = ? AND s.status <> 'refunded' "
+        f"{_WITH_STATUS} WHERE e.person_id = ? AND e.year = ? AND {STATUS} <> 'refunded' "
         "ORDER BY e.created_at DESC LIMIT 1",
         [person_id, year],
     )
 
 
 def add(db: Database, stamp: Stamp, row: dict[str, Any]) -> None:
-    """Insert the enrollment and mark it active. `row` holds every column, the calculation
+    """Insert the enrollment (active: no status row). `row` holds every column, the calculation
     trace as text under `trace` (stored once in `traces`, the row keeps the key)."""
     add_many(db, stamp, [row])
 
 
 def add_many(db: Database, stamp: Stamp, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Insert several enrollments (as `add`) and mark them active: one executemany per table.
+    """Insert several enrollments (as `add`): one executemany per table.
 
     Returns each row exactly as stored, as `stored` (SELECT *) would read it back: every column,
     the trace by its key. It is built from what was inserted, without reading it back, where that
@@ -115,11 +123,6 @@ def add_many(db: Database, stamp: Stamp, rows: list[dict[str, Any]]) -> list[dic
             f"INSERT INTO enrollments ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             values,
         )
-    db.conn.executemany(
-        "INSERT INTO enrollment_status (enrollment_id, person_id, year, status, changed_at, "
-        "changed_by_record) VALUES (?, ?, ?, 'active', ?, ?)",
-        [(r["id"], r["person_id"], r["year"], stamp.created_at, r["id"]) for r in rows],
-    )
     return [
         found if found is not None else stored(db, row["id"])
         for found, row in zip(stored_rows, rows, strict=True)
@@ -161,8 +164,10 @@ def _as_stored(
 
 
 def set_status(db: Database, stamp: Stamp, enrollment_id: str, status: str, record_id: str) -> None:
+    """Mark an enrollment suspended, terminated or refunded by the business `record_id`."""
     db.execute(
-        "UPDATE enrollment_status SET status = ?, changed_at = ?, changed_by_record = ? "
-        "WHERE enrollment_id = ?",
-        [status, stamp.created_at, record_id, enrollment_id],
+        "INSERT INTO enrollment_status (enrollment_id, status, changed_at, changed_by_record) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (enrollment_id) DO UPDATE SET status = excluded.status, "
+        "changed_at = excluded.changed_at, changed_by_record = excluded.changed_by_record",
+        [enrollment_id, status, stamp.created_at, record_id],
     )

@@ -31,8 +31,9 @@ _LISTS: dict[str, tuple[str, Columns, tuple[str, ...]]] = {
         (),
     ),
     "enrollments": (
-        "SELECT e.*, p.name, p.id_number, s.status FROM enrollments e JOIN persons p ON p.id = e.person_id "
-        "JOIN enrollment_status s ON s.enrollment_id = e.id WHERE e.year = :year ORDER BY e.created_at",
+        "SELECT e.*, p.name, p.id_number, coalesce(s.status, 'active') AS status FROM enrollments e "
+        "JOIN persons p ON p.id = e.person_id LEFT JOIN enrollment_status s ON s.enrollment_id = e.id "
+        "WHERE e.year = :year ORDER BY e.created_at",
         (
             ("name", "姓名"),
             ("id_number", "身份证号"),

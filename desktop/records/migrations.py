@@ -4,7 +4,8 @@ Business tables are append-only (triggers refuse UPDATE and DELETE); a correctio
 pointing at the old one. The few mutable tables are the current state the counter looks at
 (persons, households, enrollment_status) and can be rebuilt from the business records.
 Every row carries a UUID `id`, `created_at`, `hall_code`, `window_code` and `operator_id`, so that
-files from several windows or halls can be merged later without key conflicts.
+files from several windows or halls can be merged later without key conflicts; a receipt is
+identified by its serial, which spells its hall, window and year (schema v7).
 """
 
 from __future__ import annotations
@@ -530,7 +531,67 @@ def _v6(db: Database) -> None:
         )
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
+# v7: smaller records (a hall's file per person-year, issue 7).
+# receipts: the serial is the key (WITHOUT ROWID) and hall, window, year and sequence are read
+# from it (generated columns, not stored). The receipt's own UUID goes (the serial is its
+# identity), so do the UNIQUE(hall, window, year, seq) index (the serial's fixed format makes
+# the serial's uniqueness the same constraint) and the record_id index (every business row
+# carries its receipt_serial). enrollment_status: a row only for an enrollment that is no longer
+# active; none means active since the enrollment was written. One active enrollment per person
+# and year is guarded by a trigger on enrollments instead of a partial UNIQUE index.
+V7 = """
+CREATE TABLE receipts_v7 (
+  serial      TEXT PRIMARY KEY
+              CHECK (serial GLOB '??????-??-[0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9][0-9]'),
+  created_at  TEXT NOT NULL,
+  operator_id TEXT NOT NULL,
+  business    TEXT NOT NULL,
+  record_id   TEXT NOT NULL,
+  person_id   TEXT REFERENCES persons(id),
+  amount_fen  INTEGER,
+  hall_code   TEXT GENERATED ALWAYS AS (substr(serial, 1, 6)) VIRTUAL,
+  window_code TEXT GENERATED ALWAYS AS (substr(serial, 8, 2)) VIRTUAL,
+  year        INTEGER GENERATED ALWAYS AS (CAST(substr(serial, 11, 4) AS INTEGER)) VIRTUAL,
+  seq         INTEGER GENERATED ALWAYS AS (CAST(substr(serial, 16, 6) AS INTEGER)) VIRTUAL,
+  CHECK (substr(serial, 16, 6) <> '000000')
+) WITHOUT ROWID;
+INSERT INTO receipts_v7 (serial, created_at, operator_id, business, record_id, person_id, amount_fen)
+  SELECT serial, created_at, operator_id, business, record_id, person_id, amount_fen
+  FROM receipts ORDER BY serial;
+DROP TABLE receipts;
+ALTER TABLE receipts_v7 RENAME TO receipts;
+CREATE INDEX receipts_day ON receipts(created_at);
+CREATE TABLE enrollment_status_v7 (
+  enrollment_id TEXT PRIMARY KEY REFERENCES enrollments(id),
+  status     TEXT NOT NULL CHECK (status IN ('suspended', 'terminated', 'refunded')),
+  changed_at TEXT NOT NULL,
+  changed_by_record TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO enrollment_status_v7
+  SELECT enrollment_id, status, changed_at, changed_by_record FROM enrollment_status
+  WHERE status <> 'active';
+DROP TABLE enrollment_status;
+ALTER TABLE enrollment_status_v7 RENAME TO enrollment_status;
+CREATE TRIGGER one_active_enrollment BEFORE INSERT ON enrollments
+  WHEN EXISTS (SELECT 1 FROM enrollments e WHERE e.person_id = NEW.person_id AND e.year = NEW.year
+               AND NOT EXISTS (SELECT 1 FROM enrollment_status s WHERE s.enrollment_id = e.id))
+  BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: one active enrollment per person and year'); END;
+CREATE TRIGGER enrollment_status_no_delete BEFORE DELETE ON enrollment_status
+  BEGIN SELECT RAISE(ABORT, 'enrollment_status 只增不删：停保、退保、退费不能撤销'); END;
+CREATE TRIGGER receipts_no_update BEFORE UPDATE ON receipts
+  BEGIN SELECT RAISE(ABORT, 'receipts 只增不改：更正请新增一条指向原记录的记录'); END;
+CREATE TRIGGER receipts_no_delete BEFORE DELETE ON receipts
+  BEGIN SELECT RAISE(ABORT, 'receipts 只增不改：更正请新增一条指向原记录的记录'); END;
+"""
+
+
+def _v7(db: Database) -> None:
+    for statement in V7.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 LATEST = len(MIGRATIONS)
 
 
@@ -559,10 +620,29 @@ def migrate(
         return current
     if current > 0 and copy_aside is not None:
         copy_aside(current)
-    with write(db):
-        # Read again under the write lock: another window may have migrated the file meanwhile.
-        for step in range(version(db), target):
-            MIGRATIONS[step](db)
-        # user_version is written inside the transaction: a crash leaves the old version and schema.
-        db.execute(f"PRAGMA user_version = {target}")
+    # Foreign keys off while tables are rebuilt (SQLite's own procedure for changing a table's
+    # shape: DROP TABLE of a parent would otherwise check every child row); checked in full
+    # before the commit instead: the upgrade may not add a dangling reference (one the file
+    # already had is quick_check's to report). The pragma cannot change inside a transaction.
+    enforced = db.execute("PRAGMA foreign_keys").fetchone()[0]
+    db.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with write(db):
+            # Read again under the write lock: another window may have migrated the file meanwhile.
+            steps = range(version(db), target)
+            dangling = len(db.execute("PRAGMA foreign_key_check").fetchall()) if steps else 0
+            for step in steps:
+                MIGRATIONS[step](db)
+            broken = db.execute("PRAGMA foreign_key_check").fetchall() if steps else []
+            if len(broken) > dangling:
+                raise Refusal(
+                    "fk_broken",
+                    f"数据库升级后表 {broken[0][0]} 第 {broken[0][1]} 行引用的 {broken[0][2]} 记录不存在，"
+                    "升级已撤销；请从备份恢复后再打开",
+                    "db",
+                )
+            # user_version is written inside the transaction: a crash leaves the old version and schema.
+            db.execute(f"PRAGMA user_version = {target}")
+    finally:
+        db.execute(f"PRAGMA foreign_keys={'ON' if enforced else 'OFF'}")
     return current

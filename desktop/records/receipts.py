@@ -1,8 +1,10 @@
 """Receipt serials: hall code + window + year + a gapless sequence, e.g. 320402-03-2026-000123.
 
-The next number is MAX(seq)+1 read inside the business's write transaction (which holds the
-write lock), so a rolled-back or killed business never consumes a number: no gaps, and the
-UNIQUE(hall, window, year, seq) constraint makes a duplicate impossible. A void keeps the serial.
+The next number is the highest serial of the hall, window and year plus one, read inside the
+business's write transaction (which holds the write lock), so a rolled-back or killed business
+never consumes a number: no gaps, and the serial being the table's key makes a duplicate
+impossible. The serial is the receipt's identity: hall, window, year and sequence are read from
+it (schema v7). A void keeps the serial.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from typing import Any
 from sqlite_utils import Database
 
 from desktop.errors import Refusal
-from desktop.records.rows import Stamp, insert, new_id, one
+from desktop.records.rows import Stamp, insert, one
 
 _INSERT = (
-    "INSERT INTO receipts (serial, id, created_at, hall_code, window_code, operator_id, year, seq, "
-    "business, record_id, person_id, amount_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO receipts (serial, created_at, operator_id, business, record_id, person_id, "
+    "amount_fen) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+LAST_SEQ = 999_999  # six digits: the printed serial's width
+# Every table whose rows carry the serial of their receipt (a receipt's `record_id` is one of them).
+BUSINESS_TABLES = ("enrollments", "changes", "terminations", "refunds", "offsite_filings", "manual_claims")
 
 
 def format_serial(hall_code: str, window_code: str, year: int, seq: int) -> str:
@@ -57,11 +62,19 @@ def issue_many(db: Database, stamp: Stamp, items: Sequence[Mapping[str, Any]]) -
     if not items:
         return []
     year = stamp.at.year
+    prefix = f"{stamp.hall_code}-{stamp.window_code}-{year}-"
+    # The serial's key range of this hall, window and year (':' sorts right after '9').
     last = db.conn.execute(
-        "SELECT max(seq) FROM receipts WHERE hall_code = ? AND window_code = ? AND year = ?",
-        [stamp.hall_code, stamp.window_code, year],
+        "SELECT max(serial) FROM receipts WHERE serial > ? AND serial < ?", [prefix, prefix + ":"]
     ).fetchone()[0]
-    first = (last or 0) + 1
+    first = int(last[len(prefix):]) + 1 if last else 1
+    if first + len(items) - 1 > LAST_SEQ:
+        raise Refusal(
+            "serials_exhausted",
+            f"窗口 {stamp.window_code} 的 {year} 年度收据号已用到 {LAST_SEQ:06d}，不能再开具；"
+            "请管理员为本窗口另设窗口号",
+            "serial",
+        )
     serials = []
     rows = []
     for seq, item in enumerate(items, start=first):
@@ -70,13 +83,8 @@ def issue_many(db: Database, stamp: Stamp, items: Sequence[Mapping[str, Any]]) -
         rows.append(
             (
                 serial,
-                new_id(),
                 stamp.created_at,
-                stamp.hall_code,
-                stamp.window_code,
                 stamp.operator_id,
-                year,
-                seq,
                 item["business"],
                 item["record_id"],
                 item["person_id"],
@@ -94,6 +102,13 @@ def get(db: Database, serial: str) -> dict | None:
         "FROM receipts r LEFT JOIN receipt_voids v ON v.serial = r.serial WHERE r.serial = ?",
         [serial],
     )
+
+
+def of_record(db: Database, record_id: str) -> dict | None:
+    """The receipt of a business record (by the record's id), as `get`; None when it has none."""
+    union = " UNION ALL ".join(f"SELECT receipt_serial FROM {t} WHERE id = :id" for t in BUSINESS_TABLES)
+    found = db.execute(f"{union} LIMIT 1", {"id": record_id}).fetchone()
+    return get(db, found[0]) if found else None
 
 
 def void(db: Database, stamp: Stamp, serial: str, reason: str) -> dict:

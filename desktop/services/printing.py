@@ -150,8 +150,7 @@ def find(ctx: Context, ref: str) -> Source:
     key = (ref or "").strip()
     receipt = receipts.get(ctx.db, key) if key else None
     if receipt is None and key:
-        row = one(ctx.db, "SELECT serial FROM receipts WHERE record_id = ? ORDER BY created_at LIMIT 1", [key])
-        receipt = receipts.get(ctx.db, row["serial"]) if row else None
+        receipt = receipts.of_record(ctx.db, key)
     if receipt is None:
         raise Refusal("not_found", f"找不到收据号或业务记录“{key}”，请核对后重试", "record")
     table, _ = verification.RECORD_TABLES.get(receipt["business"], (None, None))

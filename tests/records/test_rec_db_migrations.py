@@ -241,3 +241,86 @@ def test_v6_refuses_to_rechain_a_broken_v5_audit_trail(tmp_path):
     assert caught.value.code == "audit_broken" and "第 3 条" in caught.value.message
     db = connect(path)
     assert migrations.version(db) == 5  # nothing of the upgrade was kept
+
+
+def _v6_file(path):
+    """A v6 file with one person, two receipts and two enrollments of 2026, the first one
+    suspended (as a v6 release wrote them: a receipt with its own id, a status row for each)."""
+    db = connect(path)
+    migrations.migrate(db, target=6)
+    meta = ("2025-11-15T10:00:00+08:00", "320412", "03", "clerk")
+    db.execute(
+        "INSERT INTO persons (id, created_at, hall_code, window_code, operator_id, updated_at, id_number,"
+        " name, sex, birth_date) VALUES ('p1', ?, ?, ?, ?, ?, '320412195503010011', '张三', '男', '1955-03-01')",
+        [*meta, meta[0]],
+    )
+    for i, status in ((1, "suspended"), (2, "active")):
+        serial = f"320412-03-2025-{i:06d}"
+        db.execute(
+            "INSERT INTO receipts (serial, id, created_at, hall_code, window_code, operator_id, year, seq,"
+            " business, record_id, person_id, amount_fen) VALUES (?, ?, ?, ?, ?, ?, 2025, ?, 'enroll', ?, 'p1', 73000)",
+            [serial, f"r{i}", *meta, i, f"e{i}"],
+        )
+        db.execute(
+            "INSERT INTO enrollments (id, created_at, hall_code, window_code, operator_id, person_id, year,"
+            " region, kind, category, proposed_category, standard_fen, ltc_fen, assisted_fen, personal_fen,"
+            " paid_on, benefit_start, benefit_end, waiting_months, retroactive, receipt_serial)"
+            " VALUES (?, ?, ?, ?, ?, 'p1', 2026, '武进区', 'enroll', '老年居民', '老年居民', 73000, 0, 0, 73000,"
+            " '2025-11-15', '2026-01-01', '2026-12-31', 0, 0, ?)",
+            [f"e{i}", *meta, serial],
+        )
+        db.execute(
+            "INSERT INTO enrollment_status VALUES (?, 'p1', 2026, ?, '2025-11-16T09:00:00+08:00', ?)",
+            [f"e{i}", status, f"t{i}" if status != "active" else f"e{i}"],
+        )
+    return db
+
+
+def test_v7_keeps_every_receipt_and_status(tmp_path):
+    """v7 keys receipts by serial (hall, window, year and sequence read from it) and keeps a status
+    row only for an enrollment no longer active; every read gives what v6 gave."""
+    from desktop.records import enrollments, receipts
+    from desktop.records.tx import write
+
+    path = tmp_path / "v6.sqlite3"
+    db = _v6_file(path)
+    columns = "serial, created_at, hall_code, window_code, operator_id, year, seq, business, record_id, person_id, amount_fen"
+    before = db.execute(f"SELECT {columns} FROM receipts ORDER BY serial").fetchall()
+    db.conn.close()
+
+    db = open_db(path)
+    assert migrations.version(db) == migrations.LATEST
+    assert db.execute(f"SELECT {columns} FROM receipts ORDER BY serial").fetchall() == before
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # back on after the rebuild
+    assert quick_check(db, full=True).ok
+    assert db.execute("SELECT enrollment_id, status FROM enrollment_status").fetchall() == [("e1", "suspended")]
+    assert enrollments.get(db, "e1")["status"] == "suspended"
+    assert enrollments.get(db, "e2")["status"] == "active"
+    assert enrollments.get(db, "e2")["status_changed_at"] == "2025-11-15T10:00:00+08:00"  # since written
+    assert enrollments.active(db, "p1", 2026)["id"] == "e2"
+    assert receipts.of_record(db, "e1")["serial"] == "320412-03-2025-000001"
+    with write(db):  # the next serial continues the window's sequence (STAMP: 320412, 03, 2025)
+        assert receipts.issue(db, STAMP, business="enroll", record_id="e3", person_id="p1") == "320412-03-2025-000003"
+    with pytest.raises(sqlite3.IntegrityError, match="one active enrollment"):
+        db.execute(
+            "INSERT INTO enrollments SELECT 'e3', created_at, hall_code, window_code, operator_id, person_id,"
+            " year, region, kind, category, proposed_category, category_reason, assistance, tier, special_group,"
+            " student_proof, standard_fen, ltc_fen, assisted_fen, personal_fen, paid_on, benefit_start,"
+            " benefit_end, waiting_months, retroactive, '320412-03-2025-000003', NULL, trace_sha256"
+            " FROM enrollments WHERE id = 'e2'"
+        )
+    db.conn.close()
+
+
+def test_serials_run_out_with_a_clear_refusal(db):
+    from desktop.records import receipts
+    from desktop.records.tx import write
+
+    db.execute("INSERT INTO receipts (serial, created_at, operator_id, business, record_id) "
+               "VALUES ('320412-03-2025-999999', 'x', 'clerk', 'enroll', 'e0')")
+    with pytest.raises(Refusal) as refused, write(db):
+        receipts.issue(db, STAMP, business="enroll", record_id="e1", person_id=None)
+    assert refused.value.code == "serials_exhausted" and "999999" in refused.value.message
+    with pytest.raises(sqlite3.IntegrityError):  # and the table itself takes no seventh digit
+        db.execute("INSERT INTO receipts (serial, created_at, operator_id, business, record_id) "
+                   "VALUES ('320412-03-2025-1000000', 'x', 'clerk', 'enroll', 'e1')")

@@ -118,12 +118,17 @@ def test_one_active_enrollment_is_enforced_by_the_database(ctx):
     first = enrollment.enroll(ctx, GRANDMOTHER, 2026)
     import sqlite3
 
-    with pytest.raises(sqlite3.IntegrityError):
-        ctx.db.execute(
-            "INSERT INTO enrollment_status (enrollment_id, person_id, year, status, changed_at, changed_by_record) "
-            "VALUES (?, ?, 2026, 'active', 'x', 'x')",
-            [first.enrollment_id + "-copy", first.person_id],
-        )
+    row = enrollments.stored(ctx.db, first.enrollment_id)
+    columns = [c for c in row if c != "id"]
+    copy = f"INSERT INTO enrollments (id, {', '.join(columns)}) SELECT ?, {', '.join(columns)} FROM enrollments WHERE id = ?"
+    with pytest.raises(sqlite3.IntegrityError, match="one active enrollment"):
+        ctx.db.execute(copy, [first.enrollment_id + "-copy", first.enrollment_id])
+    # once the first is no longer active (停保), another of the same year may be written
+    enrollments.set_status(ctx.db, ctx.stamp(), first.enrollment_id, "suspended", "t1")
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: enrollments.receipt_serial"):
+        ctx.db.execute(copy, [first.enrollment_id + "-copy", first.enrollment_id])  # (past the guard)
+    with pytest.raises(sqlite3.IntegrityError, match="只增不删"):  # and a status is never taken back
+        ctx.db.execute("DELETE FROM enrollment_status")
 
 
 def test_override_needs_a_reason(ctx):
