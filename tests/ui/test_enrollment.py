@@ -206,3 +206,28 @@ def test_enter_walks_the_form_and_confirms(qtbot, db_deps):
     qtbot.keyClick(page.confirm, Qt.Key.Key_Return)
     assert page.done and page.done[0].result.category == "未成年居民"
     assert page.focusWidget() is page.id_field  # ready for the next member
+
+
+def test_a_refused_new_person_is_not_registered_until_the_visit_goes_through(qtbot, db_deps):
+    """Register + enroll is one transaction: a refused enrollment leaves no person behind."""
+    db = db_deps.db
+    page = show(qtbot, EnrollmentPage(db_deps))
+    enter_person(qtbot, page, MOTHER, "李秀梅")
+    page.paid_on.setText("2025-12-01")  # after today (2025-11-15): the enrollment refuses it
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.done == []
+    assert "晚于今天" in page.errors.fields["paid_on"][1].text()
+    assert page.focusWidget() is page.paid_on
+    assert page.name.text() == "李秀梅"  # what the clerk typed stays for the correction
+    assert page.id_field.person is None
+    assert db.execute("SELECT count(*) FROM persons").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM audit").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM receipts").fetchone()[0] == 0
+
+    page.paid_on.setText("2025-11-15")
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert len(page.done) == 1, page.page_error.text()
+    assert page.done[0].name == "李秀梅" and page.done[0].result.category == "非从业居民"
+    assert db.execute("SELECT id_number, name FROM persons").fetchall() == [(MOTHER, "李秀梅")]
+    assert db.execute("SELECT count(*) FROM enrollments").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM receipts").fetchone()[0] == 1

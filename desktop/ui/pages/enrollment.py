@@ -2,8 +2,9 @@
 
 The ID number is checked as it is typed; the category is proposed by the services' rules from
 the pack's category rules and the age (an override needs a reason); fee, benefit dates and
-trace are shown live from the policy API; 确认 writes through `desktop.services` (register the
-person, household membership, enroll or renew) and the 缴费通知单 / 受理回执 are rendered by
+trace are shown live from the policy API; 确认 writes the visit through
+`desktop.services.enrollment_visit` (register the person, school, household membership, enroll
+or renew: one transaction, all or nothing) and the 缴费通知单 / 受理回执 are rendered by
 `desktop.documents`.
 """
 
@@ -434,39 +435,28 @@ class EnrollmentPage(Page):
         if number is None:
             self.id_field.setFocus()
             return
-        from desktop.services import enrollment, persons
+        from desktop.services.enrollment_visit import enroll_visit
 
         relation = self.relationship.currentData()
+        mode = MODES[self.mode.currentText()]
+        options: dict[str, Any] = dict(
+            assistance=self.assistance.currentData(), tier=self.tier.currentData(),
+            student_proof=self.student_proof.isChecked() and self.student_proof.isVisible(),
+            paid_on=self.paid_on.text().strip() or None,
+            category_reason=self.reason.text().strip() or None,
+        )
+        if mode == "enroll":
+            options.update(category=self.category.currentText(), special_group=self.special.currentData())
+        school = self.school_name.text().strip() or None
         try:
-            person = self.id_field.person
-            if person is None:
-                school = self.school_name.text().strip() or None
-                person = persons.register_person(
-                    ctx, number.number, self.name.text(), phone=self.phone.text().strip() or None,
-                    school=school, school_kind=self.school.currentText() if school else None,
-                )
-                self.id_field.person = person
-            elif self._school_kind() is not None and self.school_name.text().strip() and \
-                    self.school_name.text().strip() != (person.get("school") or ""):
-                persons.set_student_status(ctx, number.number, self.school_name.text().strip(), self.school.currentText())
-            if self.done and relation:
-                try:
-                    persons.add_household_member(ctx, self.done[0].id_number, number.number, relation)
-                except Refusal as refusal:
-                    if refusal.code != "already_member":
-                        raise
-            options = dict(
-                assistance=self.assistance.currentData(), tier=self.tier.currentData(),
-                student_proof=self.student_proof.isChecked() and self.student_proof.isVisible(),
-                paid_on=self.paid_on.text().strip() or None,
-                category_reason=self.reason.text().strip() or None,
+            # one transaction: a refusal leaves nothing written (not even the new person)
+            visit = enroll_visit(
+                ctx, number.number, self.year.currentData(), mode=mode,
+                name=self.name.text(), phone=self.phone.text().strip() or None,
+                school=school, school_kind=self.school.currentText() if self._school_kind() else None,
+                head_id_number=self.done[0].id_number if self.done else None, relationship=relation,
+                **options,
             )
-            if MODES[self.mode.currentText()] == "renewal":
-                result = enrollment.renew(ctx, number.number, self.year.currentData(), **options)
-            else:
-                result = enrollment.enroll(ctx, number.number, self.year.currentData(),
-                                           category=self.category.currentText(),
-                                           special_group=self.special.currentData(), **options)
         except Refusal as refusal:
             if refusal.field in ("id_number", "member_id_number", "head_id_number"):
                 self.id_field.show_refusal(refusal.message)
@@ -477,6 +467,7 @@ class EnrollmentPage(Page):
                 widget.setFocus()
             self.status_message.emit("⚠ " + refusal.message)
             return
+        person, result = visit.person, visit.enrollment
         self.done.append(Done(person["name"], number.number, relation or "户主", result))
         self._show_done()
         self.status_message.emit(f"✔ {person['name']} {result.year}年度{'续保' if result.kind == 'renewal' else '参保登记'}已办理，收据号 {result.receipt_serial}")

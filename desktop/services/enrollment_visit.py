@@ -1,0 +1,88 @@
+"""One counter visit of 参保登记/续保 for one person, written in one transaction.
+
+At the counter a visit may register the person (not yet in the records), update the school
+they attend, put them into the household of the visit's first member, and then enroll or renew
+them. Each of those businesses keeps its own checks, audit entry and receipt serial (the
+functions of `persons` and `enrollment` are called as they are); here they run inside ONE
+`write`, where each one's own `write` nests as a savepoint. So the visit pays one COMMIT (one
+fsync under synchronous=FULL), and a refused enrollment leaves nothing behind: no person
+registered for a visit that did not happen, no audit entry, no receipt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from desktop.errors import Refusal
+from desktop.records import persons as person_rows
+from desktop.records.tx import write
+from desktop.services import enrollment, persons
+from desktop.services.context import Context
+
+Mode = Literal["enroll", "renewal"]
+MODES: tuple[Mode, ...] = ("enroll", "renewal")
+
+
+@dataclass(frozen=True)
+class VisitResult:
+    """What the page shows: the person as stored after the visit and the enrollment."""
+
+    person: dict[str, Any]
+    enrollment: enrollment.EnrollmentResult
+
+
+def enroll_visit(
+    ctx: Context,
+    id_number: Any,
+    year: Any,
+    *,
+    mode: Mode = "enroll",
+    name: Any = None,
+    phone: Any = None,
+    school: Any = None,
+    school_kind: Any = None,
+    head_id_number: Any = None,
+    relationship: Any = None,
+    **options: Any,
+) -> VisitResult:
+    """Register (if new), update the school, join the household, then enroll or renew: all or
+    nothing, in one transaction.
+
+    `name` and `phone` register a person not yet in the records (ignored for a registered one).
+    `school`/`school_kind` register a new person's school, or update a registered person's when
+    both are given and the school differs from the one on record. `head_id_number` and
+    `relationship` put the person into the head's household; a person already in a household
+    stays where they are (`already_member` is tolerated). `mode` is "enroll" or "renewal";
+    `options` are the keyword arguments of `enrollment.enroll` / `enrollment.renew`. Any
+    refusal rolls the whole visit back and is raised as the business raised it.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")  # a caller's bug
+    number = persons.parsed_id(ctx, id_number)
+    with write(ctx.db):
+        person = person_rows.get_by_id_number(ctx.db, number.number)
+        if person is None:
+            persons.register_person(
+                ctx,
+                number,
+                name,
+                phone=phone,
+                school=school,
+                school_kind=school_kind if school else None,
+            )
+        elif school and school_kind and school != (person.get("school") or ""):
+            persons.set_student_status(ctx, number, school, school_kind)
+        if head_id_number and relationship:
+            try:
+                persons.add_household_member(ctx, head_id_number, number, relationship)
+            except Refusal as refusal:
+                if refusal.code != "already_member":
+                    raise
+        if mode == "renewal":
+            result = enrollment.renew(ctx, number, year, **options)
+        else:
+            result = enrollment.enroll(ctx, number, year, **options)
+        stored = person_rows.get_by_id_number(ctx.db, number.number)
+    assert stored is not None  # registered above, in this transaction
+    return VisitResult(stored, result)
