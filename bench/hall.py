@@ -144,8 +144,11 @@ def build(n: int, path: Path, log=print) -> Path:
     def insert_sql(table: str, cols: tuple[str, ...]) -> str:
         return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
 
+    def seen_by(wave: int) -> int:  # persons 1..seen_by(wave) have come by the end of that wave
+        return n if wave == waves - 1 else (wave + 1) * n // waves
+
     def first_wave(person) -> int:
-        base = (person.num - 1) * waves // max(n, 1)
+        base = next(w for w in range(waves) if person.num <= seen_by(w))
         while base < waves - 1 and wave_start(YEARS[base]).date() < person.birth_date:
             base += 1
         return base
@@ -171,7 +174,7 @@ def build(n: int, path: Path, log=print) -> Path:
 
     for wave, year in enumerate(YEARS):
         start = wave_start(year)
-        last = n if wave == waves - 1 else (wave + 1) * n // waves  # persons seen by the end of it
+        last = seen_by(wave)
         step = span / max(last, 1)
         people = synth.persons(last)
         done = 0
