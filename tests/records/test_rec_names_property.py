@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rec_helpers import add_person, make_id
 
@@ -35,8 +35,17 @@ def names_db(tmp_path_factory):
     db.close()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: CI must not pass or fail by the draw. The examples pin the edges the
+# generator reaches only sometimes: a 99-character name with three dots, astral Han.
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(raw=NAMES)
+@example(raw="·".join(["阿" * 24, "\U00020000" * 24, "\U00030000" * 24, "䶵" * 24]))
+@example(raw="\U0002A6D6\U00030000")
 def test_names_round_trip_and_are_found(names_db, raw):
     try:
         name = normalize_name(raw)
