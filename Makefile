@@ -12,7 +12,8 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	bash .ci/system-deps
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# encrypt: the opt-in at-rest encryption (sqlcipher3), so its tests run here too
+	$(BIN)/python -m pip install --quiet -e '.[dev,encrypt]'
 	$(BIN)/python -m compileall -q desktop
 	touch $(STAMP)
 

@@ -4,9 +4,9 @@ sending a PDF to one of them. What is printed is built and archived by
 this module only shows and prints the bytes it is handed.
 
 Page images come from the first renderer available: PySide6.QtPdf (not part of
-PySide6-Essentials), pypdfium2 (when installed), the poppler `pdftoppm` tool (when on PATH);
-with none of them the preview shows the document's text and the archived file opens in the
-system viewer. Tests replace `Deps.printer` by a recorder.
+PySide6-Essentials), pypdfium2 (a dependency: what an installed program uses), the poppler
+`pdftoppm` tool (when on PATH); should none of them load, the preview shows the document's text
+and a print job goes to the spooler. Tests replace `Deps.printer` by a recorder.
 """
 
 from __future__ import annotations
@@ -84,9 +84,12 @@ def _pdfium_pages(pdf: bytes, dpi: int):
 
     out = []
     for page in pypdfium2.PdfDocument(pdf):
-        image = page.render(scale=dpi / 72).to_pil().convert("RGB")
-        data = image.tobytes()
-        out.append(QImage(data, image.width, image.height, image.width * 3, QImage.Format.Format_RGB888).copy())
+        # rev_byteorder: RGB rather than pdfium's BGR, so Qt takes the bytes as they are
+        bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+        if bitmap.mode != "RGB":
+            return None
+        out.append(QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
+                          QImage.Format.Format_RGB888).copy())
     return out
 
 

@@ -81,6 +81,9 @@ def test_bundle_holds_packs_fonts_and_qt_plugins():
     names = " ".join(p.name for p in plugins)
     assert ("qwindows" if WINDOWS else "qxcb") in names, names
     assert "qoffscreen" in names, names
+    # pdfium: the print preview's page images and printing on the chosen printer and paper
+    pdfium = [p.name for p in internal.rglob("*pdfium*") if p.suffix in (".dll", ".so", ".dylib")]
+    assert pdfium, "no pdfium library in the bundle"
 
 
 def test_calc_one_request_answers_like_the_source_tree(tmp_path):

@@ -84,10 +84,7 @@ def test_page_images_are_painted_on_the_chosen_paper(qtbot, db_deps, tmp_path):
     from desktop.documents import render
 
     images = render_pages(render(doc), dpi=100)
-    if not images:
-        import pytest
-
-        pytest.skip("no PDF renderer on this machine (QtPdf, pypdfium2, pdftoppm)")
+    assert images, "pypdfium2 is a dependency: page images must be available"
     device = QPrinter(QPrinter.PrinterMode.HighResolution)
     device.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     device.setOutputFileName(str(tmp_path / "roll.pdf"))
@@ -109,3 +106,33 @@ def test_without_a_renderer_the_preview_shows_the_text(qtbot, db_deps, monkeypat
     dialog = show(qtbot, PrintPreviewDialog(db_deps, "受理回执", visit_build(result.receipt_serial)))
     assert dialog.text.isVisibleTo(dialog) and not dialog.scroll.isVisibleTo(dialog)
     assert "730.00" in dialog.text.toPlainText() and "下一页" in dialog.text.toPlainText()
+
+
+def test_pdfium_pages_are_the_pages_in_their_colours(qtbot, monkeypatch):
+    """pypdfium2 alone (no QtPdf, no pdftoppm, as on a hall's Windows PC): one image per page, at
+    the page's size for the dpi, red staying red (pdfium's native order is BGR)."""
+    from io import BytesIO
+
+    from reportlab.lib.pagesizes import A4, A5
+    from reportlab.pdfgen.canvas import Canvas
+
+    from desktop.ui import printing as ui_printing
+
+    monkeypatch.setattr(ui_printing, "_qtpdf_pages", lambda pdf, dpi: None)
+    monkeypatch.setattr(ui_printing, "_pdftoppm_pages", lambda pdf, dpi: None)
+    buf = BytesIO()
+    c = Canvas(buf, pagesize=A4)
+    c.setFillColorRGB(1, 0, 0)
+    c.rect(0, 0, 100, 100, stroke=0, fill=1)  # bottom-left 100 pt square
+    c.showPage()
+    c.setPageSize(A5)
+    c.showPage()
+    c.save()
+    images = ui_printing.render_pages(buf.getvalue(), dpi=72)
+    # A4 = 595.28 × 841.89 pt, A5 = 419.53 × 595.28 pt: at 72 dpi one pixel per point, pdfium
+    # rounding each side up to a whole pixel
+    assert [(i.width(), i.height()) for i in images] == [(596, 842), (420, 596)]
+    red = images[0].pixelColor(10, 842 - 10)
+    assert (red.red(), red.green(), red.blue()) == (255, 0, 0)
+    white = images[0].pixelColor(300, 300)
+    assert (white.red(), white.green(), white.blue()) == (255, 255, 255)
