@@ -488,14 +488,19 @@ class MainWindow(QMainWindow):
         from desktop.services.permissions import ACCOUNT_ROLES, ROLE_LABELS
 
         h = self.deps.hall
-        db = "" if self.deps.db is not None else "　｜　未打开数据库"
-        self.hall_label.setText(f"{h.hall_name}（{h.region}）　｜　{h.window}号窗口{db}")
+        db = "" if self.deps.db is not None else " · 未打开数据库"
+        # short labels: the business messages at the left of the status bar (a receipt serial
+        # at their end) must fit beside them at 1366 px; the rest is in the tooltips
+        self.hall_label.setText(f"{h.hall_name} · {h.window}号窗口{db}")
+        self.hall_label.setToolTip(f"{h.hall_name}（统筹区：{h.region}），{h.window}号窗口")
         account = self.deps.account
         if account is not None:
             roles = "、".join(ROLE_LABELS[r] for r in ACCOUNT_ROLES if r in account.roles)
-            self.person_label.setText(f"登录：{account.display_name}（{account.username}，{roles}）")
+            self.person_label.setText(f"{account.display_name}（{roles}）")
+            self.person_label.setToolTip(f"登录账户：{account.username}（{account.display_name}，{roles}）")
         else:
-            self.person_label.setText(f"经办：{h.clerk}（{ROLE_LABELS.get(h.role, h.role)}）")
+            self.person_label.setText(f"{h.clerk}（{ROLE_LABELS.get(h.role, h.role)}）")
+            self.person_label.setToolTip(f"经办人：{h.clerk}")
         self.demo_label.setVisible(self.deps.demo)
         self.setWindowTitle("医保窗口经办" + ("（演示数据）" if self.deps.demo else ""))
 

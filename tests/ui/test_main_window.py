@@ -51,6 +51,28 @@ def test_status_bar_names_hall_window_clerk_and_demo(qtbot, db_deps):
     assert "王经办" in w.person_label.text() and "经办人" in w.person_label.text()
     assert w.demo_label.isVisible() and w.demo_label.text() == "演示数据"
     assert "演示数据" in w.windowTitle()
+    assert "王经办" in w.person_label.toolTip() and "武进区" in w.hall_label.toolTip()
+
+
+def test_a_business_message_with_its_receipt_serial_fits_beside_the_status_labels(qtbot, deps, db, clock):
+    """The longest messages (an off-site filing: ~75 characters ending with the serial) must not
+    be cut under the hall, clerk and audit labels at 1366 px, for a hall with a long name."""
+    from conftest import PASSWORD, signed_in
+
+    from desktop.services import hall
+    from desktop.ui.app import load_fonts
+
+    load_fonts()  # the bundled CJK face, as the window has it: its glyphs set the widths
+    hall.configure_hall(db, "武进区", "武进区医保中心经办大厅", "320412", "03", "admin", PASSWORD, "钱管理",
+                        now=clock())
+    logged_in = signed_in(deps, db, "admin")
+    logged_in.demo = True
+    w = show(qtbot, MainWindow(logged_in))
+    w.audit_label.setText("✔ 审计链完整")
+    message = "✔ 已备案：异地长期居住人员，就医地 江苏省苏州市，自 2025-11-15 起长期有效（至取消备案）。收据号 320412-03-2025-000006"
+    labels = [w.person_label, w.audit_label, w.hall_label, w.demo_label]
+    taken = sum(label.sizeHint().width() + 12 for label in labels)  # + the bar's spacing and grips
+    assert w.statusBar().fontMetrics().horizontalAdvance(message) + taken <= w.width()
 
 
 def test_font_scaling_and_contrast_are_remembered(qtbot, db_deps):
