@@ -64,7 +64,7 @@ def test_suspension_waits_for_a_reviewer_who_is_not_the_clerk(qtbot, db_deps, pr
     page.kind.setCurrentText("停保")
     page.reason.setCurrentText("参军")
     confirm(qtbot, page)
-    assert page.outcome.text().startswith("⏳ 停保申请已受理"), page.outcome.text() + page.page_error.text()
+    assert page.outcome.text().startswith("◷ 停保申请已受理"), page.outcome.text() + page.page_error.text()
     assert page.reviews is None  # the queue is the reviewers'
     qtbot.keyClick(page.id_field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     (receipt,) = previews[-1].result_printed
@@ -198,7 +198,7 @@ def test_tianjin_name_change_waits_in_the_reviewers_queue(qtbot, db_deps):
     assert "复核" in page.rule_note.text()
     type_text(qtbot, page.value_text, "刘铭")
     confirm(qtbot, page)
-    assert page.outcome.text().startswith("⏳"), page.outcome.text() + page.page_error.text()
+    assert page.outcome.text().startswith("◷"), page.outcome.text() + page.page_error.text()
     from desktop.services.review import pending_reviews
 
     assert len(pending_reviews(tj.context())) == 1

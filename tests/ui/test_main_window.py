@@ -62,7 +62,7 @@ def test_a_business_message_with_its_receipt_serial_fits_beside_the_status_label
     from desktop.services import hall
     from desktop.ui.app import load_fonts
 
-    load_fonts()  # the bundled CJK face, as the window has it: its glyphs set the widths
+    load_fonts()  # the bundled faces, as the window has them: their glyphs set the widths
     hall.configure_hall(db, "武进区", "武进区医保中心经办大厅", "320412", "03", "admin", PASSWORD, "钱管理",
                         now=clock())
     logged_in = signed_in(deps, db, "admin")

@@ -88,7 +88,7 @@ class ChangePage(BusinessPage):
         if r.effective:
             outcome = f"✔ {label}已变更：{r.before or '（空）'} → {r.after}（即时生效），收据号 {r.receipt_serial}"
         else:
-            outcome = f"⏳ {label}变更已受理，等待复核，复核通过后生效。收据号 {r.receipt_serial}"
+            outcome = f"◷ {label}变更已受理，等待复核，复核通过后生效。收据号 {r.receipt_serial}"
         if self.reviews is not None:
             self.reviews.refresh()
         self.id_field.check()  # the person as now recorded

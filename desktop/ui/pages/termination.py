@@ -113,12 +113,12 @@ class TerminationPage(BusinessPage):
         if self.kind.currentText() == "退费":
             r = refund.request_refund(ctx, number, year, self.reason.currentText(), reason_note=note, **self._facts())
             amount = f"{Decimal(r.case.amount_fen) / 100:.2f}"
-            outcome = f"⏳ 退费申请已受理，可退 {amount} 元，等待复核（复核通过后支付）。收据号 {r.receipt_serial}"
+            outcome = f"◷ 退费申请已受理，可退 {amount} 元，等待复核（复核通过后支付）。收据号 {r.receipt_serial}"
         else:
             r = termination.request_termination(
                 ctx, number, year, self.kind.currentText(), self.reason.currentText(), reason_note=note,
                 effective_on=self.effective.text().strip() or None, death_date=self.death.text().strip() or None)
-            outcome = f"⏳ {self.kind.currentText()}申请已受理，等待复核。收据号 {r.receipt_serial}"
+            outcome = f"◷ {self.kind.currentText()}申请已受理，等待复核。收据号 {r.receipt_serial}"
         if self.reviews is not None:
             self.reviews.refresh()
         return outcome, visit_build(r.receipt_serial)
