@@ -154,7 +154,12 @@ class DayReportPage(BusinessPage):
         except Refusal as refusal:
             self.void_error.show_message(refusal.message)
             return
-        self.void_note.setText(f"✔ 收据 {row.get('serial', self.void_serial.text())} 已作废（原因：{self.void_reason.text()}），号码保留不再使用")
+        from desktop.services.verification import BUSINESS_LABELS
+
+        business = BUSINESS_LABELS.get(row.get("business") or "", "业务")
+        # a void cancels the slip only: say so, or a clerk may take the business as undone
+        self.void_note.setText(f"✔ 收据 {row.get('serial', self.void_serial.text())} 已作废（原因：{self.void_reason.text()}），"
+                               f"号码保留不再使用。\n对应的{business}仍然有效；如需撤销或更正，请另行办理。")
         self.void_serial.clear()
         self.void_reason.clear()
         self.submit()
