@@ -650,6 +650,25 @@ def test_blood_copy_is_marked():
     assert a["materials"][1]["note"] == "复印件"
 
 
+@pytest.mark.parametrize("item,extra,name", [
+    # 000 §二(一): “1. 本人身份证件;2. 户口簿或有效居住凭证;3. 学生证或在校证明” — no 原件/复印件
+    ("参保登记", {"channel": "窗口"}, "本人身份证件"),
+    ("参保登记", {"channel": "窗口"}, "户口簿或有效居住凭证"),
+    ("参保登记", {"channel": "窗口"}, "学生证或在校证明"),
+    # 000 §二(二)3: “需携带《在校生证明》” — no 原件
+    ("在校生身份认证", {}, "《在校生证明》"),
+    # 000 §六(四) 零星报销: “2. 医疗收费票据” — no 原件
+    ("零星报销", {"person_type": "办理异地就医的三类人员在异地未联网刷卡"}, "医疗收费票据"),
+    # 000 §三(二)5.2: “再持省社保卡、费用票据等相关资料” — no 原件
+    ("新生儿追溯报销", {}, "费用票据"),
+])
+def test_no_original_or_copy_where_the_source_says_neither(item, extra, name):
+    # The checklist's 要求 column must not print “原件” the source does not ask for; only the
+    # blood item (§三(二)5.3 “身份证复印件”) carries 原件/复印件 in this pack.
+    note = {m["name"]: m["note"] for m in ask("materials", item=item, **extra)["materials"]}[name]
+    assert note is None or ("原件" not in note and "复印件" not in note)
+
+
 def test_unknown_item():
     r = refused("materials", item="医保卡挂失")
     assert (r.code, r.field) == ("unknown_item", "item") and "医保卡挂失" in r.message

@@ -335,6 +335,11 @@ def test_payment_receipt_query():
     names, where = checklist("缴费凭证查询", channel="线上")
     assert names == [] and len(where) == 4 and any("电子税务局" in w for w in where)
     assert checklist("缴费查询", channel="窗口") == (["身份证"], ["各合作银行网点"])
+    # 003 §六5: “可持身份证前往各合作银行网点开具缴费凭证” — no 原件 (unlike §五(一)1 “身份证原件”)
+    assert ask("materials", item="缴费查询", channel="窗口")["materials"][0]["note"] is None
+    # §五(一)1 does say 原件: “参保人身份证原件…由法定监护人携带身份证原件”
+    signing = ask("materials", item="社保卡扣缴签约", person_type="未成年人")["materials"]
+    assert signing[0]["note"] == "原件"
 
 
 def test_offsite_filing_home_town():
