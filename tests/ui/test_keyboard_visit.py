@@ -67,3 +67,47 @@ def test_registration_to_receipt_with_the_keyboard_only(qtbot, deps, hall_db, pr
     assert [p.name for p in archived] == [f"{serial}-payment_notice.pdf", f"{serial}-receipt.pdf"]
     notice = "".join(pdf_text(archived[0].read_bytes()))
     assert "李秀梅" in notice and "830.00" in notice and serial in notice and "王经办" in notice
+
+
+def window_on(qtbot, clerk, fkey, key):
+    """The window shown, the page of `fkey` opened by its function key, focus in its first field."""
+    w = MainWindow(clerk)
+    qtbot.addWidget(w)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    qtbot.waitUntil(lambda: focused() is w.pages["enrollment"].id_field)
+    press(qtbot, fkey)
+    page = w.pages[key]
+    qtbot.waitUntil(lambda: focused() is page.id_field)
+    return page
+
+
+def registered(clerk, *people):
+    from desktop.services.persons import register_person
+
+    for number, name in people:
+        register_person(clerk.context(), number, name)
+
+
+def test_enter_on_the_id_number_goes_to_the_first_field_and_tab_follows_the_page(qtbot, deps, hall_db):
+    # 确认 was built before the page's fields: Enter on the ID number jumped to it, and Tab
+    # reached the fields only after 确认
+    clerk = signed_in(deps, hall_db, "wang")
+    number = make_id(date(1965, 1, 1), 21)
+    registered(clerk, (number, "孙玉兰"))
+    page = window_on(qtbot, clerk, Qt.Key.Key_F3, "change")
+    qtbot.keyClicks(focused(), number)
+    press(qtbot, Qt.Key.Key_Return)
+    assert focused() is page.field
+    for expected in (page.value_text, page.reason, page.confirm):
+        press(qtbot, Qt.Key.Key_Tab)
+        assert focused() is expected
+
+    page = window_on(qtbot, clerk, Qt.Key.Key_F5, "offsite")
+    qtbot.keyClicks(focused(), number)
+    press(qtbot, Qt.Key.Key_Return)
+    assert focused() is page.person_type
+    for expected in (page.province, page.city, page.start, page.until, page.confirm):
+        press(qtbot, Qt.Key.Key_Tab)
+        assert focused() is expected

@@ -109,6 +109,21 @@ class BusinessPage(Page):
         self.id_field.checked.connect(lambda _n, _p: self.person_changed())
         self.id_field.cleared.connect(self.person_changed)
         self.build_fields()
+        self._buttons_after_fields()
+
+    def _buttons_after_fields(self) -> None:
+        """确认 and 打印 made before the page's fields would come first in the tab chain (and
+        Enter on the ID number would jump to 确认): put them after the last field, as shown."""
+        rows = [self.form.itemAt(r, QFormLayout.ItemRole.FieldRole) for r in range(self.form.rowCount())]
+        fields = [item.widget() for item in rows if item is not None and item.widget() is not None]
+        last: QWidget = self.id_field
+        w = self.id_field.nextInFocusChain()
+        while w is not self.id_field and w is not None:
+            if w.focusPolicy() & Qt.FocusPolicy.TabFocus and any(f is w or f.isAncestorOf(w) for f in fields):
+                last = w
+            w = w.nextInFocusChain()
+        QWidget.setTabOrder(last, self.confirm)
+        QWidget.setTabOrder(self.confirm, self.print_button)
 
     # hooks
     def build_fields(self) -> None:
