@@ -111,3 +111,26 @@ def test_enter_on_the_id_number_goes_to_the_first_field_and_tab_follows_the_page
     for expected in (page.province, page.city, page.start, page.until, page.confirm):
         press(qtbot, Qt.Key.Key_Tab)
         assert focused() is expected
+
+
+def test_after_a_change_enter_prints_instead_of_confirming_again(qtbot, deps, hall_db, printed):
+    # focus stayed on 确认: a second Enter confirmed again, and the refusal ("与原联系电话相同")
+    # replaced the line saying the change was done
+    clerk = signed_in(deps, hall_db, "wang")
+    number = make_id(date(1965, 1, 1), 21)
+    registered(clerk, (number, "孙玉兰"))
+    page = window_on(qtbot, clerk, Qt.Key.Key_F3, "change")
+    qtbot.keyClicks(focused(), number)
+    page.field.setCurrentText("联系电话")
+    page.value_text.setFocus()
+    qtbot.keyClicks(focused(), "13912345678")
+    press(qtbot, Qt.Key.Key_Return)  # to 变更原因
+    press(qtbot, Qt.Key.Key_Return)  # to 确认
+    assert focused() is page.confirm
+    press(qtbot, Qt.Key.Key_Return)  # 确认变更
+    assert page.outcome.text().startswith("✔ 联系电话已变更")
+    assert focused() is page.print_button
+    press(qtbot, Qt.Key.Key_Return)  # 打印
+    assert printed and printed[-1][1].startswith(b"%PDF")
+    assert page.outcome.text().startswith("✔ 联系电话已变更")
+    assert hall_db.execute("SELECT count(*) FROM receipts").fetchone()[0] == 1

@@ -76,6 +76,7 @@ class BusinessPage(Page):
         self.confirm.setAutoDefault(True)
         self.confirm.clicked.connect(self.submit)
         self.print_button = QPushButton("打印 (Ctrl+P)")
+        self.print_button.setAutoDefault(True)  # Enter on it prints, as on 确认
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_documents)
         self.outcome = QLabel("")
@@ -177,6 +178,8 @@ class BusinessPage(Page):
         self.print_button.setEnabled(build is not None)
         self.outcome.setText(outcome)
         self.status_message.emit(outcome.splitlines()[0])
+        if build is not None:  # the next step is the paper; a second Enter must not confirm again
+            self.print_button.setFocus()
 
     def print_documents(self) -> None:
         """Ctrl+P: the 打印预览 of this visit's documents (built and archived by the services)."""
