@@ -134,3 +134,47 @@ def test_after_a_change_enter_prints_instead_of_confirming_again(qtbot, deps, ha
     assert printed and printed[-1][1].startswith(b"%PDF")
     assert page.outcome.text().startswith("✔ 联系电话已变更")
     assert hall_db.execute("SELECT count(*) FROM receipts").fetchone()[0] == 1
+
+
+def test_the_next_persons_id_number_clears_the_previous_visit(qtbot, deps, hall_db, printed):
+    # the previous person's outcome, destination and ticked materials stayed on the page, and
+    # Ctrl+P printed the previous person's 备案回执 with the next person's number in the field
+    clerk = signed_in(deps, hall_db, "wang")
+    first, second = make_id(date(1950, 1, 1), 31), make_id(date(1951, 1, 1), 32)
+    registered(clerk, (first, "孙玉兰"), (second, "周建国"))
+    page = window_on(qtbot, clerk, Qt.Key.Key_F5, "offsite")
+    qtbot.keyClicks(focused(), first)
+    page.province.setFocus()
+    type_text(qtbot, focused(), "江苏省")
+    press(qtbot, Qt.Key.Key_Return)
+    type_text(qtbot, focused(), "苏州市")
+    page.materials.tick(*page.materials.answer and [m["name"] for m in page.materials.answer["materials"]])
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.outcome.text().startswith("✔ 已备案"), page.outcome.text() + page.page_error.text()
+
+    page.id_field.setFocus()
+    page.id_field.selectAll()
+    qtbot.keyClicks(focused(), second)
+    assert "已登记：周建国" in page.id_field.info.text()
+    assert page.outcome.text() == ""
+    assert not page.print_button.isEnabled()
+    assert (page.province.text(), page.city.text(), page.materials.received()) == ("", "", [])
+    press(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed == []
+
+
+def test_two_businesses_of_one_person_keep_the_person_on_the_page(qtbot, deps, hall_db):
+    clerk = signed_in(deps, hall_db, "wang")
+    number = make_id(date(1965, 1, 1), 21)
+    registered(clerk, (number, "孙玉兰"))
+    page = window_on(qtbot, clerk, Qt.Key.Key_F3, "change")
+    qtbot.keyClicks(focused(), number)
+    page.field.setCurrentText("联系电话")
+    qtbot.keyClicks(page.value_text, "13912345678")
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.outcome.text().startswith("✔ 联系电话已变更")
+    page.field.setCurrentText("地址")
+    type_text(qtbot, page.value_text, "武进区湖塘镇")
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.outcome.text().startswith("✔ 地址已变更"), page.page_error.text()
+    assert page.id_field.text() == number and page.print_button.isEnabled()

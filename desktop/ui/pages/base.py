@@ -54,6 +54,7 @@ class BusinessPage(Page):
         self.deps = deps
         self.print_build: Any = None  # build(ctx, paper) -> documents, from do_submit
         self.preview: Any = None
+        self.served: str | None = None  # the ID number the outcome and the paper belong to
         self.id_field = IdField(deps)
         self.page_error = ErrorLabel()
         self.errors = FieldErrors(self.page_error)
@@ -107,8 +108,8 @@ class BusinessPage(Page):
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
         self.id_field.accepted.connect(self.focusNextChild_)
-        self.id_field.checked.connect(lambda _n, _p: self.person_changed())
-        self.id_field.cleared.connect(self.person_changed)
+        self.id_field.checked.connect(lambda _n, _p: self._id_changed())
+        self.id_field.cleared.connect(self._id_changed)
         self.build_fields()
         self._buttons_after_fields()
 
@@ -143,6 +144,13 @@ class BusinessPage(Page):
     def focusNextChild_(self) -> None:  # noqa: N802 (a slot returning None)
         self.focusNextChild()
 
+    def _id_changed(self) -> None:
+        # another person's number: the previous visit's outcome, paper and entries must not
+        # stay on the screen (nor be printed for the next person)
+        if self.served is not None and "".join(self.id_field.text().split()).upper() != self.served:
+            self.end_visit()
+        self.person_changed()
+
     def first_field(self) -> QWidget:
         return self.id_field
 
@@ -175,6 +183,7 @@ class BusinessPage(Page):
             self.show_refusal(refusal)
             return
         self.print_build = build
+        self.served = self.id_field.id_number.number if self.id_field.id_number else None
         self.print_button.setEnabled(build is not None)
         self.outcome.setText(outcome)
         self.status_message.emit(outcome.splitlines()[0])
@@ -195,11 +204,16 @@ class BusinessPage(Page):
         text = self.outcome.text().split("\n✔ 已打印并存档")[0]
         self.outcome.setText(text + "\n" + summary(printed))
 
-    def back_out(self) -> None:
-        self.id_field.clear()
+    def end_visit(self) -> None:
+        """The previous business's outcome, paper and entries cleared (the ID field stays)."""
+        self.served = None
         self.errors.clear()
         self.outcome.setText("")
         self.print_build = None
         self.print_button.setEnabled(False)
         self.reset_fields()
+
+    def back_out(self) -> None:
+        self.id_field.clear()
+        self.end_visit()
         self.id_field.setFocus()
