@@ -178,3 +178,31 @@ def test_two_businesses_of_one_person_keep_the_person_on_the_page(qtbot, deps, h
     press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert page.outcome.text().startswith("✔ 地址已变更"), page.page_error.text()
     assert page.id_field.text() == number and page.print_button.isEnabled()
+
+
+def test_a_registered_persons_name_and_phone_are_shown_as_recorded(qtbot, deps, hall_db):
+    # the enrollment ignores them for a registered person: a phone typed here was silently lost
+    clerk = signed_in(deps, hall_db, "wang")
+    known, new = make_id(date(1984, 1, 1), 51), make_id(date(1985, 1, 1), 52)
+    registered(clerk, (known, "孙玉兰"))
+    w = MainWindow(clerk)
+    qtbot.addWidget(w)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    page = w.pages["enrollment"]
+    qtbot.waitUntil(lambda: focused() is page.id_field)
+    qtbot.keyClicks(focused(), known)
+    assert page.name.text() == "孙玉兰"
+    assert page.name.isReadOnly() and page.phone.isReadOnly()
+    assert "变更登记" in w.statusBar().currentMessage()
+    qtbot.keyClicks(page.phone, "13812345678")
+    assert page.phone.text() == ""
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert len(page.done) == 1
+    assert hall_db.execute("SELECT phone FROM persons WHERE id_number = ?", [known]).fetchone()[0] is None
+    # the next member, not yet registered: typed in as before
+    assert not page.name.isReadOnly() and not page.phone.isReadOnly()
+    qtbot.keyClicks(focused(), new)
+    press(qtbot, Qt.Key.Key_Return)
+    assert focused() is page.name and not page.name.isReadOnly()
