@@ -67,3 +67,142 @@ def test_registration_to_receipt_with_the_keyboard_only(qtbot, deps, hall_db, pr
     assert [p.name for p in archived] == [f"{serial}-payment_notice.pdf", f"{serial}-receipt.pdf"]
     notice = "".join(pdf_text(archived[0].read_bytes()))
     assert "李秀梅" in notice and "830.00" in notice and serial in notice and "王经办" in notice
+
+
+def window_on(qtbot, clerk, fkey, key):
+    """The window shown, the page of `fkey` opened by its function key, focus in its first field."""
+    w = MainWindow(clerk)
+    qtbot.addWidget(w)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    qtbot.waitUntil(lambda: focused() is w.pages["enrollment"].id_field)
+    press(qtbot, fkey)
+    page = w.pages[key]
+    qtbot.waitUntil(lambda: focused() is page.id_field)
+    return page
+
+
+def registered(clerk, *people):
+    from desktop.services.persons import register_person
+
+    for number, name in people:
+        register_person(clerk.context(), number, name)
+
+
+def test_enter_on_the_id_number_goes_to_the_first_field_and_tab_follows_the_page(qtbot, deps, hall_db):
+    # 确认 was built before the page's fields: Enter on the ID number jumped to it, and Tab
+    # reached the fields only after 确认
+    clerk = signed_in(deps, hall_db, "wang")
+    number = make_id(date(1965, 1, 1), 21)
+    registered(clerk, (number, "孙玉兰"))
+    page = window_on(qtbot, clerk, Qt.Key.Key_F3, "change")
+    qtbot.keyClicks(focused(), number)
+    press(qtbot, Qt.Key.Key_Return)
+    assert focused() is page.field
+    for expected in (page.value_text, page.reason, page.confirm):
+        press(qtbot, Qt.Key.Key_Tab)
+        assert focused() is expected
+
+    page = window_on(qtbot, clerk, Qt.Key.Key_F5, "offsite")
+    qtbot.keyClicks(focused(), number)
+    press(qtbot, Qt.Key.Key_Return)
+    assert focused() is page.person_type
+    for expected in (page.province, page.city, page.start, page.until, page.confirm):
+        press(qtbot, Qt.Key.Key_Tab)
+        assert focused() is expected
+
+
+def test_after_a_change_enter_prints_instead_of_confirming_again(qtbot, deps, hall_db, printed):
+    # focus stayed on 确认: a second Enter confirmed again, and the refusal ("与原联系电话相同")
+    # replaced the line saying the change was done
+    clerk = signed_in(deps, hall_db, "wang")
+    number = make_id(date(1965, 1, 1), 21)
+    registered(clerk, (number, "孙玉兰"))
+    page = window_on(qtbot, clerk, Qt.Key.Key_F3, "change")
+    qtbot.keyClicks(focused(), number)
+    page.field.setCurrentText("联系电话")
+    page.value_text.setFocus()
+    qtbot.keyClicks(focused(), "13912345678")
+    press(qtbot, Qt.Key.Key_Return)  # to 变更原因
+    press(qtbot, Qt.Key.Key_Return)  # to 确认
+    assert focused() is page.confirm
+    press(qtbot, Qt.Key.Key_Return)  # 确认变更
+    assert page.outcome.text().startswith("✔ 联系电话已变更")
+    assert focused() is page.print_button
+    press(qtbot, Qt.Key.Key_Return)  # 打印
+    assert printed and printed[-1][1].startswith(b"%PDF")
+    assert page.outcome.text().startswith("✔ 联系电话已变更")
+    assert hall_db.execute("SELECT count(*) FROM receipts").fetchone()[0] == 1
+
+
+def test_the_next_persons_id_number_clears_the_previous_visit(qtbot, deps, hall_db, printed):
+    # the previous person's outcome, destination and ticked materials stayed on the page, and
+    # Ctrl+P printed the previous person's 备案回执 with the next person's number in the field
+    clerk = signed_in(deps, hall_db, "wang")
+    first, second = make_id(date(1950, 1, 1), 31), make_id(date(1951, 1, 1), 32)
+    registered(clerk, (first, "孙玉兰"), (second, "周建国"))
+    page = window_on(qtbot, clerk, Qt.Key.Key_F5, "offsite")
+    qtbot.keyClicks(focused(), first)
+    page.province.setFocus()
+    type_text(qtbot, focused(), "江苏省")
+    press(qtbot, Qt.Key.Key_Return)
+    type_text(qtbot, focused(), "苏州市")
+    page.materials.tick(*page.materials.answer and [m["name"] for m in page.materials.answer["materials"]])
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.outcome.text().startswith("✔ 已备案"), page.outcome.text() + page.page_error.text()
+
+    page.id_field.setFocus()
+    page.id_field.selectAll()
+    qtbot.keyClicks(focused(), second)
+    assert "已登记：周建国" in page.id_field.info.text()
+    assert page.outcome.text() == ""
+    assert not page.print_button.isEnabled()
+    assert (page.province.text(), page.city.text(), page.materials.received()) == ("", "", [])
+    press(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed == []
+
+
+def test_two_businesses_of_one_person_keep_the_person_on_the_page(qtbot, deps, hall_db):
+    clerk = signed_in(deps, hall_db, "wang")
+    number = make_id(date(1965, 1, 1), 21)
+    registered(clerk, (number, "孙玉兰"))
+    page = window_on(qtbot, clerk, Qt.Key.Key_F3, "change")
+    qtbot.keyClicks(focused(), number)
+    page.field.setCurrentText("联系电话")
+    qtbot.keyClicks(page.value_text, "13912345678")
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.outcome.text().startswith("✔ 联系电话已变更")
+    page.field.setCurrentText("地址")
+    type_text(qtbot, page.value_text, "武进区湖塘镇")
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.outcome.text().startswith("✔ 地址已变更"), page.page_error.text()
+    assert page.id_field.text() == number and page.print_button.isEnabled()
+
+
+def test_a_registered_persons_name_and_phone_are_shown_as_recorded(qtbot, deps, hall_db):
+    # the enrollment ignores them for a registered person: a phone typed here was silently lost
+    clerk = signed_in(deps, hall_db, "wang")
+    known, new = make_id(date(1984, 1, 1), 51), make_id(date(1985, 1, 1), 52)
+    registered(clerk, (known, "孙玉兰"))
+    w = MainWindow(clerk)
+    qtbot.addWidget(w)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    page = w.pages["enrollment"]
+    qtbot.waitUntil(lambda: focused() is page.id_field)
+    qtbot.keyClicks(focused(), known)
+    assert page.name.text() == "孙玉兰"
+    assert page.name.isReadOnly() and page.phone.isReadOnly()
+    assert "变更登记" in w.statusBar().currentMessage()
+    qtbot.keyClicks(page.phone, "13812345678")
+    assert page.phone.text() == ""
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert len(page.done) == 1
+    assert hall_db.execute("SELECT phone FROM persons WHERE id_number = ?", [known]).fetchone()[0] is None
+    # the next member, not yet registered: typed in as before
+    assert not page.name.isReadOnly() and not page.phone.isReadOnly()
+    qtbot.keyClicks(focused(), new)
+    press(qtbot, Qt.Key.Key_Return)
+    assert focused() is page.name and not page.name.isReadOnly()

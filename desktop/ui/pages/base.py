@@ -54,6 +54,7 @@ class BusinessPage(Page):
         self.deps = deps
         self.print_build: Any = None  # build(ctx, paper) -> documents, from do_submit
         self.preview: Any = None
+        self.served: str | None = None  # the ID number the outcome and the paper belong to
         self.id_field = IdField(deps)
         self.page_error = ErrorLabel()
         self.errors = FieldErrors(self.page_error)
@@ -76,6 +77,7 @@ class BusinessPage(Page):
         self.confirm.setAutoDefault(True)
         self.confirm.clicked.connect(self.submit)
         self.print_button = QPushButton("打印 (Ctrl+P)")
+        self.print_button.setAutoDefault(True)  # Enter on it prints, as on 确认
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_documents)
         self.outcome = QLabel("")
@@ -106,9 +108,24 @@ class BusinessPage(Page):
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
         self.id_field.accepted.connect(self.focusNextChild_)
-        self.id_field.checked.connect(lambda _n, _p: self.person_changed())
-        self.id_field.cleared.connect(self.person_changed)
+        self.id_field.checked.connect(lambda _n, _p: self._id_changed())
+        self.id_field.cleared.connect(self._id_changed)
         self.build_fields()
+        self._buttons_after_fields()
+
+    def _buttons_after_fields(self) -> None:
+        """确认 and 打印 made before the page's fields would come first in the tab chain (and
+        Enter on the ID number would jump to 确认): put them after the last field, as shown."""
+        rows = [self.form.itemAt(r, QFormLayout.ItemRole.FieldRole) for r in range(self.form.rowCount())]
+        fields = [item.widget() for item in rows if item is not None and item.widget() is not None]
+        last: QWidget = self.id_field
+        w = self.id_field.nextInFocusChain()
+        while w is not self.id_field and w is not None:
+            if w.focusPolicy() & Qt.FocusPolicy.TabFocus and any(f is w or f.isAncestorOf(w) for f in fields):
+                last = w
+            w = w.nextInFocusChain()
+        QWidget.setTabOrder(last, self.confirm)
+        QWidget.setTabOrder(self.confirm, self.print_button)
 
     # hooks
     def build_fields(self) -> None:
@@ -126,6 +143,13 @@ class BusinessPage(Page):
     # behaviour
     def focusNextChild_(self) -> None:  # noqa: N802 (a slot returning None)
         self.focusNextChild()
+
+    def _id_changed(self) -> None:
+        # another person's number: the previous visit's outcome, paper and entries must not
+        # stay on the screen (nor be printed for the next person)
+        if self.served is not None and "".join(self.id_field.text().split()).upper() != self.served:
+            self.end_visit()
+        self.person_changed()
 
     def first_field(self) -> QWidget:
         return self.id_field
@@ -159,9 +183,12 @@ class BusinessPage(Page):
             self.show_refusal(refusal)
             return
         self.print_build = build
+        self.served = self.id_field.id_number.number if self.id_field.id_number else None
         self.print_button.setEnabled(build is not None)
         self.outcome.setText(outcome)
         self.status_message.emit(outcome.splitlines()[0])
+        if build is not None:  # the next step is the paper; a second Enter must not confirm again
+            self.print_button.setFocus()
 
     def print_documents(self) -> None:
         """Ctrl+P: the 打印预览 of this visit's documents (built and archived by the services)."""
@@ -177,11 +204,16 @@ class BusinessPage(Page):
         text = self.outcome.text().split("\n✔ 已打印并存档")[0]
         self.outcome.setText(text + "\n" + summary(printed))
 
-    def back_out(self) -> None:
-        self.id_field.clear()
+    def end_visit(self) -> None:
+        """The previous business's outcome, paper and entries cleared (the ID field stays)."""
+        self.served = None
         self.errors.clear()
         self.outcome.setText("")
         self.print_build = None
         self.print_button.setEnabled(False)
         self.reset_fields()
+
+    def back_out(self) -> None:
+        self.id_field.clear()
+        self.end_visit()
         self.id_field.setFocus()

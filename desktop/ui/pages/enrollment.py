@@ -292,6 +292,9 @@ class EnrollmentPage(Page):
         self.refresh()
 
     def _person_checked(self, number: IdNumber, person: dict | None) -> None:
+        # a registered person's name and phone are not written by this visit (enroll_visit
+        # ignores them): shown as recorded, read-only, or an edit would be silently lost
+        self._registered_fields(person is not None)
         if person is not None:
             self.name.setText(person["name"])
             self.phone.setText(person.get("phone") or "")
@@ -300,7 +303,14 @@ class EnrollmentPage(Page):
             self.school_name.setText(person.get("school") or "")
         self._propose()
 
+    def _registered_fields(self, registered: bool) -> None:
+        for field in (self.name, self.phone):
+            field.setReadOnly(registered)
+        if registered:
+            self.status_message.emit("ℹ 已登记人员的姓名、联系电话按登记信息显示；如需修改，请在“变更登记”(F3)中办理")
+
     def _person_cleared(self) -> None:
+        self._registered_fields(False)
         self.proposed = None
         self.proposal_note.setText("")
         self.refresh()

@@ -183,6 +183,7 @@ class OffsitePage(BusinessPage):
         self.outcome.setText(f"✔ 已变更异地就医备案：{PERSON_TYPES.get(r.person_type, r.person_type)}，"
                              f"就医地 {destination}。收据号 {r.receipt_serial}")
         self.print_build = visit_build(r.receipt_serial)
+        self.served = self.id_field.id_number.number  # (a filing is shown for a checked number only)
         self.print_button.setEnabled(True)
         self.cancel_reason.clear()
         self.person_changed()
@@ -200,6 +201,7 @@ class OffsitePage(BusinessPage):
             return
         self.outcome.setText(f"✔ 已取消异地就医备案，收据号 {r.receipt_serial}")
         self.print_build = visit_build(r.receipt_serial)
+        self.served = self.id_field.id_number.number  # (a filing is shown for a checked number only)
         self.print_button.setEnabled(True)
         self.cancel_reason.clear()
         self.person_changed()
