@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from desktop.errors import Refusal
+from desktop.records import households
 from desktop.records import persons as person_rows
 from desktop.records.tx import write
 from desktop.services import enrollment, persons
@@ -30,6 +31,7 @@ class VisitResult:
 
     person: dict[str, Any]
     enrollment: enrollment.EnrollmentResult
+    relationship: str | None = None  # in the household after the visit (None: in none)
 
 
 def enroll_visit(
@@ -53,7 +55,8 @@ def enroll_visit(
     `school`/`school_kind` register a new person's school, or update a registered person's when
     both are given and the school differs from the one on record. `head_id_number` and
     `relationship` put the person into the head's household; a person already in a household
-    stays where they are (`already_member` is tolerated). `mode` is "enroll" or "renewal";
+    stays where they are (`already_member` is tolerated, and no relationship is needed), anyone
+    else must be given one (a default would store a grandson as 配偶 unseen). `mode` is "enroll" or "renewal";
     `options` are the keyword arguments of `enrollment.enroll` / `enrollment.renew`. Any
     refusal rolls the whole visit back and is raised as the business raised it.
     """
@@ -73,7 +76,7 @@ def enroll_visit(
             )
         elif school and school_kind and school != (person.get("school") or ""):
             persons.set_student_status(ctx, number, school, school_kind)
-        if head_id_number and relationship:
+        if head_id_number and (relationship or not _in_a_household(ctx, number.number)):
             try:
                 persons.add_household_member(ctx, head_id_number, number, relationship)
             except Refusal as refusal:
@@ -84,5 +87,11 @@ def enroll_visit(
         else:
             result = enrollment.enroll(ctx, number, year, **options)
         stored = person_rows.get_by_id_number(ctx.db, number.number)
-    assert stored is not None  # registered above, in this transaction
-    return VisitResult(stored, result)
+        assert stored is not None  # registered above, in this transaction
+        membership = households.membership(ctx.db, stored["id"])
+    return VisitResult(stored, result, membership["relationship"] if membership else None)
+
+
+def _in_a_household(ctx: Context, id_number: str) -> bool:
+    person = person_rows.get_by_id_number(ctx.db, id_number)
+    return person is not None and households.membership(ctx.db, person["id"]) is not None

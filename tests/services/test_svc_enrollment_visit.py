@@ -62,6 +62,7 @@ def test_a_new_person_is_registered_and_enrolled_in_one_commit(ctx, statements):
         ({"category": "老年居民"}, "category_reason"),  # an override without a reason
         ({"year": 2030}, "year"),
         ({"relationship": "朋友", "head_id_number": GRANDMOTHER}, "relationship"),
+        ({"head_id_number": GRANDMOTHER}, "relationship"),  # joining needs a relationship: none assumed
         ({"name": ""}, "name"),
     ],
 )
@@ -103,6 +104,18 @@ def test_the_household_joins_in_the_same_transaction_and_an_existing_member_stay
     assert commits(statements) == 1
     assert visit.person["id"] == student["id"] and visit.enrollment.category == "非从业居民"
     assert households.membership(ctx.db, student["id"])["relationship"] == "孙子女"
+    assert visit.relationship == "孙子女"  # what the page shows is what is stored
+
+
+def test_a_member_already_in_a_household_needs_no_relationship_and_keeps_theirs(ctx):
+    enroll_visit(ctx, GRANDMOTHER, 2026, name="王秀英")
+    persons.register_person(ctx, STUDENT, "吴佳怡")
+    persons.add_household_member(ctx, GRANDMOTHER, STUDENT, "孙子女")
+    visit = enroll_visit(ctx, STUDENT, 2026, head_id_number=GRANDMOTHER)
+    assert visit.relationship == "孙子女"
+    assert audit_actions(ctx)[-1] == "enroll"  # no second add_member
+    # the first person of a visit (no head named) is in no household yet
+    assert enroll_visit(ctx, DAUGHTER_IN_LAW, 2026, name="李娟").relationship is None
 
 
 def test_a_registered_students_school_is_updated_only_with_the_enrollment(ctx):

@@ -231,3 +231,24 @@ def test_a_refused_new_person_is_not_registered_until_the_visit_goes_through(qtb
     assert db.execute("SELECT id_number, name FROM persons").fetchall() == [(MOTHER, "李秀梅")]
     assert db.execute("SELECT count(*) FROM enrollments").fetchone()[0] == 1
     assert db.execute("SELECT count(*) FROM receipts").fetchone()[0] == 1
+
+
+def test_a_second_members_relationship_is_chosen_not_assumed(qtbot, db_deps):
+    """After the head, 与户主关系 starts at （请选择）: left there, the visit is refused at that
+    field and nothing is written; chosen, the table shows the relationship as stored."""
+    db = db_deps.db
+    page = show(qtbot, EnrollmentPage(db_deps))
+    enter_person(qtbot, page, GRANDMOTHER, "张桂英")
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert len(page.done) == 1
+    assert page.relationship.currentText() == "（请选择）"
+    before = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    enter_person(qtbot, page, MOTHER, "李秀梅")
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert len(page.done) == 1
+    assert "与户主关系" in page.errors.fields["relationship"][1].text()
+    assert db.execute("SELECT count(*) FROM audit").fetchone()[0] == before
+    assert db.execute("SELECT count(*) FROM persons").fetchone()[0] == 1
+    page.relationship.setCurrentText("儿媳")
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert [d.relationship for d in page.done] == ["户主", "儿媳"], page.page_error.text()

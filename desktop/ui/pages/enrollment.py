@@ -269,6 +269,8 @@ class EnrollmentPage(Page):
         if not self.done:
             self.relationship.addItem("本人（户主）", None)
         else:
+            # no default: a member's relationship is chosen (one already in a household keeps theirs)
+            self.relationship.addItem("（请选择）", None)
             for r in RELATIONSHIPS:
                 self.relationship.addItem(r, r)
 
@@ -478,7 +480,7 @@ class EnrollmentPage(Page):
             self.status_message.emit("⚠ " + refusal.message)
             return
         person, result = visit.person, visit.enrollment
-        self.done.append(Done(person["name"], number.number, relation or "户主", result))
+        self.done.append(Done(person["name"], number.number, visit.relationship or "户主", result))
         self._show_done()
         self.status_message.emit(f"✔ {person['name']} {result.year}年度{'续保' if result.kind == 'renewal' else '参保登记'}已办理，收据号 {result.receipt_serial}")
         self._next_member()
