@@ -199,6 +199,19 @@ def test_newborn_born_last_year_is_covered_from_1_january():
     assert start("2026-01-15", birth_date="2025-12-20") == ("2026-01-01", 0, True)
 
 
+def test_a_newborn_enrolled_for_next_year_is_told_the_days_before_1_january_are_not_covered():
+    # visit 2 in the window: born 6 Oct 2025, enrolled for 2026 on 15 Nov 2025 (day 40). The rule
+    # reaches back to the birth, the 2026 period (§一(一)) starts 1 Jan: the trace says so
+    a = ask("benefit_start", paid_on="2025-11-15", birth_date="2025-10-06", special_group="新生儿")
+    assert a["benefit_start"] == "2026-01-01" and a["rule"] == "新生儿出生90天内参保缴费，待遇追溯至出生之日"
+    steps = [t["step"] for t in a["trace"]]
+    assert ("出生日期 2025-10-06 早于2026年度待遇期：本年度参保自 2026-01-01 起享受，"
+            "出生之日至 2025-12-31 不在本年度待遇期内") in steps
+    # born in the year: no such step
+    b = ask("benefit_start", paid_on="2026-03-22", birth_date="2026-02-10")
+    assert not any("早于" in t["step"] for t in b["trace"])
+
+
 def test_benefit_start_refusals():
     r = refused("benefit_start", paid_on="2026-03-01", birth_date="2026-03-02")
     assert (r.code, r.field) == ("invalid_date", "birth_date")
