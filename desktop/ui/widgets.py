@@ -44,7 +44,6 @@ class ErrorLabel(QLabel):
 
 def mark_invalid(widget: QWidget, invalid: bool) -> None:
     widget.setProperty("invalid", invalid)
-    widget.setToolTip("" if not invalid else widget.toolTip())
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
