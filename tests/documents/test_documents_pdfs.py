@@ -21,6 +21,7 @@ from desktop.documents.model import (
 from desktop.documents.samples import (
     CHECKLIST,
     DAUGHTER,
+    DAY,
     ESTIMATE,
     GRANDMOTHER,
     HEADER,
@@ -223,6 +224,18 @@ def test_day_report(pdfs):
         assert expected in text, expected
     # the bar chart's labels are text too, one per business
     assert text.count("异地就医备案") >= 3
+
+
+def test_a_long_receipt_list_starts_under_the_chart(render_pdf):
+    # 40 rows of about 19 pt (a 13 pt line, 6 pt padding) are 760 pt, more than the A4 frame
+    # (841.9 − 15 mm − 16 mm = 754 pt): the heading and the first rows (some 16) fit under the
+    # chart on page 1; the heading kept with the whole table would leave that space blank.
+    entry = DAY.receipts[0]
+    receipts = tuple(replace(entry, serial=f"320412-03-2025-{n:06d}") for n in range(1, 41))
+    pdf = render_pdf(replace(DAY, receipts=receipts))
+    first, *rest = [page.extract_text() for page in pdf.reader.pages]
+    assert "已开回执（40 张）" in first and "320412-03-2025-000001" in first
+    assert "320412-03-2025-000040" in rest[-1]
 
 
 # --- the inputs ----------------------------------------------------------------------------
