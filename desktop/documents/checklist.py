@@ -23,7 +23,9 @@ def render(notice: ChecklistNotice) -> bytes:
                               leading=s.cell.fontSize * 1.6, alignment=TA_CENTER)
         table = [[str(i), m.name, m.note or "", s.para(TICKED if m.provided else EMPTY, mark)]
                  for i, m in enumerate(notice.materials, start=1)]
-        missing = [m for m in notice.materials if not m.provided]
+        notes = {m.name: m.note for m in notice.materials}
+        missing = (notice.missing if notice.missing is not None
+                   else [m.name for m in notice.materials if not m.provided])
         parts: list[Flowable] = [
             *f.header_block(notice.header, TITLE, s),
             f.fields(rows, s),
@@ -33,7 +35,7 @@ def render(notice: ChecklistNotice) -> bytes:
             f.section("尚缺材料", s),
         ]
         if missing:
-            lines = [m.name + (f"（{m.note}）" if m.note else "") for m in missing]
+            lines = [name + (f"（{notes[name]}）" if notes.get(name) else "") for name in missing]
             parts.append(f.box([s.para("请补齐以下材料后再来办理：", s.body, bold=True),
                                 *f.numbered(lines, s)], s, thickness=1.6))
         else:

@@ -34,11 +34,15 @@ def render(report: DayReport) -> bytes:
             parts += [f.section("各业务笔数", s),
                       count_bars([(b.business, b.count) for b in report.businesses], s.width,
                                  s.cell.fontSize)]
-        parts += [f.section(f"已开回执（{len(issued)} 张）", s)]
-        parts.append(f.grid(["回执编号", "业务", "姓名", "时间"],
-                            [[r.serial, r.business, r.person_name, r.issued_at.strftime("%H:%M")]
-                             for r in issued], s, widths=[None, 3.4, 2.4, None])
-                     if issued else s.para("无"))
+        issued_title = f"已开回执（{len(issued)} 张）"
+        if issued:
+            # a busy day's list runs on from under the chart instead of leaving the page blank
+            parts += f.table_section(issued_title, f.grid(
+                ["回执编号", "业务", "姓名", "时间"],
+                [[r.serial, r.business, r.person_name, r.issued_at.strftime("%H:%M")] for r in issued],
+                s, widths=[None, 3.4, 2.4, None]), s)
+        else:
+            parts += [f.section(issued_title, s), s.para("无")]
         last = [f.section(f"作废回执（{len(voided)} 张）", s),
                 f.grid(["回执编号", "业务", "姓名", "作废原因"],
                        [[r.serial, r.business, r.person_name, r.void_reason or ""]

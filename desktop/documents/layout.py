@@ -35,7 +35,7 @@ from reportlab.platypus.paragraph import (
 from reportlab.platypus.paraparser import ParaFrag
 from reportlab.rl_config import _FUZZ
 
-from desktop.documents import fonts
+from desktop.documents import fonts, linebreak
 from desktop.documents.model import Paper
 
 LARGE_PRINT = 1.4  # 适老化: at least 1.4 × the normal sizes
@@ -130,7 +130,19 @@ class Para(Paragraph):
 
     def breakLinesCJK(self, maxWidths):  # noqa: N802, N803 (reportlab's names)
         line = self._one_line(maxWidths)
-        return line if line is not None else super().breakLinesCJK(maxWidths)
+        if line is not None:
+            return line
+        frags, style = self.frags, self.style
+        if not frags or getattr(self, "_splitpara", 0) or style.endDots \
+                or any(hasattr(f, "cbDefn") for f in frags):
+            return super().breakLinesCJK(maxWidths)
+        # reportlab's general case, with figures kept whole and ，；： never starting a line
+        if not isinstance(maxWidths, (list, tuple)):
+            maxWidths = [maxWidths]
+        self.height = 0
+        _handleBulletWidth(self.bulletText, style, maxWidths)
+        auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+        return linebreak.split(frags, maxWidths, auto not in ("", "off"))
 
     def _one_line(self, maxWidths):  # noqa: N803
         """What `cjkFragSplit` (reportlab.platypus.paragraph) returns for frags that fit on the

@@ -164,6 +164,9 @@ class ChecklistNotice(_Frozen):
     trace: tuple[TraceStep, ...] = ()
     large_print: bool = False  # 适老化: every size × 1.4
     full_id: bool = False
+    # 尚缺材料 as the services judge them (a 任选其一 alternative brought, items only some
+    # people need: services/calc.py); None: every material not ticked
+    missing: tuple[str, ...] | None = None
     paper: Paper = field(default=Paper.A4, init=False)
 
     @classmethod

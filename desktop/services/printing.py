@@ -48,7 +48,7 @@ from desktop.errors import Refusal
 from desktop.records import accounts as account_rows
 from desktop.records import enrollments, paths, receipts, reports, reviews
 from desktop.records.rows import one
-from desktop.services import verification
+from desktop.services import calc, verification
 from desktop.services.context import Context
 
 Document = (AcceptanceReceipt | PaymentNotice | ChecklistNotice | ReimbursementEstimate
@@ -778,9 +778,12 @@ def reimbursement_estimate(ctx: Context, ref: str, *, paper: Paper | str = Paper
 
 def checklist_from_answer(answer: Mapping[str, Any], *, provided: Collection[str], header: Header,
                           person: Person | None = None, large_print: bool = False) -> ChecklistNotice:
-    """一次性告知单 of a `materials` answer with the materials ticked (the CLI's path)."""
+    """一次性告知单 of a `materials` answer with the materials ticked (the CLI's path); what is
+    still missing is judged as at intake (calc.Checklist.missing), so the notice asks for no
+    more than the receipt of the same business does."""
+    missing = calc.Checklist(materials=list(answer["materials"]), where=[], source=None).missing(list(provided))
     return ChecklistNotice.from_answer(
-        answer, provided=set(provided), header=header, item=str(answer.get("item", "")),
+        answer, provided=set(provided), missing=tuple(missing), header=header, item=str(answer.get("item", "")),
         basis=str(answer.get("document") or answer.get("source") or ""), person=person,
         time_limit=answer.get("time_limit") or "", phone=answer.get("hotline") or "",
         large_print=large_print)

@@ -21,6 +21,7 @@ from desktop.documents.model import (
 from desktop.documents.samples import (
     CHECKLIST,
     DAUGHTER,
+    DAY,
     ESTIMATE,
     GRANDMOTHER,
     HEADER,
@@ -116,6 +117,29 @@ def test_extension_g_and_a_names_print(render_pdf):
     pdf = render_pdf(replace(RECEIPT, person=person))
     assert "𰻝䶮·明" in pdf.text
     assert any(name.endswith("+BabelStoneHan") for name in pdf.fonts())
+
+
+# --- line breaking -------------------------------------------------------------------------
+
+def test_a_figure_is_not_cut_at_the_end_of_a_line(render_pdf):
+    # 作废原因 on A4: (493.2 − 139.3 serial column) × 3.4 / 8.6 = 139.9 pt, 127.9 pt inside the
+    # padding. "票据金额录错，应为" is 90 pt at 10 pt and "23,456.00" 50.9 pt: 140.9 pt, too wide,
+    # so the figure starts the second line whole (reportlab looked back only half a line and
+    # printed "…应为23,456." over "00 元").
+    voided = replace(DAY.receipts[-1], void_reason="票据金额录错，应为23,456.00 元")
+    text = render_pdf(replace(DAY, receipts=(*DAY.receipts[:-1], voided))).text
+    assert any(line.startswith("23,456.00 元") for line in text.split("\n"))
+
+
+def test_a_chinese_comma_never_starts_a_line(render_pdf):
+    # The roll's list line: 72 mm − 9 pt hang − 14.4 pt indent = 180.7 pt. At 9 pt
+    # "2026年度零星报销申请：医疗收费票据1张" is 172.6 pt; its "，" (9 pt) ends at 181.6 pt and
+    # hangs in the 9 pt kept free for it instead of opening the next line (GB/T 15834).
+    receipt = replace(RECEIPT, paper=Paper.ROLL_80,
+                      accepted=("2026年度零星报销申请：医疗收费票据1张，金额合计23,456.00 元",))
+    lines = render_pdf(receipt).text.split("\n")
+    assert not [line for line in lines if line.startswith(("，", "；", "："))]
+    assert any(line.endswith("1张，") for line in lines)
 
 
 # --- each document -------------------------------------------------------------------------
@@ -223,6 +247,18 @@ def test_day_report(pdfs):
         assert expected in text, expected
     # the bar chart's labels are text too, one per business
     assert text.count("异地就医备案") >= 3
+
+
+def test_a_long_receipt_list_starts_under_the_chart(render_pdf):
+    # 40 rows of about 19 pt (a 13 pt line, 6 pt padding) are 760 pt, more than the A4 frame
+    # (841.9 − 15 mm − 16 mm = 754 pt): the heading and the first rows (some 16) fit under the
+    # chart on page 1; the heading kept with the whole table would leave that space blank.
+    entry = DAY.receipts[0]
+    receipts = tuple(replace(entry, serial=f"320412-03-2025-{n:06d}") for n in range(1, 41))
+    pdf = render_pdf(replace(DAY, receipts=receipts))
+    first, *rest = [page.extract_text() for page in pdf.reader.pages]
+    assert "已开回执（40 张）" in first and "320412-03-2025-000001" in first
+    assert "320412-03-2025-000040" in rest[-1]
 
 
 # --- the inputs ----------------------------------------------------------------------------

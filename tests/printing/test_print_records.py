@@ -185,6 +185,29 @@ def test_claim_receipt_and_checklist_name_the_missing_material(claim):
     assert "本人银行借记卡" in {m.name for m in printing.checklist_for(ctx, r.claim_id).materials if m.provided}
 
 
+def test_checklist_asks_for_no_more_than_the_receipt(claim):
+    # 零星报销 (002 §六(四)2) lists 7 materials; 4 brought, 本人银行借记卡 missing. 代办人身份证
+    # (代办时提供) and 其它相关证明材料 (意外伤害…的提供) are only for some claimants: the receipt
+    # does not ask for them, so neither may the 尚缺材料 box (they stay unticked in the table).
+    ctx, r = claim
+    notice = printing.checklist_for(ctx, r.receipt_serial)
+    box = flat(render(notice)).split("尚缺材料", 1)[1].split("办理地点", 1)[0]
+    assert "本人银行借记卡" in box
+    assert "代办人身份证" not in box and "其它相关证明材料" not in box
+    assert notice.missing == ("本人银行借记卡",)
+
+
+def test_checklist_box_takes_one_of_a_choice_as_brought(ctx):
+    # 参保登记 2026: 本人身份证 and 本人户口簿 are “身份证明”任选其一; 有效居住证 (非本市户籍人员提供)
+    # and 学生证或在校证明 (以在校学生身份参保的提供) are conditional: with the ID card brought
+    # nothing is missing; with nothing brought only the choice is.
+    with_id = printing.checklist(ctx, "参保登记", year=2026, provided={"本人身份证"})
+    assert "材料已齐全" in flat(render(with_id))
+    assert with_id.missing == ()
+    empty = printing.checklist(ctx, "参保登记", year=2026)
+    assert empty.missing == ("本人身份证或本人户口簿",)
+
+
 def test_checklist_at_the_counter_ticks_what_was_brought(ctx):
     notice = printing.checklist(ctx, "参保登记", year=2026, provided={"居民户口簿"}, large_print=True)
     assert notice.large_print and notice.item == "参保登记" and notice.materials
