@@ -136,11 +136,17 @@ class Para(Paragraph):
         if not frags or getattr(self, "_splitpara", 0) or style.endDots \
                 or any(hasattr(f, "cbDefn") for f in frags):
             return super().breakLinesCJK(maxWidths)
-        # reportlab's general case, with figures kept whole and ，；： never starting a line
+        # reportlab's two cases, with figures kept whole and ，；： never starting a line
         if not isinstance(maxWidths, (list, tuple)):
             maxWidths = [maxWidths]
         self.height = 0
         _handleBulletWidth(self.bulletText, style, maxWidths)
+        if len(frags) == 1:  # one run in one face (most wrapped text): by the string, as reportlab
+            f = frags[0]
+            text = f.text if hasattr(f, "text") else "".join(getattr(f, "words", []))
+            lines = linebreak.split_text(text, maxWidths, f.fontName, f.fontSize)
+            return f.clone(kind=0, lines=[(sp, [line]) for sp, line in lines], ascent=f.fontSize,
+                           descent=-0.2 * f.fontSize)
         auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
         return linebreak.split(frags, maxWidths, auto not in ("", "off"))
 

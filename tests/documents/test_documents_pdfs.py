@@ -142,6 +142,18 @@ def test_a_chinese_comma_never_starts_a_line(render_pdf):
     assert any(line.endswith("1张，") for line in lines)
 
 
+def test_a_chinese_comma_never_starts_a_line_of_hanzi_only(render_pdf):
+    # One run in one face (no digit, no Latin: reportlab's single-run path). The roll's list line
+    # is 180.7 pt (above); at 9 pt each hanzi and the "，" are 9 pt, so 20 hanzi fill 180 pt and
+    # the "，" after them (189 pt) hangs at the line's end instead of opening the next line.
+    hanzi = "参保人因病住院治疗期间所发生的全部医疗费"  # 20
+    assert len(hanzi) == 20
+    receipt = replace(RECEIPT, paper=Paper.ROLL_80, accepted=(hanzi + "，请持票据前来办理报销手续",))
+    lines = render_pdf(receipt).text.split("\n")
+    assert not [line for line in lines if line.startswith(("，", "；", "："))]
+    assert any(line.endswith(hanzi + "，") for line in lines), lines
+
+
 # --- each document -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("paper", ["a4", "a5", "80mm"])
