@@ -38,7 +38,10 @@ def render(notice: PaymentNotice) -> bytes:
         benefit_part = ([Spacer(1, s.body.fontSize * 0.6), s.para(f"待遇享受期：{benefit}", bold=True)]
                         if compact
                         else [f.section("待遇享受期", s), s.para(benefit)])
-        caption = ["缴费后可凭本通知单编号查询到账情况。"]
+        # fully funded (a 常州 低保 or 特困 person): nothing to pay, so no deadline and no
+        # channels that would send them to a bank for 0.00 元
+        free = notice.personal == 0
+        caption = ["凭本通知单编号可查询参保情况。" if free else "缴费后可凭本通知单编号查询到账情况。"]
         if notice.phone:
             caption.append(f"咨询电话：{notice.phone}")
         return [
@@ -49,13 +52,14 @@ def render(notice: PaymentNotice) -> bytes:
             f.grid(["项目", "金额"], amounts, s, widths=[1, None], align={1: "right"},
                    bold_last_row=not compact),
             *f.amount_box("应缴金额", notice.personal, s,
-                          note=f"缴费截止日期：{cn_date(notice.deadline)}"
+                          note="个人无需缴费：政府资助全额" if free else
+                          f"缴费截止日期：{cn_date(notice.deadline)}"
                           + (f"（{notice.deadline_note}）" if notice.deadline_note else ""),
                           qr_text=notice.qr_text if compact else None),
             *benefit_part,
             *([s.para(notice.benefit_note, s.small)] if notice.benefit_note else []),
-            f.section("缴费渠道", s),
-            *f.numbered(notice.channels, s, style=s.small if compact else None),
+            *([] if free else [f.section("缴费渠道", s),
+                               *f.numbered(notice.channels, s, style=s.small if compact else None)]),
             *(f.qr_block(None, caption, s) if compact else f.qr_block(notice.qr_text, caption, s)),
         ]
 

@@ -25,6 +25,7 @@ from desktop.documents.samples import (
     ESTIMATE,
     GRANDMOTHER,
     HEADER,
+    NOTICE,
     RECEIPT,
     samples,
 )
@@ -181,6 +182,22 @@ def test_payment_notice_shows_what_public_funds_pay(pdfs):
     for expected in ["政府资助（最低生活保障家庭成员）", "−342.00元", "380.00元", "38.00元",
                      "低档", "天津市", "成年居民"]:
         assert expected in text, expected
+
+
+@pytest.mark.parametrize("paper", [Paper.A4, Paper.A5, Paper.ROLL_80])
+def test_a_fully_funded_notice_asks_for_no_payment(render_pdf, paper):
+    # 常州 2026 低保 老年居民: standard 730.00, public funds pay it all (730.00), personal 0.00:
+    # no deadline and no channels sending them to a bank for 0.00 元
+    notice = replace(NOTICE, paper=paper, category="老年居民", assistance="最低生活保障家庭成员",
+                     standard=Decimal("730.00"), assisted=Decimal("730.00"), personal=Decimal("0.00"))
+    text = flat(render_pdf(notice).text)
+    for expected in ["应缴金额", "0.00元", "−730.00元", "个人无需缴费：政府资助全额", "凭本通知单编号可查询参保情况"]:
+        assert expected in text, expected
+    for absent in ["缴费截止日期", "缴费渠道", *[flat(c)[:8] for c in NOTICE.channels]]:
+        assert absent not in text, absent
+    # one fen to pay: the deadline and the channels are back
+    text = flat(render_pdf(replace(notice, assisted=Decimal("729.99"), personal=Decimal("0.01"))).text)
+    assert "缴费截止日期" in text and "缴费渠道" in text and "个人无需缴费" not in text
 
 
 def test_checklist_ticks_what_was_brought_and_boxes_what_is_missing(pdfs):
