@@ -5,7 +5,7 @@ reportlab looks for a break before a Latin run (an amount, an ID number, a file 
 a line back, so a figure in a narrow cell could print as "23,4" / "56.00 元"; here the run moves
 to the next line whole unless it alone is wider than a line. Its marks that may not start a
 line are Japanese ones: the full-width ，；：！？ of Chinese text (GB/T 15834) are added, so they
-hang at the line's end like 。 and ） do.
+hang at the line's end like 。 and ） do; and an opening （《“ never ends a line.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
 
 CANNOT_START = frozenset(ALL_CANNOT_START) | frozenset("，；：！？")
+# opening marks end no line: they go down with what they open (GB/T 15834)
+CANNOT_END = frozenset("（《“‘〔【〈「『(")
 
 
 def _lines(chars: Sequence[str], widths: Sequence[float], max_widths: Sequence[float],
@@ -50,6 +52,9 @@ def _lines(chars: Sequence[str], widths: Sequence[float], max_widths: Sequence[f
             if c not in CANNOT_START and i > start + 1:
                 i -= 1  # pushed to the next line; a mark that cannot start one hangs instead
                 extra += w
+            if chars[i - 1] in CANNOT_END and i > start + 1:
+                i -= 1
+                extra += widths[i]
         out.append((start, i, max_width, used, extra, brk))
         max_width = max_widths[min(len(out), len(max_widths) - 1)]
         start, used = i, 0

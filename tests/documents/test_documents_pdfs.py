@@ -155,6 +155,17 @@ def test_a_chinese_comma_never_starts_a_line_of_hanzi_only(render_pdf):
     assert any(line.endswith(hanzi + "，") for line in lines), lines
 
 
+def test_an_opening_bracket_never_ends_a_line(render_pdf):
+    # 19 hanzi (171 pt) and "（" (9 pt) fill the roll's 180.7 pt list line; the bracket goes down
+    # with what it opens instead of ending the line
+    hanzi = "参保人因病住院治疗期间所发生的全部医疗"  # 19
+    assert len(hanzi) == 19
+    receipt = replace(RECEIPT, paper=Paper.ROLL_80, accepted=(hanzi + "（含门诊特定疾病）费用",))
+    lines = render_pdf(receipt).text.split("\n")
+    assert not [line for line in lines if line.endswith("（")], lines
+    assert any(line.startswith("（含门诊特定疾病）") for line in lines), lines
+
+
 # --- each document -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("paper", ["a4", "a5", "80mm"])
