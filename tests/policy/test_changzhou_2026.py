@@ -247,6 +247,13 @@ def test_inpatient_young_column(category, level, expected):
     assert stay(category, level, "10000") == expected
 
 
+@pytest.mark.parametrize("level, name", [(1, "一级"), (2, "二级"), (3, "三级")])
+def test_the_trace_names_the_hospital_level_as_the_sources_do(level, name):
+    a = ask("inpatient", scheme="resident", category="老年居民", hospital_level=level, admission=1,
+            compliant_cost="10000")
+    assert a["trace"][0]["step"] == f"老年居民在{name}医疗机构第1次住院，合规费用"
+
+
 def test_inpatient_deductible_edges_and_every_admission():
     # cost below the 600 deductible: all of it is deductible, fund pays 0
     assert stay("老年居民", 2, "300") == ("300.00", "0.00", "0.00", "0.00", "300.00")
