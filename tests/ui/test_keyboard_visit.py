@@ -206,3 +206,24 @@ def test_a_registered_persons_name_and_phone_are_shown_as_recorded(qtbot, deps, 
     qtbot.keyClicks(focused(), new)
     press(qtbot, Qt.Key.Key_Return)
     assert focused() is page.name and not page.name.isReadOnly()
+
+
+def test_a_november_roster_is_enrolled_for_next_year(qtbot, db_deps, tmp_path, monkeypatch):
+    # 导入花名册 used the calendar year: in the 集中参保缴费期 a village's roster was enrolled for
+    # this year, late (from the next month, no benefits for the year it was brought for)
+    from conftest import show
+    from openpyxl import Workbook
+
+    from desktop.ui.pages import settings
+
+    wb = Workbook()
+    wb.active.append(["姓名", "身份证号", "参保类别"])
+    wb.active.append(["村民甲", make_id(date(1970, 1, 1), 1), "非从业居民"])
+    wb.save(tmp_path / "花名册.xlsx")
+    monkeypatch.setattr(settings.QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "花名册.xlsx"), ""))
+    page = show(qtbot, settings.SettingsPage(db_deps))
+    page.import_button.click()
+    assert "2026年度" in page.job_note.text()
+    qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=20000)
+    assert "新参保1人" in page.job_note.text(), page.job_note.text()
+    assert db_deps.db.execute("SELECT year, benefit_start FROM enrollments").fetchall() == [(2026, "2026-01-01")]

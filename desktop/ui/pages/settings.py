@@ -318,7 +318,9 @@ class SettingsPage(Page):
     def choose_roster(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择花名册", "", "Excel 文件 (*.xlsx);;CSV 文件 (*.csv)")
         if path:
-            self.start_import(Path(path), self.deps.default_year())
+            # the year the window enrolls for (in November, next year's 集中参保缴费期), as on
+            # 参保登记: default_year is this calendar year and enrolled a November roster late
+            self.start_import(Path(path), self.deps.enrollment_year())
 
     def choose_backup(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "备份到", "yibao-desk-备份.sqlite3", "数据库 (*.sqlite3)")
@@ -383,7 +385,7 @@ class SettingsPage(Page):
             finally:
                 db.close()
 
-        self.job_note.setText(f"正在导入 {path.name} …")
+        self.job_note.setText(f"正在导入 {path.name}（{year}年度）…")
         self._start(job, self._import_done)
 
     def _import_done(self, report) -> None:
