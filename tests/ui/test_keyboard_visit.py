@@ -227,3 +227,84 @@ def test_a_november_roster_is_enrolled_for_next_year(qtbot, db_deps, tmp_path, m
     qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=20000)
     assert "新参保1人" in page.job_note.text(), page.job_note.text()
     assert db_deps.db.execute("SELECT year, benefit_start FROM enrollments").fetchall() == [(2026, "2026-01-01")]
+
+
+def test_the_reviewer_decides_with_enter(qtbot, deps, hall_db):
+    # 通过/驳回 outside a dialog ignored Enter (only Space clicked): the reviewer pressed Enter
+    # and nothing happened, the request stayed in the queue
+    from desktop.services.enrollment import enroll
+    from desktop.services.review import pending_reviews
+    from desktop.services.termination import request_termination
+
+    clerk = signed_in(deps, hall_db, "wang")
+    number = make_id(date(1990, 5, 5), 31)
+    registered(clerk, (number, "刘明"))
+    enroll(clerk.context(), number, 2026, category=None)
+    request_termination(clerk.context(), number, 2026, "停保", "参军")
+    reviewer = signed_in(deps, hall_db, "li")
+    w = MainWindow(reviewer)
+    qtbot.addWidget(w)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    press(qtbot, Qt.Key.Key_F10)
+    panel = w.pages["review"].panel
+    qtbot.waitUntil(lambda: focused() is panel.table)
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, focused(), "入伍通知书已核")
+    press(qtbot, Qt.Key.Key_Return)
+    assert focused() is panel.approve
+    press(qtbot, Qt.Key.Key_Return)  # 通过
+    assert w.statusBar().currentMessage() == "✔ 已通过，业务已生效", panel.error.text()
+    assert pending_reviews(reviewer.context()) == []
+
+
+def test_enter_on_a_button_presses_it(qtbot, deps, hall_db, printed, monkeypatch):
+    # the pages' other buttons ignored Enter too: 打印测算单, 作废, 导入花名册 …
+    from desktop.ui.pages import settings
+
+    clerk = signed_in(deps, hall_db, "wang")
+    w = MainWindow(clerk)
+    qtbot.addWidget(w)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    enrollment = w.pages["enrollment"]
+    qtbot.waitUntil(lambda: focused() is enrollment.id_field)
+    qtbot.keyClicks(focused(), make_id(date(1984, 6, 1), 52))
+    press(qtbot, Qt.Key.Key_Return)
+    type_text(qtbot, focused(), "李秀梅")
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    enrollment.print_button.setFocus()
+    press(qtbot, Qt.Key.Key_Return)
+    assert printed and printed[-1][0] == "缴费通知单与受理回执"
+
+    press(qtbot, Qt.Key.Key_F7)
+    calculator = w.pages["calculator"]
+    qtbot.waitUntil(lambda: focused() is calculator.cost)
+    calculator.year.setCurrentText("2026年度")
+    qtbot.keyClicks(calculator.cost, "200000")
+    calculator.print_button.setFocus()
+    press(qtbot, Qt.Key.Key_Return)
+    assert printed and printed[-1][0] == "报销测算单"
+
+    press(qtbot, Qt.Key.Key_F9)
+    day = w.pages["day_report"]
+    qtbot.waitUntil(lambda: focused() is day.day)
+    day.void_button.setFocus()
+    press(qtbot, Qt.Key.Key_Return)
+    assert "收据号" in day.void_error.text()  # 作废 was pressed: the services ask for the serial
+
+    chosen = []
+    monkeypatch.setattr(settings.QFileDialog, "getOpenFileName", lambda *a, **k: (chosen.append(1), ("", ""))[1])
+    page = show_page(qtbot, settings.SettingsPage(clerk))
+    page.import_button.setFocus()
+    press(qtbot, Qt.Key.Key_Return)
+    assert chosen == [1]
+
+
+def show_page(qtbot, page):
+    from conftest import show
+
+    return show(qtbot, page)

@@ -152,6 +152,7 @@ class CalculatorPage(Page):
         self.trace = TraceTable()
         self.print_button = QPushButton("打印测算单 (Ctrl+P)")
         self.print_button.clicked.connect(self.print_estimate)
+        self.print_button.setAutoDefault(True)  # Enter on it prints, as Space does
         self.print_note = QLabel("")
         self.print_note.setWordWrap(True)
         buttons = QHBoxLayout()

@@ -162,6 +162,8 @@ class EnrollmentPage(Page):
         self.print_button.setEnabled(False)
         self.new_visit = QPushButton("新的来访 (Esc)")
         self.new_visit.clicked.connect(self.back_out)
+        for button in (self.print_button, self.new_visit):
+            button.setAutoDefault(True)  # Enter on it acts, as on 确认
 
         left = QGroupBox("参保人")
         lv = QVBoxLayout(left)
