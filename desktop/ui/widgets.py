@@ -191,11 +191,14 @@ class Page(QWidget):
         # long pack labels (资助参保类别 …) must not set a page's minimum width: combos show
         # what fits and the full text in the drop-down
         if not getattr(self, "_combos_compacted", False):
-            from PySide6.QtWidgets import QComboBox
+            from PySide6.QtWidgets import QComboBox, QPushButton
 
             for combo in self.findChildren(QComboBox):
                 combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
                 combo.setMinimumContentsLength(max(combo.minimumContentsLength(), 6))
+            # outside a dialog a button takes only Space; a clerk on the keyboard presses Enter
+            for button in self.findChildren(QPushButton):
+                button.setAutoDefault(True)
             self._combos_compacted = True
         super().showEvent(event)
 

@@ -308,3 +308,25 @@ def show_page(qtbot, page):
     from conftest import show
 
     return show(qtbot, page)
+
+
+def test_every_button_of_every_page_takes_enter(qtbot, deps, hall_db):
+    """Pages not driven above (零星报销's 添加票据 / 查询 / 补交 / 审核 / 结算, 异地备案's 变更 /
+    取消 …): once shown, each of their buttons acts on Enter."""
+    from PySide6.QtWidgets import QPushButton
+
+    clerk = signed_in(deps, hall_db, "wang")
+    w = MainWindow(clerk)
+    qtbot.addWidget(w)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    for key in ("claim", "offsite", "change", "termination"):
+        w.show_page(key)
+        page = w.pages[key]
+        buttons = page.findChildren(QPushButton)
+        assert buttons and all(b.autoDefault() for b in buttons), [b.text() for b in buttons if not b.autoDefault()]
+    claim = w.pages["claim"]
+    claim.add_bill.setFocus()
+    press(qtbot, Qt.Key.Key_Return)
+    assert claim.page_error.text() or any(label.text() for _w, label in claim.errors.fields.values())
