@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from desktop.errors import Refusal
 
@@ -54,6 +54,10 @@ class Worker(QObject):
         self.runner.progress.connect(self.progress)
         self.runner.done.connect(self._done)
         self.runner.failed.connect(self._failed)
+        # the thread ends with its job, not when the GUI thread gets round to `_done`: a window
+        # closing (its closeEvent waits for the worker) would otherwise wait out the full timeout
+        for ended in (self.runner.done, self.runner.failed):
+            ended.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
 
     def start(self) -> None:
         self.thread.start()

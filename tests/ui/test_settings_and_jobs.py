@@ -65,6 +65,17 @@ def test_worker_can_be_cancelled(qtbot):
     assert not worker.is_running()
 
 
+def test_waiting_for_a_finished_job_returns_without_the_event_loop(qtbot):
+    """A window closing waits for its workers from the GUI thread, which then runs no queued
+    slot: the thread must end with its job, not wait out the 30 s timeout."""
+    worker = Worker(lambda progress, cancelled: "checked")
+    worker.start()
+    began = time.perf_counter()
+    assert worker.wait(10_000)  # no event processed in between
+    assert time.perf_counter() - began < 5
+    assert not worker.is_running()
+
+
 def test_hall_settings_go_through_the_services(qtbot, deps, hall_db):
     from conftest import signed_in
 
