@@ -133,7 +133,9 @@ class DayReportPage(BusinessPage):
                                          r["last"] or "", yuan(r["amount_fen"])] for r in report.receipts])
         issued = sum(r["issued"] for r in report.receipts)
         voided = sum(r["voided"] for r in report.receipts)
-        self.summary.setText(f"共 {sum(b['count'] for b in report.businesses)} 笔业务；收据开具 {issued} 张，作废 {voided} 张")
+        # the printed report lists the valid receipts apart from the voided ones: say both ways
+        receipts = f"收据开具 {issued} 张（其中作废 {voided} 张，有效 {issued - voided} 张）"
+        self.summary.setText(f"共 {sum(b['count'] for b in report.businesses)} 笔业务；{receipts}")
         operator = None if hall else ctx.operator_id
 
         def build(ctx, paper):
@@ -141,7 +143,7 @@ class DayReportPage(BusinessPage):
 
             return [printing.day_report(ctx, day, operator_id=operator)]
 
-        return f"✔ {day} 日结已查询：共 {sum(b['count'] for b in report.businesses)} 笔业务，收据开具 {issued} 张、作废 {voided} 张", build
+        return f"✔ {day} 日结已查询：共 {sum(b['count'] for b in report.businesses)} 笔业务，{receipts}", build
 
     def void_receipt(self) -> None:
         ctx = self.deps.context()
