@@ -127,6 +127,10 @@ def request_refund(
     target = fields.year(year, ctx.today())
     enrollment = enrollments.latest_for_year(ctx.db, person["id"], target)
     if enrollment is None:
+        # a refunded year has no refundable payment left: say it was refunded, and when
+        _refused_if_paid(one(ctx.db, _PAID + "JOIN enrollments e ON e.id = p.enrollment_id "
+                             "WHERE e.person_id = ? AND e.year = ? ORDER BY p.created_at DESC LIMIT 1",
+                             [person["id"], target]))
         raise Refusal("not_found", f"{person['name']}没有{target}年度可退费的参保缴费记录", "year")
     facts = {
         "employee_insurance_whole_year": bool(employee_insurance_whole_year),
@@ -180,13 +184,14 @@ def request_refund(
     return RefundResult(row["id"], row["receipt_serial"], request["id"], case)
 
 
+_PAID = "SELECT p.created_at, r.receipt_serial FROM refund_payouts p JOIN refunds r ON r.id = p.refund_id "
+
+
 def _check_not_refunded(ctx: Context, enrollment_id: str) -> None:
-    paid = one(
-        ctx.db,
-        "SELECT p.created_at, r.receipt_serial FROM refund_payouts p JOIN refunds r ON r.id = p.refund_id "
-        "WHERE p.enrollment_id = ?",
-        [enrollment_id],
-    )
+    _refused_if_paid(one(ctx.db, _PAID + "WHERE p.enrollment_id = ?", [enrollment_id]))
+
+
+def _refused_if_paid(paid: dict[str, Any] | None) -> None:
     if paid is not None:
         raise Refusal(
             "already_refunded",

@@ -148,7 +148,7 @@ def test_tianjin_case_1_next_year_refund_in_the_window(db):
     assert enrollments.get(db, enrolled["id"])["status"] == "refunded"
     with pytest.raises(Refusal) as again:
         refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="再次申请")
-    assert again.value.code == "not_found"  # no refundable payment left for 2024
+    assert again.value.code == "already_refunded"  # no refundable payment left for 2024: it was refunded
 
 
 def test_tianjin_case_2_before_the_benefit_period(db):
@@ -226,6 +226,22 @@ def test_two_refunds_of_one_payment_are_impossible_in_the_database(db):
     with pytest.raises(Refusal) as refused:
         refund.apply(clerk, clerk.stamp(), refund.get(clerk, r.refund_id))
     assert refused.value.code == "already_refunded"
+
+
+def test_a_second_refund_after_the_payout_names_the_first(db):
+    # after the payout the year has no refundable payment: the refusal says it was refunded
+    clerk = _tianjin(db, (2023, 11, 20))
+    _seed(clerk, **HIGH)
+    r = refund.request_refund(clerk, NUMBER, 2024, "死亡")
+    review.decide(_tianjin(db, (2023, 11, 21), operator="tj-rev", role="reviewer"), r.review_request_id,
+                  approve=True)
+    before = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    with pytest.raises(Refusal) as refused:
+        refund.request_refund(_tianjin(db, (2023, 11, 22)), NUMBER, 2024, "死亡")
+    assert (refused.value.code, refused.value.field) == ("already_refunded", "year")
+    assert "2023-11-21" in refused.value.message and r.receipt_serial in refused.value.message
+    assert "不能重复退费" in refused.value.message
+    assert db.execute("SELECT count(*) FROM audit").fetchone()[0] == before
 
 
 def test_rejected_refund_can_be_asked_again(db):
