@@ -315,6 +315,10 @@ def category_rules(
         "tiers": dict(c.tiers),
         "minor_below_age": c.minor_below_age,
         "elderly_from_age": elderly,
+        "school_students_over_age": (c.school_students_over_age.model_dump(include={"category", "proof", "source"})
+                                     if c.school_students_over_age else None),
+        "universities_enroll_students": (c.universities_enroll_students.source
+                                         if c.universities_enroll_students else None),
         "source": c.source,
         "note": c.note,
     }

@@ -169,12 +169,23 @@ class Category(Strict):
         return self
 
 
+class SchoolStudents(Cited):
+    """Pupils still at school past `minor_below_age` (大学生除外): the category they keep and the
+    proof the year's source names."""
+
+    category: str
+    proof: str
+
+
 class Categories(Cited):
     items: list[Category]
     tiers: dict[str, str] = {}  # label -> code, e.g. 高档: high
     # Proposal rules for the enrollment page; ages the sources do not give are settings.
     minor_below_age: int | None = None
     elderly_from_age: int | Setting | None = None
+    # 常州: where the year's source says so (None: it does not, and nothing is proposed for them)
+    school_students_over_age: SchoolStudents | None = None
+    universities_enroll_students: Cited | None = None  # 高等院校 students enrolled by their school
 
 
 class ContributionRow(Cited):

@@ -6,6 +6,7 @@ clerk may choose another category, with a reason (see enrollment).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,8 +21,7 @@ CZ_ELDERLY, CZ_NON_EMPLOYED, CZ_UNIVERSITY, CZ_MINOR = (
 )
 TJ_ADULT, TJ_STUDENT, TJ_MINOR, TJ_NEWBORN = "成年居民", "在校学生", "未成年居民", "新生儿"
 
-CZ_SOURCE = "002_791f68398226ecd0.txt"
-TJ_SOURCE = "004_72f39dcdf4d6177b.txt"
+TJ_SOURCE = "004_72f39dcdf4d6177b.txt"  # the one 天津 pack (2024)
 
 
 @dataclass(frozen=True)
@@ -45,33 +45,46 @@ def propose(
     school_kind: str | None,
     minor_below_age: int | None,
     elderly_from_age: int | None,
+    school_students_over_age: Mapping[str, str] | None = None,
+    universities_enroll_students: str | None = None,
 ) -> Proposal:
     """The category the rules give on `on` (the day of enrollment).
 
-    `school_kind` is 'university', 'school' (中小学、职业院校、技工院校、托育) or None.
+    `school_kind` is 'university', 'school' (中小学、职业院校、技工院校、托育) or None. The ages and
+    the 常州 student rules are the year's pack's (`api.category_rules`): what the year's source
+    says, cited from it.
     """
     age = age_on(birth_date, on)
     minor_age = minor_below_age if minor_below_age is not None else 18
     if region_group(region) == TIANJIN:
         return _tianjin(age, school_kind, minor_age)
-    return _changzhou(age, school_kind, minor_age, elderly_from_age)
+    return _changzhou(age, school_kind, minor_age, elderly_from_age, school_students_over_age,
+                      universities_enroll_students)
 
 
 def _changzhou(
-    age: int, school_kind: str | None, minor_age: int, elderly_age: int | None
+    age: int,
+    school_kind: str | None,
+    minor_age: int,
+    elderly_age: int | None,
+    school_rule: Mapping[str, str] | None,
+    universities: str | None,
 ) -> Proposal:
     if school_kind == "university":
-        return Proposal(
-            CZ_UNIVERSITY,
-            f"高等院校在校学生由学校统一办理参保登记和缴费（{CZ_SOURCE} §二(一)、§二(三)）",
-        )
+        return Proposal(CZ_UNIVERSITY, f"高等院校在校学生由学校统一办理参保登记和缴费（{universities}）"
+                        if universities else None)
     if age < minor_age:
         return Proposal(CZ_MINOR)
     if school_kind == "school":
+        if school_rule is None:
+            return Proposal(
+                None,
+                f"本年度政策文件未写年满{minor_age}周岁仍在校学生的参保缴费身份：请按实际选择参保类别",
+            )
         return Proposal(
-            CZ_MINOR,
-            f"年满{minor_age}周岁仍在校的学生（大学生除外）凭《在校生证明》或学生证按“未成年居民”"
-            f"标准继续缴费（{CZ_SOURCE} §二(二)3）",
+            school_rule["category"],
+            f"年满{minor_age}周岁仍在校的学生（大学生除外）凭{school_rule['proof']}按“{school_rule['category']}”"
+            f"标准继续缴费（{school_rule['source']}）",
             needs_student_proof=True,
         )
     if elderly_age is None:

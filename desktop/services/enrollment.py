@@ -56,6 +56,8 @@ def _propose(ctx: Context, person: dict[str, Any], year: int) -> categories.Prop
         school_kind=person["school_kind"],
         minor_below_age=rules.get("minor_below_age"),
         elderly_from_age=rules.get("elderly_from_age"),
+        school_students_over_age=rules.get("school_students_over_age"),
+        universities_enroll_students=rules.get("universities_enroll_students"),
     )
 
 
@@ -288,7 +290,7 @@ def plan(
         if proposed.needs_student_proof and not student_proof:
             raise Refusal(
                 "missing_material",
-                f"请收取《在校生证明》或学生证：{proposed.note}",
+                f"请收取在校证明：{proposed.note}",
                 "student_proof",
             )
     else:

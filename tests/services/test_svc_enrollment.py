@@ -278,3 +278,37 @@ def test_receipt_is_allocated_with_the_enrollment(ctx):
         r.enrollment_id,
         38000,
     )
+
+
+# The 常州 student rules are each year's pack's, cited from that year's source. On 2025-11-15 a
+# pupil born 2007-09-01 is 18: past minor_below_age (18) but still at school.
+@pytest.mark.parametrize(
+    ("year", "category", "words"),
+    [
+        (2024, "未成年居民", ["凭《在校生证明》按", "000_62dcf2fad95857e3.txt §二(二)3"]),  # no 学生证 in 000
+        (2026, "未成年居民", ["凭《在校生证明》或学生证按", "002_791f68398226ecd0.txt §二(二)3"]),
+        (2025, None, ["本年度政策文件未写年满18周岁仍在校学生的参保缴费身份"]),  # 003 is silent
+    ],
+)
+def test_a_pupil_past_18_is_proposed_what_the_years_source_says(ctx, year, category, words):
+    pupil = make_id(date(2007, 9, 1), 71)
+    _register(ctx, pupil, "吴佳怡", school="常州市第一中学", school_kind="school")
+    p = enrollment.proposal(ctx, pupil, year)
+    assert p.category == category
+    assert p.needs_student_proof == (category is not None)
+    for w in words:
+        assert w in p.note, p.note
+    if year == 2024:
+        assert "学生证" not in p.note
+
+
+@pytest.mark.parametrize(
+    ("year", "source"),
+    [(2024, "000_62dcf2fad95857e3.txt §二(一)、§二(三)"), (2025, "003_cc822a5554eeeeca.txt §四(二)、§五(二)"),
+     (2026, "002_791f68398226ecd0.txt §二(一)、§二(三)")],
+)
+def test_a_university_student_is_told_the_school_enrolls_them_citing_the_years_source(ctx, year, source):
+    student = make_id(date(2005, 3, 1), 72)
+    _register(ctx, student, "周一鸣", school="常州大学", school_kind="university")
+    p = enrollment.proposal(ctx, student, year)
+    assert p.note == f"高等院校在校学生由学校统一办理参保登记和缴费（{source}）"

@@ -341,7 +341,9 @@ class EnrollmentPage(Page):
         try:
             rules = self._category_rules()
             p = propose(self.deps.hall.region, number.birth_date, self.deps.today(), school_kind=self._school_kind(),
-                        minor_below_age=rules.get("minor_below_age"), elderly_from_age=rules.get("elderly_from_age"))
+                        minor_below_age=rules.get("minor_below_age"), elderly_from_age=rules.get("elderly_from_age"),
+                        school_students_over_age=rules.get("school_students_over_age"),
+                        universities_enroll_students=rules.get("universities_enroll_students"))
         except Refusal as refusal:
             self.proposal_note.setText("⚠ " + refusal.message)
             self.refresh()
