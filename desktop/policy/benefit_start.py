@@ -65,17 +65,13 @@ def benefit_start(pack: Pack, facts: Facts, settings: lookup.Settings | None = N
             f"按“{rule.name}”，待遇应自 {start} 起，已超出{pack.pack.year}年度待遇期（至 {e.benefit_period.end}），本年度无法享受待遇",
             "paid_on",
         )
-    if _from_birth(rule) and facts.birth_date is not None and facts.birth_date < e.benefit_period.start:
+    if rule.start == "birth_date" and facts.birth_date is not None and facts.birth_date < e.benefit_period.start:
         # a newborn of last year enrolled for this year: the rule reaches back to the birth, the
         # year's benefit period does not; said, so nobody reads "追溯至出生之日" as covering it
         trace.add(f"出生日期 {facts.birth_date} 早于{pack.pack.year}年度待遇期：本年度参保自 {e.benefit_period.start} 起享受，"
                   f"出生之日至 {e.benefit_period.start - timedelta(days=1)} 不在本年度待遇期内", None, e.benefit_period.source)
     trace.add(f"待遇享受期 {start} 至 {e.benefit_period.end}", None, e.benefit_period.source)
     return BenefitStart(start, e.benefit_period.end, waiting, start < facts.paid_on, rule.name, trace)
-
-
-def _from_birth(rule: BenefitRule) -> bool:
-    return rule.start == "birth_date"
 
 
 def _check_dates(pack: Pack, e: Enrollment, f: Facts) -> None:

@@ -5,16 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from desktop.errors import Refusal
-from desktop.policy import layers, lookup
+from desktop.policy import layers, levels, lookup
 from desktop.policy.bands import pay
 from desktop.policy.estimate import Claim, Estimate, reduction
 from desktop.policy.layers import bands_of, describe
 from desktop.policy.money import ZERO, fen
 from desktop.policy.pack import Pack
 from desktop.policy.trace import Trace
-
-# as the sources and the window name them
-LEVELS = {1: "一级", 2: "二级", 3: "三级"}
 
 
 def inpatient(pack: Pack, claim: Claim, hospital_level: int, admission: int) -> Estimate:
@@ -27,7 +24,7 @@ def inpatient(pack: Pack, claim: Claim, hospital_level: int, admission: int) -> 
         raise Refusal("not_applicable", f"{pack.pack.document} 未给出{pack.pack.year}年度住院待遇标准，无法测算住院费用", "year")
     person, cost, ytd = claim.person, claim.compliant_cost, claim.ytd
     trace = Trace()
-    trace.add(f"{person.category}在{LEVELS[hospital_level]}医疗机构第{admission}次住院，合规费用", cost, ip.source)
+    trace.add(f"{person.category}在{levels.NAMES[hospital_level]}医疗机构第{admission}次住院，合规费用", cost, ip.source)
 
     row = lookup.keyed(ip.deductible, person.group, hospital_level, "住院起付标准")
     standard = row.first if admission == 1 or row.subsequent is None else row.subsequent

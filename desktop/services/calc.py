@@ -6,6 +6,7 @@ Every figure comes from `ctx.ask` (desktop.policy.api.answer); nothing here comp
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -96,22 +97,26 @@ class Checklist:
     source: str | None
 
     def missing(self, received: list[str]) -> list[str]:
-        """Names not yet brought. Items marked “X”任选其一 share group X: one of them suffices.
-        An item whose note makes it conditional (…提供) is not required here: the clerk
-        ticks it when it applies, and the printed checklist still lists it."""
-        have = set(received)
-        groups: dict[str, list[str]] = {}
-        missing: list[str] = []
-        for m in self.materials:
-            group = _any_of(m.get("note"))
-            if group:
-                groups.setdefault(group, []).append(m["name"])
-            elif m["name"] not in have and not _conditional(m.get("note")):
-                missing.append(m["name"])
-        for names in groups.values():
-            if not have.intersection(names):
-                missing.append("或".join(names))
-        return missing
+        return missing_materials(self.materials, received)
+
+
+def missing_materials(materials: list[dict], received: Collection[str]) -> list[str]:
+    """Names not yet brought. Items marked “X”任选其一 share group X: one of them suffices.
+    An item whose note makes it conditional (…提供) is not required here: the clerk
+    ticks it when it applies, and the printed checklist still lists it."""
+    have = set(received)
+    groups: dict[str, list[str]] = {}
+    missing: list[str] = []
+    for m in materials:
+        group = _any_of(m.get("note"))
+        if group:
+            groups.setdefault(group, []).append(m["name"])
+        elif m["name"] not in have and not _conditional(m.get("note")):
+            missing.append(m["name"])
+    for names in groups.values():
+        if not have.intersection(names):
+            missing.append("或".join(names))
+    return missing
 
 
 def _any_of(note: str | None) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from desktop.services.regions import TIANJIN, region_group
 
@@ -43,23 +44,21 @@ def propose(
     on: date,
     *,
     school_kind: str | None,
-    minor_below_age: int | None,
-    elderly_from_age: int | None,
-    school_students_over_age: Mapping[str, str] | None = None,
-    universities_enroll_students: str | None = None,
+    rules: Mapping[str, Any],
 ) -> Proposal:
     """The category the rules give on `on` (the day of enrollment).
 
-    `school_kind` is 'university', 'school' (中小学、职业院校、技工院校、托育) or None. The ages and
-    the 常州 student rules are the year's pack's (`api.category_rules`): what the year's source
-    says, cited from it.
+    `school_kind` is 'university', 'school' (中小学、职业院校、技工院校、托育) or None. `rules` are
+    the year's `api.category_rules`: the ages and the 常州 student rules, as the year's source
+    says them, cited from it.
     """
     age = age_on(birth_date, on)
-    minor_age = minor_below_age if minor_below_age is not None else 18
+    minor = rules.get("minor_below_age")
+    minor_age = minor if minor is not None else 18
     if region_group(region) == TIANJIN:
         return _tianjin(age, school_kind, minor_age)
-    return _changzhou(age, school_kind, minor_age, elderly_from_age, school_students_over_age,
-                      universities_enroll_students)
+    return _changzhou(age, school_kind, minor_age, rules.get("elderly_from_age"),
+                      rules.get("school_students_over_age"), rules.get("universities_enroll_students"))
 
 
 def _changzhou(

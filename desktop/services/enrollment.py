@@ -54,10 +54,7 @@ def _propose(ctx: Context, person: dict[str, Any], year: int) -> categories.Prop
         date.fromisoformat(person["birth_date"]),
         ctx.today(),
         school_kind=person["school_kind"],
-        minor_below_age=rules.get("minor_below_age"),
-        elderly_from_age=rules.get("elderly_from_age"),
-        school_students_over_age=rules.get("school_students_over_age"),
-        universities_enroll_students=rules.get("universities_enroll_students"),
+        rules=rules,
     )
 
 

@@ -66,7 +66,7 @@ def enroll_visit(
     with write(ctx.db):
         person = person_rows.get_by_id_number(ctx.db, number.number)
         if person is None:
-            persons.register_person(
+            person = persons.register_person(
                 ctx,
                 number,
                 name,
@@ -76,7 +76,8 @@ def enroll_visit(
             )
         elif school and school_kind and school != (person.get("school") or ""):
             persons.set_student_status(ctx, number, school, school_kind)
-        if head_id_number and (relationship or not _in_a_household(ctx, number.number)):
+        # one already in a household needs no relationship (and stays where they are)
+        if head_id_number and (relationship or households.membership(ctx.db, person["id"]) is None):
             try:
                 persons.add_household_member(ctx, head_id_number, number, relationship)
             except Refusal as refusal:
@@ -91,7 +92,3 @@ def enroll_visit(
         membership = households.membership(ctx.db, stored["id"])
     return VisitResult(stored, result, membership["relationship"] if membership else None)
 
-
-def _in_a_household(ctx: Context, id_number: str) -> bool:
-    person = person_rows.get_by_id_number(ctx.db, id_number)
-    return person is not None and households.membership(ctx.db, person["id"]) is not None

@@ -45,6 +45,7 @@ from desktop.documents.model import (
     trace_from_answer,
 )
 from desktop.errors import Refusal
+from desktop.policy import levels
 from desktop.records import accounts as account_rows
 from desktop.records import enrollments, paths, receipts, reports, reviews
 from desktop.records.rows import one
@@ -707,7 +708,6 @@ def processing_slip(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) ->
 # ---------------------------------------------------------------- 报销测算单
 
 
-LEVEL_LABELS = {1: "一级", 2: "二级", 3: "三级"}
 
 
 def estimate_facts(request: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -721,7 +721,7 @@ def estimate_facts(request: Mapping[str, Any]) -> list[tuple[str, str]]:
             facts.append((label, str(request[key])))
     level = request.get("hospital_level")
     if level not in (None, ""):
-        facts.append(("医院等级", LEVEL_LABELS.get(int(level), str(level)) if str(level).isdigit() else str(level)))
+        facts.append(("医院等级", levels.NAMES.get(int(level), str(level)) if str(level).isdigit() else str(level)))
     if request.get("admission") not in (None, ""):
         facts.append(("住院次数", f"年度第 {request['admission']} 次"))
     return facts
@@ -781,7 +781,7 @@ def checklist_from_answer(answer: Mapping[str, Any], *, provided: Collection[str
     """一次性告知单 of a `materials` answer with the materials ticked (the CLI's path); what is
     still missing is judged as at intake (calc.Checklist.missing), so the notice asks for no
     more than the receipt of the same business does."""
-    missing = calc.Checklist(materials=list(answer["materials"]), where=[], source=None).missing(list(provided))
+    missing = calc.missing_materials(list(answer["materials"]), provided)
     return ChecklistNotice.from_answer(
         answer, provided=set(provided), missing=tuple(missing), header=header, item=str(answer.get("item", "")),
         basis=str(answer.get("document") or answer.get("source") or ""), person=person,

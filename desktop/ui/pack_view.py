@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from desktop.policy import levels
 from desktop.policy.pack import BandSpec, Pack, Setting, settings_of
 
-LEVELS = {1: "一级", 2: "二级", 3: "三级", "*": "各级"}
+LEVELS = {**levels.NAMES, "*": "各级"}
 GROUP_NAMES = {
     "in_service": "在职职工", "retired": "退休人员", "veteran_worker": "建国前老工人", "flexible": "灵活就业人员",
 }

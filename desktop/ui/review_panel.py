@@ -52,8 +52,6 @@ class ReviewPanel(QGroupBox):
         self.approve.clicked.connect(lambda: self.decide(True))
         self.reject.clicked.connect(lambda: self.decide(False))
         self.refresh_button.clicked.connect(self.refresh)
-        for button in (self.approve, self.reject, self.refresh_button):
-            button.setAutoDefault(True)  # Enter decides, as Space does (outside a dialog Enter did nothing)
         self.note.returnPressed.connect(self.approve.setFocus)  # the opinion typed: next, 通过 (Tab: 驳回)
         # a clerk follows the queue but decides nothing: no approve buttons (the services refuse anyway)
         for w in (self.note, self.approve, self.reject):

@@ -24,11 +24,7 @@ def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
 def test_registration_to_receipt_with_the_keyboard_only(qtbot, deps, hall_db, printed, tmp_path):
     clerk = signed_in(deps, hall_db, "wang")
     clerk.preview = None  # the real dialog, driven by keys
-    w = MainWindow(clerk)
-    qtbot.addWidget(w)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
+    w = shown_window(qtbot, clerk)
     page = w.pages["enrollment"]
     qtbot.waitUntil(lambda: focused() is page.id_field)
 
@@ -69,13 +65,19 @@ def test_registration_to_receipt_with_the_keyboard_only(qtbot, deps, hall_db, pr
     assert "李秀梅" in notice and "830.00" in notice and serial in notice and "王经办" in notice
 
 
-def window_on(qtbot, clerk, fkey, key):
-    """The window shown, the page of `fkey` opened by its function key, focus in its first field."""
-    w = MainWindow(clerk)
+def shown_window(qtbot, account):
+    """The main window of `account`, shown and active."""
+    w = MainWindow(account)
     qtbot.addWidget(w)
     with qtbot.waitActive(w):
         w.show()
         w.activateWindow()
+    return w
+
+
+def window_on(qtbot, clerk, fkey, key):
+    """The window shown, the page of `fkey` opened by its function key, focus in its first field."""
+    w = shown_window(qtbot, clerk)
     qtbot.waitUntil(lambda: focused() is w.pages["enrollment"].id_field)
     press(qtbot, fkey)
     page = w.pages[key]
@@ -185,11 +187,7 @@ def test_a_registered_persons_name_and_phone_are_shown_as_recorded(qtbot, deps, 
     clerk = signed_in(deps, hall_db, "wang")
     known, new = make_id(date(1984, 1, 1), 51), make_id(date(1985, 1, 1), 52)
     registered(clerk, (known, "孙玉兰"))
-    w = MainWindow(clerk)
-    qtbot.addWidget(w)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
+    w = shown_window(qtbot, clerk)
     page = w.pages["enrollment"]
     qtbot.waitUntil(lambda: focused() is page.id_field)
     qtbot.keyClicks(focused(), known)
@@ -242,11 +240,7 @@ def test_the_reviewer_decides_with_enter(qtbot, deps, hall_db):
     enroll(clerk.context(), number, 2026, category=None)
     request_termination(clerk.context(), number, 2026, "停保", "参军")
     reviewer = signed_in(deps, hall_db, "li")
-    w = MainWindow(reviewer)
-    qtbot.addWidget(w)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
+    w = shown_window(qtbot, reviewer)
     press(qtbot, Qt.Key.Key_F10)
     panel = w.pages["review"].panel
     qtbot.waitUntil(lambda: focused() is panel.table)
@@ -265,11 +259,7 @@ def test_enter_on_a_button_presses_it(qtbot, deps, hall_db, printed, monkeypatch
     from desktop.ui.pages import settings
 
     clerk = signed_in(deps, hall_db, "wang")
-    w = MainWindow(clerk)
-    qtbot.addWidget(w)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
+    w = shown_window(qtbot, clerk)
     enrollment = w.pages["enrollment"]
     qtbot.waitUntil(lambda: focused() is enrollment.id_field)
     qtbot.keyClicks(focused(), make_id(date(1984, 6, 1), 52))
@@ -316,11 +306,7 @@ def test_every_button_of_every_page_takes_enter(qtbot, deps, hall_db):
     from PySide6.QtWidgets import QPushButton
 
     clerk = signed_in(deps, hall_db, "wang")
-    w = MainWindow(clerk)
-    qtbot.addWidget(w)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
+    w = shown_window(qtbot, clerk)
     for key in ("claim", "offsite", "change", "termination"):
         w.show_page(key)
         page = w.pages[key]

@@ -77,7 +77,6 @@ class BusinessPage(Page):
         self.confirm.setAutoDefault(True)
         self.confirm.clicked.connect(self.submit)
         self.print_button = QPushButton("打印 (Ctrl+P)")
-        self.print_button.setAutoDefault(True)  # Enter on it prints, as on 确认
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_documents)
         self.outcome = QLabel("")

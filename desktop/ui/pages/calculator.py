@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import Refusal
+from desktop.policy import levels
 from desktop.ui.deps import Deps
 from desktop.ui.widgets import (
     OPTIONAL_NONE,
@@ -60,7 +61,7 @@ FIGURES["outpatient"] = FIGURES["inpatient"]
 FIGURES["employee_contribution"] = (("monthly_base", "月缴费基数"), ("employer", "单位缴费（月）"),
                                     ("personal", "个人缴费（月）"), ("total", "合计（月）"))
 
-LEVELS = {"一级": 1, "二级": 2, "三级": 3}
+LEVELS = {name: level for level, name in levels.NAMES.items()}
 BENEFITS = {"普通门诊": "general", "门诊慢性病": "chronic", "门诊特殊病": "special"}
 
 
@@ -152,7 +153,6 @@ class CalculatorPage(Page):
         self.trace = TraceTable()
         self.print_button = QPushButton("打印测算单 (Ctrl+P)")
         self.print_button.clicked.connect(self.print_estimate)
-        self.print_button.setAutoDefault(True)  # Enter on it prints, as Space does
         self.print_note = QLabel("")
         self.print_note.setWordWrap(True)
         buttons = QHBoxLayout()

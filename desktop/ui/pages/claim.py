@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import Refusal
+from desktop.policy import levels
 from desktop.ui.materials_box import MaterialsBox
 from desktop.ui.pages.base import BusinessPage, visit_build
 from desktop.ui.widgets import ErrorLabel, add_field, fill_table, table
 
-LEVELS = ("一级", "二级", "三级")
+LEVELS = tuple(levels.NAMES.values())
 
 
 class ClaimPage(BusinessPage):

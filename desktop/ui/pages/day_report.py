@@ -80,7 +80,6 @@ class DayReportPage(BusinessPage):
         self.void_reason.setPlaceholderText("作废原因（必填）")
         self.void_button = QPushButton("作废")
         self.void_button.clicked.connect(self.void_receipt)
-        self.void_button.setAutoDefault(True)  # Enter on it voids, as Enter on the reason does
         self.void_serial.returnPressed.connect(self.void_reason.setFocus)
         self.void_reason.returnPressed.connect(self.void_receipt)
         row.addWidget(self.void_serial, 2)

@@ -162,8 +162,6 @@ class EnrollmentPage(Page):
         self.print_button.setEnabled(False)
         self.new_visit = QPushButton("新的来访 (Esc)")
         self.new_visit.clicked.connect(self.back_out)
-        for button in (self.print_button, self.new_visit):
-            button.setAutoDefault(True)  # Enter on it acts, as on 确认
 
         left = QGroupBox("参保人")
         lv = QVBoxLayout(left)
@@ -341,9 +339,7 @@ class EnrollmentPage(Page):
         try:
             rules = self._category_rules()
             p = propose(self.deps.hall.region, number.birth_date, self.deps.today(), school_kind=self._school_kind(),
-                        minor_below_age=rules.get("minor_below_age"), elderly_from_age=rules.get("elderly_from_age"),
-                        school_students_over_age=rules.get("school_students_over_age"),
-                        universities_enroll_students=rules.get("universities_enroll_students"))
+                        rules=rules)
         except Refusal as refusal:
             self.proposal_note.setText("⚠ " + refusal.message)
             self.refresh()

@@ -201,8 +201,6 @@ class SettingsPage(Page):
         outer = QHBoxLayout(self)
         outer.addLayout(left, 1)
         outer.addLayout(right, 1)
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(True)  # outside a dialog Enter on a button does nothing otherwise
         self.refresh_accounts()
 
     def first_field(self) -> QWidget:
