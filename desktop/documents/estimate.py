@@ -29,7 +29,7 @@ def render(estimate: ReimbursementEstimate) -> bytes:
             if amount is not None:
                 layers.append([label, money(amount)])
         layers.append(["个人负担", money(estimate.personal)])
-        trace = [[str(i), t.step, money_or_dash(t.amount), s.para(t.source.replace(" §", "\n§"), s.small)]
+        trace = [[str(i), t.step, money_or_dash(t.amount), s.para(_cited_lines(t.source), s.small)]
                  for i, t in enumerate(estimate.trace, start=1)]
         warning = f.box([s.para(DISCLAIMER, s.heading, bold=True, align="centre")], s,
                         thickness=1.6, shade=f.SHADE)
@@ -43,9 +43,10 @@ def render(estimate: ReimbursementEstimate) -> bytes:
                    bold_last_row=True),
         ]
         if trace:
-            # The 依据 column as wide as its longest line (a file name must not break).
+            # The 依据 column as wide as its 文号 and section lines (those must not break; a
+            # document's title wraps).
             source = max(fonts.string_width(line, s.small.fontSize)
-                         for t in estimate.trace for line in t.source.replace(" §", "\n§").split("\n"))
+                         for t in estimate.trace for line in _cited_lines(t.source).split("\n")[1:] or [""])
             table = f.grid(["序号", "计算步骤", "金额", "依据"], trace, s, widths=[None, 6, None, 3.4],
                            align={0: "centre", 2: "right"}, min_widths={3: source + 14})
             parts += f.table_section("计算过程", table, s)
@@ -53,3 +54,8 @@ def render(estimate: ReimbursementEstimate) -> bytes:
                         s.para(DISCLAIMER + "。实际报销金额以医保经办机构结算为准。", s.small)]
 
     return build_pdf(estimate.paper, story, title=TITLE, serial=estimate.header.serial)
+
+
+def _cited_lines(cited: str) -> str:
+    """《title》, （文号） and §section of a citation on lines of their own."""
+    return cited.replace("》（", "》\n（").replace("》§", "》\n§").replace("）§", "）\n§")

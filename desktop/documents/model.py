@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from desktop.policy.citation import step_cited
+
 
 class Paper(StrEnum):
     A4 = "A4"
@@ -83,7 +85,7 @@ class TraceStep(_Frozen):
     def from_answer(cls, item: Mapping[str, Any]) -> TraceStep:
         amount = item.get("amount")
         return cls(step=str(item["step"]), amount=None if amount is None else to_money(amount),
-                   source=str(item.get("source") or ""))
+                   source=step_cited(item))
 
 
 def trace_from_answer(items: Iterable[Mapping[str, Any]]) -> tuple[TraceStep, ...]:

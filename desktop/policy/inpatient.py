@@ -21,7 +21,7 @@ def inpatient(pack: Pack, claim: Claim, hospital_level: int, admission: int) -> 
         raise Refusal("invalid_amount", f"住院次数应为 1 以上的整数，而不是“{admission}”", "admission")
     ip = pack.inpatient
     if ip is None:
-        raise Refusal("not_applicable", f"{pack.pack.document} 未给出{pack.pack.year}年度住院待遇标准，无法测算住院费用", "year")
+        raise Refusal("not_applicable", f"{pack.shown_document()} 未给出{pack.pack.year}年度住院待遇标准，无法测算住院费用", "year")
     person, cost, ytd = claim.person, claim.compliant_cost, claim.ytd
     trace = Trace()
     trace.add(f"{person.category}在{levels.NAMES[hospital_level]}医疗机构第{admission}次住院，合规费用", cost, ip.source)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.errors import Refusal
+from desktop.policy import citation
 from desktop.policy import pack as pack_module
 from desktop.policy.pack import Pack
 
@@ -59,6 +60,8 @@ class PackSet:
 
     def _add(self, pack: Pack) -> None:
         self._regions = self._refusal_texts = None
+        for sid, src in pack.sources.items():  # citations written outside a pack find their words
+            citation.remember(sid, src.file, src.shown())
         for region in pack.pack.regions:
             # a later pack (an imported one) replaces a bundled pack of the same key
             self._index[(region, pack.pack.year, pack.pack.scheme)] = pack

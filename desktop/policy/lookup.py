@@ -84,7 +84,7 @@ def offsite(pack: Pack, label: str | None) -> OffsiteType | None:
     if pack.offsite is None:
         raise Refusal(
             "not_applicable",
-            f"{pack.pack.document} 未规定{pack.pack.year}年度异地就医支付比例，无法测算异地就医",
+            f"{pack.shown_document()} 未规定{pack.pack.year}年度异地就医支付比例，无法测算异地就医",
             "offsite",
         )
     for t in pack.offsite.types:

@@ -49,7 +49,7 @@ def materials(pack: Pack, item: str, person_type: str | None = None, channel: st
             table[("materials", item)] = entry
     if entry is None:
         known = "、".join(m.item for m in pack.materials) or "无"
-        raise Refusal("unknown_item", f"{pack.pack.document} 没有事项“{item}”的材料清单（可选：{known}）", "item")
+        raise Refusal("unknown_item", f"{pack.shown_document()} 没有事项“{item}”的材料清单（可选：{known}）", "item")
     variants = entry.variants
     types = [v.person_type for v in variants if v.person_type]
     if types:

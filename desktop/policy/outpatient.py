@@ -35,7 +35,7 @@ def outpatient(pack: Pack, claim: Claim, visit: Visit) -> Estimate:
         raise Refusal("not_applicable", f"门诊待遇“{visit.benefit}”无效（可选：{'、'.join(BENEFITS)}）", "benefit")
     block = getattr(pack.outpatient, kind)
     if block is None:
-        raise Refusal("not_applicable", f"{pack.pack.document} 未规定{visit.benefit}待遇，无法测算", "benefit")
+        raise Refusal("not_applicable", f"{pack.shown_document()} 未规定{visit.benefit}待遇，无法测算", "benefit")
     return {"general": _general, "chronic": _chronic}.get(kind, _special)(pack, block, claim, visit)
 
 
@@ -165,7 +165,7 @@ def _special(pack: Pack, s: SpecialOutpatient, claim: Claim, visit: Visit) -> Es
     else:
         table = s.ratio if s.ratio is not None else (pack.inpatient.ratio if pack.inpatient else None)
         if table is None:
-            raise Refusal("not_applicable", f"{pack.pack.document} 未给出{what}支付比例，无法测算", "benefit")
+            raise Refusal("not_applicable", f"{pack.shown_document()} 未给出{what}支付比例，无法测算", "benefit")
         bands = bands_of(lookup.keyed(table, person.group, level, f"{what}支付比例").bands, cut)
     basic, shares = pay(bands, ytd.compliant_cost + deductible, counted - deductible)
     for sh in shares:

@@ -1,8 +1,10 @@
 """The policy pack: one region group's rules for one year and scheme, as validated data.
 
-Every block carries `source` ("<file> §<section>") and may carry `note` (how an unclear clause
-was read). A figure the sources do not give is a `Setting` reference: the hall enters it and
-the calculators refuse while it is unset.
+The pack's `sources` table names its documents (id -> title, 文号, date, address, local file);
+every block carries `source` ("<source id> §<section>", checked against that table) and may
+carry `note` (how an unclear clause was read). A figure the sources do not give is a `Setting`
+reference: the hall enters it and the calculators refuse while it is unset. A pack may take
+blocks from an earlier pack of its group and scheme (`inherits`, resolved by the loader).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-SOURCE_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt §\S.*$")
+from desktop.policy.citation import CITATION_RE, SOURCE_ID_RE, Cite, document_text
 
 Scheme = Literal["resident", "employee"]
 
@@ -37,10 +39,31 @@ class Cited(Strict):
 
     @field_validator("source")
     @classmethod
-    def _cites_a_file(cls, v: str) -> str:
-        if not SOURCE_RE.match(v):
-            raise ValueError(f"source 必须形如 '<文件名> §<条款>'，而不是 {v!r}")
+    def _cites_a_source(cls, v: str) -> str:
+        if not CITATION_RE.match(v):
+            hint = "（请写 sources 表中的来源编号，不写文件名）" if ".txt" in v else ""
+            raise ValueError(f"source 必须形如 '<来源编号> §<条款>'，而不是 {v!r}{hint}")
         return v
+
+
+def _source_date(v: object) -> object:
+    if v is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(v)):
+        raise ValueError(f"日期须写成 YYYY、YYYY-MM 或 YYYY-MM-DD，而不是 {v!r}")
+    return v
+
+
+class Source(Strict):
+    """One document a pack cites: what people read (title, 文号) and where it is found."""
+
+    title: str
+    number: str | None = None  # 文号, e.g. 津医保局发〔2023〕72号; None where the document has none
+    date: Annotated[str | None, BeforeValidator(_source_date)] = None  # 印发/发布日期 as far as known
+    issuer: str | None = None
+    address: str | None = None  # where the public finds it (web address or 发布渠道)
+    file: str | None = None  # the maintainers' text of it (shared/policy-sources), never shown
+
+    def shown(self) -> str:
+        return document_text(self.title, self.number)
 
 
 def _no_float(v: object) -> object:
@@ -148,8 +171,41 @@ class PackMeta(Cited):
     regions: list[str]
     year: int
     scheme: Scheme
-    document: str
+    document: str  # the source id of the pack's own document
     title: str
+
+
+# Blocks a pack may take from an earlier one: the top-level blocks and outpatient's parts.
+INHERITABLE = (
+    "assistance", "enrollment", "employee_contribution", "inpatient", "offsite", "critical_illness",
+    "medical_assistance", "outpatient.general", "outpatient.chronic", "outpatient.special",
+    "outpatient.dual_channel", "outpatient.pku", "offices", "payment_channels",
+)
+
+
+class Inherits(Strict):
+    """What a pack takes from an earlier pack of its region group and scheme (the loader copies it).
+
+    `adopted` (沿用): blocks this pack's source does not give; they keep the earlier source's
+    citations, shown as 沿用《…》, and a hall may switch adoption off. `materials`: adopted
+    checklist items, by item name. `same`: values inside this pack's own blocks that its source
+    states exactly as the earlier one did ("<block>.<field>", no citations inside); they are
+    cited by this pack's enclosing block.
+    """
+
+    pack: str
+    adopted: list[str] = []
+    materials: list[str] = []
+    same: list[str] = []
+    note: str
+
+    @field_validator("adopted")
+    @classmethod
+    def _blocks(cls, v: list[str]) -> list[str]:
+        for block in v:
+            if block not in INHERITABLE:
+                raise ValueError(f"不能沿用的部分 {block!r}（可沿用：{'、'.join(INHERITABLE)}）")
+        return v
 
 
 class Category(Strict):
@@ -490,6 +546,8 @@ class PaymentChannels(Cited):
 
 class Pack(Strict):
     pack: PackMeta
+    sources: dict[str, Source]
+    inherits: Inherits | None = None
     categories: Categories
     contribution: list[ContributionRow] = []
     assistance: Assistance | None = None
@@ -503,6 +561,59 @@ class Pack(Strict):
     materials: list[MaterialsItem] = []
     offices: Offices | None = None
     payment_channels: PaymentChannels | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> Pack:
+        """Every citation names a source of the table; each becomes a Cite that knows its words."""
+        for sid in self.sources:
+            if not SOURCE_ID_RE.match(sid):
+                raise ValueError(f"sources: 来源编号 {sid!r} 只能由小写字母、数字和连字符组成")
+        if self.pack.document not in self.sources:
+            raise ValueError(f"pack.document: 来源编号 {self.pack.document} 不在 sources 中")
+        adopted = set(self.inherits.adopted) if self.inherits else set()
+        items = set(self.inherits.materials) if self.inherits else set()
+
+        def cite(obj: Cited, where: str, inherited: bool) -> None:
+            m = CITATION_RE.match(obj.source)
+            src = self.sources.get(m.group("id"))
+            if src is None:
+                raise ValueError(f"{where}.source: 来源编号 {m.group('id')} 不在 sources 中（{obj.source}）")
+            section = m.group("section")
+            machine = f"{src.file} {section}" if src.file else str(obj.source)
+            shown = ("沿用" if inherited else "") + src.shown() + section
+            object.__setattr__(obj, "source", Cite.make(str(obj.source), machine, shown))
+
+        def walk(value: object, where: str, inherited: bool) -> None:
+            if isinstance(value, BaseModel):
+                if isinstance(value, Cited):
+                    cite(value, where, inherited)
+                for name in type(value).model_fields:
+                    walk(getattr(value, name), f"{where}.{name}", inherited)
+            elif isinstance(value, list | tuple):
+                for i, v in enumerate(value):
+                    walk(v, f"{where}.{i}", inherited)
+            elif isinstance(value, dict):
+                for k, v in value.items():
+                    walk(v, f"{where}.{k}", inherited)
+
+        walk(self.pack, "pack", False)
+        for name in type(self).model_fields:
+            if name in ("pack", "sources", "inherits"):
+                continue
+            value = getattr(self, name)
+            if name == "outpatient":
+                for part in type(value).model_fields:
+                    walk(getattr(value, part), f"outpatient.{part}", f"outpatient.{part}" in adopted)
+            elif name == "materials":
+                for i, item in enumerate(value):
+                    walk(item, f"materials.{i}", item.item in items)
+            else:
+                walk(value, name, name in adopted)
+        return self
+
+    def shown_document(self) -> str:
+        """The pack's own document as people read it: 《title》（文号）."""
+        return self.sources[self.pack.document].shown()
 
     @model_validator(mode="after")
     def _sane(self) -> Pack:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from desktop.policy.citation import Cite, machine, shown
 from desktop.policy.money import FEN
 
-# One step: (the clerk's sentence, the amount or None, "<file> §<section>"). A plain tuple: a
-# batch of 100 000 estimates adds close to a million of them.
+# One step: (the clerk's sentence, the amount or None, the citation: a pack's Cite, "<source id>
+# §<section>"). A plain tuple: a batch of 100 000 estimates adds close to a million of them.
 Step = tuple[str, Decimal | None, str]
 
 
@@ -31,9 +32,12 @@ class Trace:
         self.steps.append((step, amount, source))
 
     def as_list(self) -> list[dict]:
-        """Each step as {"step", "amount" (yuan text, rounded half-up to the fen) or None, "source"}."""
+        """Each step as {"step", "amount" (yuan text, rounded half-up to the fen) or None,
+        "source" (the API's "<file name> §<section>"), "cited" (what people read: 《title》（文号）§…)}."""
         q, fen, up = Decimal.quantize, FEN, ROUND_HALF_UP
         return [
-            {"step": s, "amount": None if a is None else str(q(a, fen, up)), "source": src}
+            {"step": s, "amount": None if a is None else str(q(a, fen, up)),
+             "source": src.machine if src.__class__ is Cite else machine(src),
+             "cited": src.shown if src.__class__ is Cite else shown(src)}
             for s, a, src in self.steps
         ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from desktop.policy.citation import step_cited
 from desktop.records.money import to_fen
 from desktop.services.context import Context
 
@@ -135,7 +136,7 @@ def materials(
     # No channel: the calculator lists the window's materials where the document has a window row.
     a = ctx.ask(_request("materials", ctx, year, item=item, person_type=person_type, scheme=scheme))
     return Checklist(
-        materials=list(a["materials"]), where=list(a.get("where") or []), source=a.get("source")
+        materials=list(a["materials"]), where=list(a.get("where") or []), source=step_cited(a)
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from desktop.policy.citation import shown
 from desktop.services.regions import TIANJIN, region_group
 
 # Labels as the source documents write them (the packs accept them, with their aliases).
@@ -70,7 +71,7 @@ def _changzhou(
     universities: str | None,
 ) -> Proposal:
     if school_kind == "university":
-        return Proposal(CZ_UNIVERSITY, f"高等院校在校学生由学校统一办理参保登记和缴费（{universities}）"
+        return Proposal(CZ_UNIVERSITY, f"高等院校在校学生由学校统一办理参保登记和缴费（{shown(universities)}）"
                         if universities else None)
     if age < minor_age:
         return Proposal(CZ_MINOR)
@@ -83,7 +84,7 @@ def _changzhou(
         return Proposal(
             school_rule["category"],
             f"年满{minor_age}周岁仍在校的学生（大学生除外）凭{school_rule['proof']}按“{school_rule['category']}”"
-            f"标准继续缴费（{school_rule['source']}）",
+            f"标准继续缴费（{shown(school_rule['source'])}）",
             needs_student_proof=True,
         )
     if elderly_age is None:

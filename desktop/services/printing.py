@@ -46,6 +46,7 @@ from desktop.documents.model import (
 )
 from desktop.errors import Refusal
 from desktop.policy import levels
+from desktop.policy.citation import shown
 from desktop.records import accounts as account_rows
 from desktop.records import enrollments, paths, receipts, reports, reviews
 from desktop.records.rows import one
@@ -549,7 +550,7 @@ def offsite_rule(ctx: Context, region: str, year: int, person_type_label: str) -
         if wanted & {t.label, *t.aliases}:
             cuts = [f"{names.get(k, k)}降低{(v * 100).normalize():f}个百分点" for k, v in t.reductions.items() if v]
             text = "基本医保支付比例" + ("：" + "；".join(cuts) if cuts else "与参保地相应医疗机构一致")
-            return f"{text}（{t.source}）"
+            return f"{text}（{shown(t.source)}）"
     return "待遇标准按参保地政策执行"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from desktop.errors import Refusal
+from desktop.policy.citation import step_cited
 from desktop.ui.deps import Deps
 
 
@@ -49,7 +50,7 @@ class MaterialsBox(QWidget):
             self.answer = None
             self.note.setText("ℹ " + refusal.message)
             return
-        self.note.setText(f"依据：{self.answer.get('source') or ''}")
+        self.note.setText(f"依据：{step_cited(self.answer)}")
         for m in self.answer["materials"]:
             # the name on the box, the note wrapped below it (long notes must not widen the page)
             box = QCheckBox(m["name"])

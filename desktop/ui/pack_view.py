@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from desktop.policy import levels
+from desktop.policy.citation import shown as cite_text
 from desktop.policy.pack import BandSpec, Pack, Setting, settings_of
 
 LEVELS = {**levels.NAMES, "*": "各级"}
@@ -87,21 +88,21 @@ def fees(pack: Pack) -> Table:
         ltc = "免缴" if r.ltc == 0 else money(r.ltc)
         rows.append([category_label(pack, r.category), tier_label(pack, r.tier),
                      "、".join(r.regions) if r.regions else "全部区县", money(r.medical), ltc,
-                     money(r.medical + r.ltc), r.note or "", r.source])
+                     money(r.medical + r.ltc), r.note or "", cite_text(r.source)])
     e = pack.employee_contribution
     if e is not None:
         rows += [
-            ["单位缴费比例", "—", "全部区县", percent(e.employer_rate), "", "", e.note or "", e.source],
-            ["个人缴费比例", "—", "全部区县", percent(e.personal_rate), "", "", "", e.source],
+            ["单位缴费比例", "—", "全部区县", percent(e.employer_rate), "", "", e.note or "", cite_text(e.source)],
+            ["个人缴费比例", "—", "全部区县", percent(e.personal_rate), "", "", "", cite_text(e.source)],
             ["灵活就业人员缴费比例", "—", "全部区县", percent(e.flexible_rate), "", "",
-             f"缴费基数：{money(e.flexible_base)}", e.source],
+             f"缴费基数：{money(e.flexible_base)}", cite_text(e.source)],
         ]
     if pack.assistance:
         for g in pack.assistance.groups:
             if g.subsidy is not None:
                 tiers = "、".join(tier_label(pack, t) for t in g.subsidy.tiers) if g.subsidy.tiers else "—"
                 rows.append([f"{g.label}（资助参保）", tiers, "全部区县", "", "",
-                             f"财政资助标准的 {percent(g.subsidy.share)}", g.note or "", g.source])
+                             f"财政资助标准的 {percent(g.subsidy.share)}", g.note or "", cite_text(g.source)])
     return headers, rows
 
 
@@ -109,23 +110,23 @@ def inpatient(pack: Pack) -> Table:
     headers = ["项目", "适用人员", "医院级别", "标准", "依据"]
     ip = pack.inpatient
     if ip is None:
-        return headers, [["住院待遇", "—", "—", "政策来源未给出住院待遇标准", pack.pack.source]]
+        return headers, [["住院待遇", "—", "—", "政策来源未给出住院待遇标准", cite_text(pack.pack.source)]]
     names = group_names(pack)
     rows = []
     for d in ip.deductible:
         again = "" if d.subsequent is None else f"；再次住院 {money(d.subsequent)}"
         rows.append(["起付标准", names.get(d.group, d.group), LEVELS.get(d.level, str(d.level)),
-                     f"首次住院 {money(d.first)}{again}", ip.source])
+                     f"首次住院 {money(d.first)}{again}", cite_text(ip.source)])
     for r in ip.ratio:
-        rows.append(["支付比例", names.get(r.group, r.group), LEVELS.get(r.level, str(r.level)), band_text(r.bands), ip.source])
-    rows.append(["最高支付限额", "全体参保人员", "—", money(ip.cap) + (f"（{ip.cap_note}）" if ip.cap_note else ""), ip.source])
+        rows.append(["支付比例", names.get(r.group, r.group), LEVELS.get(r.level, str(r.level)), band_text(r.bands), cite_text(ip.source)])
+    rows.append(["最高支付限额", "全体参保人员", "—", money(ip.cap) + (f"（{ip.cap_note}）" if ip.cap_note else ""), cite_text(ip.source)])
     if pack.offsite:
         for t in pack.offsite.types:
             names_cn = {"inpatient": "住院", "general": "普通门诊", "chronic": "门诊慢性病", "special": "门诊特殊病",
                         "dual_channel": "双通道药品"}
             cuts = [f"{names_cn.get(k, k)}降低 {percent(v)}" for k, v in t.reductions.items() if v]
             cut = "支付比例" + ("：" + "；".join(cuts) if cuts else "与参保地相应医疗机构一致")
-            rows.append(["异地就医", t.label, "—", cut, t.source])
+            rows.append(["异地就医", t.label, "—", cut, cite_text(t.source)])
     return headers, rows
 
 
@@ -142,7 +143,7 @@ def outpatient(pack: Pack) -> Table:
             for col, bands in row.columns.items():
                 rows.append(["普通门诊", names.get(row.group, row.group), "、".join(columns.get(col, [col])),
                              band_text(bands) + (f"；年度支付限额 {money(row.payment_cap)}" if row.payment_cap else ""),
-                             g.source])
+                             cite_text(g.source)])
     c = pack.outpatient.chronic
     if c is not None:
         cols: dict[str, list[str]] = {}
@@ -151,11 +152,11 @@ def outpatient(pack: Pack) -> Table:
         for group, ratios in c.ratios.items():
             text = "；".join(f"{'、'.join(cols.get(col, [col]))}：{percent(v)}" for col, v in ratios.items())
             rows.append(["门诊慢性病", names.get(group, group), "、".join(c.diseases[:6]) + ("等" if len(c.diseases) > 6 else ""),
-                         text, c.source])
+                         text, cite_text(c.source)])
         for lim in c.limits:
             amounts = "；".join(f"{names.get(k, k)} {money(v)}" for k, v in lim.amounts.items())
             case = {"single": "单病种", "multiple": "多病种", "cancer": "恶性肿瘤", "cancer_plus": "恶性肿瘤合并其他"}[lim.case]
-            rows.append(["门诊慢性病限额", case, "—", amounts, c.source])
+            rows.append(["门诊慢性病限额", case, "—", amounts, cite_text(c.source)])
     s = pack.outpatient.special
     if s is not None:
         for d in s.diseases:
@@ -168,9 +169,9 @@ def outpatient(pack: Pack) -> Table:
                 parts.append(f"年度限额 {money(d.limit)}")
             if d.limit_note:
                 parts.append(d.limit_note)
-            rows.append(["门诊特殊病", "全体参保人员", d.name, "；".join(parts), s.source])
+            rows.append(["门诊特殊病", "全体参保人员", d.name, "；".join(parts), cite_text(s.source)])
     if not rows:
-        rows.append(["门诊待遇", "—", "—", "政策来源未给出门诊待遇标准", pack.pack.source])
+        rows.append(["门诊待遇", "—", "—", "政策来源未给出门诊待遇标准", cite_text(pack.pack.source)])
     return headers, rows
 
 
@@ -178,22 +179,22 @@ def critical(pack: Pack) -> Table:
     headers = ["项目", "标准", "说明", "依据"]
     ci = pack.critical_illness
     if ci is None:
-        return headers, [["大病保险", "政策来源未给出", "", pack.pack.source]]
+        return headers, [["大病保险", "政策来源未给出", "", cite_text(pack.pack.source)]]
     rows = [
-        ["起付标准", money(ci.threshold), ci.note or "", ci.source],
-        ["分段支付比例", band_text(ci.bands), "", ci.source],
-        ["最高支付限额", money(ci.cap), "", ci.source],
+        ["起付标准", money(ci.threshold), ci.note or "", cite_text(ci.source)],
+        ["分段支付比例", band_text(ci.bands), "", cite_text(ci.source)],
+        ["最高支付限额", money(ci.cap), "", cite_text(ci.source)],
     ]
     a = ci.assisted
     text = band_text(a.bands) if a.bands else (
         (f"起付标准按 {percent(a.threshold_factor)}" if a.threshold_factor is not None else "起付标准不变")
         + (f"，比例提高 {percent(a.ratio_bonus)}" if a.ratio_bonus else "")
         + ("，取消封顶" if a.open_ended else ""))
-    rows.append(["困难群众倾斜", text, "", ci.source])
+    rows.append(["困难群众倾斜", text, "", cite_text(ci.source)])
     if ci.continuity_step:
-        rows.append(["连续参保激励", f"连续参保满 {ci.continuity_after_years} 年后每年提高 {money(ci.continuity_step)}", "", ci.source])
+        rows.append(["连续参保激励", f"连续参保满 {ci.continuity_after_years} 年后每年提高 {money(ci.continuity_step)}", "", cite_text(ci.source)])
     if ci.zero_claim_step:
-        rows.append(["零报销激励", f"上年度未报销提高 {money(ci.zero_claim_step)}", "", ci.source])
+        rows.append(["零报销激励", f"上年度未报销提高 {money(ci.zero_claim_step)}", "", cite_text(ci.source)])
     return headers, rows
 
 
@@ -214,9 +215,9 @@ def assistance(pack: Pack) -> Table:
             if cls.outpatient:
                 parts.append(f"普通门诊 {percent(cls.outpatient.ratio)}，年度限额 {money(cls.outpatient.cap)}")
             aid = "；".join(parts)
-        rows.append([g.label, sub, aid, g.source])
+        rows.append([g.label, sub, aid, cite_text(g.source)])
     if ma and ma.top_up:
-        rows.append([ma.top_up.name, "—", band_text(ma.top_up.bands) + f"；限额 {money(ma.top_up.cap)}", ma.source])
+        rows.append([ma.top_up.name, "—", band_text(ma.top_up.bands) + f"；限额 {money(ma.top_up.cap)}", cite_text(ma.source)])
     return headers, rows
 
 
@@ -232,7 +233,7 @@ def materials(pack: Pack) -> Table:
                                      None if m.original is None else ("原件" if m.original else "复印件"),
                                      f"{m.copies}份" if m.copies else None) if x]
                 mats.append(m.name + (f"（{'，'.join(extra)}）" if extra else ""))
-            rows.append([item.item, who, "；".join(mats), "；".join(v.where), v.time_limit or "", v.source])
+            rows.append([item.item, who, "；".join(mats), "；".join(v.where), v.time_limit or "", cite_text(v.source)])
     return headers, rows
 
 
@@ -241,12 +242,12 @@ def offices(pack: Pack) -> Table:
     rows = []
     if pack.offices:
         for o in pack.offices.items:
-            rows.append([o.name, o.address, o.phone or "", pack.offices.source])
+            rows.append([o.name, o.address, o.phone or "", cite_text(pack.offices.source)])
         if pack.offices.hotline:
-            rows.append(["咨询电话", "", pack.offices.hotline, pack.offices.source])
+            rows.append(["咨询电话", "", pack.offices.hotline, cite_text(pack.offices.source)])
     if pack.payment_channels:
         for c in pack.payment_channels.items:
-            rows.append([f"缴费渠道：{c.name}", c.how, "", pack.payment_channels.source])
+            rows.append([f"缴费渠道：{c.name}", c.how, "", cite_text(pack.payment_channels.source)])
     return headers, rows
 
 
@@ -270,28 +271,28 @@ def _values(pack: Pack, region: str) -> dict[str, tuple[str, str, str]]:
             continue
         name = category_label(pack, r.category) + (f"（{tier_label(pack, r.tier)}）" if r.tier else "")
         key = f"{r.category}/{r.tier}"
-        out[f"fee/{key}"] = (f"个人缴费标准·{name}", money(r.medical + r.ltc), r.source)
-        out[f"ltc/{key}"] = (f"长护险·{name}", "免缴" if r.ltc == 0 else money(r.ltc), r.source)
+        out[f"fee/{key}"] = (f"个人缴费标准·{name}", money(r.medical + r.ltc), cite_text(r.source))
+        out[f"ltc/{key}"] = (f"长护险·{name}", "免缴" if r.ltc == 0 else money(r.ltc), cite_text(r.source))
     if pack.assistance:
         for g in pack.assistance.groups:
             if g.subsidy:
-                out[f"subsidy/{g.label}"] = (f"资助参保·{g.label}", percent(g.subsidy.share), g.source)
+                out[f"subsidy/{g.label}"] = (f"资助参保·{g.label}", percent(g.subsidy.share), cite_text(g.source))
     names = group_names(pack)
     if pack.inpatient:
         ip = pack.inpatient
         for d in ip.deductible:
             who = f"{names.get(d.group, d.group)}·{LEVELS.get(d.level, d.level)}"
             shown = money(d.first) + ("" if d.subsequent is None else f" / 再次 {money(d.subsequent)}")
-            out[f"deductible/{d.group}/{d.level}"] = (f"住院起付标准·{who}", shown, ip.source)
+            out[f"deductible/{d.group}/{d.level}"] = (f"住院起付标准·{who}", shown, cite_text(ip.source))
         for r in ip.ratio:
             who = f"{names.get(r.group, r.group)}·{LEVELS.get(r.level, r.level)}"
-            out[f"ratio/{r.group}/{r.level}"] = (f"住院支付比例·{who}", band_text(r.bands), ip.source)
-        out["cap"] = ("住院最高支付限额", money(ip.cap), ip.source)
+            out[f"ratio/{r.group}/{r.level}"] = (f"住院支付比例·{who}", band_text(r.bands), cite_text(ip.source))
+        out["cap"] = ("住院最高支付限额", money(ip.cap), cite_text(ip.source))
     if pack.critical_illness:
         ci = pack.critical_illness
-        out["ci/threshold"] = ("大病保险起付标准", money(ci.threshold), ci.source)
-        out["ci/bands"] = ("大病保险分段比例", band_text(ci.bands), ci.source)
-        out["ci/cap"] = ("大病保险最高支付限额", money(ci.cap), ci.source)
+        out["ci/threshold"] = ("大病保险起付标准", money(ci.threshold), cite_text(ci.source))
+        out["ci/bands"] = ("大病保险分段比例", band_text(ci.bands), cite_text(ci.source))
+        out["ci/cap"] = ("大病保险最高支付限额", money(ci.cap), cite_text(ci.source))
     if pack.outpatient.general:
         g = pack.outpatient.general
         facilities: dict[str, list[str]] = {}
@@ -301,7 +302,7 @@ def _values(pack: Pack, region: str) -> dict[str, tuple[str, str, str]]:
             for col, bands in row.columns.items():
                 where = "、".join(facilities.get(col, [col]))
                 out[f"general/{row.group}/{col}"] = (f"普通门诊·{names.get(row.group, row.group)}·{where}",
-                                                    band_text(bands), g.source)
+                                                    band_text(bands), cite_text(g.source))
     return out
 
 
@@ -326,7 +327,7 @@ def what_changed(old: Pack, new: Pack, region: str) -> list[list[str]]:
             missing_blocks.add(title)
             rows.append([title, "（原政策包未收录）" if not in_a else "已收录",
                          "已收录" if not in_a else "（新政策包未收录）",
-                         (new if in_b else old).pack.document])
+                         (new if in_b else old).shown_document()])
     skip = tuple(p for p, t in BLOCKS if t in missing_blocks)
     for key in [*b, *[k for k in a if k not in b]]:
         if skip and key.startswith(skip):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import Refusal
+from desktop.policy.citation import step_cited
 
 ERROR_MARK = "⚠ "
 OK_MARK = "✔ "
@@ -123,7 +124,7 @@ class TraceTable(QTableWidget):
         self.setRowCount(len(steps))
         for row, step in enumerate(steps):
             amount = step.get("amount")
-            cells = (str(step.get("step", "")), "" if amount is None else str(amount), str(step.get("source") or ""))
+            cells = (str(step.get("step", "")), "" if amount is None else str(amount), step_cited(step))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

@@ -222,8 +222,9 @@ def test_checklist_ticks_what_was_brought_and_boxes_what_is_missing(pdfs):
     flat_text = flat(text)
     for expected in ["一次性告知单", "序号", "材料名称", "要求", "已提供", CHECKLIST.item,
                      CHECKLIST.basis, "三者任选其一", *CHECKLIST.where, *CHECKLIST.channels,
-                     "常州市武进区外环府路51号", "12393", "002_791f68398226ecd0.txt§六(四)2"]:
+                     "常州市武进区外环府路51号", "12393", "《2026年度常州市城乡居民医疗保障政策宣传提纲》§六(四)2"]:
         assert flat(expected) in flat_text, expected
+    assert ".txt" not in flat_text  # citations by the document's title, never its file name (15.1)
 
 
 def test_large_print_checklist_is_at_least_1_4_times_larger(pdfs):
@@ -248,8 +249,9 @@ def test_estimate(pdfs, paper):
     for expected in ["报销测算单", "合规费用", "200,000.00元", "起付标准", "1,000.00元",
                      "基本医保", "139,300.00元", "大病保险", "24,420.00元", "医疗救助",
                      "个人负担", "36,280.00元", "老年居民", "三级",
-                     *(flat(step.step) for step in ESTIMATE.trace), "002_791f68398226ecd0.txt§四"]:
+                     *(flat(step.step) for step in ESTIMATE.trace), "《2026年度常州市城乡居民医疗保障政策宣传提纲》§四"]:
         assert expected in text, expected
+    assert ".txt" not in text
 
 
 def test_outpatient_estimate_leaves_out_layers_that_do_not_apply(render_pdf):

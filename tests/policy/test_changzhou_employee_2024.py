@@ -76,10 +76,10 @@ def test_every_block_cites_the_2024_employee_outline():
              PACK.offsite, PACK.critical_illness, PACK.medical_assistance, PACK.outpatient.general,
              PACK.outpatient.chronic, PACK.outpatient.special, PACK.outpatient.dual_channel, PACK.offices]
     for block in cited:
-        assert block.source.startswith(DOC + " §")
+        assert block.source.machine.startswith(DOC + " §")
     for item in PACK.materials:
         for v in item.variants:
-            assert v.source.startswith(DOC + " §")
+            assert v.source.machine.startswith(DOC + " §")
 
 
 def test_decisions_on_unclear_clauses_are_noted():

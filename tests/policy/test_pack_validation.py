@@ -76,7 +76,7 @@ def test_district_outside_the_group(tmp_path):
 
 
 def test_bad_source_citation(tmp_path):
-    path = corrupt(tmp_path, "inpatient:\n  source: 002_791f68398226ecd0.txt §三(一)\n",
+    path = corrupt(tmp_path, "inpatient:\n  source: cz-resident-2026 §三(一)\n",
                    "inpatient:\n  source: 2026年提纲 三(一)\n")
     msg = error_of(path)
     assert msg.startswith(f"{NAME}: inpatient.source:") and "2026年提纲 三(一)" in msg

@@ -33,8 +33,10 @@ EXAMPLES = [
 def test_spec_example(request_text, expected):
     got = answer(json.loads(request_text))
     assert {k: got[k] for k in expected} == expected
-    # every answer carries a trace of {step, amount, source}
-    assert got["trace"] and all(set(s) == {"step", "amount", "source"} for s in got["trace"])
+    # every answer carries a trace of {step, amount, source} (the spec's machine form, a file name),
+    # plus `cited`: what people read, the document's title and 文号 (never a file name)
+    assert got["trace"] and all(set(s) == {"step", "amount", "source", "cited"} for s in got["trace"])
+    assert all(".txt" not in s["cited"] and s["cited"].startswith("《") for s in got["trace"])
 
 
 def test_inpatient_example_trace_shows_the_working():

@@ -87,7 +87,8 @@ def test_pack_loads_for_tianjin_and_cites_only_its_source():
 
     cited = list(sources(p.model_dump()))
     assert len(cited) > 40
-    assert all(s.startswith(f"{SRC} §") for s in cited)
+    assert all(s.startswith("tj-resident-2024 §") for s in cited)  # the id of 004 in its sources table
+    assert p.sources["tj-resident-2024"].file == SRC and p.sources["tj-resident-2024"].number == "津医保局发〔2023〕72号"
 
 
 def test_payment_channels_are_the_eight_ways_of_5_2():

@@ -285,8 +285,8 @@ def test_receipt_is_allocated_with_the_enrollment(ctx):
 @pytest.mark.parametrize(
     ("year", "category", "words"),
     [
-        (2024, "未成年居民", ["凭《在校生证明》按", "000_62dcf2fad95857e3.txt §二(二)3"]),  # no 学生证 in 000
-        (2026, "未成年居民", ["凭《在校生证明》或学生证按", "002_791f68398226ecd0.txt §二(二)3"]),
+        (2024, "未成年居民", ["凭《在校生证明》按", "《2024年度溧阳市城乡居民基本医疗保险政策》§二(二)3"]),  # no 学生证 in 000
+        (2026, "未成年居民", ["凭《在校生证明》或学生证按", "《2026年度常州市城乡居民医疗保障政策宣传提纲》§二(二)3"]),
         (2025, None, ["本年度政策文件未写年满18周岁仍在校学生的参保缴费身份"]),  # 003 is silent
     ],
 )
@@ -304,8 +304,8 @@ def test_a_pupil_past_18_is_proposed_what_the_years_source_says(ctx, year, categ
 
 @pytest.mark.parametrize(
     ("year", "source"),
-    [(2024, "000_62dcf2fad95857e3.txt §二(一)、§二(三)"), (2025, "003_cc822a5554eeeeca.txt §四(二)、§五(二)"),
-     (2026, "002_791f68398226ecd0.txt §二(一)、§二(三)")],
+    [(2024, "《2024年度溧阳市城乡居民基本医疗保险政策》§二(一)、§二(三)"), (2025, "《关于2025年度常州市城乡居民基本医疗保险和长期护理保险参保缴费工作有关事项的通告》§四(二)、§五(二)"),
+     (2026, "《2026年度常州市城乡居民医疗保障政策宣传提纲》§二(一)、§二(三)")],
 )
 def test_a_university_student_is_told_the_school_enrolls_them_citing_the_years_source(ctx, year, source):
     student = make_id(date(2005, 3, 1), 72)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import Refusal
+from desktop.policy.citation import shown
 from desktop.ui.materials_box import MaterialsBox
 from desktop.ui.pages.base import BusinessPage, visit_build
 from desktop.ui.widgets import ErrorLabel, add_field
@@ -97,7 +98,7 @@ class OffsitePage(BusinessPage):
         except Refusal as refusal:
             return refusal.message
         if pack.offsite is None:
-            return f"{pack.pack.year}年度政策包（{pack.pack.document}）未规定异地就医支付比例"
+            return f"{pack.pack.year}年度政策包（{pack.shown_document()}）未规定异地就医支付比例"
         wanted = {label, "异地长期居住人员"} if label in ("异地安置退休人员", "常驻异地工作人员") else {label}
         for t in pack.offsite.types:
             if wanted & {t.label, *t.aliases}:
@@ -105,7 +106,7 @@ class OffsitePage(BusinessPage):
                          "dual_channel": "双通道药品"}
                 cuts = [f"{names.get(k, k)}降低 {(v * 100).normalize():f} 个百分点" for k, v in t.reductions.items() if v]
                 text = "基本医保支付比例" + ("：" + "；".join(cuts) if cuts else "与参保地相应医疗机构一致")
-                return f"{text}（{t.source}）"
+                return f"{text}（{shown(t.source)}）"
         return f"政策包未列出“{label}”的支付比例"
 
     def do_submit(self, ctx):

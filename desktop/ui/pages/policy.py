@@ -156,7 +156,7 @@ class PolicyPage(Page):
                 t.setRowCount(0)
             self._compare_years([])
             return
-        self.title_label.setText(f"《{pack.pack.title}》　依据文件：{pack.pack.document}")
+        self.title_label.setText(f"《{pack.pack.title}》　依据文件：{pack.shown_document()}")
         for t, builder in self.tables.values():
             headers, rows = builder(pack)
             t.setColumnCount(len(headers))
