@@ -7,6 +7,7 @@ import hashlib
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,23 +27,174 @@ def bundled_dir() -> Path:
     return base / "data" / "policies"
 
 
-def read_pack(path: Path) -> Pack:
-    """Parse and validate one pack file. Every scalar is read as text (no YAML floats ever)."""
+def _read_raw(path: Path) -> dict:
+    """The pack file as YAML data, every scalar as text (no YAML floats ever)."""
     import yaml  # here: a start that finds the packs in the cache never needs the parser
-    from pydantic import ValidationError
 
-    # Every scalar as text (no YAML floats ever); libyaml's loader when PyYAML was built with it.
+    # libyaml's loader when PyYAML was built with it
     text_loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=text_loader)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise PackError(f"{path.name}: 无法读取：{exc}") from exc
+    if not isinstance(raw, dict):
+        raise PackError(f"{path.name}: 不是政策包（顶层应为键值表）")
+    return raw
+
+
+def _validate(raw: dict, name: str) -> Pack:
+    from pydantic import ValidationError
+
     try:
         return Pack.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
-        raise PackError(f"{path.name}: {key}: {first['msg']}（共 {exc.error_count()} 处错误）") from exc
+        raise PackError(f"{name}: {key}: {first['msg']}（共 {exc.error_count()} 处错误）") from exc
+
+
+Earlier = Callable[[str], "Pack | None"]
+
+
+def _inherit(raw: dict, name: str, earlier: Earlier, adopt: bool) -> dict:
+    """The pack's data with what it `inherits` filled in from the earlier pack (whole blocks, as
+    validated there); with `adopt` False only the `same` values (the hall switched 沿用 off)."""
+    inh = raw.get("inherits")
+    if not isinstance(inh, dict):
+        return raw
+    meta = raw.get("pack") if isinstance(raw.get("pack"), dict) else {}
+    base = earlier(str(inh.get("pack")))
+    if base is None:
+        raise PackError(f"{name}: inherits.pack: 没有已载入的政策包 {inh.get('pack')!r}（须为同一统筹区、险种的更早年度政策包）")
+    b = base.pack
+    if b.region_group != meta.get("region_group") or b.scheme != meta.get("scheme"):
+        raise PackError(f"{name}: inherits.pack: {b.id} 是{b.region_group}的{b.scheme}政策包，与本包的统筹区或险种不同")
+    if not str(meta.get("year", "")).isdigit() or b.year >= int(meta["year"]):
+        raise PackError(f"{name}: inherits.pack: {b.id}（{b.year}年度）不早于本包年度 {meta.get('year')}")
+    out = dict(raw)
+    if not isinstance(out.get("outpatient"), dict):
+        out["outpatient"] = {} if out.get("outpatient") is None else out["outpatient"]
+
+    def take(path: str, key: str) -> None:
+        head, _, part = path.partition(".")
+        holder_base = getattr(base, head, None)
+        value = getattr(holder_base, part, None) if part else holder_base
+        if value is None:
+            raise PackError(f"{name}: inherits.{key}: {b.id} 没有 {path}")
+        holder = out if not part else out.get(head)
+        if not isinstance(holder, dict):
+            raise PackError(f"{name}: inherits.{key}: {path} 所在的 {head} 须由本包给出")
+        if (part or head) in holder and holder[part or head] is not None:
+            raise PackError(f"{name}: inherits.{key}: {path} 本包已自行给出，不能同时继承")
+        holder = out[head] = dict(holder) if part else out
+        holder[part or head] = value.model_copy(deep=True) if hasattr(value, "model_copy") else _deep(value)
+
+    for path in inh.get("same") or []:
+        head, _, part = str(path).partition(".")
+        if not part or not isinstance(out.get(head), dict):
+            raise PackError(f"{name}: inherits.same: {path} 须是本包自有部分中的一项（<部分>.<项>）")
+        value = getattr(getattr(base, head, None), part, None)
+        if _cites(value):
+            raise PackError(f"{name}: inherits.same: {path} 含有引用，只能沿用（adopted），不能作为本包来源所述")
+        take(str(path), "same")
+    if adopt:
+        for path in inh.get("adopted") or []:
+            take(str(path), "adopted")
+        items = list(out.get("materials") or [])
+        own = {m.get("item") for m in items if isinstance(m, dict)}
+        for item in inh.get("materials") or []:
+            found = next((m for m in base.materials if m.item == item), None)
+            if found is None:
+                raise PackError(f"{name}: inherits.materials: {b.id} 没有事项 {item!r}")
+            if item in own:
+                raise PackError(f"{name}: inherits.materials: 事项 {item!r} 本包已自行给出，不能同时继承")
+            items.append(found.model_copy(deep=True))
+        out["materials"] = items
+    else:
+        out["inherits"] = {**inh, "adopted": [], "materials": []}
+    # the earlier pack's documents join this pack's table (an id names one document everywhere)
+    sources = dict(out.get("sources") or {})
+    for sid, src in base.sources.items():
+        mine = sources.get(sid)
+        if mine is None:
+            sources[sid] = src
+        elif isinstance(mine, dict) and mine.get("title") != src.title:
+            raise PackError(f"{name}: sources.{sid}: 与 {b.id} 的同一来源编号标题不同")
+    out["sources"] = sources
+    return out
+
+
+def _cites(value: object) -> bool:
+    from pydantic import BaseModel
+
+    from desktop.policy.pack import Cited
+
+    if isinstance(value, Cited):
+        return True
+    if isinstance(value, BaseModel):
+        return any(_cites(getattr(value, n)) for n in type(value).model_fields)
+    if isinstance(value, list | tuple):
+        return any(_cites(v) for v in value)
+    if isinstance(value, dict):
+        return any(_cites(v) for v in value.values())
+    return False
+
+
+def _deep(value: object) -> object:
+    import copy
+
+    return copy.deepcopy(value)
+
+
+def build(raw: dict, name: str, earlier: Earlier | None = None) -> Pack:
+    """Validate one pack's data, its inheritance resolved against `earlier` (id -> pack). A pack
+    that adopts blocks keeps its variant without them (`without_adoption`) for a hall that
+    switched 沿用 off."""
+    if earlier is None:
+        earlier = _bundled_by_id
+    pack = _validate(_inherit(raw, name, earlier, True), name)
+    if pack.inherits and (pack.inherits.adopted or pack.inherits.materials):
+        pack._bare = _validate(_inherit(raw, name, earlier, False), name)
+    return pack
+
+
+def _bundled_by_id(pack_id: str) -> Pack | None:
+    return next((p for p in bundled().packs if p.pack.id == pack_id), None)
+
+
+def read_pack(path: Path, earlier: Earlier | None = None) -> Pack:
+    """Parse and validate one pack file (an `inherits` names a bundled pack unless `earlier` says)."""
+    return build(_read_raw(path), path.name, earlier)
+
+
+def _year_of(raw: dict) -> int:
+    meta = raw.get("pack")
+    year = str(meta.get("year", "")) if isinstance(meta, dict) else ""
+    return int(year) if year.isdigit() else 0
+
+
+def read_all(paths: list[Path], known: list[Pack] = ()) -> tuple[list[Pack], list[str]]:
+    """Every file's pack, earlier years first so that a later one can inherit (from `known` too);
+    a file that cannot be used is left out and its message returned: one bad pack never stops
+    the others."""
+    raws: list[tuple[int, int, Path, dict]] = []
+    problems: list[str] = []
+    for i, path in enumerate(paths):
+        try:
+            raw = _read_raw(path)
+        except PackError as exc:
+            problems.append(str(exc))
+            continue
+        raws.append((_year_of(raw), i, path, raw))
+    done: dict[int, Pack] = {}
+    for _, i, path, raw in sorted(raws, key=lambda t: t[:2]):
+        def earlier(pack_id: str) -> Pack | None:
+            return next((p for p in reversed([*known, *done.values()]) if p.pack.id == pack_id), None)
+        try:
+            done[i] = build(raw, path.name, earlier)
+        except PackError as exc:
+            problems.append(str(exc))
+    return [done[i] for i in sorted(done)], problems  # in the files' order
 
 
 @dataclass
@@ -50,6 +202,8 @@ class PackSet:
     """Every pack the hall can use, indexed by (region, year, scheme)."""
 
     packs: list[Pack] = field(default_factory=list)
+    # files of the hall's packs/ folder left out, each with why (shown to the administrator)
+    problems: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._index: dict[tuple[str, int, str], Pack] = {}
@@ -65,6 +219,11 @@ class PackSet:
         for region in pack.pack.regions:
             # a later pack (an imported one) replaces a bundled pack of the same key
             self._index[(region, pack.pack.year, pack.pack.scheme)] = pack
+
+    def without_adoption(self) -> PackSet:
+        """The same packs with 沿用 switched off: a pack that adopted blocks from an earlier year
+        as its own source gave them not (the hall's setting), refusing as that source does."""
+        return PackSet([p._bare or p for p in self.packs], list(self.problems))
 
     def add(self, pack: Pack) -> None:
         self.packs.append(pack)
@@ -109,7 +268,10 @@ class PackSet:
 
 
 def load_dir(directory: Path) -> list[Pack]:
-    return [read_pack(p) for p in sorted(directory.glob("*.yaml"))]
+    packs, problems = read_all(sorted(directory.glob("*.yaml")))
+    if problems:
+        raise PackError("；".join(problems))
+    return packs
 
 
 _bundled: PackSet | None = None
@@ -159,14 +321,14 @@ def _load_bundled(directory: Path) -> list[Pack]:
         digest.update(f"\0{sys.version}\0{pydantic.VERSION}".encode())
         cached = cache_dir() / f"packs-{digest.hexdigest()[:32]}.pickle"
     except OSError:
-        return [read_pack(p) for p in files]
+        return load_dir(directory)
     try:
         packs = pickle.loads(cached.read_bytes())
         if isinstance(packs, list) and len(packs) == len(files) and all(isinstance(p, Pack) for p in packs):
             return packs
     except Exception:  # noqa: BLE001 - a damaged or foreign cache file is only a cache miss
         pass
-    packs = [read_pack(p) for p in files]
+    packs = load_dir(directory)
     scratch = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -196,6 +358,8 @@ def with_hall_packs(directory: Path | None) -> PackSet:
     cached = _with_hall.get(directory)
     if cached is not None and cached[0] == key:
         return cached[1]
-    packs = PackSet([*bundled().packs, *(read_pack(f) for f in files)])
+    base = bundled().packs
+    mine, problems = read_all(files, base)
+    packs = PackSet([*base, *mine], problems)
     _with_hall[directory] = (key, packs)
     return packs

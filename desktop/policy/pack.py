@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -561,6 +562,8 @@ class Pack(Strict):
     materials: list[MaterialsItem] = []
     offices: Offices | None = None
     payment_channels: PaymentChannels | None = None
+    # the same pack without its adopted blocks (set by the loader; PackSet.without_adoption)
+    _bare: Pack | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _cited(self) -> Pack:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -34,6 +34,9 @@ from desktop.services.context import CHINA, Context, china_now
 from desktop.services.permissions import require
 from desktop.services.regions import region_group
 
+if TYPE_CHECKING:
+    from desktop.policy.loader import PackSet
+
 # Figures the policy packs leave to the hall (Decimal); more keys come from the packs' `setting`s.
 POLICY_SETTINGS = {
     "elderly_from_age": "老年居民起始年龄",
@@ -46,8 +49,11 @@ OTHER_SETTINGS: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "idle_lock_minutes": ("无操作自动锁定（分钟）", int, 10),
     "archive_folder": ("文书归档文件夹", str, ""),
     "backup_keep": ("保留每日备份份数", int, 14),
+    # 1: a year whose source gives no benefit rules uses the latest earlier pack's (沿用《…》, as the
+    # pack's `inherits` says); 0: such a year refuses those estimates as its source does
+    "policy_adopt_earlier": ("源文件未列的待遇沿用上一年度政策（1 沿用，0 不沿用）", int, 1),
 }
-_INT_LIMITS = {"idle_lock_minutes": (1, 240), "backup_keep": (1, 365)}
+_INT_LIMITS = {"idle_lock_minutes": (1, 240), "backup_keep": (1, 365), "policy_adopt_earlier": (0, 1)}
 
 
 def policy_setting_keys() -> dict[str, str]:
@@ -199,8 +205,6 @@ def context_for(
 ) -> Context:
     """The Context of the logged-in `account`: the hall's region and codes, the account's name,
     its first role (clerk, else reviewer, else admin) unless `role` names another it holds."""
-    from desktop.policy import loader  # here: the packs are read when a context is made
-
     config = rows.hall(db)
     if config is None:
         raise Refusal("not_configured", "本大厅尚未完成首次设置", "hall")
@@ -216,8 +220,19 @@ def context_for(
         role=acting,  # type: ignore[arg-type]
         clock=clock or china_now,
         settings=policy_settings(db),
-        packs=loader.with_hall_packs(packs_dir(db)),
+        packs=hall_packs(db),
     )
+
+
+def hall_packs(db: Database) -> PackSet:
+    """The packs this hall uses: the bundled ones and those it imported, with 沿用 as its
+    setting says. A pack file that cannot be used is left out and named in `problems`."""
+    from desktop.policy import loader
+
+    packs = loader.with_hall_packs(packs_dir(db))
+    if not settings(db)["policy_adopt_earlier"]:
+        packs = packs.without_adoption()
+    return packs
 
 
 def db_file(db: Database) -> Path | None:

@@ -86,7 +86,7 @@ class Deps:
             else:
                 from desktop.services import hall
 
-                packs = loader.with_hall_packs(hall.packs_dir(self.db))
+                packs = hall.hall_packs(self.db)
             self.__dict__["_packs"] = packs
         return packs
 

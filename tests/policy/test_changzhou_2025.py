@@ -4,7 +4,8 @@ and the year changes 2024 → 2025 → 2026 across the three 常州 resident pac
 003 is an enrollment notice: fees (§三 totals, §变化二 medical parts), window (§二), benefit period and
 late enrollment (§七2), payment and query channels (§五, §六), the 普通门诊/门诊慢性病 tables (§(二)),
 大病保险 (§(四)) and 医疗救助 (§(五)). It has no inpatient, special-disease or off-site table: those
-estimates are refused. Shorthand in the comments: CI = 大病保险, MA = 医疗救助, burden = compliant cost
+estimates are refused by 003 alone: the pack adopts 2024's (see test_pack_inherits.py), and a hall
+that switches 沿用 off gets the refusals tested here (BARE). Shorthand in the comments: CI = 大病保险, MA = 医疗救助, burden = compliant cost
 minus the basic fund. The estimate helper returns (deductible, basic, critical_illness, medical_assistance,
 personal).
 """
@@ -29,17 +30,20 @@ CITY = ["武进区", "新北区", "天宁区", "钟楼区", "常州经开区"]  
 WAIT = "late_waiting_months_2025"
 
 
-def ask(calc: str, settings: dict | None = None, **fields) -> dict:
+BARE = bundled().without_adoption()  # the hall's setting 沿用 off: 003 alone
+
+
+def ask(calc: str, settings: dict | None = None, packs=None, **fields) -> dict:
     request = {"calc": calc, "region": "武进区", "year": 2025, **fields}
-    a = answer(request, settings=settings)
+    a = answer(request, packs, settings=settings)
     for step in a["trace"]:
         assert step["source"].startswith((DOC + " §", DOC_2024 + " §")), step
     return a
 
 
-def refused(calc: str, settings: dict | None = None, **fields) -> Refusal:
+def refused(calc: str, settings: dict | None = None, packs=None, **fields) -> Refusal:
     with pytest.raises(Refusal) as info:
-        ask(calc, settings, **fields)
+        ask(calc, settings, packs, **fields)
     return info.value
 
 
@@ -170,10 +174,10 @@ def test_2024_exempt_groups_are_not_2025_labels():
     assert (r.code, r.field) == ("unknown_special_group", "special_group") and "退役军人" in r.message
 
 
-# ============================================================ what 003 does not give: refused
+# ============================================================ what 003 does not give: refused without 沿用
 
 def test_no_inpatient_table():
-    r = refused("inpatient", scheme="resident", category="老年居民", hospital_level=2, compliant_cost="10000")
+    r = refused("inpatient", scheme="resident", category="老年居民", hospital_level=2, compliant_cost="10000", packs=BARE)
     assert (r.code, r.field) == ("not_applicable", "year") and "住院" in r.message
 
 
@@ -183,13 +187,13 @@ def test_no_inpatient_table():
 def test_named_but_unpriced_benefits_are_refused(benefit, diseases):
     # §(三) only names these benefits and refers to the hotline
     r = refused("outpatient", scheme="resident", category="未成年居民", benefit=benefit, facility="三级",
-                compliant_cost="1000", diseases=diseases)
+                compliant_cost="1000", diseases=diseases, packs=BARE)
     assert (r.code, r.field) == ("not_applicable", "benefit") and benefit in r.message
 
 
 def test_no_offsite_ratios():
     r = refused("outpatient", scheme="resident", category="老年居民", benefit="普通门诊", facility="基层医疗机构",
-                compliant_cost="1000", offsite="异地长期居住人员")
+                compliant_cost="1000", offsite="异地长期居住人员", packs=BARE)
     assert (r.code, r.field) == ("not_applicable", "offsite") and "异地就医" in r.message
 
 
@@ -350,12 +354,12 @@ def test_offsite_filing_home_town():
 
 
 def test_items_003_does_not_describe():
-    r = refused("materials", item="零星报销")
+    r = refused("materials", item="零星报销", packs=BARE)
     assert (r.code, r.field) == ("unknown_item", "item") and "零星报销" in r.message
 
 
 def test_pack_blocks():
-    pack = bundled().find("溧阳市", 2025, "resident")
+    pack = BARE.find("溧阳市", 2025, "resident")
     assert (pack.inpatient, pack.offsite, pack.outpatient.special, pack.outpatient.dual_channel) == (None,) * 4
     assert pack.offices.hotline == "12393" and pack.offices.items == []
     assert [c.name for c in pack.payment_channels.items] == [
@@ -407,11 +411,12 @@ def test_benefits_across_years():
         a = answer({"calc": "outpatient", "region": "金坛区", "year": year, "category": "老年居民",
                     "benefit": "普通门诊", "facility": "基层医疗机构", "compliant_cost": "1500"})
         assert a["basic"] == "650.00"
-    # inpatient L2 adult 10000 → 7520 in 2024 and 2026; 2025 has no table
+    # inpatient L2 adult 10000 → 7520 in 2024 and 2026; 2025 has no table: 2024's adopted, or refused
     base = {"calc": "inpatient", "region": "金坛区", "category": "老年居民", "hospital_level": 2, "compliant_cost": "10000"}
     assert answer({**base, "year": 2024})["basic"] == answer({**base, "year": 2026})["basic"] == "7520.00"
+    assert answer({**base, "year": 2025})["basic"] == "7520.00"
     with pytest.raises(Refusal):
-        answer({**base, "year": 2025})
+        answer({**base, "year": 2025}, BARE)
     # 异地急诊: 2024 same as home (7520), 2026 −10 points: 9400 × 70% = 6580
     assert answer({**base, "year": 2024, "offsite": "异地急诊"})["basic"] == "7520.00"
     assert answer({**base, "year": 2026, "offsite": "异地急诊"})["basic"] == "6580.00"
