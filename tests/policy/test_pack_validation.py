@@ -17,6 +17,8 @@ NAME = "broken-2026.yaml"
 
 def corrupt(tmp_path: Path, old: str, new: str) -> Path:
     text = ORIGINAL.read_text(encoding="utf-8")
+    if old not in text:  # a figure 2026 takes from 2024 (inherits.same): break it in 2024's file
+        text = (bundled_dir() / "changzhou-resident-2024.yaml").read_text(encoding="utf-8")
     assert text.count(old) == 1, f"anchor not unique in the pack: {old!r}"
     path = tmp_path / NAME
     path.write_text(text.replace(old, new), encoding="utf-8")
@@ -111,8 +113,9 @@ def test_not_yaml(tmp_path):
 
 def test_a_setting_is_refused_until_the_hall_enters_it(tmp_path):
     # the same pack with the 大病保险 threshold left to the hall: the calculator names the setting
-    path = corrupt(tmp_path, "  threshold: 20000\n",
+    path = corrupt(tmp_path, "  # threshold, bands, assisted: as 2024 (inherits.same)\n",
                    "  threshold: {setting: critical_illness_threshold, label: 大病保险起付标准}\n")
+    path.write_text(path.read_text(encoding="utf-8").replace("critical_illness.threshold, ", ""), encoding="utf-8")
     packs = PackSet([read_pack(path)])
     request = {"calc": "inpatient", "region": "天宁区", "year": 2026, "category": "老年居民", "hospital_level": 3,
                "compliant_cost": "300000"}
