@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import os
 import pickle
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,13 +148,33 @@ def _deep(value: object) -> object:
     return copy.deepcopy(value)
 
 
-def build(raw: dict, name: str, earlier: Earlier | None = None) -> Pack:
-    """Validate one pack's data, its inheritance resolved against `earlier` (id -> pack). A pack
-    that adopts blocks keeps its variant without them (`without_adoption`) for a hall that
-    switched 沿用 off."""
+def region_groups(packs: list[Pack] | tuple[Pack, ...]) -> dict[str, str]:
+    """region -> region group, as the bundled packs draw the map."""
+    return {r: p.pack.region_group for p in packs for r in p.pack.regions}
+
+
+def _check_regions(pack: Pack, name: str, groups: dict[str, str]) -> None:
+    """A pack that is not bundled keeps to its group: a region of another group is never taken
+    over, and a known group gains no region (13.5: a "天津" pack listing 武进区)."""
+    meta = pack.pack
+    mine = {r for r, g in groups.items() if g == meta.region_group}
+    for region in meta.regions:
+        owner = groups.get(region)
+        if owner is not None and owner != meta.region_group:
+            raise PackError(f"{name}: pack.regions: {region} 属于{owner}，不能由{meta.region_group}的政策包使用")
+        if owner is None and mine:
+            raise PackError(f"{name}: pack.regions: {region} 不是{meta.region_group}的统筹区（{'、'.join(sorted(mine))}）")
+
+
+def build(raw: dict, name: str, earlier: Earlier | None = None, groups: dict[str, str] | None = None) -> Pack:
+    """Validate one pack's data, its inheritance resolved against `earlier` (id -> pack) and, for
+    a pack that is not bundled, its regions against `groups`. A pack that adopts blocks keeps its
+    variant without them (`without_adoption`) for a hall that switched 沿用 off."""
     if earlier is None:
         earlier = _bundled_by_id
     pack = _validate(_inherit(raw, name, earlier, True), name)
+    if groups is not None:
+        _check_regions(pack, name, groups)
     if pack.inherits and (pack.inherits.adopted or pack.inherits.materials):
         pack._bare = _validate(_inherit(raw, name, earlier, False), name)
     return pack
@@ -163,8 +185,9 @@ def _bundled_by_id(pack_id: str) -> Pack | None:
 
 
 def read_pack(path: Path, earlier: Earlier | None = None) -> Pack:
-    """Parse and validate one pack file (an `inherits` names a bundled pack unless `earlier` says)."""
-    return build(_read_raw(path), path.name, earlier)
+    """Parse and validate one pack file that is not bundled (an import): an `inherits` names a
+    bundled pack unless `earlier` says, and its regions keep to the bundled map of groups."""
+    return build(_read_raw(path), path.name, earlier, region_groups(bundled().packs))
 
 
 def _year_of(raw: dict) -> int:
@@ -173,10 +196,11 @@ def _year_of(raw: dict) -> int:
     return int(year) if year.isdigit() else 0
 
 
-def read_all(paths: list[Path], known: list[Pack] = ()) -> tuple[list[Pack], list[str]]:
+def read_all(paths: list[Path], known: list[Pack] | tuple[Pack, ...] = (),
+             groups: dict[str, str] | None = None) -> tuple[list[Pack], list[str]]:
     """Every file's pack, earlier years first so that a later one can inherit (from `known` too);
-    a file that cannot be used is left out and its message returned: one bad pack never stops
-    the others."""
+    regions checked against `groups` when given (packs that are not bundled). A file that cannot
+    be used is left out and its message returned: one bad pack never stops the others."""
     raws: list[tuple[int, int, Path, dict]] = []
     problems: list[str] = []
     for i, path in enumerate(paths):
@@ -191,7 +215,7 @@ def read_all(paths: list[Path], known: list[Pack] = ()) -> tuple[list[Pack], lis
         def earlier(pack_id: str) -> Pack | None:
             return next((p for p in reversed([*known, *done.values()]) if p.pack.id == pack_id), None)
         try:
-            done[i] = build(raw, path.name, earlier)
+            done[i] = build(raw, path.name, earlier, groups)
         except PackError as exc:
             problems.append(str(exc))
     return [done[i] for i in sorted(done)], problems  # in the files' order
@@ -287,7 +311,34 @@ def bundled() -> PackSet:
 
 
 # Bump when what read_pack makes of a file changes without pack.py or this file changing.
-_CACHE_FORMAT = b"packs-1"
+_CACHE_FORMAT = b"packs-2"
+_KEY_FILE = "pack-cache.key"
+
+
+def _cache_key() -> bytes:
+    """The secret that signs the pack cache: 32 random bytes in the hall's data folder (that of
+    records.paths.data_dir: YIBAO_DESK_HOME or the user's data folder; policy may not import
+    records), made on first use, readable by its owner only. The cache folder may be shared or
+    cleaned by others; a cache file whose HMAC does not match is never unpickled."""
+    import secrets
+
+    import platformdirs
+
+    home = os.environ.get("YIBAO_DESK_HOME")
+    folder = Path(home) if home else Path(platformdirs.user_data_dir("yibao-desk", appauthor=False))
+    path = folder / _KEY_FILE
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except FileNotFoundError:
+        pass
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(key)
+    return key
 
 
 def cache_dir() -> Path:
@@ -323,16 +374,25 @@ def _load_bundled(directory: Path) -> list[Pack]:
     except OSError:
         return load_dir(directory)
     try:
-        packs = pickle.loads(cached.read_bytes())
-        if isinstance(packs, list) and len(packs) == len(files) and all(isinstance(p, Pack) for p in packs):
-            return packs
+        key = _cache_key()
+    except OSError:
+        return load_dir(directory)  # no signing key, no cache
+    try:
+        data = cached.read_bytes()
+        mac, body = data[:32], data[32:]
+        # only bytes this installation signed are unpickled (a replaced file never runs code)
+        if hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).digest()):
+            packs = pickle.loads(body)
+            if isinstance(packs, list) and len(packs) == len(files) and all(isinstance(p, Pack) for p in packs):
+                return packs
     except Exception:  # noqa: BLE001 - a damaged or foreign cache file is only a cache miss
         pass
     packs = load_dir(directory)
     scratch = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        scratch.write_bytes(pickle.dumps(packs, protocol=pickle.HIGHEST_PROTOCOL))
+        body = pickle.dumps(packs, protocol=pickle.HIGHEST_PROTOCOL)
+        scratch.write_bytes(hmac.new(key, body, hashlib.sha256).digest() + body)
         os.replace(scratch, cached)  # whole or not at all, whatever another process does
         for stale in cached.parent.glob("packs-*.pickle"):  # of packs or code since replaced
             if stale != cached:
@@ -344,22 +404,49 @@ def _load_bundled(directory: Path) -> list[Pack]:
     return packs
 
 
-def with_hall_packs(directory: Path | None) -> PackSet:
+PACK_NAME_RE = re.compile(r"^[a-z0-9-]+\.yaml$")
+
+
+def with_hall_packs(directory: Path | None, imported: Mapping[str, str] | None = None) -> PackSet:
     """The bundled packs plus the packs a hall imported (`packs/` beside its database).
 
     An imported pack replaces a bundled one of the same region, year and scheme, so a city's
-    corrected or next year's pack works without a new release. Re-read only when the folder's
-    files change.
+    corrected or next year's pack works without a new release. With `imported` (file name ->
+    SHA-256 of the audited import), a file not imported through the audited path, or changed
+    since, is refused; so is any file not named `<a-z0-9->.yaml`. Refused and broken files are
+    left out and named in `problems`; the rest load. Re-read only when the folder's bytes change.
     """
     if directory is None or not directory.is_dir():
         return bundled()
-    files = sorted(directory.glob("*.yaml"))
-    key = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    files: list[tuple[Path, str]] = []
+    problems: list[str] = []
+    for f in sorted(directory.iterdir()):
+        if f.name.endswith(".partial") or f.is_dir():
+            continue  # an import under way (or killed: the next import replaces it)
+        if not PACK_NAME_RE.match(f.name):
+            problems.append(f"{f.name}: 不是政策包文件（只接受小写字母、数字、连字符命名的 .yaml 文件），未使用")
+            continue
+        try:
+            files.append((f, hashlib.sha256(f.read_bytes()).hexdigest()))
+        except OSError as exc:
+            problems.append(f"{f.name}: 无法读取：{exc}")
+    if imported is not None:
+        kept = []
+        for f, digest in files:
+            recorded = imported.get(f.name)
+            if recorded is None:
+                problems.append(f"{f.name}: 未经“政策包导入”登记（审计日志中没有导入记录），未使用")
+            elif recorded != digest:
+                problems.append(f"{f.name}: 导入后被改动（与导入登记的 SHA-256 不符），未使用")
+            else:
+                kept.append((f, digest))
+        files = kept
+    key = (tuple((f.name, d) for f, d in files), tuple(problems))
     cached = _with_hall.get(directory)
     if cached is not None and cached[0] == key:
         return cached[1]
     base = bundled().packs
-    mine, problems = read_all(files, base)
-    packs = PackSet([*base, *mine], problems)
+    mine, broken = read_all([f for f, _ in files], base, region_groups(base))
+    packs = PackSet([*base, *mine], [*problems, *broken])
     _with_hall[directory] = (key, packs)
     return packs

@@ -85,11 +85,27 @@ def _number(v: object) -> Decimal:
     return d
 
 
+# Bounds of a pack's amounts (13.5), from the sources: their largest amount is 50万元 (常州 2026
+# 大病保险 cap), so nothing may exceed ten times that; their largest personal contribution is
+# 1010元 (天津 高档), so a contribution may not exceed 10 000元.
+MAX_AMOUNT = Decimal(5_000_000)
+MAX_CONTRIBUTION = Decimal(10_000)
+
+
 def _money(v: object) -> Decimal:
     v = _no_float(v)
     d = _number(v)
     if d < 0:
         raise ValueError("金额不能为负")
+    if d > MAX_AMOUNT:
+        raise ValueError(f"金额 {v} 元超出合理范围（不超过 {MAX_AMOUNT:,} 元；政策文件中最大的金额为 50万元）")
+    return d
+
+
+def _fee(v: object) -> Decimal:
+    d = _money(v)
+    if d > MAX_CONTRIBUTION:
+        raise ValueError(f"个人缴费 {v} 元超出合理范围（不超过 {MAX_CONTRIBUTION:,} 元）")
     return d
 
 
@@ -106,6 +122,7 @@ def _ratio(v: object) -> Decimal:
 
 
 Yuan = Annotated[Decimal, BeforeValidator(_money)]
+Fee = Annotated[Decimal, BeforeValidator(_fee)]
 Ratio = Annotated[Decimal, BeforeValidator(_ratio)]
 
 
@@ -174,6 +191,13 @@ class PackMeta(Cited):
     scheme: Scheme
     document: str  # the source id of the pack's own document
     title: str
+
+    @field_validator("id")
+    @classmethod
+    def _plain_id(cls, v: str) -> str:
+        if not SOURCE_ID_RE.match(v):
+            raise ValueError(f"政策包编号只能由小写字母、数字和连字符组成，而不是 {v!r}")
+        return v
 
 
 # Blocks a pack may take from an earlier one: the top-level blocks and outpatient's parts.
@@ -249,8 +273,8 @@ class ContributionRow(Cited):
     category: str
     tier: str | None = None
     regions: list[str] | None = None  # None: every region of the group
-    medical: Yuan
-    ltc: Yuan = Decimal(0)
+    medical: Fee
+    ltc: Fee = Decimal(0)
 
 
 

@@ -215,3 +215,9 @@ def _trace_problem(db: Database, stored: Mapping[str, Any], traces_ok: set[str])
 def payload_of(entry: Mapping[str, Any]) -> dict[str, Any]:
     """An entry's payload as a dict ({} for a row-hashed entry, which copies nothing)."""
     return json.loads(entry["payload"]) if entry.get("payload") else {}
+
+
+def payloads(db: Database, action: str) -> list[dict[str, Any]]:
+    """The payloads of every entry of one action, oldest first."""
+    return [payload_of(dict(zip(("payload",), row, strict=True)))
+            for row in db.execute("SELECT payload FROM audit WHERE action = ? ORDER BY seq", [action])]

@@ -229,10 +229,20 @@ def hall_packs(db: Database) -> PackSet:
     setting says. A pack file that cannot be used is left out and named in `problems`."""
     from desktop.policy import loader
 
-    packs = loader.with_hall_packs(packs_dir(db))
+    packs = loader.with_hall_packs(packs_dir(db), imported_packs(db))
     if not settings(db)["policy_adopt_earlier"]:
         packs = packs.without_adoption()
     return packs
+
+
+def imported_packs(db: Database) -> dict[str, str]:
+    """File name -> SHA-256 of each pack's latest audited import (the chained audit entries): what
+    the hall's packs/ folder may hold."""
+    found: dict[str, str] = {}
+    for info in audit.payloads(db, "import_pack"):
+        if isinstance(info.get("file"), str) and isinstance(info.get("sha256"), str):
+            found[Path(info["file"]).name] = info["sha256"]
+    return found
 
 
 def db_file(db: Database) -> Path | None:
@@ -260,8 +270,9 @@ def import_pack(ctx: Context, path: Any) -> dict[str, Any]:
     if not isinstance(path, str | os.PathLike) or not str(path).strip():
         raise Refusal("missing_field", "请选择政策包文件", "path")
     source = Path(path)
-    if source.suffix.lower() not in (".yaml", ".yml", ".toml") or not source.is_file():
-        raise Refusal("invalid_pack", f"不是可导入的政策包文件：{source.name}", "path")
+    if not loader.PACK_NAME_RE.match(source.name) or not source.is_file():
+        raise Refusal("invalid_pack", f"不是可导入的政策包文件：{source.name!r}（文件名只能由小写字母、数字和连字符组成，"
+                      "扩展名为 .yaml）", "path")
     try:
         pack = loader.read_pack(source)
     except loader.PackError as exc:

@@ -74,3 +74,31 @@ def test_same_request_twice_gives_equal_but_separate_answers():
     request = {"calc": "contribution", "region": "武进区", "year": 2026, "category": "老年居民", "assistance": "低保"}
     a, b = answer(request), answer(request)
     assert a == b and a is not b and a["trace"] is not b["trace"]
+
+
+class _Planted:
+    """A pickle that runs code when loaded (13.5): it leaves a marker file."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_replaced_cache_file_never_runs_code(cache, tmp_path, monkeypatch):
+    import pickle
+
+    monkeypatch.setenv("YIBAO_DESK_HOME", str(tmp_path / "home"))
+    loader._load_bundled(loader.bundled_dir())
+    (cached,) = cache.glob("packs-*.pickle")
+    marker = tmp_path / "ran"
+    evil = pickle.dumps([_Planted(marker)])
+    for forged in (evil, cached.read_bytes()[:32] + evil):  # bare, and behind the real file's MAC
+        cached.write_bytes(forged)
+        packs = loader._load_bundled(loader.bundled_dir())
+        assert not marker.exists()
+        assert len(packs) == len(list(loader.bundled_dir().glob("*.yaml")))
+    # the key is the hall's data, readable by its owner only
+    key = tmp_path / "home" / "pack-cache.key"
+    assert key.stat().st_size == 32 and key.stat().st_mode & 0o077 == 0

@@ -197,7 +197,7 @@ class PolicyPage(Page):
     # ------------------------------------------------------------------ a new year's pack
 
     def choose_pack(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择政策包文件", "", "政策包 (*.yaml *.yml)")
+        path, _ = QFileDialog.getOpenFileName(self, "选择政策包文件", "", "政策包 (*.yaml)")
         if path:
             self.load_pack(path)
 
