@@ -244,6 +244,18 @@ class PackSet:
             # a later pack (an imported one) replaces a bundled pack of the same key
             self._index[(region, pack.pack.year, pack.pack.scheme)] = pack
 
+    def by_id(self, pack_id: str) -> Pack | None:
+        return next((p for p in reversed(self.packs) if p.pack.id == pack_id), None)
+
+    def adoption_text(self, pack: Pack) -> str | None:
+        """沿用《…》 as the screen says it, for a pack that adopts blocks of an earlier one."""
+        what = pack.adopted()
+        earlier = self.by_id(pack.inherits.pack) if what else None
+        if earlier is None:
+            return None
+        return (f"{pack.pack.year}年度源文件未规定的{'、'.join(what)}，沿用{earlier.shown_document()}"
+                f"（{earlier.pack.year}年度）")
+
     def without_adoption(self) -> PackSet:
         """The same packs with 沿用 switched off: a pack that adopted blocks from an earlier year
         as its own source gave them not (the hall's setting), refusing as that source does."""

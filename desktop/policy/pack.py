@@ -201,11 +201,13 @@ class PackMeta(Cited):
 
 
 # Blocks a pack may take from an earlier one: the top-level blocks and outpatient's parts.
-INHERITABLE = (
-    "assistance", "enrollment", "employee_contribution", "inpatient", "offsite", "critical_illness",
-    "medical_assistance", "outpatient.general", "outpatient.chronic", "outpatient.special",
-    "outpatient.dual_channel", "outpatient.pku", "offices", "payment_channels",
-)
+INHERITABLE = {
+    "assistance": "资助参保", "enrollment": "参保缴费期与待遇起始", "employee_contribution": "职工医保缴费",
+    "inpatient": "住院", "offsite": "异地就医", "critical_illness": "大病保险", "medical_assistance": "医疗救助",
+    "outpatient.general": "普通门诊", "outpatient.chronic": "门诊慢性病", "outpatient.special": "门诊特殊病",
+    "outpatient.dual_channel": "双通道", "outpatient.pku": "苯丙酮尿症", "offices": "经办机构",
+    "payment_channels": "缴费渠道",
+}
 
 
 class Inherits(Strict):
@@ -637,6 +639,12 @@ class Pack(Strict):
             else:
                 walk(value, name, name in adopted)
         return self
+
+    def adopted(self) -> list[str]:
+        """What this pack adopts from the earlier one, in words (住院, 异地就医 …, 零星报销材料)."""
+        if self.inherits is None:
+            return []
+        return [*(INHERITABLE[b] for b in self.inherits.adopted), *(f"{m}材料" for m in self.inherits.materials)]
 
     def shown_document(self) -> str:
         """The pack's own document as people read it: 《title》（文号）."""

@@ -181,6 +181,13 @@ class Session:
         self.window.setup_requested.connect(self.setup_hall)
         self.window.start_failed.connect(self._start_failed)
         self.window.show()
+        try:
+            problems = self.deps.packs.problems
+        except Exception:  # noqa: BLE001 - a bundled pack that cannot be read stops the first page
+            problems = []
+        if problems:  # files of packs/ left out (not imported through 政策包导入, changed, broken)
+            names = "、".join(p.split(":", 1)[0] for p in problems)
+            self.window.show_status(f"⚠ 有 {len(problems)} 个政策包文件未使用：{names}（详见“政策包”页）")
 
     def _start_failed(self, message: str) -> None:
         """The window's first page could not read the packs (a bad pack): say so and stop, as a

@@ -169,6 +169,13 @@ class Deps:
             dialog.open()
         return dialog
 
+    def missing_next_year(self, region: str | None = None):
+        """The coming year's pack when its collection period is under way and it is not loaded
+        (services.policy_year), else None."""
+        from desktop.services.policy_year import missing_pack
+
+        return missing_pack(self.packs, region or self.hall.region, self.today())
+
     def enrollment_year(self, region: str | None = None) -> int:
         """The policy year a clerk enrolls for today: the year whose 集中参保缴费期 is open
         (in November, next year), else the year of `default_year`."""

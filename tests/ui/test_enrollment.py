@@ -252,3 +252,29 @@ def test_a_second_members_relationship_is_chosen_not_assumed(qtbot, db_deps):
     page.relationship.setCurrentText("儿媳")
     qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert [d.relationship for d in page.done] == ["户主", "儿媳"], page.page_error.text()
+
+
+def test_7_december_says_the_2027_pack_is_awaited_calmly_and_serves_2026(qtbot, deps, tmp_path):
+    # 14.4: 2026-12-07, no 2027 pack; 2027's collection period presumed 2026-10-01 … 2026-12-31 (002 §一(一) a year on)
+    from dataclasses import replace
+    from datetime import datetime
+
+    from desktop.services.context import CHINA
+
+    december = replace(deps, clock=lambda: datetime(2026, 12, 7, 9, 0, tzinfo=CHINA))
+    page = show(qtbot, EnrollmentPage(december))
+    assert page.year.currentData() == 2026
+    note = page.year_note.text()
+    assert page.year_note.isVisible() and note.startswith("ℹ") and "⚠" not in note
+    for words in ("2027年度常州市城乡居民医保政策包", "大厅管理员", "载入新政策包", "照常办理2026年度"):
+        assert words in note, words
+    from desktop.ui.app import load_fonts
+
+    load_fonts()
+    page.resize(1366, 768)
+    page.grab().save(str(tmp_path / "december.png"))
+    # a person still enrolls for 2026 (730.00, 000 §一(三) … 002 §一(三): 老年居民 700 + 30)
+    qtbot.keyClicks(page.id_field, GRANDMOTHER)
+    assert page.figures["personal"].text() == "730.00"
+    # in November 2025 (2026's own period, its pack loaded) nothing is said
+    assert not show(qtbot, EnrollmentPage(deps)).year_note.isVisible()

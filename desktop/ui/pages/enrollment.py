@@ -99,6 +99,11 @@ class EnrollmentPage(Page):
         self.paid_on = QLineEdit(deps.today().isoformat())
         self.paid_on.setPlaceholderText("YYYY-MM-DD")
 
+        # next year's collection period under way without its pack: said calmly, this year served
+        self.year_note = QLabel("")
+        self.year_note.setObjectName("yearNote")
+        self.year_note.setWordWrap(True)
+        self.year_note.hide()
         self.page_error = ErrorLabel()
         self.errors = FieldErrors(self.page_error)
         form = QFormLayout()
@@ -111,6 +116,7 @@ class EnrollmentPage(Page):
         top.setContentsMargins(0, 0, 0, 0)
         year_error = ErrorLabel()
         form.addRow("年度 / 业务", year_box)
+        form.addRow(self.year_note)  # the whole width: a long note must not squeeze the labels
         form.addRow("", year_error)
         self.errors.add("year", self.year, year_error)
         id_box = QWidget()
@@ -243,6 +249,10 @@ class EnrollmentPage(Page):
         if self.year.count():
             index = self.year.findData(deps.enrollment_year())
             self.year.setCurrentIndex(index if index >= 0 else self.year.count() - 1)
+            missing = deps.missing_next_year()
+            if missing is not None:
+                self.year_note.setText("ℹ " + missing.message)
+                self.year_note.show()
         self._relationships()
         self._year_changed()
 

@@ -62,6 +62,15 @@ class PolicyPage(Page):
         self.compare_from = QComboBox()
         self.title_label = QLabel()
         self.title_label.setWordWrap(True)
+        self.adopted_label = QLabel()  # 沿用《…》 of a year whose source gives no benefit rules
+        self.adopted_label.setObjectName("adoptedNote")
+        self.adopted_label.setWordWrap(True)
+        # pack files of the hall's packs/ folder left out at start (not imported, changed, broken)
+        self.problems_note = ErrorLabel()
+        problems = deps.packs.problems
+        if problems:
+            self.problems_note.show_message("以下政策包文件未使用，请管理员在本页“载入新政策包…”重新导入：\n"
+                                            + "\n".join(problems))
 
         bar = QHBoxLayout()
         for text, w in (("统筹区(&R)", self.region), ("险种", self.scheme), ("年度(&Y)", self.year)):
@@ -110,12 +119,14 @@ class PolicyPage(Page):
         self.import_ok.setWordWrap(True)
         outer = QVBoxLayout(self)
         outer.addLayout(bar)
+        outer.addWidget(self.problems_note)
         outer.addWidget(self.import_note)
         note_row = QHBoxLayout()
         note_row.addWidget(self.import_ok, 1)
         note_row.addWidget(self.confirm_import)
         outer.addLayout(note_row)
         outer.addWidget(self.title_label)
+        outer.addWidget(self.adopted_label)
         outer.addWidget(self.tabs, 1)
 
         self.region.currentIndexChanged.connect(self._years)
@@ -157,6 +168,9 @@ class PolicyPage(Page):
             self._compare_years([])
             return
         self.title_label.setText(f"《{pack.pack.title}》　依据文件：{pack.shown_document()}")
+        adopted = self.deps.packs.adoption_text(pack)
+        self.adopted_label.setText(f"ℹ {adopted}。" if adopted else "")
+        self.adopted_label.setVisible(bool(adopted))
         for t, builder in self.tables.values():
             headers, rows = builder(pack)
             t.setColumnCount(len(headers))
