@@ -260,12 +260,14 @@ TABLES = (
 # ---------------------------------------------------------------- what changed
 
 
-def _values(pack: Pack, region: str) -> dict[str, tuple[str, str, str]]:
+def _values(pack: Pack, region: str, same: dict[str, str] | None = None) -> dict[str, tuple[str, str, str]]:
     """Comparable items of one pack for one region: key -> (shown name, shown value, source).
 
     Keys use the categories' codes, so a category renamed between years (高校大学生 → 大学生)
-    is compared with itself."""
+    is compared with itself; an assistance group is keyed by the other year's label when any of
+    its names is one of that group's (`same`: name -> label), so 精减/精简 are one group."""
     out: dict[str, tuple[str, str, str]] = {}
+    same = same or {}
     for r in pack.contribution:
         if r.regions and region not in r.regions:
             continue
@@ -276,7 +278,8 @@ def _values(pack: Pack, region: str) -> dict[str, tuple[str, str, str]]:
     if pack.assistance:
         for g in pack.assistance.groups:
             if g.subsidy:
-                out[f"subsidy/{g.label}"] = (f"资助参保·{g.label}", percent(g.subsidy.share), cite_text(g.source))
+                key = next((same[n] for n in (g.label, *g.aliases) if n in same), g.label)
+                out[f"subsidy/{key}"] = (f"资助参保·{g.label}", percent(g.subsidy.share), cite_text(g.source))
     names = group_names(pack)
     if pack.inpatient:
         ip = pack.inpatient
@@ -311,22 +314,39 @@ BLOCKS = (("deductible/", INPATIENT), ("ratio/", INPATIENT), ("cap", INPATIENT),
           ("ci/", "大病保险"), ("general/", "普通门诊"))
 
 
-def what_changed(old: Pack, new: Pack, region: str) -> list[list[str]]:
-    """Rows of 项目 / 原标准 / 新标准 / 依据 for everything that differs.
+def _names(pack: Pack) -> dict[str, str]:
+    """Every name of each assistance group (label and aliases) -> its label."""
+    groups = pack.assistance.groups if pack.assistance else []
+    return {n: g.label for g in groups for n in (g.label, *g.aliases)}
 
-    A whole block one of the two packs does not contain (its source gives no such table) is one
-    row saying so, not a row per figure."""
-    a, b = _values(old, region), _values(new, region)
+
+def what_changed(old: Pack, new: Pack, region: str, earlier: Iterable[Pack] = ()) -> list[list[str]]:
+    """Rows of 项目 / 原标准 / 新标准 / 依据 for everything that differs in meaning.
+
+    Items are matched by what they are, not by the words of two sources (an assistance group by
+    any of its names). A block the older pack's source does not give (2025's notice has no
+    inpatient table) is compared with the latest of `earlier` (older packs, newest first) that
+    gives it; with none, one row says the older source gave no such table."""
+    b = _values(new, region)
+    a = _values(old, region, _names(new))
+    earlier = list(earlier)
     rows: list[list[str]] = []
     missing_blocks: set[str] = set()
     for title in dict.fromkeys(t for _, t in BLOCKS):
         prefixes = tuple(p for p, t in BLOCKS if t == title)
         in_a = any(k.startswith(prefixes) for k in a)
         in_b = any(k.startswith(prefixes) for k in b)
+        if in_b and not in_a:
+            for before in earlier:
+                found = {k: v for k, v in _values(before, region, _names(new)).items() if k.startswith(prefixes)}
+                if found:
+                    a.update(found)
+                    in_a = True
+                    break
         if in_a != in_b and title not in missing_blocks:
             missing_blocks.add(title)
-            rows.append([title, "（原政策包未收录）" if not in_a else "已收录",
-                         "已收录" if not in_a else "（新政策包未收录）",
+            rows.append([title, f"（{old.pack.year}年度源文件未规定）" if not in_a else "已规定",
+                         "已规定" if not in_a else f"（{new.pack.year}年度源文件未规定）",
                          (new if in_b else old).shown_document()])
     skip = tuple(p for p, t in BLOCKS if t in missing_blocks)
     for key in [*b, *[k for k in a if k not in b]]:

@@ -120,3 +120,27 @@ def test_only_an_administrator_imports_a_pack(qtbot, deps, hall_db, tmp_path):
     page.load_pack(next_year_pack(tmp_path))  # reached anyway: the services refuse
     page.confirm_import.click()
     assert "管理" in page.import_note.text() and page.import_note.text().startswith("⚠")
+
+
+# ---------------------------------------------------------------- 年度变化 by meaning (14.8)
+
+
+def test_a_group_spelled_two_ways_is_one_group():
+    # 000 writes 精减退职职工, 002 精简退职职工: the same group (aliases of each other), 100 % both years
+    bundled = loader.bundled()
+    rows = pack_view.what_changed(bundled.find("武进区", 2024, "resident"), resident_2026(), "武进区")
+    assert not [r for r in rows if "退职职工" in r[0]], rows
+
+
+def test_a_table_the_older_source_lacks_is_compared_with_the_year_before_it():
+    # 2025 (003) without 沿用 has no inpatient table; 2024's (000 §三(一)) and 2026's (002 §三(一)) are equal
+    bare = loader.bundled().without_adoption()
+    old, new = bare.find("武进区", 2025, "resident"), bare.find("武进区", 2026, "resident")
+    rows = pack_view.what_changed(old, new, "武进区", earlier=[bare.find("武进区", 2024, "resident")])
+    assert not [r for r in rows if "未收录" in r[1] + r[2] or r[0].startswith("住院")], rows
+    # the fees that did change are still there: 非从业居民 880 → 830 (003 §三, 002 §一(三))
+    assert ["个人缴费标准·非从业居民", "880", "830"] in [r[:3] for r in rows]
+    # with no earlier year to lean on, one row says the older source gave no such table
+    rows = pack_view.what_changed(old, new, "武进区")
+    assert [r[:3] for r in rows if r[0].startswith("住院")] == [
+        ["住院待遇（起付标准、支付比例、最高支付限额）", "（2025年度源文件未规定）", "已规定"]]

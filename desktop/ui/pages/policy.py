@@ -193,8 +193,14 @@ class PolicyPage(Page):
         pack, old_year = self.pack(), self.compare_from.currentData()
         if pack is None or old_year is None:
             return []
-        old = self.deps.pack(self.region.currentText(), old_year, self.scheme.currentData())
-        return pack_view.what_changed(old, pack, self.region.currentText())
+        region, scheme = self.region.currentText(), self.scheme.currentData()
+        old = self.deps.pack(region, old_year, scheme)
+        return pack_view.what_changed(old, pack, region, self._older(region, old_year, scheme))
+
+    def _older(self, region: str, year: int, scheme: str) -> list:
+        """The packs before `year`, newest first: where a block an old source lacks is compared."""
+        return [self.deps.pack(region, y, scheme) for y in sorted(self.deps.years(region, scheme), reverse=True)
+                if y < year]
 
     def refresh_diff(self) -> None:
         if self.compare_from.currentData() is None:
@@ -241,7 +247,7 @@ class PolicyPage(Page):
         self.tabs.setCurrentWidget(self.diff_host)
         if earlier:
             old = self.deps.pack(region, max(earlier), meta.scheme)
-            rows = pack_view.what_changed(old, pack, region)
+            rows = pack_view.what_changed(old, pack, region, self._older(region, max(earlier), meta.scheme))
             self.diff_note.setText(f"待导入：{max(earlier)}年度 → {meta.year}年度（{region}）：共 {len(rows)} 项变化。"
                                    "核对无误后按“确认导入并启用”。")
         else:
