@@ -31,6 +31,7 @@ from desktop.documents.model import (
     ReimbursementEstimate,
 )
 from desktop.policy import api, loader
+from desktop.policy.citation import shown
 
 PACK = loader.bundled().find("武进区", 2026, "resident")
 HOTLINE = PACK.offices.hotline  # 12393
@@ -93,7 +94,7 @@ OFFSITE = OffsiteFilingReceipt(
     header=replace(HEADER, serial="320412-03-2025-000125"), person=GRANDMOTHER,
     agent=Person(name="王建华", id_number="320412198203051210"),
     person_type="异地长期居住人员", destination="江苏省苏州市", start=date(2025, 12, 1), end=None,
-    rule=f"基本医保支付比例与参保地相应医疗机构一致（{LONG_STAY.source}）",
+    rule=f"基本医保支付比例与参保地相应医疗机构一致（{shown(LONG_STAY.source)}）",
     materials=("有效身份证件", "个人承诺书"),
     notes=("就医时请出示医保电子凭证或社会保障卡，在就医地定点医疗机构直接结算",
            "扫描二维码可核验回执真伪"),
