@@ -274,7 +274,7 @@ def import_pack(ctx: Context, path: Any) -> dict[str, Any]:
         raise Refusal("invalid_pack", f"不是可导入的政策包文件：{source.name!r}（文件名只能由小写字母、数字和连字符组成，"
                       "扩展名为 .yaml）", "path")
     try:
-        pack = loader.read_pack(source)
+        pack = loader.read_pack(source, ctx.packs.by_id if ctx.packs is not None else None)  # may inherit an imported one
     except loader.PackError as exc:
         raise Refusal("invalid_pack", f"政策包校验未通过，未导入：{exc}", "path") from None
     except Exception as exc:  # noqa: BLE001 - any unreadable file is a refusal, not a crash

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from safety_helpers import clerk_ctx, configured
+from safety_helpers import NOW, clerk_ctx, configured
 
 from desktop.errors import Refusal
 from desktop.records.db import open_db
-from desktop.services import hall
+from desktop.services import accounts, hall
 
 INPATIENT_2025 = {"calc": "inpatient", "region": "武进区", "year": 2025, "scheme": "resident", "category": "老年居民",
                   "hospital_level": 2, "admission": 1, "compliant_cost": "10000"}
@@ -133,3 +133,15 @@ def test_a_broken_pack_does_not_stop_the_login(admin, tmp_path):
     ctx = clerk_ctx(admin.db)  # no PackError: the pack is left out and named
     assert ctx.ask(FEE_2026)["personal"] == "830.00"
     assert any(p.startswith("changzhou-resident-2027.yaml") for p in ctx.packs.problems)
+
+
+def test_a_pack_may_inherit_an_imported_one(admin, tmp_path):
+    base = _pack_text().replace("year: 2026", "year: 2027", 1).replace("id: changzhou-resident-2026", "id: changzhou-resident-2027", 1)
+    hall.import_pack(admin, _write(tmp_path, "changzhou-resident-2027.yaml", base))
+    admin = hall.context_for(admin.db, accounts.login(admin.db, "admin", "Guard2026zz", NOW), lambda: NOW)  # sees 2027
+    nxt = (base.replace("year: 2027", "year: 2028", 1).replace("id: changzhou-resident-2027", "id: changzhou-resident-2028", 1)
+           .replace("  pack: changzhou-resident-2024\n", "  pack: changzhou-resident-2027\n", 1))
+    hall.import_pack(admin, _write(tmp_path, "changzhou-resident-2028.yaml", nxt))
+    # the inpatient table comes through 2027 from 2024 (000 §三(一)): (10000 − 600) × 80 % = 7520.00
+    assert clerk_ctx(admin.db).ask({**INPATIENT_2025, "year": 2028})["basic"] == "7520.00"
+

@@ -233,7 +233,7 @@ class PolicyPage(Page):
         self.confirm_import.hide()
         self.candidate = None
         try:
-            pack = read_pack(Path(path))
+            pack = read_pack(Path(path), self.deps.packs.by_id)
         except PackError as exc:
             self.import_note.show_message(f"政策包无法使用：{exc}")
             return
