@@ -144,3 +144,18 @@ def test_a_table_the_older_source_lacks_is_compared_with_the_year_before_it():
     rows = pack_view.what_changed(old, new, "武进区")
     assert [r[:3] for r in rows if r[0].startswith("住院")] == [
         ["住院待遇（起付标准、支付比例、最高支付限额）", "（2025年度源文件未规定）", "已规定"]]
+
+
+def test_the_policy_page_says_what_2025_adopts(qtbot, deps):
+    page = PolicyPage(deps)
+    qtbot.addWidget(page)
+    page.show()
+    page.year.setCurrentIndex(page.year.findData(2025))
+    text = page.adopted_label.text()
+    assert page.adopted_label.isVisible() and "住院" in text and "零星报销材料" in text
+    assert "沿用《2024年度溧阳市城乡居民基本医疗保险政策》（2024年度）" in text
+    inpatient, _ = page.tables["住院待遇"]
+    cited = {inpatient.item(r, inpatient.columnCount() - 1).text() for r in range(inpatient.rowCount())}
+    assert cited == {"沿用《2024年度溧阳市城乡居民基本医疗保险政策》§三(一)", "沿用《2024年度溧阳市城乡居民基本医疗保险政策》§六(三)2"}
+    page.year.setCurrentIndex(page.year.findData(2026))
+    assert not page.adopted_label.isVisible()

@@ -167,7 +167,9 @@ class PolicyPage(Page):
                 t.setRowCount(0)
             self._compare_years([])
             return
-        self.title_label.setText(f"《{pack.pack.title}》　依据文件：{pack.shown_document()}")
+        document = pack.shown_document()
+        same = document == f"《{pack.pack.title}》"  # the pack is named as its document: once is enough
+        self.title_label.setText(f"《{pack.pack.title}》" + ("" if same else f"　依据文件：{document}"))
         adopted = self.deps.packs.adoption_text(pack)
         self.adopted_label.setText(f"ℹ {adopted}。" if adopted else "")
         self.adopted_label.setVisible(bool(adopted))
