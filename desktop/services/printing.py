@@ -101,6 +101,7 @@ DAY_LABELS = {
     ("person", "register"): "人员登记",
     ("person", "student"): "在校学生身份登记",
     ("person", "death"): "死亡登记",
+    ("person", "view"): "查阅参保人档案",
     ("household", "add_member"): "家庭成员加入",
     ("household", "remove_member"): "家庭成员移出",
     ("account", "login"): "登录",

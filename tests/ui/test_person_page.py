@@ -1,0 +1,101 @@
+"""参保人档案 (issue 14): the person's page, and the person carried across pages until the
+next visit (finding 8)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import make_id, show
+from PySide6.QtCore import Qt
+
+from desktop.services import enrollment, persons, receipt
+from desktop.ui.main_window import MainWindow
+from desktop.ui.pages.history import HistoryPage
+
+HEAD = make_id(date(1957, 3, 2), 1)
+PERSON = make_id(date(1984, 6, 1), 2)
+
+
+def family(deps) -> str:
+    """The daughter-in-law (41) in the grandmother's household, enrolled for 2026 on
+    2025-11-15 in 武进区 (非从业居民 830 元, 002 §一(一)); a second receipt voided."""
+    ctx = deps.context()
+    persons.register_person(ctx, HEAD, "周桂兰")
+    persons.register_person(ctx, PERSON, "陈静")
+    persons.add_household_member(ctx, HEAD, PERSON, "儿媳")
+    enrolled = enrollment.enroll(ctx, PERSON, 2026)
+    receipt.void_receipt(ctx, enrolled.receipt_serial, "类别选错，重新办理")
+    return enrolled.receipt_serial
+
+
+def cells(table, column):
+    return [table.item(r, column).text() for r in range(table.rowCount())]
+
+
+def test_the_persons_page_shows_household_enrollments_and_void_marks(qtbot, db_deps):
+    serial = family(db_deps)
+    page = show(qtbot, HistoryPage(db_deps))
+    audit_before = db_deps.db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    qtbot.keyClicks(page.id_field, PERSON)
+    assert page.details["name"].text() == "陈静"
+    assert page.details["sex_age"].text() == "女，41 岁"
+    assert cells(page.tables["household"], 0) == ["周桂兰", "陈静（本人）"]
+    assert cells(page.tables["household"], 2) == ["户主", "儿媳"]
+    enrollments = page.tables["enrollments"]
+    assert cells(enrollments, 0) == ["2026"] and cells(enrollments, 1) == ["非从业居民"]
+    assert cells(enrollments, 4) == ["830.00"]  # 武进区 非从业居民 2026 (002 §一(一))
+    assert cells(enrollments, 5) == ["2026-01-01 至 2026-12-31"]
+    assert cells(enrollments, 7) == [f"{serial}（已作废）"]
+    assert cells(page.tables["receipts"], 4)[0].startswith("已作废（2025-11-15：类别选错")
+    assert page.tabs.tabText(1) == "参保缴费（1）"
+    # reading the page is audited: one entry
+    assert db_deps.db.execute("SELECT count(*) FROM audit").fetchone()[0] == audit_before + 1
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Escape)
+    assert page.id_field.text() == "" and page.details["name"].text() == "—"
+    assert page.tables["enrollments"].rowCount() == 0
+
+
+def test_an_unregistered_number_says_so_at_the_page(qtbot, db_deps):
+    page = show(qtbot, HistoryPage(db_deps))
+    qtbot.keyClicks(page.id_field, PERSON)
+    assert "尚未登记" in page.page_error.text()
+    assert page.details["name"].text() == "—"
+
+
+def test_the_person_is_carried_across_pages_until_the_next_visit(qtbot, db_deps):
+    family(db_deps)
+    w = show(qtbot, MainWindow(db_deps))
+    qtbot.keyClick(w, Qt.Key.Key_F3)  # 变更登记
+    change = w.pages["change"]
+    qtbot.keyClicks(change.id_field, PERSON)
+    assert w.person_number == PERSON
+    qtbot.keyClick(w, Qt.Key.Key_F4)  # 停保/退保/退费: the same person, nothing typed
+    assert w.pages["termination"].id_field.text() == PERSON
+    qtbot.keyClick(w, Qt.Key.Key_F6)  # 零星报销
+    assert w.pages["claim"].id_field.text() == PERSON
+    qtbot.keyClick(w, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)  # the person's page
+    assert w.current_page() is w.pages["history"]
+    assert w.pages["history"].details["name"].text() == "陈静"
+    assert w.keys["history"] == "Ctrl+H" and w.keys["day_report"] == "F9"
+    # 新的来访 (Esc): the selection goes, and a page still holding the person is cleared on the way
+    qtbot.keyClick(w.pages["history"].id_field, Qt.Key.Key_Escape)
+    assert w.person_number is None
+    qtbot.keyClick(w, Qt.Key.Key_F3)
+    assert change.id_field.text() == "" and change.id_field.id_number is None
+    # another number typed: that person is the visit's now
+    qtbot.keyClicks(change.id_field, HEAD)
+    qtbot.keyClick(w, Qt.Key.Key_F5)
+    assert w.pages["offsite"].id_field.text() == HEAD
+
+
+def test_a_search_result_opens_the_persons_page_from_a_page_without_a_person(qtbot, db_deps):
+    family(db_deps)
+    w = show(qtbot, MainWindow(db_deps))
+    qtbot.keyClick(w, Qt.Key.Key_F7)  # 报销测算: no person on this page
+    qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(w.search, PERSON[-6:])
+    qtbot.waitUntil(lambda: w.results.count() == 1)
+    qtbot.keyClick(w.search, Qt.Key.Key_Return)
+    assert w.current_page() is w.pages["history"]
+    assert w.pages["history"].details["name"].text() == "陈静"
+    assert w.person_number == PERSON
