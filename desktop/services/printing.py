@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.documents import render
+from desktop.documents.certificate import EnrollmentCertificate
 from desktop.documents.format import cn_date, mask_id
 from desktop.documents.model import (
     AcceptanceReceipt,
@@ -64,6 +65,7 @@ KIND_OF: dict[type, str] = {
     ReimbursementEstimate: "estimate",
     ChecklistNotice: "checklist",
     DayReport: "day_report",
+    EnrollmentCertificate: "certificate",
 }
 
 BUSINESS_LABELS = verification.BUSINESS_LABELS
@@ -119,6 +121,8 @@ DAY_LABELS = {
     ("setting", "set_setting"): "修改大厅参数",
     ("pack", "import_pack"): "导入政策包",
     ("export", "export"): "导出清单",
+    ("certificate", "issue"): "出具参保证明",
+    ("chronic_application", "accept"): "门诊慢特病待遇申请受理",
 }
 ASSESSED = {"enroll", "renewal"}  # businesses whose amount is a contribution assessed
 AMOUNT_WORDS = {"refund": "退费金额", "manual_claim": "金额", "receipt": "原收据金额"}
