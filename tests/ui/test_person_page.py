@@ -99,3 +99,29 @@ def test_a_search_result_opens_the_persons_page_from_a_page_without_a_person(qtb
     assert w.current_page() is w.pages["history"]
     assert w.pages["history"].details["name"].text() == "陈静"
     assert w.person_number == PERSON
+
+
+def test_a_certificate_is_planned_issued_and_printed_from_the_persons_page(qtbot, db_deps, printed, previews):
+    from conftest import pdf_text, type_text
+
+    ctx = db_deps.context()
+    persons.register_person(ctx, HEAD, "周桂兰")
+    enrolled = enrollment.enroll(ctx, HEAD, 2026)  # 68 in 2026: 老年居民 730 元 (002 §一(一))
+    page = show(qtbot, HistoryPage(db_deps))
+    qtbot.keyClicks(page.id_field, HEAD)
+    page.cert_from.setText("2026")
+    page.cert_to.setText("2026")
+    assert page.cert_plan.text() == "将证明：2026年（老年居民）；个人缴费合计 730.00 元"
+    page.cert_to.setText("2024")
+    assert "截止年月早于起始年月" in page.cert_errors.fields["period_to"][1].text()
+    page.cert_to.setText("2026")
+    type_text(qtbot, page.cert_purpose, "办理居住证")
+    qtbot.keyClick(page.cert_purpose, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert page.cert_outcome.text().startswith("✔ 参保证明已出具，编号 320412-03-2025-")
+    assert previews and printed
+    text = "".join("".join(pdf_text(printed[-1][1])).split())
+    assert "城乡居民基本医疗保险参保缴费证明" in text and "个人缴费合计730.00元" in text
+    assert "本证明用于办理居住证。" in text
+    # the receipt list now holds the enrollment's receipt and the certificate's
+    assert cells(page.tables["receipts"], 2) == ["参保登记", "参保证明"]
+    assert cells(page.tables["receipts"], 0)[0] == enrolled.receipt_serial

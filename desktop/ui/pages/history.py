@@ -9,11 +9,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -22,7 +25,15 @@ from PySide6.QtWidgets import (
 from desktop.errors import Refusal
 from desktop.ui.deps import Deps
 from desktop.ui.person_box import IdField
-from desktop.ui.widgets import ErrorLabel, Page, disabled_note, fill_table, table
+from desktop.ui.widgets import (
+    ErrorLabel,
+    FieldErrors,
+    Page,
+    add_field,
+    disabled_note,
+    fill_table,
+    table,
+)
 
 VOID_MARK = "已作废"
 DETAILS = (("name", "姓名"), ("id_number", "身份证号"), ("sex_age", "性别/年龄"), ("birth_date", "出生日期"),
@@ -99,6 +110,95 @@ class HistoryPage(Page):
         outer.addLayout(right, 5)
         self.id_field.checked.connect(lambda _n, _p: self.refresh())
         self.id_field.cleared.connect(self.clear)
+        self._certificate_box()
+        self.person_shown()
+
+    # ------------------------------------------------------------------ 参保证明
+
+    def _certificate_box(self) -> None:
+        box = QGroupBox("参保证明")
+        form = QFormLayout(box)
+        self.cert_errors = FieldErrors(ErrorLabel())
+        year = str(self.deps.today().year)
+        self.cert_from = QLineEdit(year)
+        self.cert_from.setPlaceholderText("年份或年月，如 2025 或 2025-03")
+        self.cert_to = QLineEdit(year)
+        self.cert_to.setPlaceholderText("年份或年月，不填同起始")
+        self.cert_purpose = QLineEdit()
+        self.cert_purpose.setPlaceholderText("如：子女入学（可不填）")
+        add_field(form, "起始年月", self.cert_from, self.cert_errors, "period_from")
+        add_field(form, "截止年月", self.cert_to, self.cert_errors, "period_to")
+        add_field(form, "证明用途", self.cert_purpose, self.cert_errors, "purpose")
+        self.cert_plan = QLabel("")
+        self.cert_plan.setObjectName("certificatePlan")
+        self.cert_plan.setWordWrap(True)
+        form.addRow(self.cert_plan)
+        form.addRow(self.cert_errors.page_label)
+        self.cert_button = QPushButton("出具参保证明并打印 (Ctrl+P)")
+        self.cert_button.clicked.connect(self.issue_certificate)
+        form.addRow(self.cert_button)
+        self.cert_outcome = QLabel("")
+        self.cert_outcome.setObjectName("outcome")
+        self.cert_outcome.setWordWrap(True)
+        form.addRow(self.cert_outcome)
+        self.actions.addWidget(box)
+        for field in (self.cert_from, self.cert_to):
+            field.textChanged.connect(self._plan_certificate)
+        for field in (self.cert_from, self.cert_to, self.cert_purpose):
+            field.returnPressed.connect(self.focusNextChild)
+        shortcut = QShortcut(QKeySequence("Ctrl+P"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.issue_certificate)
+        self.preview = None
+
+    def _plan_certificate(self) -> None:
+        """What the certificate would list for the period typed (the service's plan, nothing written)."""
+        self.cert_errors.clear()
+        self.cert_plan.setText("")
+        ctx = self.deps.context()
+        if ctx is None or self.history is None or self.id_field.id_number is None:
+            return
+        from desktop.services import certificate
+
+        try:
+            planned = certificate.plan(ctx, self.id_field.id_number.number, self.cert_from.text(), self.cert_to.text())
+        except Refusal as refusal:
+            self.cert_errors.show(refusal)
+            return
+        years = "、".join(f"{line['year']}年（{line['category']}）" for line in planned.lines)
+        self.cert_plan.setText(f"将证明：{years}；个人缴费合计 {planned.amount_fen / 100:,.2f} 元")
+
+    def issue_certificate(self) -> None:
+        """出具: the certificate is written (serial, audit), then its print preview."""
+        ctx = self.deps.context()
+        if ctx is None or self.history is None or not self.cert_button.isEnabled():
+            return
+        from desktop.services import certificate
+
+        self.cert_errors.clear()
+        try:
+            issued = certificate.issue(ctx, self.id_field.id_number.number, self.cert_from.text(),
+                                       self.cert_to.text(), purpose=self.cert_purpose.text())
+        except Refusal as refusal:
+            widget = self.cert_errors.show(refusal)
+            if widget is not None:
+                widget.setFocus()
+            self.status_message.emit("⚠ " + refusal.message)
+            return
+        serial = issued.receipt_serial
+        self.cert_outcome.setText(f"✔ 参保证明已出具，编号 {serial}")
+        self.status_message.emit(f"✔ 参保证明已出具，编号 {serial}")
+        self.refresh()  # the receipt list shows the certificate
+
+        def build(ctx, paper):
+            return [certificate.document(ctx, serial, paper=paper)]
+
+        self.preview = self.deps.print_preview(self, "参保证明", build, self._printed)
+
+    def _printed(self, printed: list) -> None:
+        from desktop.ui.print_preview import summary
+
+        self.cert_outcome.setText(self.cert_outcome.text().split("\n")[0] + "\n" + summary(printed))
 
     def first_field(self) -> QWidget:
         return self.id_field
@@ -124,7 +224,12 @@ class HistoryPage(Page):
         self.person_shown()
 
     def person_shown(self) -> None:
-        """Hook: the person on the page changed (the papers' actions follow)."""
+        """The person on the page changed: the papers' actions follow."""
+        shown = self.history is not None
+        self.cert_button.setEnabled(shown)
+        if not shown:
+            self.cert_outcome.setText("")
+        self._plan_certificate()
 
     def refresh(self) -> None:
         ctx = self.deps.context()
