@@ -52,10 +52,11 @@ PAGES = (
     ("day_report", "日结", "day_report", "DayReportPage"),
     ("review", "复核", "review", "ReviewPage"),
     ("settings", "设置", "settings", "SettingsPage"),
+    ("chronic", "门诊慢特病", "chronic", "ChronicPage"),
     ("history", "参保人档案", "history", "HistoryPage"),
 )
 # pages reached by a key of their own instead of the next function key
-PAGE_KEYS = {"history": "Ctrl+H"}
+PAGE_KEYS = {"chronic": "Ctrl+M", "history": "Ctrl+H"}
 # pages only some roles see (the services refuse the others anyway)
 PAGE_ROLES = {"review": "reviewer", "settings": "admin"}
 IDLE_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel)
