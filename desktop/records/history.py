@@ -96,3 +96,22 @@ def receipts(db: Database, person_id: str) -> list[dict[str, Any]]:
         "LEFT JOIN receipt_voids v ON v.serial = r.serial WHERE r.person_id = ? ORDER BY r.created_at, r.serial",
         [person_id],
     )
+
+
+def chronic_applications(db: Database, person_id: str) -> list[dict[str, Any]]:
+    """门诊慢特病待遇申请 with their review state."""
+    return _rows(
+        db,
+        f"SELECT x.*, {_VOID_COLUMNS}, {_REVIEW_COLUMNS} FROM chronic_applications x {_VOID} "
+        "WHERE x.person_id = ? ORDER BY x.created_at",
+        [person_id],
+    )
+
+
+def certificates(db: Database, person_id: str) -> list[dict[str, Any]]:
+    """参保证明 issued to the person."""
+    return _rows(
+        db,
+        f"SELECT x.*, {_VOID_COLUMNS} FROM certificates x {_VOID} WHERE x.person_id = ? ORDER BY x.created_at",
+        [person_id],
+    )

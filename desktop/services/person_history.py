@@ -25,6 +25,7 @@ STATUS_LABELS = {"active": "有效", "suspended": "已停保", "terminated": "�
 REVIEW_LABELS = {"pending": "待复核", "approved": "复核通过", "rejected": "复核驳回"}
 KIND_LABELS = {"enroll": "参保登记", "renewal": "续保"}
 OFFSITE_ACTIONS = {"file": "备案", "change": "变更备案", "cancel": "取消备案"}
+CHRONIC_KINDS = {"chronic": "门诊慢性病", "special": "门诊特殊病"}
 SCHOOL_KINDS = {"university": "高等院校", "school": "中小学校、职业院校或托育机构"}
 
 
@@ -137,6 +138,28 @@ class ClaimLine:
 
 
 @dataclass(frozen=True)
+class ChronicLine:
+    on: date
+    year: int
+    kind: str  # 门诊慢性病 / 门诊特殊病
+    disease: str
+    hospital: str
+    state: str  # 待复核 / 复核通过 / 复核驳回
+    serial: str
+    voided: bool
+
+
+@dataclass(frozen=True)
+class CertificateLine:
+    on: date
+    period: str  # 2025-01 至 2026-12
+    purpose: str | None
+    personal: Decimal
+    serial: str
+    voided: bool
+
+
+@dataclass(frozen=True)
 class ReceiptLine:
     serial: str
     issued: date
@@ -156,6 +179,8 @@ class PersonHistory:
     stops: tuple[StopLine, ...]
     filings: tuple[FilingLine, ...]
     claims: tuple[ClaimLine, ...]
+    chronic: tuple[ChronicLine, ...]
+    certificates: tuple[CertificateLine, ...]
     receipts: tuple[ReceiptLine, ...]
 
 
@@ -239,6 +264,18 @@ def history(ctx: Context, id_number: Any) -> PersonHistory:
             step=c["step"] or "受理", settled=_yuan(c["settled_fen"]), serial=c["receipt_serial"],
             voided=c["void_reason"] is not None)
         for c in rows.claims(ctx.db, pid))
+    chronic = tuple(
+        ChronicLine(
+            on=_day(a["created_at"]), year=a["year"], kind=CHRONIC_KINDS.get(a["kind"], a["kind"]),
+            disease=a["disease"] + (f"（{a['treatment']}）" if a["treatment"] else ""), hospital=a["hospital"],
+            state=REVIEW_LABELS.get(a["review_state"], "待复核"), serial=a["receipt_serial"],
+            voided=a["void_reason"] is not None)
+        for a in rows.chronic_applications(ctx.db, pid))
+    certificates = tuple(
+        CertificateLine(
+            on=_day(c["created_at"]), period=f"{c['period_from'][:7]} 至 {c['period_to'][:7]}", purpose=c["purpose"],
+            personal=_yuan(c["amount_fen"]), serial=c["receipt_serial"], voided=c["void_reason"] is not None)
+        for c in rows.certificates(ctx.db, pid))
     receipts = tuple(
         ReceiptLine(
             serial=r["serial"], issued=_day(r["created_at"]),
@@ -251,4 +288,4 @@ def history(ctx: Context, id_number: Any) -> PersonHistory:
                      person_id=pid, payload={"read": "history"})
     return PersonHistory(details=details, household=household, enrollments=enrollments, changes=changes,
                          stops=tuple(sorted(stops, key=lambda s: (s.on, s.serial))), filings=filings,
-                         claims=claims, receipts=receipts)
+                         claims=claims, chronic=chronic, certificates=certificates, receipts=receipts)

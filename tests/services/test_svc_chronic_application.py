@@ -11,7 +11,14 @@ from pypdf import PdfReader
 from svc_helpers import counts, make_ctx, make_id
 
 from desktop.errors import Refusal
-from desktop.services import chronic_application, enrollment, persons, printing, review
+from desktop.services import (
+    chronic_application,
+    enrollment,
+    person_history,
+    persons,
+    printing,
+    review,
+)
 from desktop.services.context import CHINA
 
 ELDER = make_id(date(1957, 3, 2), 1)  # 68 in 2025: 老年居民
@@ -85,6 +92,8 @@ def test_intake_review_and_the_receipt(db, march, insured):
     assert review.decide(reviewer, r.review_request_id, approve=True)["state"] == "approved"
     again = _text(printing.print_document(march, printing.acceptance_receipt(march, r.receipt_serial)).pdf)
     assert "已于2026年3月11日审核通过" in again
+    [line] = person_history.history(march, ELDER).chronic  # on the person's page
+    assert (line.kind, line.disease, line.hospital, line.state) == ("门诊特殊病", "系统性红斑狼疮", "武进人民医院", "复核通过")
     # the same disease again, while the first stands: refused
     with pytest.raises(Refusal) as twice:
         chronic_application.accept(march, ELDER, 2026, "门诊特殊病", "系统性红斑狼疮", "武进人民医院",

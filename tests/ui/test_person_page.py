@@ -125,3 +125,5 @@ def test_a_certificate_is_planned_issued_and_printed_from_the_persons_page(qtbot
     # the receipt list now holds the enrollment's receipt and the certificate's
     assert cells(page.tables["receipts"], 2) == ["参保登记", "参保证明"]
     assert cells(page.tables["receipts"], 0)[0] == enrolled.receipt_serial
+    assert cells(page.tables["certificates"], 1) == ["2026-01 至 2026-12"]
+    assert cells(page.tables["certificates"], 2) == ["办理居住证"]

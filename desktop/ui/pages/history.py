@@ -46,6 +46,8 @@ TABS = (
     ("stops", "停保/退保/退费", ("日期", "业务", "年度", "原因", "金额（元）", "办理状态", "收据号")),
     ("filings", "异地备案", ("日期", "业务", "人员类别", "就医地", "开始日期", "有效期至", "收据号")),
     ("claims", "零星报销", ("日期", "年度", "票据金额", "合规费用", "测算基本医保", "进度", "收据号")),
+    ("chronic", "门诊慢特病", ("日期", "年度", "类别", "病种", "认定医疗机构", "办理状态", "收据号")),
+    ("certificates", "参保证明", ("日期", "证明期间", "用途", "个人缴费合计", "编号")),
     ("receipts", "收据", ("收据号", "开具日期", "业务", "金额（元）", "作废")),
 )
 
@@ -284,6 +286,12 @@ class HistoryPage(Page):
             (c.on.isoformat(), c.year, _yuan(c.total), _yuan(c.compliant), _yuan(c.estimate_basic),
              c.step + (f"，结算{_yuan(c.settled)}元" if c.settled is not None else ""), _serial(c.serial, c.voided))
             for c in h.claims])
+        fill_table(self.tables["chronic"], [
+            (a.on.isoformat(), a.year, a.kind, a.disease, a.hospital, a.state, _serial(a.serial, a.voided))
+            for a in h.chronic])
+        fill_table(self.tables["certificates"], [
+            (c.on.isoformat(), c.period, c.purpose or "", _yuan(c.personal), _serial(c.serial, c.voided))
+            for c in h.certificates])
         fill_table(self.tables["receipts"], [
             (r.serial, r.issued.isoformat(), r.business, _yuan(r.amount),
              f"{VOID_MARK}（{r.voided_on.isoformat()}：{r.void_reason}）" if r.voided else "")
