@@ -50,6 +50,7 @@ class Options:
     kind: str
     label: str
     document: str  # the source's title
+    document_file: str  # the source's file, as the clauses cite it
     diseases: tuple[Disease, ...]
     disease_source: str
     materials: tuple[dict, ...]  # {"name", "note"} as the calculator lists them
@@ -59,6 +60,10 @@ class Options:
 
     def disease(self, name: str) -> Disease | None:
         return next((d for d in self.diseases if d.name == name), None)
+
+    def cited(self, source: str | None) -> str:
+        """A clause as the public reads it: the document's title instead of its file name."""
+        return (source or "—").replace(self.document_file, f"《{self.document}》").replace("》 §", "》§")
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ def _unavailable(ctx: Context, year: int, label: str, what: str, document: str, 
     hint = f"列有的年度：{'、'.join(others)}年" if others else "本统筹区已载入的政策文件都未列出"
     return Refusal("no_policy_for_year",
                    f"{year}年度政策文件《{document}》未列出{label}的{what}，不能按该年度受理（{hint}）；"
-                   "请咨询医保经办机构或由管理员导入该年度政策包", "year")
+                   "请咨询医保经办机构", "year")
 
 
 def options(ctx: Context, year: Any, kind: Any) -> Options:
@@ -126,7 +131,8 @@ def options(ctx: Context, year: Any, kind: Any) -> Options:
             raise
         raise _unavailable(ctx, number, label, "申请材料", document, code) from None
     entry = next(m for m in pack.materials if label in (m.item, *m.aliases))
-    return Options(year=number, kind=code, label=label, document=document, diseases=diseases,
+    return Options(year=number, kind=code, label=label, document=document, document_file=pack.pack.document,
+                   diseases=diseases,
                    disease_source=block.source, materials=tuple(checklist.materials),
                    materials_source=checklist.source, where=tuple(checklist.where),
                    procedure=entry.variants[0].note)
@@ -185,7 +191,7 @@ def accept(ctx: Context, id_number: Any, year: Any, kind: Any, disease: Any, hos
         row = {**stamp.meta(), "person_id": person["id"], "region": ctx.region, "year": opts.year,
                "kind": opts.kind, "disease": chosen.name, "treatment": how, "hospital": where,
                "hospital_rule": chosen.hospital_rule, "materials_received": to_json(received),
-               "source": f"{opts.disease_source}；材料：{opts.materials_source or '—'}"}
+               "source": f"病种{opts.cited(opts.disease_source)}，材料{opts.cited(opts.materials_source)}"}
         row["receipt_serial"] = receipts.issue(ctx.db, stamp, business=BUSINESS, record_id=row["id"],
                                                person_id=person["id"])
         insert(ctx.db, "chronic_applications", row)

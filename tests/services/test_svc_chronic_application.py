@@ -77,7 +77,8 @@ def test_intake_review_and_the_receipt(db, march, insured):
     text = _text(printing.print_document(march, doc).pdf)
     assert "门诊慢特病待遇申请（门诊特殊病）" in text
     assert "2026年度门诊特殊病待遇申请：系统性红斑狼疮" in text and "认定医疗机构：武进人民医院" in text
-    assert "已收材料：病史资料、社保卡" in text and "002_791f68398226ecd0.txt§三(二)3" in text
+    assert "已收材料：病史资料、社保卡" in text
+    assert "政策依据：病种《2026年度常州市城乡居民医疗保障政策宣传提纲》§三(二)3，材料《2026年度常州市城乡居民医疗保障政策宣传提纲》§三(二)3.2" in text
     assert "提交复核人审核" in text
     pending = review.pending_reviews(march)
     assert [q["business"] for q in pending] == ["chronic_application"]

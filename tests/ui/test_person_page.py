@@ -47,7 +47,8 @@ def test_the_persons_page_shows_household_enrollments_and_void_marks(qtbot, db_d
     assert cells(enrollments, 5) == ["2026-01-01 至 2026-12-31"]
     assert cells(enrollments, 7) == [f"{serial}（已作废）"]
     assert cells(page.tables["receipts"], 4)[0].startswith("已作废（2025-11-15：类别选错")
-    assert page.tabs.tabText(1) == "参保缴费（1）"
+    assert page.tabs.tabText(0) == "参保缴费（1）" and page.tabs.tabText(1) == "家庭（2）"
+    assert page.tabs.tabText(2) == "变更"  # nothing there: no count
     # reading the page is audited: one entry
     assert db_deps.db.execute("SELECT count(*) FROM audit").fetchone()[0] == audit_before + 1
     qtbot.keyClick(page.id_field, Qt.Key.Key_Escape)

@@ -85,6 +85,8 @@ class ChronicPage(BusinessPage):
         except Refusal as refusal:
             self.errors.show(refusal)
         opts = self.options
+        self.hospital.clear()  # another kind or year: its own hospitals
+        self.hospital.setEditText("")
         refill_combo(self.disease, [d.name for d in opts.diseases] if opts else [])
         self._fill_materials()
         self.confirm.setEnabled(opts is not None and self.deps.db is not None)

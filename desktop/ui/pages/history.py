@@ -40,13 +40,13 @@ DETAILS = (("name", "姓名"), ("id_number", "身份证号"), ("sex_age", "性�
            ("category", "参保身份"), ("status", "人员状态"), ("phone", "联系电话"), ("address", "地址"),
            ("hukou", "户籍/户口性质"), ("school", "就读学校"))
 TABS = (
-    ("household", "家庭成员", ("姓名", "身份证号", "与户主关系", "年龄")),
     ("enrollments", "参保缴费", ("年度", "参保类别", "个人缴费标准", "政府资助", "个人应缴", "待遇享受期", "状态", "收据号")),
+    ("household", "家庭", ("姓名", "身份证号", "与户主关系", "年龄")),
     ("changes", "变更", ("日期", "变更项目", "原内容", "新内容", "原因", "办理状态", "收据号")),
-    ("stops", "停保/退保/退费", ("日期", "业务", "年度", "原因", "金额（元）", "办理状态", "收据号")),
+    ("stops", "停保退费", ("日期", "业务", "年度", "原因", "金额（元）", "办理状态", "收据号")),
     ("filings", "异地备案", ("日期", "业务", "人员类别", "就医地", "开始日期", "有效期至", "收据号")),
     ("claims", "零星报销", ("日期", "年度", "票据金额", "合规费用", "测算基本医保", "进度", "收据号")),
-    ("chronic", "门诊慢特病", ("日期", "年度", "类别", "病种", "认定医疗机构", "办理状态", "收据号")),
+    ("chronic", "慢特病", ("日期", "年度", "类别", "病种", "认定医疗机构", "办理状态", "收据号")),
     ("certificates", "参保证明", ("日期", "证明期间", "用途", "个人缴费合计", "编号")),
     ("receipts", "收据", ("收据号", "开具日期", "业务", "金额（元）", "作废")),
 )
@@ -101,15 +101,11 @@ class HistoryPage(Page):
             self.tables[key] = table(headers, [], stretch=None)
             self.tables[key].setObjectName(f"history_{key}")
             self.tabs.addTab(self.tables[key], label)
-        self.summary = QLabel("")
-        self.summary.setObjectName("historySummary")
-        self.summary.setWordWrap(True)
         right = QVBoxLayout()
-        right.addWidget(self.summary)
         right.addWidget(self.tabs, 1)
         outer = QHBoxLayout(self)
         outer.addWidget(left, 2)
-        outer.addLayout(right, 5)
+        outer.addLayout(right, 6)
         self.id_field.checked.connect(lambda _n, _p: self.refresh())
         self.id_field.cleared.connect(self.clear)
         self._certificate_box()
@@ -218,7 +214,6 @@ class HistoryPage(Page):
     def clear(self) -> None:
         self.history = None
         self.page_error.clear_message()
-        self.summary.setText("")
         for label in self.details.values():
             label.setText("—")
         for t in self.tables.values():
@@ -296,7 +291,6 @@ class HistoryPage(Page):
             (r.serial, r.issued.isoformat(), r.business, _yuan(r.amount),
              f"{VOID_MARK}（{r.voided_on.isoformat()}：{r.void_reason}）" if r.voided else "")
             for r in h.receipts])
-        counts = [(label, self.tables[key].rowCount()) for key, label, _ in TABS[1:-1]]
-        for i, (key, label, _) in enumerate(TABS):
-            self.tabs.setTabText(i, f"{label}（{self.tables[key].rowCount()}）")
-        self.summary.setText(f"{d.name}：" + "，".join(f"{label} {n} 条" for label, n in counts))
+        for i, (key, label, _) in enumerate(TABS):  # the count where there is something to see
+            count = self.tables[key].rowCount()
+            self.tabs.setTabText(i, f"{label}（{count}）" if count else label)
