@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QFrame,
     QHBoxLayout,
@@ -330,7 +331,14 @@ class MainWindow(QMainWindow):
         field = getattr(page, "id_field", None)
         if isinstance(field, IdField):  # every ID field names the visit's person
             field.checked.connect(lambda number, _person: self.select_person(number.number))
-            field.cleared.connect(lambda: self.select_person(None))
+            # the visit ends with Esc or 新的来访, not when a page clears its field for the next
+            # household member
+            for shortcut in page.findChildren(QShortcut):
+                if shortcut.key() == QKeySequence(Qt.Key.Key_Escape):
+                    shortcut.activated.connect(lambda: self.select_person(None))
+            new_visit = getattr(page, "new_visit", None)
+            if isinstance(new_visit, QAbstractButton):
+                new_visit.clicked.connect(lambda: self.select_person(None))
         if hasattr(page, "hall_changed"):
             page.hall_changed.connect(self.settings_changed)
         if hasattr(page, "restored"):  # restored from a backup: the accounts may differ, log in again

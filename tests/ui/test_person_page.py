@@ -128,3 +128,19 @@ def test_a_certificate_is_planned_issued_and_printed_from_the_persons_page(qtbot
     assert cells(page.tables["receipts"], 0)[0] == enrolled.receipt_serial
     assert cells(page.tables["certificates"], 1) == ["2026-01 至 2026-12"]
     assert cells(page.tables["certificates"], 2) == ["办理居住证"]
+
+
+def test_the_person_enrolled_stays_selected_when_the_page_clears_for_the_next_member(qtbot, db_deps):
+    w = show(qtbot, MainWindow(db_deps))
+    enroll = w.pages["enrollment"]
+    w.show_page("enrollment")
+    enroll.id_field.setText(PERSON)
+    enroll.name.setText("陈静")
+    enroll.submit()
+    assert enroll.id_field.text() == ""  # ready for the next household member
+    assert w.person_number == PERSON
+    qtbot.keyClick(w, Qt.Key.Key_F3)
+    assert w.pages["change"].id_field.text() == PERSON
+    w.show_page("enrollment")
+    enroll.new_visit.click()  # 新的来访
+    assert w.person_number is None
