@@ -68,6 +68,7 @@ class HistoryPage(Page):
         super().__init__(parent)
         self.deps = deps
         self.history = None
+        self.shown_number: str | None = None
         self.id_field = IdField(deps)
         self.page_error = ErrorLabel()
         left = QGroupBox("参保人")
@@ -106,8 +107,8 @@ class HistoryPage(Page):
         outer = QHBoxLayout(self)
         outer.addWidget(left, 2)
         outer.addLayout(right, 6)
-        self.id_field.checked.connect(lambda _n, _p: self.refresh())
-        self.id_field.cleared.connect(self.clear)
+        self.id_field.checked.connect(self._checked)
+        self.id_field.cleared.connect(self._cleared)
         self._certificate_box()
         self.person_shown()
 
@@ -213,6 +214,7 @@ class HistoryPage(Page):
 
     def clear(self) -> None:
         self.history = None
+        self.shown_number = None
         self.page_error.clear_message()
         for label in self.details.values():
             label.setText("—")
@@ -227,6 +229,16 @@ class HistoryPage(Page):
         if not shown:
             self.cert_outcome.setText("")
         self._plan_certificate()
+
+    def _cleared(self) -> None:
+        # the field re-checks the number it holds on Enter (cleared, then checked): keep the page
+        if "".join(self.id_field.text().split()).upper() != self.shown_number:
+            self.clear()
+
+    def _checked(self, number, _person) -> None:
+        """A valid number: read the history once (Enter on the same number reads nothing again)."""
+        if self.history is None or self.shown_number != number.number:
+            self.refresh()
 
     def refresh(self) -> None:
         ctx = self.deps.context()
@@ -243,6 +255,7 @@ class HistoryPage(Page):
             return
         self.page_error.clear_message()
         self.history = h
+        self.shown_number = self.id_field.id_number.number
         self._show(h)
         self.person_shown()
 
