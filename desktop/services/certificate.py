@@ -69,7 +69,9 @@ def _bound(value: Any, field: str, label: str, *, last: bool) -> date:
 
 
 def plan(ctx: Context, id_number: Any, period_from: Any, period_to: Any = None) -> CertificatePlan:
-    """The enrollments a certificate for this person and period would list; writes nothing."""
+    """The enrollments a certificate for this person and period would list; writes nothing
+    (reading the records needs the role that may read a person's history)."""
+    require(ctx, "view", BUSINESS)
     person = require_person(ctx, id_number)
     start = _bound(period_from, "period_from", "证明起始年月", last=False)
     end = _bound(period_to if period_to not in (None, "") else period_from, "period_to", "证明截止年月", last=True)
