@@ -145,3 +145,18 @@ def test_the_person_enrolled_stays_selected_when_the_page_clears_for_the_next_me
     w.show_page("enrollment")
     enroll.new_visit.click()  # 新的来访
     assert w.person_number is None
+
+
+def test_a_reviewer_reads_the_history_but_issues_no_certificate(qtbot, deps, hall_db):
+    from conftest import signed_in
+
+    clerk = signed_in(deps, hall_db, "wang")
+    persons.register_person(clerk.context(), PERSON, "陈静")
+    enrollment.enroll(clerk.context(), PERSON, 2026)
+    reviewer = signed_in(deps, hall_db, "li")
+    page = show(qtbot, HistoryPage(reviewer))
+    qtbot.keyClicks(page.id_field, PERSON)
+    assert page.details["name"].text() == "陈静" and cells(page.tables["enrollments"], 0) == ["2026"]
+    assert not page.cert_button.isEnabled()
+    entry = hall_db.execute("SELECT action, operator_id FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    assert entry == ("view", "li")

@@ -225,7 +225,8 @@ class HistoryPage(Page):
     def person_shown(self) -> None:
         """The person on the page changed: the papers' actions follow."""
         shown = self.history is not None
-        self.cert_button.setEnabled(shown)
+        # issuing is a clerk's business (a reviewer reads the history, the service refuses the rest)
+        self.cert_button.setEnabled(shown and (self.deps.may("clerk") or self.deps.may("head")))
         if not shown:
             self.cert_outcome.setText("")
         self._plan_certificate()
