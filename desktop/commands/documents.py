@@ -25,7 +25,7 @@ from desktop.commands import refuse
 from desktop.errors import Refusal
 
 CALC_KINDS = {"checklist": ("materials",), "estimate": ("inpatient", "outpatient")}
-RECORD_KINDS = ("receipt", "payment_notice", "offsite_receipt", "processing_slip")
+RECORD_KINDS = ("receipt", "payment_notice", "offsite_receipt", "processing_slip", "certificate")
 KINDS = (*CALC_KINDS, *RECORD_KINDS, "day_report")
 SAMPLE_MARK = "样张"  # across every page of a --sample document: never mistaken for a real one
 SAMPLES = {  # --sample: the documents layer's test inputs (facts from the packs), no database
@@ -70,6 +70,7 @@ def _request(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _paper(kind: str, value: str | None):
+    from desktop.documents.certificate import EnrollmentCertificate
     from desktop.documents.model import (
         AcceptanceReceipt,
         ChecklistNotice,
@@ -83,7 +84,8 @@ def _paper(kind: str, value: str | None):
 
     model = {"checklist": ChecklistNotice, "estimate": ReimbursementEstimate, "receipt": AcceptanceReceipt,
              "payment_notice": PaymentNotice, "offsite_receipt": OffsiteFilingReceipt,
-             "processing_slip": ProcessingSlip, "day_report": DayReport}[kind]
+             "processing_slip": ProcessingSlip, "day_report": DayReport,
+             "certificate": EnrollmentCertificate}[kind]
     paper = Paper(value) if value else Paper.A4
     if paper not in model.PAPERS:
         allowed = "、".join(p.value for p in model.PAPERS)
@@ -158,6 +160,8 @@ def _render_or_refuse(args: argparse.Namespace) -> int:
 
         from desktop.documents.samples import samples
 
+        if args.kind not in SAMPLES:
+            raise Refusal("no_sample", f"“{args.kind}”没有样张：请用 --record 打印已出具的单据", "kind")
         document = samples()[SAMPLES[args.kind]]
         if args.kind not in ("checklist", "day_report"):
             document = replace(document, paper=paper)
@@ -209,6 +213,10 @@ def _render_or_refuse(args: argparse.Namespace) -> int:
             ctx = _context(db, args, settings, receipt=receipt)
             if args.kind == "checklist":  # the business's 一次性告知单, materials as received
                 document = printing.checklist_for(ctx, args.record, large_print=args.large_print)
+            elif args.kind == "certificate":  # a 参保证明 issued before (`yibao-desk certificate`)
+                from desktop.services import certificate
+
+                document = certificate.document(ctx, args.record, paper=paper)
             else:
                 document = printing.for_record(ctx, args.kind, args.record, paper=paper)
         printed = printing.print_document(ctx, document, kind=args.kind)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.documents import (
+    certificate,
     checklist,
     day_report,
     estimate,
@@ -32,7 +33,7 @@ from desktop.documents.model import (
 )
 
 Document = (AcceptanceReceipt | PaymentNotice | ChecklistNotice | ReimbursementEstimate
-            | OffsiteFilingReceipt | ProcessingSlip | DayReport)
+            | OffsiteFilingReceipt | ProcessingSlip | DayReport | certificate.EnrollmentCertificate)
 
 _RENDERERS: dict[type, Callable] = {
     AcceptanceReceipt: receipt.render,
@@ -42,6 +43,7 @@ _RENDERERS: dict[type, Callable] = {
     OffsiteFilingReceipt: offsite_receipt.render,
     ProcessingSlip: processing_slip.render,
     DayReport: day_report.render,
+    certificate.EnrollmentCertificate: certificate.render,
 }
 
 

@@ -84,7 +84,7 @@ def check_file(path: str | os.PathLike[str]) -> dbmod.IntegrityResult:
         return dbmod.IntegrityResult(
             False, (f"数据库结构版本为{version}，本程序支持1至{migrations.LATEST}",)
         )
-    missing = {"persons", *migrations.APPEND_ONLY} - tables
+    missing = {"persons", *migrations.V1_APPEND_ONLY} - tables  # (later versions add theirs on upgrade)
     if missing:
         return dbmod.IntegrityResult(False, (f"缺少数据表：{'、'.join(sorted(missing))}",))
     return dbmod.IntegrityResult(True)

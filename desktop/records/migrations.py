@@ -25,7 +25,7 @@ META = """
   window_code TEXT NOT NULL,
   operator_id TEXT NOT NULL"""
 
-APPEND_ONLY = (
+V1_APPEND_ONLY = (
     "enrollments",
     "changes",
     "review_requests",
@@ -42,6 +42,8 @@ APPEND_ONLY = (
     "receipt_voids",
     "audit",
 )
+# Business tables of later versions (each created with its triggers by its migration).
+APPEND_ONLY = (*V1_APPEND_ONLY, "certificates", "chronic_applications")
 
 V1 = f"""
 CREATE TABLE persons (
@@ -356,8 +358,8 @@ CREATE TABLE accounts (
 """
 
 
-def _append_only_triggers(db: Database) -> None:
-    for table in APPEND_ONLY:
+def _append_only_triggers(db: Database, tables: tuple[str, ...] = V1_APPEND_ONLY) -> None:
+    for table in tables:
         for op in ("UPDATE", "DELETE"):
             db.execute(
                 f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
@@ -591,7 +593,59 @@ def _v7(db: Database) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+# v8: 参保证明 (a certificate of enrollment is issued with a receipt serial, so its QR check value
+# verifies like a receipt's) and 门诊慢特病待遇申请 (an application waits in the reviewers' queue:
+# review_requests is rebuilt to accept the business `chronic_application`).
+V8 = f"""
+CREATE TABLE certificates (
+  {META},
+  person_id   TEXT NOT NULL REFERENCES persons(id),
+  period_from TEXT NOT NULL,
+  period_to   TEXT NOT NULL,
+  purpose     TEXT,
+  lines       TEXT NOT NULL,
+  amount_fen  INTEGER NOT NULL CHECK (amount_fen >= 0),
+  receipt_serial TEXT NOT NULL UNIQUE REFERENCES receipts(serial),
+  CHECK (period_to >= period_from)
+);
+CREATE INDEX certificates_person ON certificates(person_id);
+CREATE TABLE chronic_applications (
+  {META},
+  person_id   TEXT NOT NULL REFERENCES persons(id),
+  region      TEXT NOT NULL,
+  year        INTEGER NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('chronic', 'special')),
+  disease     TEXT NOT NULL,
+  treatment   TEXT,
+  hospital    TEXT NOT NULL CHECK (length(trim(hospital)) > 0),
+  hospital_rule TEXT,
+  materials_received TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  receipt_serial TEXT NOT NULL UNIQUE REFERENCES receipts(serial)
+);
+CREATE INDEX chronic_applications_person ON chronic_applications(person_id);
+CREATE TABLE review_requests_v8 (
+  {META},
+  business   TEXT NOT NULL CHECK (business IN ('change', 'termination', 'refund', 'chronic_application')),
+  subject_id TEXT NOT NULL UNIQUE,
+  person_id  TEXT NOT NULL REFERENCES persons(id),
+  levels     INTEGER NOT NULL CHECK (levels IN (1, 2)),
+  summary    TEXT NOT NULL
+);
+INSERT INTO review_requests_v8 SELECT * FROM review_requests;
+DROP TABLE review_requests;
+ALTER TABLE review_requests_v8 RENAME TO review_requests
+"""
+
+
+def _v8(db: Database) -> None:
+    for statement in V8.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    _append_only_triggers(db, ("certificates", "chronic_applications", "review_requests"))
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 LATEST = len(MIGRATIONS)
 
 

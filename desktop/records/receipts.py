@@ -23,7 +23,8 @@ _INSERT = (
 )
 LAST_SEQ = 999_999  # six digits: the printed serial's width
 # Every table whose rows carry the serial of their receipt (a receipt's `record_id` is one of them).
-BUSINESS_TABLES = ("enrollments", "changes", "terminations", "refunds", "offsite_filings", "manual_claims")
+BUSINESS_TABLES = ("enrollments", "changes", "terminations", "refunds", "offsite_filings", "manual_claims",
+                   "certificates", "chronic_applications")
 
 
 def format_serial(hall_code: str, window_code: str, year: int, seq: int) -> str:

@@ -37,6 +37,7 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "settle": (frozenset({"clerk", "reviewer", "head"}), "办理报销结算"),
     "administer": (frozenset({"admin"}), "管理账户、设置和政策包"),
     "export": (frozenset({"clerk", "reviewer", "head", "admin"}), "导出清单"),
+    "view": (frozenset({"clerk", "reviewer", "head"}), "查阅参保人档案"),
 }
 # roles that see whole ID numbers in lists (a reviewer checks the number against the papers)
 FULL_ID_ROLES = frozenset({"clerk", "reviewer", "head"})

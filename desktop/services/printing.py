@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.documents import render
+from desktop.documents.certificate import EnrollmentCertificate
 from desktop.documents.format import cn_date, mask_id
 from desktop.documents.model import (
     AcceptanceReceipt,
@@ -65,6 +66,7 @@ KIND_OF: dict[type, str] = {
     ReimbursementEstimate: "estimate",
     ChecklistNotice: "checklist",
     DayReport: "day_report",
+    EnrollmentCertificate: "certificate",
 }
 
 BUSINESS_LABELS = verification.BUSINESS_LABELS
@@ -102,6 +104,7 @@ DAY_LABELS = {
     ("person", "register"): "人员登记",
     ("person", "student"): "在校学生身份登记",
     ("person", "death"): "死亡登记",
+    ("person", "view"): "查阅参保人档案",
     ("household", "add_member"): "家庭成员加入",
     ("household", "remove_member"): "家庭成员移出",
     ("account", "login"): "登录",
@@ -119,11 +122,14 @@ DAY_LABELS = {
     ("setting", "set_setting"): "修改大厅参数",
     ("pack", "import_pack"): "导入政策包",
     ("export", "export"): "导出清单",
+    ("certificate", "issue"): "出具参保证明",
+    ("chronic_application", "accept"): "门诊慢特病待遇申请受理",
 }
 ASSESSED = {"enroll", "renewal"}  # businesses whose amount is a contribution assessed
 AMOUNT_WORDS = {"refund": "退费金额", "manual_claim": "金额", "receipt": "原收据金额"}
 REVIEW_ACTIONS = {"approve": "复核通过", "reject": "复核驳回", "approve_partial": "一级复核通过"}
-REVIEW_BUSINESS = {"change": "变更登记", "termination": "停保退保", "refund": "退费"}
+REVIEW_BUSINESS = {"change": "变更登记", "termination": "停保退保", "refund": "退费",
+                   "chronic_application": "门诊慢特病待遇申请"}
 
 
 # ---------------------------------------------------------------- looking a business up
@@ -470,7 +476,14 @@ def _claim_time_limit(pack: Any) -> str | None:
     return None
 
 
+def _chronic_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str]]:
+    from desktop.services import chronic_application
+
+    return chronic_application.receipt_lines(ctx, src.record)
+
+
 _RECEIPTS = {
+    "chronic_application": _chronic_receipt,
     "enroll": _enrollment_receipt, "renewal": _enrollment_receipt, "change": _change_receipt,
     "suspension": _termination_receipt, "termination": _termination_receipt,
     "refund": _refund_receipt, "offsite_filing": _offsite_receipt_lines, "manual_claim": _claim_receipt,
@@ -480,6 +493,9 @@ _RECEIPTS = {
 def acceptance_receipt(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) -> AcceptanceReceipt:
     """受理回执 of any business: what was accepted, what happens next and when, with the QR check."""
     src = find(ctx, ref)
+    if src.business not in _RECEIPTS:  # a 参保证明 is its own paper (services/certificate.py)
+        raise Refusal("not_applicable", f"收据“{src.serial}”是{BUSINESS_LABELS.get(src.business, src.business)}，"
+                      "没有受理回执", "record")
     business, accepted, steps = _RECEIPTS[src.business](ctx, src)
     if src.receipt["void_reason"] is not None:
         steps = [f"本回执已于{_cn(src.receipt['voided_at'])}作废：{src.receipt['void_reason']}", *steps]

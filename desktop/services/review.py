@@ -13,7 +13,7 @@ from desktop.errors import Refusal
 from desktop.records import audit, reviews
 from desktop.records.rows import Stamp
 from desktop.records.tx import write
-from desktop.services import change, fields, refund, termination
+from desktop.services import change, chronic_application, fields, refund, termination
 from desktop.services.context import Context
 from desktop.services.permissions import allowed, record_refusal, require
 
@@ -26,6 +26,7 @@ _SUBJECTS: dict[
     "change": (change.get, change.apply),
     "termination": (termination.get, termination.apply),
     "refund": (refund.get, refund.apply),
+    "chronic_application": (chronic_application.get, chronic_application.apply),
 }
 
 

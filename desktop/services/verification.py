@@ -36,6 +36,8 @@ RECORD_TABLES: dict[str, tuple[str, str | None]] = {
     "refund": ("refunds", "amount_fen"),
     "offsite_filing": ("offsite_filings", None),
     "manual_claim": ("manual_claims", "total_fen"),
+    "certificate": ("certificates", "amount_fen"),
+    "chronic_application": ("chronic_applications", None),
 }
 BUSINESS_LABELS = {
     "enroll": "参保登记",
@@ -46,6 +48,8 @@ BUSINESS_LABELS = {
     "refund": "退费",
     "offsite_filing": "异地就医备案",
     "manual_claim": "零星报销",
+    "certificate": "参保证明",
+    "chronic_application": "门诊慢特病待遇申请",
 }
 
 

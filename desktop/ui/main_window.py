@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QFrame,
     QHBoxLayout,
@@ -52,7 +53,11 @@ PAGES = (
     ("day_report", "日结", "day_report", "DayReportPage"),
     ("review", "复核", "review", "ReviewPage"),
     ("settings", "设置", "settings", "SettingsPage"),
+    ("chronic", "门诊慢特病", "chronic", "ChronicPage"),
+    ("history", "参保人档案", "history", "HistoryPage"),
 )
+# pages reached by a key of their own instead of the next function key
+PAGE_KEYS = {"chronic": "Ctrl+M", "history": "Ctrl+H"}
 # pages only some roles see (the services refuse the others anyway)
 PAGE_ROLES = {"review": "reviewer", "settings": "admin"}
 IDLE_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel)
@@ -140,6 +145,10 @@ class MainWindow(QMainWindow):
         self._factories: dict[str, PageFactory] = {}
         self._first_painted = False
         self._first_page_shown = False
+        # the person of this visit (their ID number), carried to every page that takes one
+        # until the next visit (`select_person`, `_carry_person`)
+        self.person_number: str | None = None
+        self._carrying = False
 
         self.search = QLineEdit()
         self.search.setObjectName("search")
@@ -208,7 +217,8 @@ class MainWindow(QMainWindow):
         deps = self.deps
         pages = self._page_list if self._page_list is not None else default_pages(deps.roles)
         self.nav.blockSignals(True)
-        for index, (key, title, factory) in enumerate(pages):
+        fkeys = 0
+        for key, title, factory in pages:
             # each page is built when first shown (`_build_page`); until then a placeholder
             self.pages.add(key)
             self._factories[key] = factory
@@ -221,7 +231,10 @@ class MainWindow(QMainWindow):
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             scroller.setWidget(placeholder)
             self.stack.addWidget(scroller)
-            fkey = f"F{index + 2}"
+            fkey = PAGE_KEYS.get(key)
+            if fkey is None:
+                fkey = f"F{fkeys + 2}"
+                fkeys += 1
             self.keys[key] = fkey
             item = QListWidgetItem(f"{fkey}  {title}")
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -276,8 +289,34 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         page = self.pages[list(self.pages)[row]]
+        self._carry_person(page)
         self.stack.setCurrentIndex(row)
         QTimer.singleShot(0, page.focus_first)
+
+    # ------------------------------------------------------------------ the person of the visit
+
+    def select_person(self, number: str | None) -> None:
+        """A page's ID field now holds `number` (None: cleared, a new visit begins)."""
+        if not self._carrying:
+            self.person_number = number
+
+    def _carry_person(self, page: Page) -> None:
+        """The page shows the visit's person: loaded when it holds another (or none), cleared
+        when the visit ended while it still held the previous one."""
+        if not getattr(page, "carries_person", False):
+            return
+        field = page.id_field  # type: ignore[attr-defined]
+        held = field.id_number.number if field.id_number is not None else None
+        if held == self.person_number:
+            return
+        self._carrying = True
+        try:
+            if self.person_number is not None:
+                page.load_person(self.person_number)
+            elif held is not None:
+                page.back_out()
+        finally:
+            self._carrying = False
 
     def _build_page(self, key: str) -> Page:
         """Build the page `key` into its place in the stack (first navigation, or first use)."""
@@ -287,6 +326,19 @@ class MainWindow(QMainWindow):
         scroller = self.stack.widget(self.pages.index(key))
         scroller.setWidget(page)  # type: ignore[union-attr]  # the placeholder goes
         page.status_message.connect(self.show_status)
+        from desktop.ui.person_box import IdField
+
+        field = getattr(page, "id_field", None)
+        if isinstance(field, IdField):  # every ID field names the visit's person
+            field.checked.connect(lambda number, _person: self.select_person(number.number))
+            # the visit ends with Esc or 新的来访, not when a page clears its field for the next
+            # household member
+            for shortcut in page.findChildren(QShortcut):
+                if shortcut.key() == QKeySequence(Qt.Key.Key_Escape):
+                    shortcut.activated.connect(lambda: self.select_person(None))
+            new_visit = getattr(page, "new_visit", None)
+            if isinstance(new_visit, QAbstractButton):
+                new_visit.clicked.connect(lambda: self.select_person(None))
         if hasattr(page, "hall_changed"):
             page.hall_changed.connect(self.settings_changed)
         if hasattr(page, "restored"):  # restored from a backup: the accounts may differ, log in again
@@ -384,9 +436,16 @@ class MainWindow(QMainWindow):
     def _open_result(self, item: QListWidgetItem) -> None:
         number = item.data(Qt.ItemDataRole.UserRole)
         page = self.current_page()
-        if not page.load_person(number) and "enrollment" in self.pages:
-            self.show_page("enrollment")
-            self.pages["enrollment"].load_person(number)
+        if page.load_person(number):
+            return
+        # a page without a person (测算, 政策, 日结 …): the person's own page
+        for key in ("history", "enrollment"):
+            if key in self.pages:
+                self.person_number = number
+                self.show_page(key)  # a page that carries the person loads it on the way
+                if not getattr(self.pages[key], "carries_person", False):
+                    self.pages[key].load_person(number)
+                return
 
     # ------------------------------------------------------------------ menu, status
 

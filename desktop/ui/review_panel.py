@@ -20,7 +20,8 @@ from desktop.errors import Refusal
 from desktop.ui.deps import Deps
 from desktop.ui.widgets import ErrorLabel, fill_table, table
 
-BUSINESS = {"change": "变更登记", "termination": "停保/退保", "refund": "退费"}
+BUSINESS = {"change": "变更登记", "termination": "停保/退保", "refund": "退费",
+            "chronic_application": "门诊慢特病"}
 
 
 class ReviewPanel(QGroupBox):

@@ -35,7 +35,9 @@ from desktop.records.db import open_db  # noqa: E402
 from desktop.records.tx import write  # noqa: E402
 from desktop.services import (  # noqa: E402
     accounts,
+    certificate,
     change,
+    chronic_application,
     enrollment,
     hall,
     manual_claim,
@@ -121,6 +123,12 @@ def documents(folder: Path) -> dict[str, object]:
     clock.at(11, 10)
     enrollment.enroll(ctx, HEAD[0], 2026)
 
+    clock.at(11, 20)  # the son's school asks for a 参保证明 (visits.md #15)
+    proof = certificate.issue(ctx, SON[0], "2026", "2026", purpose="子女入学")
+    clock.at(11, 26)  # the grandmother applies for the 门诊特殊病 待遇 (the pack's disease and hospital)
+    special = chronic_application.accept(ctx, GRANDMOTHER[0], 2026, "门诊特殊病", "系统性红斑狼疮", "武进人民医院",
+                                         ["病史资料", "社保卡"])
+
     # The 2025 document (003) lists no materials for 零星报销, so in November 2025 the hall
     # cannot accept one; the claim is from the next spring, under the 2026 pack.
     clock.moment = CLAIM_DAY
@@ -147,6 +155,11 @@ def documents(folder: Path) -> dict[str, object]:
     for paper, suffix in PAPERS:
         found[f"offsite-receipt-{suffix}"] = printing.visit_documents(ctx, filing.receipt_serial,
                                                                       paper=paper)[0]
+    clock.moment = MORNING.replace(hour=11, minute=20)
+    found["certificate-a4"] = certificate.document(ctx, proof.receipt_serial)
+    clock.moment = MORNING.replace(hour=11, minute=26)
+    for paper, suffix in PAPERS[::2]:
+        found[f"chronic-receipt-{suffix}"] = printing.visit_documents(ctx, special.receipt_serial, paper=paper)[0]
     clock.moment = CLAIM_DAY
     found["checklist-a4"] = printing.checklist_for(ctx, claim.receipt_serial)
     found["checklist-large-a4"] = printing.checklist_for(ctx, claim.receipt_serial, large_print=True)

@@ -239,6 +239,34 @@ def main() -> None:
     over(background, report, "day-report-print")
     deps.preview = None
 
+    # 15. the person's page (Ctrl+H): the grandmother's records, a 参保证明 for 2026 planned
+    w.show_page("history")
+    history = w.pages["history"]
+    history.load_person(make_id(date(1957, 3, 2), 1))
+    history.cert_from.setText("2026")
+    history.cert_to.setText("2026")
+    history.cert_purpose.setText("办理居住证")
+    shot("history")
+    history.load_person(make_id(date(1984, 6, 1), 2))  # the daughter-in-law: a change voided at 日结
+    history.tabs.setCurrentIndex(history.tabs.count() - 1)  # 收据, the voided one marked
+    shot("history-receipts")
+    history.tabs.setCurrentIndex(0)
+
+    # 门诊慢特病 (Ctrl+M): a 门诊特殊病 application for 2026, the 认定 hospital from the pack's list
+    chronic = w.pages["chronic"]
+    w.show_page("chronic")
+    chronic.year.setCurrentIndex(chronic.year.findData(2026))
+    chronic.id_field.setText(make_id(date(1957, 3, 2), 1))
+    chronic.disease.setCurrentText("系统性红斑狼疮")
+    chronic.hospital.setCurrentText("武进人民医院")
+    for box in chronic.boxes:
+        box.setChecked(True)
+    chronic.submit()
+    shot("chronic")
+    chronic.kind.setCurrentText("门诊慢性病")
+    chronic.year.setCurrentIndex(chronic.year.findData(2025))
+    shot("chronic-no-materials")
+
     # the reviewer's window: the queue (the 停保 above waits for a second pair of eyes)
     rv = window_for("li")
     rv.show_page("review")

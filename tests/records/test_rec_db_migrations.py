@@ -324,3 +324,39 @@ def test_serials_run_out_with_a_clear_refusal(db):
     with pytest.raises(sqlite3.IntegrityError):  # and the table itself takes no seventh digit
         db.execute("INSERT INTO receipts (serial, created_at, operator_id, business, record_id) "
                    "VALUES ('320412-03-2025-1000000', 'x', 'clerk', 'enroll', 'e1')")
+
+
+def test_a_v7_file_upgrades_to_v8_keeping_its_reviews_and_its_backup_still_restores(db_path, tmp_path):
+    """v8 rebuilds review_requests (the chronic_application business) and adds certificates and
+    chronic_applications: a request and its decision of a v7 file survive, the append-only
+    triggers hold on the new tables, and a backup taken before the upgrade is still a backup."""
+    from desktop.records import backup
+
+    old = connect(db_path)
+    migrations.migrate(old, target=7)
+    old.execute(
+        "INSERT INTO persons (id, created_at, hall_code, window_code, operator_id, updated_at, "
+        "id_number, name, sex, birth_date) VALUES ('p1', ?, '320412', '03', 'c', ?, ?, '李娟', '女', '1984-06-01')",
+        [STAMP.created_at, STAMP.created_at, make_id(date(1984, 6, 1), 2)],
+    )
+    old.execute(
+        "INSERT INTO review_requests VALUES ('q1', ?, '320412', '03', 'c', 'change', 's1', 'p1', 1, '李娟 姓名')",
+        [STAMP.created_at],
+    )
+    old.execute(
+        "INSERT INTO reviews VALUES ('d1', ?, '320412', '03', 'r', 'q1', 1, 'approve', NULL)", [STAMP.created_at]
+    )
+    old.close()
+    before_upgrade = backup.backup(connect(db_path), tmp_path / "v7.sqlite3")
+    assert backup.check_file(before_upgrade).ok
+    db = open_db(db_path)
+    assert migrations.version(db) == migrations.LATEST == 8
+    assert db.execute("SELECT business, summary FROM review_requests").fetchall() == [("change", "李娟 姓名")]
+    assert db.execute("SELECT request_id FROM reviews").fetchall() == [("q1",)]
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    for table in ("certificates", "chronic_applications", "review_requests"):
+        assert {f"{table}_no_update", f"{table}_no_delete"} <= triggers
+    with pytest.raises(sqlite3.IntegrityError, match="只增不改"):
+        db.execute("DELETE FROM review_requests")
+    assert backup.check_file(before_upgrade).ok  # a v7 backup restores (and is upgraded then)

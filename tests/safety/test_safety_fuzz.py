@@ -22,7 +22,9 @@ from desktop.records.audit import verify_audit_chain
 from desktop.records.db import open_db
 from desktop.services import (
     accounts,
+    certificate,
     change,
+    chronic_application,
     enrollment,
     hall,
     manual_claim,
@@ -40,6 +42,7 @@ BUDGET = {
     "register_person": 150, "enroll": 150, "change": 150, "request_refund": 100,
     "request_termination": 100, "file_offsite": 100, "accept_claim": 100, "login": 60,
     "set_setting": 100, "create_account": 60, "decide": 80, "void_receipt": 80,
+    "issue_certificate": 80, "accept_chronic": 80,
 }
 EXAMPLES: Counter[str] = Counter()
 ACCEPTED: Counter[str] = Counter()  # examples the service carried out (not refused)
@@ -237,6 +240,31 @@ def test_fuzz_void_receipt(halls, which, reason):
     ctx = halls["cz"]
     serial = halls["serials"][which] if isinstance(which, int) and 0 <= which <= 2 else which
     _only_refusal_and_nothing_written("void_receipt", ctx.db, lambda: receipt.void_receipt(ctx, serial, reason))
+
+
+periods = near("2026", "2025-11", "2026-13", "2027", "", 2026, "2026年3月")
+
+
+@_budget("issue_certificate")
+@given(number=numbers_cz, start=periods, end=st.one_of(st.none(), periods), purpose=near(None, "子女入学", "x" * 50))
+@example(number=CZ_NUMBERS[1], start="2026", end=None, purpose="子女入学")  # (000001 is voided above)
+def test_fuzz_issue_certificate(halls, number, start, end, purpose):
+    ctx = halls["cz"]
+    _only_refusal_and_nothing_written("issue_certificate", ctx.db,
+                                      lambda: certificate.issue(ctx, number, start, end, purpose=purpose))
+
+
+@_budget("accept_chronic")
+@given(number=numbers_cz, year=years, kind=near("门诊特殊病", "门诊慢性病", "special"),
+       disease=near("系统性红斑狼疮", "高血压", "恶性肿瘤", "痛风"), hospital=near("武进人民医院", "常州一院", ""),
+       materials=st.one_of(junk, st.lists(st.sampled_from(["病史资料", "社保卡", "有效身份证", "x"]), max_size=3)),
+       treatment=near(None, "化疗", "针灸"))
+@example(number=CZ_NUMBERS[0], year=2026, kind="门诊特殊病", disease="系统性红斑狼疮", hospital="武进人民医院",
+         materials=["病史资料", "社保卡"], treatment=None)
+def test_fuzz_accept_chronic(halls, number, year, kind, disease, hospital, materials, treatment):
+    ctx = halls["cz"]
+    _only_refusal_and_nothing_written("accept_chronic", ctx.db, lambda: chronic_application.accept(
+        ctx, number, year, kind, disease, hospital, materials, treatment=treatment))
 
 
 def test_fuzz_examples_were_counted():

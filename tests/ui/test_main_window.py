@@ -17,8 +17,9 @@ def test_function_keys_switch_pages_and_focus_the_first_field(qtbot, db_deps):
     qtbot.waitUntil(lambda: w.focusWidget() is w.pages["calculator"].cost)
     qtbot.keyClick(w, Qt.Key.Key_F8)
     assert w.current_page().objectName() == "page_policy"
-    for i, _key in enumerate(w.pages):
-        assert w.nav.item(i).text().startswith(f"F{i + 2} ")
+    for i, key in enumerate(w.pages):
+        assert w.nav.item(i).text().startswith(f"{w.keys[key]} ")
+        assert w.keys[key] == {"chronic": "Ctrl+M", "history": "Ctrl+H"}.get(key, f"F{i + 2}")
     qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert w.focusWidget() is w.search
 
@@ -27,7 +28,7 @@ def test_pages_are_built_when_first_shown_the_first_one_after_the_first_paint(qt
     w = MainWindow(db_deps)
     qtbot.addWidget(w)
     assert list(w.pages) == ["enrollment", "change", "termination", "offsite", "claim", "calculator",
-                             "policy", "day_report"]  # a clerk: no 复核, no 设置
+                             "policy", "day_report", "chronic", "history"]  # a clerk: no 复核, no 设置
     assert w.pages.built() == []  # the window itself first: nothing of any page yet
     assert w.stack.currentWidget().widget().objectName() == "pagePlaceholder"
     with qtbot.waitActive(w):

@@ -47,6 +47,7 @@ def visit_build(*serials: str, checklist: str | None = None):
 
 class BusinessPage(Page):
     confirm_text = "确认办理"
+    carries_person = True  # the window loads the visit's person when the page is shown
     needs_db_note = "未打开数据库：本业务无法办理。请在“设置”中检查数据库。"
 
     def __init__(self, deps: Deps, parent: QWidget | None = None) -> None:

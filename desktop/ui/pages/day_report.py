@@ -48,6 +48,7 @@ def yuan(fen) -> str:
 class DayReportPage(BusinessPage):
     title = "日结"
     confirm_text = "查询"
+    carries_person = False  # no ID number on this page
 
     def build_fields(self) -> None:
         # no ID number on this page
