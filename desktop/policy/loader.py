@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop import shipped
 from desktop.errors import Refusal
 from desktop.policy import pack as pack_module
 from desktop.policy.pack import Pack
@@ -20,9 +21,8 @@ class PackError(Exception):
 
 
 def bundled_dir() -> Path:
-    """data/policies of the source tree, or of a PyInstaller bundle."""
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2]))
-    return base / "data" / "policies"
+    """The packs shipped inside the package (desktop/data/policies), wherever it is installed."""
+    return shipped.policies_dir()
 
 
 def read_pack(path: Path) -> Pack:
