@@ -8,7 +8,7 @@ import hashlib
 from pathlib import Path
 
 FILE_NAME = "build-source.sha256"
-PARTS = (("desktop", "*.py"), ("data/policies", "*"), ("resources", "*"),
+PARTS = (("desktop", "*.py"), ("desktop/data/policies", "*"), ("desktop/resources", "*"),
          ("packaging/yibao-desk.spec", ""))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACK_2026 = ROOT / "data" / "policies" / "changzhou-resident-2026.yaml"
+PACK_2026 = ROOT / "desktop" / "data" / "policies" / "changzhou-resident-2026.yaml"
 
 CONTRIBUTION = {"calc": "contribution", "region": "钟楼区", "year": 2026, "category": "非从业居民"}
 INPATIENT = {"calc": "inpatient", "region": "天宁区", "year": 2026, "scheme": "resident", "category": "老年居民",
@@ -112,7 +112,7 @@ def test_malformed_setting_is_refused(setting):
 
 def test_setting_reaches_the_calculator(tmp_path):
     # the real CLI over a pack whose 大病保险 threshold is a hall setting (packs read from a bundle dir)
-    policies = tmp_path / "data" / "policies"
+    policies = tmp_path / "desktop" / "data" / "policies"
     policies.mkdir(parents=True)
     text = PACK_2026.read_text(encoding="utf-8")
     assert text.count("  threshold: 20000\n") == 1

@@ -18,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop.documents.resources import fonts_dir
+from desktop.shipped import fonts_dir
 
 # Fill-and-stroke with this line width (× font size) stands in for bold: none of the shipped
 # CJK fonts has a bold face, and a synthetic one keeps Latin and hanzi the same weight.

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop import shipped
 from desktop.errors import Refusal
 from desktop.policy import citation
 from desktop.policy import pack as pack_module
@@ -24,9 +25,8 @@ class PackError(Exception):
 
 
 def bundled_dir() -> Path:
-    """data/policies of the source tree, or of a PyInstaller bundle."""
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2]))
-    return base / "data" / "policies"
+    """The packs shipped inside the package (desktop/data/policies), wherever it is installed."""
+    return shipped.policies_dir()
 
 
 def _read_raw(path: Path) -> dict:

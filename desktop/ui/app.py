@@ -82,8 +82,9 @@ def load_fonts() -> None:
     machine has. Qt maps the files rather than reading them: about 5 ms for all five."""
     from PySide6.QtGui import QFontDatabase
 
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2])) / "resources" / "fonts"
-    for face in sorted(base.glob("*.ttf")):
+    from desktop import shipped
+
+    for face in sorted(shipped.fonts_dir().glob("*.ttf")):
         QFontDatabase.addApplicationFont(str(face))
 
 

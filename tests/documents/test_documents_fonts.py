@@ -4,7 +4,8 @@ from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 
-from desktop.documents import fonts, resources
+from desktop import shipped
+from desktop.documents import fonts
 from desktop.documents.fonts import CHAIN, font_for, runs, string_width
 
 LICENCES = ["LICENSE-DejaVu.txt", "LICENSE-Apache-2.0.txt", "LICENSE-Hanazono.txt",
@@ -12,7 +13,7 @@ LICENCES = ["LICENSE-DejaVu.txt", "LICENSE-Apache-2.0.txt", "LICENSE-Hanazono.tx
 
 
 def test_every_font_and_licence_ships_and_the_fonts_stay_under_40_mb():
-    folder = resources.fonts_dir()
+    folder = shipped.fonts_dir()
     for face in CHAIN:
         assert (folder / face.file).is_file(), face.file
     for name in LICENCES:
@@ -20,10 +21,12 @@ def test_every_font_and_licence_ships_and_the_fonts_stay_under_40_mb():
     assert sum((folder / face.file).stat().st_size for face in CHAIN) < 40 * 2**20
 
 
-def test_resources_dir_follows_a_pyinstaller_bundle(monkeypatch, tmp_path):
-    assert (resources.resources_dir() / "fonts").is_dir()
+def test_shipped_files_follow_a_pyinstaller_bundle(monkeypatch, tmp_path):
+    assert (shipped.resources_dir() / "fonts").is_dir()
+    assert (shipped.policies_dir() / "changzhou-resident-2026.yaml").is_file()
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert resources.resources_dir() == tmp_path / "resources"
+    assert shipped.resources_dir() == tmp_path / "desktop" / "resources"
+    assert shipped.policies_dir() == tmp_path / "desktop" / "data" / "policies"
 
 
 def test_characters_go_to_the_first_font_that_has_them():

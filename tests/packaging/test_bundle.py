@@ -32,7 +32,7 @@ def _stale() -> str | None:
     if not stamp.exists():
         return "the build records no source hash"
     if stamp.read_text(encoding="ascii").strip() != module.source_hash(ROOT):
-        return "desktop/, data/policies/ or resources/ changed since"
+        return "desktop/ (code, packs, resources) changed since"
     return None
 
 
@@ -73,10 +73,10 @@ def _in_process(request: dict) -> dict:
 
 def test_bundle_holds_packs_fonts_and_qt_plugins():
     internal = DIST / "_internal" if (DIST / "_internal").is_dir() else DIST
-    packs = sorted(p.name for p in (internal / "data" / "policies").glob("*.yaml"))
-    assert packs == sorted(p.name for p in (ROOT / "data" / "policies").glob("*.yaml"))
-    fonts = {p.name for p in (internal / "resources" / "fonts").glob("*.ttf")}
-    assert {p.name for p in (ROOT / "resources" / "fonts").glob("*.ttf")} <= fonts
+    packs = sorted(p.name for p in (internal / "desktop" / "data" / "policies").glob("*.yaml"))
+    assert packs == sorted(p.name for p in (ROOT / "desktop" / "data" / "policies").glob("*.yaml"))
+    fonts = {p.name for p in (internal / "desktop" / "resources" / "fonts").glob("*.ttf")}
+    assert {p.name for p in (ROOT / "desktop" / "resources" / "fonts").glob("*.ttf")} <= fonts
     plugins = list(internal.rglob("plugins/platforms/*"))
     names = " ".join(p.name for p in plugins)
     assert ("qwindows" if WINDOWS else "qxcb") in names, names

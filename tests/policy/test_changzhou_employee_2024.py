@@ -15,7 +15,7 @@ from desktop.policy import api
 from desktop.policy.loader import PackSet, bundled_dir, read_pack
 
 DOC = "001_b9f6a75f2d1362da.txt"
-PACK_FILE = Path(__file__).resolve().parents[2] / "data" / "policies" / "changzhou-employee-2024.yaml"
+PACK_FILE = Path(__file__).resolve().parents[2] / "desktop" / "data" / "policies" / "changzhou-employee-2024.yaml"
 PACK = read_pack(PACK_FILE)
 PACKS = PackSet([PACK])
 REGIONS = ["天宁区", "钟楼区", "新北区", "武进区", "常州经开区", "溧阳市", "金坛区"]

@@ -2,7 +2,7 @@
 
     apt-get install fonts-dejavu-core fonts-droid-fallback fonts-hanazono fonts-babelstone-han \
         python3-fonttools
-    /usr/bin/python3 resources/fonts/build_fonts.py
+    /usr/bin/python3 desktop/resources/fonts/build_fonts.py
 
 DejaVu Sans and Droid Sans Fallback are copied unchanged. The three fallback fonts are subsets
 (fontTools) holding only what the fonts before them in the chain lack, so the rare-character
