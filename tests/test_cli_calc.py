@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -115,10 +116,13 @@ def test_setting_reaches_the_calculator(tmp_path):
     policies = tmp_path / "desktop" / "data" / "policies"
     policies.mkdir(parents=True)
     text = PACK_2026.read_text(encoding="utf-8")
-    assert text.count("  threshold: 20000\n") == 1
-    text = text.replace("  threshold: 20000\n",
-                        "  threshold: {setting: critical_illness_threshold, label: 大病保险起付标准}\n")
+    # 2026 takes its threshold from 2024 (inherits.same): give it its own, as a setting
+    anchor = "  # threshold, bands, assisted: as 2024 (inherits.same)\n"
+    assert text.count(anchor) == 1
+    text = text.replace(anchor, "  threshold: {setting: critical_illness_threshold, label: 大病保险起付标准}\n")
+    text = text.replace("critical_illness.threshold, ", "")
     (policies / "changzhou-resident-2026.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(PACK_2026.with_name("changzhou-resident-2024.yaml"), policies)  # the pack 2026 inherits from
     runner = [sys.executable, "-c",
               "import sys; sys._MEIPASS = sys.argv.pop(1); from desktop.cli import main; sys.exit(main())",
               str(tmp_path)]

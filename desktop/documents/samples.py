@@ -79,7 +79,7 @@ CHECKLIST = ChecklistNotice.from_answer(
      "where": [*CLAIM.where, f"{OFFICE.name}：{OFFICE.address}"],
      "trace": [{"step": "零星报销所需材料", "amount": None, "source": CLAIM.source}]},
     provided={"医保电子凭证或有效身份证件或社保卡", "医疗收费票据", "本人银行借记卡"},
-    header=HEADER, item="零星报销", basis=PACK.pack.title, person=GRANDMOTHER, phone=HOTLINE)
+    header=HEADER, item="零星报销", basis=CLAIM.source.document, person=GRANDMOTHER, phone=HOTLINE)
 
 ESTIMATE_REQUEST = {"calc": "inpatient", "region": "武进区", "year": 2026, "category": "老年居民",
                     "hospital_level": 3, "admission": 1, "compliant_cost": "200000"}

@@ -242,7 +242,7 @@ def _materials(req: Request, packs: loader.PackSet, settings: lookup.Settings) -
     pack = _pack(req, packs, _scheme(req))
     c = materials(pack, _text(req, "item"), _text(req, "person_type", False), _text(req, "channel", False))
     return {
-        "calc": "materials", "item": c.item, "document": pack.pack.title,
+        "calc": "materials", "item": c.item, "document": c.variant.source.document,
         "source": c.variant.source.machine, "cited": c.variant.source.shown,
         "materials": [{"name": name, "note": note} for name, note in _notes(c.variant)],
         "where": list(c.where), "time_limit": c.variant.time_limit, "note": c.variant.note,

@@ -22,12 +22,14 @@ class Cite(str):
 
     machine: str
     shown: str
+    document: str  # the document alone, as `shown` names it: 《title》（文号）, 沿用《…》
 
     @classmethod
-    def make(cls, text: str, machine: str, shown: str) -> Cite:
+    def make(cls, text: str, machine: str, shown: str, document: str) -> Cite:
         cite = cls(text)
         cite.machine = machine
         cite.shown = shown
+        cite.document = document
         return cite
 
 

@@ -368,14 +368,14 @@ def _load_bundled(directory: Path) -> list[Pack]:
     """load_dir of the bundled packs, through a cache of the validated result.
 
     Parsing the YAML and building the validators is most of the calculator's start. The cache
-    file is named by a digest of every pack file's bytes, of the pack models' and this loader's
+    file is named by a digest of every pack file's bytes, of the pack models', citations' and this loader's
     source and of the Python and pydantic versions, so an edited pack or model is read afresh.
     Any trouble with the cache (missing, unreadable, stale, not writable) falls back to reading.
     """
     files = sorted(directory.glob("*.yaml"))
     try:
         digest = hashlib.sha256(_CACHE_FORMAT)
-        for source in (Path(pack_module.__file__), Path(__file__), *files):
+        for source in (Path(pack_module.__file__), Path(citation.__file__), Path(__file__), *files):
             data = source.read_bytes()
             digest.update(f"\0{source.name}\0{len(data)}\0".encode())
             digest.update(data)

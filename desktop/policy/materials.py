@@ -52,13 +52,16 @@ def materials(pack: Pack, item: str, person_type: str | None = None, channel: st
         raise Refusal("unknown_item", f"{pack.shown_document()} 没有事项“{item}”的材料清单（可选：{known}）", "item")
     variants = entry.variants
     types = [v.person_type for v in variants if v.person_type]
-    if types:
+    trace = Trace()
+    if types and not person_type and len({(tuple(v.materials), tuple(v.where)) for v in variants}) == 1:
+        # the source lists one column of materials for every person type (000 §六(四)'s 零星报销)
+        trace.add(f"“{entry.item}”各人员类别（{'、'.join(dict.fromkeys(types))}）所需材料相同", None, variants[0].source)
+    elif types:
         if not person_type:
-            raise Refusal("missing_field", f"“{entry.item}”的材料因人员类别而不同，请填写 person_type（{'、'.join(dict.fromkeys(types))}）", "person_type")
+            raise Refusal("missing_field", f"“{entry.item}”的材料因人员类别而不同，请选择人员类别（{'、'.join(dict.fromkeys(types))}）", "person_type")
         variants = [v for v in variants if v.person_type in (None, person_type)]
         if not variants:
             raise Refusal("unknown_person_type", f"“{entry.item}”没有人员类别“{person_type}”（可选：{'、'.join(dict.fromkeys(types))}）", "person_type")
-    trace = Trace()
     channels = [v.channel for v in variants if v.channel]
     if channels:
         wanted = channel or ("窗口" if "窗口" in channels else channels[0])

@@ -609,8 +609,8 @@ class Pack(Strict):
                 raise ValueError(f"{where}.source: 来源编号 {m.group('id')} 不在 sources 中（{obj.source}）")
             section = m.group("section")
             machine = f"{src.file} {section}" if src.file else str(obj.source)
-            shown = ("沿用" if inherited else "") + src.shown() + section
-            object.__setattr__(obj, "source", Cite.make(str(obj.source), machine, shown))
+            document = ("沿用" if inherited else "") + src.shown()
+            object.__setattr__(obj, "source", Cite.make(str(obj.source), machine, document + section, document))
 
         def walk(value: object, where: str, inherited: bool) -> None:
             if isinstance(value, BaseModel):

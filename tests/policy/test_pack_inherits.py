@@ -118,3 +118,11 @@ def test_a_broken_pack_is_left_out_and_named_the_others_load(tmp_path):
     assert [p.pack.id for p in packs] == ["tianjin-resident-2024"]
     assert len(problems) == 1 and problems[0].startswith("a-bad.yaml: inherits.pack")
     assert PackSet(packs, problems).problems == problems
+
+
+def test_the_claim_checklist_needs_no_person_type_where_the_source_has_one_list():
+    # 000 §六(四): the three kinds of 零星报销 share one column of seven materials
+    for year in (2024, 2025):
+        a = answer({"calc": "materials", "region": "武进区", "year": year, "item": "零星报销"})
+        assert [m["name"] for m in a["materials"]][:3] == ["医保电子凭证或有效身份证件或社保卡", "医疗收费票据", "费用明细清单"]
+        assert len(a["materials"]) == 7 and "所需材料相同" in a["trace"][0]["step"]

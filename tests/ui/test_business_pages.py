@@ -245,3 +245,21 @@ def test_a_claim_is_reviewed_by_a_reviewer_then_settled(qtbot, deps, hall_db, pr
     page.slip_button.click()
     (slip,) = previews[-1].result_printed
     assert slip.kind == "processing_slip" and "12,345.60" in "".join(pdf_text(slip.archived.read_bytes()))
+
+
+def test_2025_offsite_filing_and_claim_use_the_adopted_rules(qtbot, deps):
+    # 14.4: in 2025 (003 gives no off-site ratios, no 零星报销 list) the page shows 2024's, said 沿用
+    from datetime import datetime
+
+    from desktop.services.context import CHINA
+
+    june = replace(deps, clock=lambda: datetime(2025, 6, 2, 9, 0, tzinfo=CHINA))
+    page = OffsitePage(june)
+    qtbot.addWidget(page)
+    # 000 §六(三)2: 异地长期居住人员 paid as at home
+    assert page.rule_text("异地长期居住人员") == (
+        "基本医保支付比例与参保地相应医疗机构一致（沿用《2024年度溧阳市城乡居民基本医疗保险政策》§六(三)2）")
+    claim = ClaimPage(june)
+    qtbot.addWidget(claim)
+    assert len(claim.materials.boxes) == 7  # 000 §六(四): the seven materials of the shared column
+    assert claim.materials.note.text().startswith("依据：沿用《2024年度溧阳市城乡居民基本医疗保险政策》§六(四)")
