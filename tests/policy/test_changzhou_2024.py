@@ -609,11 +609,15 @@ def test_student_certification_and_suspension():
 
 
 def test_offsite_filing_by_person_type():
-    names, _ = checklist("异地就医备案", person_type="异地长期居住人员", channel="窗口")
-    assert names == ["本人医保电子凭证、有效身份证件或江苏省社保卡", "居住证明或个人承诺书"]
+    # 000 §六(二) "本人医保电子凭证、有效身份证件或江苏省社保卡;居住证明或个人承诺书": one of each group,
+    # 任选其一 in the note as the spec has it (issue 15.9), not inside the names
+    a = ask("materials", item="异地就医备案", person_type="异地长期居住人员", channel="窗口")
+    assert [(m["name"], m["note"]) for m in a["materials"]] == [
+        ("本人医保电子凭证", "“身份凭证”任选其一"), ("有效身份证件", "“身份凭证”任选其一"),
+        ("江苏省社保卡", "“身份凭证”任选其一"), ("居住证明", "“居住证明”任选其一"), ("个人承诺书", "“居住证明”任选其一")]
     _, where = checklist("异地就医备案", person_type="异地长期居住人员", channel="线上")
     assert "“国家异地就医备案”小程序" in where
-    assert checklist("异地就医备案", person_type="其他临时外出人员")[0] == ["本人医保电子凭证或有效身份证件或社保卡"]
+    assert checklist("异地就医备案", person_type="其他临时外出人员")[0] == ["本人医保电子凭证", "有效身份证件", "社保卡"]
     for referred in ("临时外出就医人员", "异地转诊就医人员"):
         assert checklist("异地就医备案", person_type=referred) == ([], ["具有转诊资质的医疗机构"])
     r = refused("materials", item="异地就医备案")

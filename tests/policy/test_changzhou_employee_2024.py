@@ -758,21 +758,32 @@ def _names(a: dict) -> list[str]:
     ("异地长期居住人员",
      ["本人医保电子凭证", "有效身份证件", "江苏省社保卡", "居住证明", "个人承诺书"],
      ["居住证明", "个人承诺书"]),
+    # 001 §七(二): 本人医保电子凭证、参保地工作单位派出证明或个人承诺书 — no ID card or 社保卡 (issue 15.9)
     ("常驻异地工作人员",
-     ["本人医保电子凭证", "有效身份证件", "江苏省社保卡", "参保地工作单位派出证明", "个人承诺书"],
+     ["本人医保电子凭证", "参保地工作单位派出证明", "个人承诺书"],
      ["参保地工作单位派出证明", "个人承诺书"]),
     ("其他临时外出人员", ["医保电子凭证", "有效身份证件", "社保卡"], []),
 ])
 def test_offsite_filing_materials(person_type, window, online):
     a = ask(calc="materials", item="异地就医备案", person_type=person_type, channel="窗口")
     assert _names(a) == window and a["source"] == f"{DOC} §七(二)"
-    assert a["materials"][0]["note"] == "“身份凭证”任选其一"
+    posted = person_type == "常驻异地工作人员"  # its 医保电子凭证 is required, not one of three
+    assert a["materials"][0]["note"] == (None if posted else "“身份凭证”任选其一")
     assert a["hotline"] == "12393"
     a = ask(calc="materials", item="异地就医备案", person_type=person_type, channel="线上")
     assert _names(a) == online
     assert "“国家异地就医备案”小程序" in a["where"] and "“江苏医保云”APP" in a["where"]
     # no channel: the window list
     assert _names(ask(calc="materials", item="异地就医备案", person_type=person_type)) == window
+
+
+def test_posted_worker_needs_the_e_voucher_and_one_of_two():
+    from desktop.services.calc import missing_materials
+    a = ask(calc="materials", item="异地就医备案", person_type="常驻异地工作人员", channel="窗口")
+    assert [m["note"] for m in a["materials"]] == [None, "“派驻证明”任选其一", "“派驻证明”任选其一"]
+    # an ID card does not stand in for the 医保电子凭证
+    assert missing_materials(a["materials"], ["有效身份证件", "个人承诺书"]) == ["本人医保电子凭证"]
+    assert missing_materials(a["materials"], ["本人医保电子凭证", "个人承诺书"]) == []
 
 
 def test_referral_filing_is_done_by_the_hospital():
