@@ -435,8 +435,14 @@ class EmployeeContribution(Cited):
     flexible_base: Setting
     base_floor: Setting | None = None
     base_ceiling: Setting | None = None
-    top_up_rate: Ratio | None = None  # 一次性补足最低缴费年限
-    minimum_years: dict[str, int] = {}
+
+
+class MinimumYearsTopUp(Cited):
+    """一次性补足最低缴费年限: years short of the minimum (by sex) × 12 months × base × rate."""
+
+    rate: Ratio
+    minimum_years: dict[Literal["男", "女"], int]
+    base: Setting  # the published monthly base: the hall's entry until a source gives it
 
 
 
@@ -495,6 +501,7 @@ class Pack(Strict):
     assistance: Assistance | None = None
     enrollment: Enrollment | None = None
     employee_contribution: EmployeeContribution | None = None
+    employee_top_up: MinimumYearsTopUp | None = None
     inpatient: Inpatient | None = None  # None: the source gives no inpatient table (refused)
     offsite: Offsite | None = None
     critical_illness: CriticalIllness | None = None
