@@ -268,7 +268,8 @@ def _materials(req: Request, packs: loader.PackSet, settings: lookup.Settings) -
     c = materials(pack, _text(req, "item"), _text(req, "person_type", False), _text(req, "channel", False))
     return {
         "calc": "materials", "item": c.item, "document": pack.pack.title, "source": c.variant.source,
-        "materials": [{"name": name, "note": note} for name, note in _notes(c.variant)],
+        "materials": [{"name": name, "note": note, "required": m.required, "any_of": m.any_of}
+                      for (name, note), m in zip(_notes(c.variant), c.variant.materials, strict=True)],
         "where": list(c.where), "time_limit": c.variant.time_limit, "note": c.variant.note,
         "hotline": pack.offices.hotline if pack.offices else None,
         "trace": _trace(c.trace),

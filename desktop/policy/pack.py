@@ -455,6 +455,7 @@ class Material(Strict):
     original: bool | None = None  # 原件 (True) / 复印件 (False)
     copies: int | None = None
     any_of: str | None = None  # a group name: one of the group suffices
+    required: bool = True  # False: needed only in the case its note names (代办时, 非本市户籍人员 …)
 
 
 class MaterialsVariant(Cited):

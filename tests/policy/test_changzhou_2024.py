@@ -692,3 +692,16 @@ def test_offices_channels_and_reading_notes():
     assert "罕见病" in pack.medical_assistance.note and pack.medical_assistance.top_up is None
     assert pack.enrollment.special_groups == EXEMPT
     assert "4万" in pack.critical_illness.note
+
+
+def test_whether_a_material_is_required_is_data_not_read_from_the_note():
+    # issue 15.12: "高血压、糖尿病以外的门诊慢性病提供" is conditional (000 §三(二)2.2) though no regular
+    # expression over notes catches it; the pack says so and the answer carries it
+    from desktop.services.calc import missing_materials
+
+    a = ask("materials", item="门诊慢性病")
+    required = {m["name"]: m["required"] for m in a["materials"]}
+    assert required["三级医疗机构明确诊断的病史资料和相关检查化验报告"] is False
+    assert required["定点医疗机构开具的有效诊断材料"] is True
+    have = ["省社保卡（或有效身份证、医保电子凭证）", "定点医疗机构开具的有效诊断材料"]
+    assert missing_materials(a["materials"], have) == []
