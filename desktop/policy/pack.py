@@ -492,6 +492,91 @@ class PaymentChannels(Cited):
     items: list[Channel]
 
 
+# ---------------------------------------------------------------- counter procedures
+# Which change needs review, the refund cases and where refunds are handled, where 停保/退保 is
+# done, what counts as off-site: as each year's source says it. A block a source does not give is
+# left out (with a note on the pack) and the service refuses, naming the year's document.
+
+
+class ChangeField(Cited):
+    field: Literal["name", "id_number", "phone", "address", "hukou_nature", "category"]
+    level: Literal["basic", "important"]
+    review_levels: int = Field(ge=0, le=2)  # 0: effective at once
+
+
+class ChangeRules(Cited):
+    fields: list[ChangeField]
+    # the materials item (and its person_type per level) that lists what a change needs
+    materials_item: str | None = None
+    materials_person_type: dict[Literal["basic", "important"], str] = {}
+    # the time a review takes: the sources give none; the hall's entry (shown when set)
+    review_time_limit: Setting | None = None
+
+    @model_validator(mode="after")
+    def _one_rule_per_field(self) -> ChangeRules:
+        names = [f.field for f in self.fields]
+        if len(names) != len(set(names)):
+            raise ValueError("changes: 每个变更项目只能有一条规则")
+        return self
+
+
+RefundKind = Literal[
+    "next_year_in_window",  # 天津 §七(一)1
+    "before_benefit_start",  # §七(一)2, first half
+    "employee_insurance_whole_year",  # §七(一)2, second half
+    "assisted_switch_to_higher_tier",  # §七(一)3
+    "duplicate_other_province",  # §七(一)4
+]
+
+
+class RefundCase(Cited):
+    kind: RefundKind
+    number: int  # the case's number in the source (§七(一)N)
+    text: str
+
+
+class RefundHandling(Cited):
+    """Who takes a refund application in a period: this counter, or another office."""
+
+    start: date | None = None
+    end: date | None = None
+    at_counter: bool
+    where: str  # the office or channel, as the source names it
+    material: str | None = None  # what the applicant brings (天津 2023: 《社会保险费退费申请表》)
+
+
+class RefundRules(Cited):
+    cases: list[RefundCase] = []  # empty: the source gives no refund (常州)
+    handling: list[RefundHandling] = []
+    refused_after_benefit_start: str | None = None  # 天津 §七(一)2: 原则上个人缴费不再退回
+    next_step: Literal["停保", "退保"] | None = None  # offered when a refund is refused
+
+    @model_validator(mode="after")
+    def _periods_in_order(self) -> RefundRules:
+        if self.cases and not self.handling:
+            raise ValueError("refunds: 有退费情形时须写明受理机构（handling）")
+        return self
+
+
+class TerminationRules(Cited):
+    original_hall_only: bool  # 停保/退保 only at the hall that enrolled the person
+    where: str
+
+
+class OffsiteExemption(Cited):
+    provinces: list[str]
+    text: str
+
+
+class OffsiteFilingRules(Cited):
+    """What counts as off-site: a destination outside `home` (the province or the city)."""
+
+    home: str
+    scope: Literal["province", "city"]
+    scope_text: str  # how the source says it, for the refusal
+    exemptions: list[OffsiteExemption] = []
+
+
 # ---------------------------------------------------------------- the pack
 
 
@@ -511,6 +596,10 @@ class Pack(Strict):
     materials: list[MaterialsItem] = []
     offices: Offices | None = None
     payment_channels: PaymentChannels | None = None
+    changes: ChangeRules | None = None
+    refunds: RefundRules | None = None
+    termination: TerminationRules | None = None
+    offsite_filing: OffsiteFilingRules | None = None
 
     @model_validator(mode="after")
     def _sane(self) -> Pack:

@@ -61,7 +61,10 @@ def test_suspension_waits_for_a_reviewer_who_is_not_the_clerk(qtbot, db_deps, pr
     qtbot.keyClicks(page.id_field, number)
     page.kind.setCurrentText("退费")
     assert page.eligibility.text().startswith("✖") and "常州" in page.eligibility.text()
-    page.kind.setCurrentText("停保")
+    # issue 14.8: a refused refund offers the next step the year's rules give (002 §二(二)4: 停保)
+    assert page.next_step.isVisibleTo(page) and page.next_step.text() == "改办停保"
+    page.next_step.click()
+    assert page.kind.currentText() == "停保" and not page.next_step.isVisibleTo(page)
     page.reason.setCurrentText("参军")
     confirm(qtbot, page)
     assert page.outcome.text().startswith("◷ 停保申请已受理"), page.outcome.text() + page.page_error.text()
