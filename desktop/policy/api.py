@@ -348,3 +348,25 @@ def category_rules(
         "source": c.source,
         "note": c.note,
     }
+
+
+def offsite_rule(region: str, year: int, person_type: str, packs: loader.PackSet | None = None) -> str:
+    """The year's ratio rule for an off-site person type, in words with its clause: one text for
+    the 异地就医备案 page and its 回执."""
+    from desktop.policy import procedures
+
+    return procedures.offsite_rule_text((packs or loader.bundled()).find(region, year, "resident"), person_type)
+
+
+def payment_deadline(region: str, year: int, issued: date, packs: loader.PackSet | None = None) -> tuple[date, str | None]:
+    """(缴费截止日期, note) for a payment notice of `year` issued on `issued` (the pack's deadline)."""
+    from desktop.policy import procedures
+
+    return procedures.payment_deadline((packs or loader.bundled()).find(region, year, "resident"), issued)
+
+
+def time_limit(region: str, year: int, item: str, packs: loader.PackSet | None = None) -> str | None:
+    """The 办理时限 the year's source gives for a business (None: it gives none)."""
+    from desktop.policy import procedures
+
+    return procedures.time_limit((packs or loader.bundled()).find(region, year, "resident"), item)

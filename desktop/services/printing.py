@@ -536,21 +536,13 @@ def _loads_obj(text: str | None) -> dict:
 # ---------------------------------------------------------------- 异地就医备案回执
 
 
-def offsite_rule(ctx: Context, region: str, year: int, person_type_label: str) -> str:
-    """The pack's ratio rule for a person type, in words, with its source."""
-    pack = _pack(ctx, region, year)
-    if pack is None or pack.offsite is None:
+def _offsite_rule(ctx: Context, region: str, year: int, person_type_label: str) -> str:
+    from desktop.policy import api
+
+    try:
+        return api.offsite_rule(region, year, person_type_label, ctx.packs)
+    except Refusal:  # no pack for the year: nothing to cite
         return "待遇标准按参保地政策执行"
-    umbrella = {"异地安置退休人员", "常驻异地工作人员"}
-    wanted = {person_type_label, "异地长期居住人员"} if person_type_label in umbrella else {person_type_label}
-    names = {"inpatient": "住院", "general": "普通门诊", "chronic": "门诊慢性病", "special": "门诊特殊病",
-             "dual_channel": "双通道药品"}
-    for t in pack.offsite.types:
-        if wanted & {t.label, *t.aliases}:
-            cuts = [f"{names.get(k, k)}降低{(v * 100).normalize():f}个百分点" for k, v in t.reductions.items() if v]
-            text = "基本医保支付比例" + ("：" + "；".join(cuts) if cuts else "与参保地相应医疗机构一致")
-            return f"{text}（{t.source}）"
-    return "待遇标准按参保地政策执行"
 
 
 def offsite_receipt(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) -> OffsiteFilingReceipt:
@@ -572,7 +564,7 @@ def offsite_receipt(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) ->
         header=_header_of(ctx, src), person=_person(src), person_type=f["person_type_label"],
         destination=_destination(f), start=date.fromisoformat(f["start_on"]),
         end=_day(f["valid_until"]) if f["action"] != "cancel" else _day(f["created_at"]),
-        rule=offsite_rule(ctx, f["region"], rule_year, f["person_type_label"]),
+        rule=_offsite_rule(ctx, f["region"], rule_year, f["person_type_label"]),
         materials=tuple(_loads(f["materials_received"])), notes=tuple(notes),
         phone=_hotline(ctx, f["region"], rule_year), qr_text=verification.qr_text(ctx.db, src.serial),
         paper=Paper(paper))

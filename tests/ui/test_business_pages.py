@@ -86,6 +86,10 @@ def test_offsite_filing_needs_the_materials_then_prints_the_receipt(qtbot, db_de
     page = show(qtbot, OffsitePage(db_deps))
     qtbot.keyClicks(page.id_field, number)
     page.person_type.setCurrentText("异地长期居住人员")
+    from desktop.policy import api
+
+    # one text for the page and the 回执 (issue 15.12)
+    assert page.rule.text() == api.offsite_rule("武进区", db_deps.default_year(), "异地长期居住人员")
     type_text(qtbot, page.province, "江苏省")
     type_text(qtbot, page.city, "苏州市")
     confirm(qtbot, page)
