@@ -322,15 +322,13 @@ def _review_steps(state: ReviewState, *, what: str, done: str) -> list[str]:
 
 
 def _enrollment_terms(ctx: Context, src: Source, enrollment: Mapping[str, Any]) -> tuple[date, str | None]:
-    """(缴费截止日期, note): the pack's deadline, or for a late enrollment the day of issue."""
-    pack = _pack(ctx, enrollment["region"], enrollment["year"])
-    issued = src.issued
-    if pack is None or pack.enrollment is None:
-        return issued, "政策包未载入，按开单当日缴费"
-    deadline = pack.enrollment.deadline
-    if issued <= deadline:
-        return deadline, None
-    return issued, f"集中参保缴费期已于{cn_date(pack.enrollment.window.end)}结束，请于开单当日缴费"
+    """(缴费截止日期, note): the year's deadline as the policy layer gives it."""
+    from desktop.policy import api
+
+    try:
+        return api.payment_deadline(enrollment["region"], enrollment["year"], src.issued, ctx.packs)
+    except Refusal:
+        return src.issued, "政策包未载入，按开单当日缴费"
 
 
 def _benefit_line(enrollment: Mapping[str, Any]) -> str:
@@ -449,8 +447,7 @@ def _claim_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str]
             steps.append("请补交材料：" + "；".join(missing) + "，材料齐全后进入审核")
         else:
             steps.append("材料已齐全，等待审核")
-        pack = _pack(ctx, c["region"], c["year"])
-        limit = _claim_time_limit(pack)
+        limit = _time_limit(ctx, c["region"], c["year"], "零星报销")
         if limit:
             steps.append(f"办理时限：{limit}")
     elif step == "审核":
@@ -458,15 +455,6 @@ def _claim_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str]
     else:
         steps.append(f"已结算，结算金额{_money(settled)}")
     return "零星报销", accepted, steps
-
-
-def _claim_time_limit(pack: Any) -> str | None:
-    if pack is None:
-        return None
-    for item in pack.materials:
-        if "零星报销" in (item.item, *item.aliases):
-            return next((v.time_limit for v in item.variants if v.time_limit), None)
-    return None
 
 
 _RECEIPTS = {
@@ -534,6 +522,15 @@ def _loads_obj(text: str | None) -> dict:
 
 
 # ---------------------------------------------------------------- 异地就医备案回执
+
+
+def _time_limit(ctx: Context, region: str, year: int, item: str) -> str | None:
+    from desktop.policy import api
+
+    try:
+        return api.time_limit(region, year, item, ctx.packs)
+    except Refusal:
+        return None
 
 
 def _offsite_rule(ctx: Context, region: str, year: int, person_type_label: str) -> str:

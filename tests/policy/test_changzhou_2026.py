@@ -897,3 +897,17 @@ def test_no_invented_time_limits(item):
 def test_materials_unknown_item():
     r = refused("materials", item="退费")  # 002 has no refund business
     assert (r.code, r.field) == ("unknown_item", "item") and "退费" in r.message
+
+
+def test_payment_deadline_and_time_limit_come_from_the_policy_layer():
+    # issue 15.12: computed in printing before. §一(一): the collection period ends 2025-12-31
+    from datetime import date
+
+    from desktop.policy import api
+
+    assert api.payment_deadline("天宁区", 2026, date(2025, 11, 20)) == (date(2025, 12, 31), None)
+    day, note = api.payment_deadline("天宁区", 2026, date(2026, 3, 15))  # late: pay on the day of issue
+    assert day == date(2026, 3, 15) and "2025年12月31日结束" in note
+    # §二(二)3: the student certification is done in the collection period; §六(四) gives 零星报销 none
+    assert api.time_limit("天宁区", 2026, "在校生身份认证").startswith("居民医保集中缴费期内")
+    assert api.time_limit("天宁区", 2026, "零星报销") is None
