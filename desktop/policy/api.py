@@ -347,6 +347,9 @@ def category_rules(
                                          if c.universities_enroll_students else None),
         "source": c.source,
         "note": c.note,
+        # the year's proposal rules where the source gives them as such (天津); in order, first match
+        "proposals": ([r.model_dump(include={"category", "under_age", "at_school", "text", "source"})
+                       for r in pack.category_proposals.rules] if pack.category_proposals else None),
     }
 
 

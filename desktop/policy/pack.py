@@ -492,6 +492,29 @@ class PaymentChannels(Cited):
     items: list[Channel]
 
 
+# ---------------------------------------------------------------- category proposals
+
+
+class CategoryProposal(Cited):
+    """One proposal rule; the first whose conditions hold applies (天津 004 §二, §四)."""
+
+    category: str
+    under_age: int | None = None  # the person is younger than this on the day of enrollment
+    at_school: bool | None = None  # enrolled at a school or 托育机构 (True) / not (False)
+    text: str  # shown beside the proposal, with the source
+
+
+class CategoryProposals(Cited):
+    rules: list[CategoryProposal]
+
+    @model_validator(mode="after")
+    def _has_fallback(self) -> CategoryProposals:
+        last = self.rules[-1] if self.rules else None
+        if last is None or last.under_age is not None or last.at_school is not None:
+            raise ValueError("category_proposals: 最后一条必须无条件（兜底规则）")
+        return self
+
+
 # ---------------------------------------------------------------- counter procedures
 # Which change needs review, the refund cases and where refunds are handled, where 停保/退保 is
 # done, what counts as off-site: as each year's source says it. A block a source does not give is
@@ -596,6 +619,7 @@ class Pack(Strict):
     materials: list[MaterialsItem] = []
     offices: Offices | None = None
     payment_channels: PaymentChannels | None = None
+    category_proposals: CategoryProposals | None = None
     changes: ChangeRules | None = None
     refunds: RefundRules | None = None
     termination: TerminationRules | None = None
@@ -632,6 +656,10 @@ class Pack(Strict):
             for g in self.assistance.groups:
                 if g.assistance_class and g.assistance_class not in classes:
                     raise ValueError(f"assistance: {g.label} 的救助类别 {g.assistance_class} 未在 medical_assistance 中定义")
+        labels = {name for c in self.categories.items for name in (c.label, c.code, *c.aliases)}
+        for rule in self.category_proposals.rules if self.category_proposals else []:
+            if rule.category not in labels:
+                raise ValueError(f"category_proposals: 未知类别 {rule.category}")
         groups = self.benefit_groups()
         for row in [*self.inpatient.deductible, *self.inpatient.ratio] if self.inpatient else []:
             if row.group != "*" and row.group not in groups:
