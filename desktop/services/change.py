@@ -150,6 +150,14 @@ def change(
     )
 
 
+def review_terms(ctx: Context, row: dict[str, Any]) -> tuple[tuple[str, ...], str | None]:
+    """(materials, time limit) of a change waiting for review, by the rules in force: for the
+    受理回执 and the page."""
+    pack = ctx.pack()
+    rules = procedures.change_rules(pack)
+    return _materials(ctx, pack, row["level"]), procedures.review_time_limit(rules, ctx.settings)
+
+
 def _materials(ctx: Context, pack: Any, level: str) -> tuple[str, ...]:
     """The names of what the pack's checklist asks for a change of this level (none if it has none)."""
     rules = procedures.change_rules(pack)

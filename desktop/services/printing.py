@@ -375,8 +375,23 @@ def _change_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str
     if not c["review_levels"]:
         steps = [f"变更已于{_cn(c['created_at'])}即时生效"]
     else:
-        steps = _review_steps(review_state(ctx, c["id"]), what="变更生效", done="变更已生效")
+        state = review_state(ctx, c["id"])
+        steps = _review_steps(state, what="变更生效", done="变更已生效")
+        if state.state == reviews.PENDING:
+            steps += _change_terms(ctx, c)
     return "城乡居民医保变更登记", accepted, steps
+
+
+def _change_terms(ctx: Context, row: Mapping[str, Any]) -> list[str]:
+    """What a change waiting for review needs and how long the review takes (the year's rules)."""
+    from desktop.services import change
+
+    try:
+        materials, limit = change.review_terms(ctx, dict(row))
+    except Refusal:  # the year's pack names no change rules: nothing to add
+        return []
+    lines = ["需提供：" + "；".join(materials)] if materials else []
+    return [*lines, f"审核时限：{limit}" if limit else "审核时限：以经办机构通知为准"]
 
 
 def _termination_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str]]:
