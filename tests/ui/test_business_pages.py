@@ -207,6 +207,9 @@ def test_tianjin_name_change_waits_in_the_reviewers_queue(qtbot, db_deps):
     type_text(qtbot, page.value_text, "刘铭")
     confirm(qtbot, page)
     assert page.outcome.text().startswith("◷"), page.outcome.text() + page.page_error.text()
+    # issue 14.8: the levels, the clause, the time limit and the materials (004 §六(二))
+    assert "1级审核" in page.outcome.text()
+    assert "审核时限" in page.outcome.text() and "需提供：相关证件材料（高拍上传）" in page.outcome.text()
     from desktop.services.review import pending_reviews
 
     assert len(pending_reviews(tj.context())) == 1

@@ -92,9 +92,9 @@ class ChangePage(BusinessPage):
         if r.effective:
             outcome = f"✔ {label}已变更：{r.before or '（空）'} → {r.after}（即时生效），收据号 {r.receipt_serial}"
         else:
-            limit = f"审核时限：{r.time_limit}" if r.time_limit else "审核时限：政策文件未规定，以经办机构通知为准"
-            outcome = (f"◷ {label}变更已受理，等待{r.review_levels}级审核，审核通过后生效（{r.source}）。"
-                       f"{limit}。收据号 {r.receipt_serial}")
+            limit = r.time_limit or "政策文件未规定，以经办机构通知为准"
+            outcome = (f"◷ {label}变更已受理，等待{r.review_levels}级审核，审核通过后生效。收据号 {r.receipt_serial}"
+                       f"\n审核时限：{limit}")
             if r.materials:
                 outcome += "\n需提供：" + "；".join(r.materials)
         if self.reviews is not None:
