@@ -149,3 +149,17 @@ def test_employee_top_up_in_the_window(qtbot, deps):
     assert any("§三(四)" in s[2] for s in page.trace.rows())
     choose(page.sex, "女")  # 女 20 years: met
     assert figure(page, "total") == "0.00"
+
+
+def test_dual_channel_estimate_in_the_window(qtbot, deps):
+    # issue 15.8: 2026 双通道 (002 §三(二)4.2) from the window: 罕见病药品 10000 × 80% = 8000
+    page = make(qtbot, deps)
+    choose(page.region, "天宁区")
+    choose(page.year, "2026年度")
+    choose(page.kind, "门诊费用测算")
+    choose(page.benefit, "双通道")
+    choose(page.facility, "国谈药定点药店")
+    choose(page.disease, "罕见病药品")
+    qtbot.keyClicks(page.cost, "10000")
+    assert figure(page, "basic") == "8000.00"
+    assert any("§三(二)4.2" in s[2] for s in page.trace.rows())

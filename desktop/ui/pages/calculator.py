@@ -66,7 +66,7 @@ FIGURES["employee_top_up"] = (("minimum_years", "最低缴费年限（年）"), 
                               ("base", "补缴基数（元/月）"), ("rate", "补缴费率"), ("total", "一次性补缴金额"))
 
 LEVELS = {name: level for level, name in levels.NAMES.items()}
-BENEFITS = {"普通门诊": "general", "门诊慢性病": "chronic", "门诊特殊病": "special"}
+BENEFITS = {"普通门诊": "general", "门诊慢性病": "chronic", "门诊特殊病": "special", "双通道": "dual_channel"}
 
 
 class CalculatorPage(Page):
@@ -278,7 +278,7 @@ class CalculatorPage(Page):
         self._refill(self.facility, list(block.facilities) if block is not None else [])
         if code == "chronic" and block is not None:
             self._refill(self.disease, list(block.diseases))
-        elif code == "special" and block is not None:
+        elif code in ("special", "dual_channel") and block is not None:
             self._refill(self.disease, [d.name for d in block.diseases])
         else:
             self._refill(self.disease, [])
