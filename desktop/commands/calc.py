@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
             gc.enable()
 
 
-def _unknown_settings(settings: dict) -> Refusal | None:
+def unknown_settings(settings: dict) -> Refusal | None:
     """A key no pack reads would be ignored without a word: refuse it, naming the keys there are."""
     from desktop.policy.loader import bundled
     from desktop.policy.pack import settings_of
@@ -62,7 +62,7 @@ def _run(args: argparse.Namespace) -> int:
             print(json.dumps({"error": Refusal("invalid_amount", message, "setting").as_dict()}, ensure_ascii=False))
             return 2
         settings[key.strip()] = number
-    unknown = _unknown_settings(settings)
+    unknown = unknown_settings(settings)
     if unknown:
         print(json.dumps({"error": unknown.as_dict()}, ensure_ascii=False))
         return 2

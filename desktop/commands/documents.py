@@ -48,6 +48,11 @@ def _settings(items: list[str] | None) -> dict[str, Decimal]:
             raise Refusal("invalid_amount",
                           f"大厅参数“{item}”无效，应写成 键=数值，例如 resident_disposable_income_last_year=50000", "setting")
         settings[key.strip()] = number
+    from desktop.commands.calc import unknown_settings
+
+    unknown = unknown_settings(settings)
+    if unknown is not None:
+        raise unknown
     return settings
 
 
