@@ -255,3 +255,29 @@ def test_a_claim_is_reviewed_by_a_reviewer_then_settled(qtbot, deps, hall_db, pr
     page.slip_button.click()
     (slip,) = previews[-1].result_printed
     assert slip.kind == "processing_slip" and "12,345.60" in "".join(pdf_text(slip.archived.read_bytes()))
+
+
+def test_tianjin_refund_in_2024_points_to_the_tax_office_and_offers_suspension(qtbot, db_deps):
+    # issue 14.8: 004 §七(二): from 2024-01-01 refunds are applied for at 税务; the counter says so
+    from datetime import datetime
+
+    from desktop.services.context import CHINA
+    from desktop.services.enrollment import enroll
+
+    window = replace(db_deps, hall=replace(db_deps.hall, region="天津市", hall_code="120101", hall_name="和平区社区服务中心"),
+                     clock=lambda: datetime(2023, 11, 20, 9, 0, tzinfo=CHINA))
+    number = make_id(date(1980, 5, 5), 33, region_code="120101")
+    registered(window, number, "刘明")
+    enroll(window.context(), number, 2024, tier="高档")  # 1010 in the 2024 window (004 §二(一))
+    june = replace(window, clock=lambda: datetime(2024, 6, 1, 9, 0, tzinfo=CHINA))
+    page = show(qtbot, TerminationPage(june))
+    page.year.setCurrentIndex(page.year.findData(2024))
+    qtbot.keyClicks(page.id_field, number)
+    page.kind.setCurrentText("退费")
+    page.reason.setCurrentText("参加职工医保")
+    page.fact_employee.setChecked(True)
+    text = page.eligibility.text()
+    assert text.startswith("ℹ") and "税务部门" in text and "§七(一)2" in text and "1010.00" in text
+    assert page.next_step.isVisibleTo(page) and page.next_step.text() == "改办停保"
+    confirm(qtbot, page)  # the counter does not take it: refused at the kind, nothing written
+    assert page.outcome.text() == "" and "税务部门" in page.page_error.text() + page.errors.fields["kind"][1].text()
