@@ -98,12 +98,27 @@ def test_bad_requests_are_refused_without_traceback():
 
 
 def test_setting_is_accepted():
-    # a hall setting the 2026 pack does not use leaves the answer unchanged
-    code, out, _ = calc(json.dumps(CONTRIBUTION), "--setting", "critical_illness_threshold=27500")
+    # a hall setting the 2026 pack does not use (天津's income) leaves the answer unchanged
+    code, out, _ = calc(json.dumps(CONTRIBUTION), "--setting", "resident_disposable_income_last_year=50000")
     assert code == 0 and json.loads(out)["personal"] == "830.00"
 
 
-@pytest.mark.parametrize("setting", ["critical_illness_threshold=abc", "=5"])
+def test_a_setting_no_pack_reads_is_refused():
+    # issue 15.11: critical_illness_threshold was taken and silently ignored (天津's 大病保险 起付线 is 50 %
+    # of the income, 004 §九(二)); a key no pack reads is now refused, naming the keys that exist
+    code, out, err = calc(json.dumps(CONTRIBUTION), "--setting", "critical_illness_threshold=27500")
+    assert code == 2 and "Traceback" not in err
+    error = json.loads(out)["error"]
+    assert (error["code"], error["field"]) == ("unknown_setting", "setting")
+    assert "critical_illness_threshold" in error["message"] and "resident_disposable_income_last_year" in error["message"]
+
+
+def test_help_names_a_setting_that_exists():
+    code, out, _ = calc("", "--help")
+    assert code == 0 and "critical_illness_threshold" not in out and "resident_disposable_income_last_year" in out
+
+
+@pytest.mark.parametrize("setting", ["resident_disposable_income_last_year=abc", "=5"])
 def test_malformed_setting_is_refused(setting):
     code, out, err = calc(json.dumps(CONTRIBUTION), "--setting", setting)
     assert code == 2 and "Traceback" not in err

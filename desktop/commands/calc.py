@@ -27,6 +27,19 @@ def run(args: argparse.Namespace) -> int:
             gc.enable()
 
 
+def unknown_settings(settings: dict) -> Refusal | None:
+    """A key no pack reads would be ignored without a word: refuse it, naming the keys there are."""
+    from desktop.policy.loader import bundled
+    from desktop.policy.pack import settings_of
+
+    known = settings_of(bundled().packs)
+    wrong = [k for k in settings if k not in known]
+    if not wrong:
+        return None
+    listing = "；".join(f"{k}（{label}）" for k, label in sorted(known.items()))
+    return Refusal("unknown_setting", f"政策包不使用大厅参数“{'、'.join(wrong)}”。可用的参数：{listing}", "setting")
+
+
 def _run(args: argparse.Namespace) -> int:
     from desktop.policy.api import answer_or_error
 
@@ -45,10 +58,14 @@ def _run(args: argparse.Namespace) -> int:
         except ArithmeticError:
             number = Decimal("NaN")
         if not key.strip() or not number.is_finite():
-            message = f"大厅参数“{item}”无效，应写成 键=数值，例如 critical_illness_threshold=27500"
+            message = f"大厅参数“{item}”无效，应写成 键=数值，例如 resident_disposable_income_last_year=50000"
             print(json.dumps({"error": Refusal("invalid_amount", message, "setting").as_dict()}, ensure_ascii=False))
             return 2
         settings[key.strip()] = number
+    unknown = unknown_settings(settings)
+    if unknown:
+        print(json.dumps({"error": unknown.as_dict()}, ensure_ascii=False))
+        return 2
     if not isinstance(request, list):
         answer = answer_or_error(request, settings=settings)
         sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2))
@@ -130,7 +147,7 @@ def _batch(requests: list, settings: dict, jobs: int = 1) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     calc = sub.add_parser("calc", help="无界面计算：读入 JSON 请求，输出 JSON 结果")
     calc.add_argument("--input", help="请求文件（默认读标准输入）")
-    calc.add_argument("--setting", action="append", metavar="KEY=VALUE", help="大厅参数，如 critical_illness_threshold=27500")
+    calc.add_argument("--setting", action="append", metavar="KEY=VALUE", help="大厅参数（政策来源未给出的数值），如 resident_disposable_income_last_year=50000")
     calc.add_argument("--jobs", type=int, metavar="N",
                       help=f"批量计算使用的进程数（默认：{PARALLEL_FROM} 条以上按处理器核数）")
     calc.set_defaults(func=run)

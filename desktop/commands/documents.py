@@ -46,8 +46,13 @@ def _settings(items: list[str] | None) -> dict[str, Decimal]:
             number = Decimal("NaN")
         if not key.strip() or not number.is_finite():
             raise Refusal("invalid_amount",
-                          f"大厅参数“{item}”无效，应写成 键=数值，例如 critical_illness_threshold=27500", "setting")
+                          f"大厅参数“{item}”无效，应写成 键=数值，例如 resident_disposable_income_last_year=50000", "setting")
         settings[key.strip()] = number
+    from desktop.commands.calc import unknown_settings
+
+    unknown = unknown_settings(settings)
+    if unknown is not None:
+        raise unknown
     return settings
 
 
@@ -255,7 +260,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="输出 PDF 文件（档案目录中总会另存一份）")
     p.add_argument("--paper", choices=["A4", "A5", "80mm"], help="纸张（默认 A4）")
     p.add_argument("--large-print", action="store_true", help="适老化大字版（一次性告知单）")
-    p.add_argument("--setting", action="append", metavar="KEY=VALUE", help="大厅参数，如 critical_illness_threshold=27500")
+    p.add_argument("--setting", action="append", metavar="KEY=VALUE", help="大厅参数，如 resident_disposable_income_last_year=50000")
     p.add_argument("--day", help="日结日期 YYYY-MM-DD（默认今天）")
     p.add_argument("--operator", help="日结的经办人编号（默认全厅）")
     p.add_argument("--hall", help="大厅代码（默认取大厅配置）")

@@ -15,12 +15,12 @@ from desktop.errors import Refusal
 from desktop.policy import loader, lookup, memo
 from desktop.policy.benefit_start import Facts, benefit_start
 from desktop.policy.contribution import contribution
-from desktop.policy.employee import employee_contribution
+from desktop.policy.employee import employee_contribution, top_up
 from desktop.policy.estimate import Claim, Estimate, resolve_person
 from desktop.policy.inpatient import inpatient
 from desktop.policy.layers import Incentives, YearToDate
 from desktop.policy.materials import materials, note_of
-from desktop.policy.money import FEN, ZERO, parse_amount, yuan_text
+from desktop.policy.money import FEN, ZERO, parse_amount, percent_text, yuan_text
 from desktop.policy.outpatient import Visit, outpatient
 from desktop.policy.pack import Pack
 
@@ -32,6 +32,7 @@ _FIELDS_CN = {
     "admission": "住院次数", "monthly_base": "月缴费基数", "member": "参保人员类型",
     "scheme": "险种", "benefit": "门诊待遇", "facility": "就医机构", "item": "事项",
     "ytd_compliant_cost": "年度已发生合规费用", "ytd_basic": "年度已支付基本医保",
+    "sex": "性别", "paid_years": "已缴费年限",
 }
 
 
@@ -83,6 +84,22 @@ def _years(req: Request) -> int | None:
     years = _int(req, "continuous_years", False)
     if years is not None and not 0 <= years <= 100:
         raise Refusal("invalid_amount", f"连续参保年数“{years}”不合理", "continuous_years")
+    return years
+
+
+def _paid_years(req: Request) -> Decimal | None:
+    """Years paid so far (22.5): a plain decimal number of years, never negative."""
+    value = req.get("paid_years")
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise Refusal("invalid_amount", "已缴费年限应为年数，例如 22.5", "paid_years")
+    try:
+        years = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+    except ArithmeticError:
+        raise Refusal("invalid_amount", f"已缴费年限“{value}”不是年数（例如 22.5）", "paid_years") from None
+    if not years.is_finite() or years < 0 or years > 100:
+        raise Refusal("invalid_amount", f"已缴费年限“{value}”不合理（0 至 100 年）", "paid_years")
     return years
 
 
@@ -145,6 +162,14 @@ def _contribution(req: Request, packs: loader.PackSet, settings: lookup.Settings
 
 def _employee_contribution(req: Request, packs: loader.PackSet, settings: lookup.Settings) -> dict:
     pack = _pack(req, packs, "employee")
+    if _text(req, "member") in ("top_up", "一次性补缴", "一次性补足最低缴费年限"):
+        t = top_up(pack, _text(req, "sex", False), _paid_years(req), settings)
+        return {
+            "calc": "employee_contribution", "member": "top_up", "sex": t.sex,
+            "paid_years": f"{t.paid_years.normalize():f}", "minimum_years": t.minimum_years,
+            "missing_years": f"{t.missing_years.normalize():f}", "base": yuan_text(t.base),
+            "rate": percent_text(t.rate), "total": yuan_text(t.total), "trace": _trace(t.trace),
+        }
     e = employee_contribution(pack, _text(req, "member"), _money(req, "monthly_base", False), settings)
     return {
         "calc": "employee_contribution", "member": e.member, "monthly_base": yuan_text(e.base),
@@ -244,7 +269,8 @@ def _materials(req: Request, packs: loader.PackSet, settings: lookup.Settings) -
     return {
         "calc": "materials", "item": c.item, "document": c.variant.source.document,
         "source": c.variant.source.machine, "cited": c.variant.source.shown,
-        "materials": [{"name": name, "note": note} for name, note in _notes(c.variant)],
+        "materials": [{"name": name, "note": note, "required": m.required, "any_of": m.any_of}
+                      for (name, note), m in zip(_notes(c.variant), c.variant.materials, strict=True)],
         "where": list(c.where), "time_limit": c.variant.time_limit, "note": c.variant.note,
         "hotline": pack.offices.hotline if pack.offices else None,
         "trace": _trace(c.trace),
@@ -322,4 +348,29 @@ def category_rules(
                                          if c.universities_enroll_students else None),
         "source": c.source,
         "note": c.note,
+        # the year's proposal rules where the source gives them as such (天津); in order, first match
+        "proposals": ([r.model_dump(include={"category", "under_age", "at_school", "text", "source"})
+                       for r in pack.category_proposals.rules] if pack.category_proposals else None),
     }
+
+
+def offsite_rule(region: str, year: int, person_type: str, packs: loader.PackSet | None = None) -> str:
+    """The year's ratio rule for an off-site person type, in words with its clause: one text for
+    the 异地就医备案 page and its 回执."""
+    from desktop.policy import procedures
+
+    return procedures.offsite_rule_text((packs or loader.bundled()).find(region, year, "resident"), person_type)
+
+
+def payment_deadline(region: str, year: int, issued: date, packs: loader.PackSet | None = None) -> tuple[date, str | None]:
+    """(缴费截止日期, note) for a payment notice of `year` issued on `issued` (the pack's deadline)."""
+    from desktop.policy import procedures
+
+    return procedures.payment_deadline((packs or loader.bundled()).find(region, year, "resident"), issued)
+
+
+def time_limit(region: str, year: int, item: str, packs: loader.PackSet | None = None) -> str | None:
+    """The 办理时限 the year's source gives for a business (None: it gives none)."""
+    from desktop.policy import procedures
+
+    return procedures.time_limit((packs or loader.bundled()).find(region, year, "resident"), item)

@@ -34,7 +34,7 @@ def employee_contribution(
         raise Refusal("not_applicable", "城乡居民医保请用 contribution 计算个人缴费", "calc")
     kind = MEMBERS.get(member)
     if kind is None:
-        raise Refusal("invalid_member", f"参保人员类型“{member}”无效（employee 单位职工 / flexible 灵活就业人员）", "member")
+        raise Refusal("invalid_member", f"参保人员类型“{member}”无效（employee 单位职工 / flexible 灵活就业人员 / top_up 一次性补足最低缴费年限）", "member")
     trace = Trace()
     if kind == "flexible":
         base = lookup.setting(ec.flexible_base, settings)
@@ -65,3 +65,49 @@ def employee_contribution(
     total = employer + personal
     trace.add(f"合计（{percent_text(ec.employer_rate + ec.personal_rate)}）", total, ec.source)
     return EmployeeContribution(kind, base, employer, personal, total, trace)
+
+
+SEXES = {"男": "男", "女": "女", "M": "男", "F": "女", "male": "男", "female": "女"}
+
+
+# slots, not frozen: one per request, never shared
+@dataclass(slots=True)
+class TopUp:
+    sex: str
+    paid_years: Decimal
+    minimum_years: int
+    missing_years: Decimal
+    base: Decimal
+    rate: Decimal
+    total: Decimal
+    trace: Trace
+
+
+def top_up(pack: Pack, sex: str | None, paid_years: Decimal | None, settings: lookup.Settings) -> TopUp:
+    """一次性补足最低缴费年限: what a retiring employee pays once for the years short of the minimum."""
+    t = pack.employee_top_up
+    if t is None:
+        raise Refusal("not_applicable", f"{pack.pack.document} 未规定一次性补足最低缴费年限", "member")
+    if sex in (None, ""):
+        raise Refusal("missing_field", "请填写性别（sex：男/女），最低缴费年限按性别不同", "sex")
+    label = SEXES.get(sex)
+    if label is None or label not in t.minimum_years:
+        raise Refusal("invalid_field", f"性别“{sex}”无效（男/女）", "sex")
+    if paid_years is None:
+        raise Refusal("missing_field", "请填写已缴费年限（paid_years，如 22.5）", "paid_years")
+    if not 0 <= paid_years <= 100:
+        raise Refusal("invalid_amount", f"已缴费年限“{paid_years}”不合理", "paid_years")
+    base = lookup.setting(t.base, settings)
+    minimum = t.minimum_years[label]
+    trace = Trace()
+    trace.add(f"职工医保最低缴费年限：{label}满{minimum}年；已缴费 {paid_years.normalize():f} 年", None, t.source)
+    missing = max(ZERO, Decimal(minimum) - paid_years)
+    if missing == 0:
+        trace.add("已达到最低缴费年限，无需一次性补足", ZERO, t.source)
+        return TopUp(label, paid_years, minimum, missing, base, t.rate, fen(ZERO), trace)
+    months = missing * 12
+    trace.add(f"不足 {missing.normalize():f} 年，计 {months.normalize():f} 个月", None, t.source)
+    trace.add("补缴基数（我市公布的最低缴费年限缴费基数，元/月）", base, t.source)
+    total = fen(base * t.rate * months)
+    trace.add(f"一次性补缴：基数 × {percent_text(t.rate)} × {months.normalize():f} 个月（不划拨个人账户）", total, t.source)
+    return TopUp(label, paid_years, minimum, missing, base, t.rate, total, trace)

@@ -518,8 +518,14 @@ class EmployeeContribution(Cited):
     flexible_base: Setting
     base_floor: Setting | None = None
     base_ceiling: Setting | None = None
-    top_up_rate: Ratio | None = None  # 一次性补足最低缴费年限
-    minimum_years: dict[str, int] = {}
+
+
+class MinimumYearsTopUp(Cited):
+    """一次性补足最低缴费年限: years short of the minimum (by sex) × 12 months × base × rate."""
+
+    rate: Ratio
+    minimum_years: dict[Literal["男", "女"], int]
+    base: Setting  # the published monthly base: the hall's entry until a source gives it
 
 
 
@@ -532,6 +538,7 @@ class Material(Strict):
     original: bool | None = None  # 原件 (True) / 复印件 (False)
     copies: int | None = None
     any_of: str | None = None  # a group name: one of the group suffices
+    required: bool = True  # False: needed only in the case its note names (代办时, 非本市户籍人员 …)
 
 
 class MaterialsVariant(Cited):
@@ -568,6 +575,114 @@ class PaymentChannels(Cited):
     items: list[Channel]
 
 
+# ---------------------------------------------------------------- category proposals
+
+
+class CategoryProposal(Cited):
+    """One proposal rule; the first whose conditions hold applies (天津 004 §二, §四)."""
+
+    category: str
+    under_age: int | None = None  # the person is younger than this on the day of enrollment
+    at_school: bool | None = None  # enrolled at a school or 托育机构 (True) / not (False)
+    text: str  # shown beside the proposal, with the source
+
+
+class CategoryProposals(Cited):
+    rules: list[CategoryProposal]
+
+    @model_validator(mode="after")
+    def _has_fallback(self) -> CategoryProposals:
+        last = self.rules[-1] if self.rules else None
+        if last is None or last.under_age is not None or last.at_school is not None:
+            raise ValueError("category_proposals: 最后一条必须无条件（兜底规则）")
+        return self
+
+
+# ---------------------------------------------------------------- counter procedures
+# Which change needs review, the refund cases and where refunds are handled, where 停保/退保 is
+# done, what counts as off-site: as each year's source says it. A block a source does not give is
+# left out (with a note on the pack) and the service refuses, naming the year's document.
+
+
+class ChangeField(Cited):
+    field: Literal["name", "id_number", "phone", "address", "hukou_nature", "category"]
+    level: Literal["basic", "important"]
+    review_levels: int = Field(ge=0, le=2)  # 0: effective at once
+
+
+class ChangeRules(Cited):
+    fields: list[ChangeField]
+    # the materials item (and its person_type per level) that lists what a change needs
+    materials_item: str | None = None
+    materials_person_type: dict[Literal["basic", "important"], str] = {}
+    # the time a review takes: the sources give none; the hall's entry (shown when set)
+    review_time_limit: Setting | None = None
+
+    @model_validator(mode="after")
+    def _one_rule_per_field(self) -> ChangeRules:
+        names = [f.field for f in self.fields]
+        if len(names) != len(set(names)):
+            raise ValueError("changes: 每个变更项目只能有一条规则")
+        return self
+
+
+RefundKind = Literal[
+    "next_year_in_window",  # 天津 §七(一)1
+    "before_benefit_start",  # §七(一)2, first half
+    "employee_insurance_whole_year",  # §七(一)2, second half
+    "assisted_switch_to_higher_tier",  # §七(一)3
+    "duplicate_other_province",  # §七(一)4
+]
+
+
+class RefundCase(Cited):
+    kind: RefundKind
+    number: int  # the case's number in the source (§七(一)N)
+    text: str
+
+
+class RefundHandling(Cited):
+    """Who takes a refund application in a period: this counter, or another office."""
+
+    start: date | None = None
+    end: date | None = None
+    at_counter: bool
+    where: str  # the office or channel, as the source names it
+    material: str | None = None  # what the applicant brings (天津 2023: 《社会保险费退费申请表》)
+
+
+class RefundRules(Cited):
+    cases: list[RefundCase] = []  # empty: the source gives no refund (常州)
+    handling: list[RefundHandling] = []
+    refused_after_benefit_start: str | None = None  # 天津 §七(一)2: 原则上个人缴费不再退回
+    next_step: Literal["停保", "退保"] | None = None  # offered when a refund is refused
+
+    @model_validator(mode="after")
+    def _periods_in_order(self) -> RefundRules:
+        if self.cases and not self.handling:
+            raise ValueError("refunds: 有退费情形时须写明受理机构（handling）")
+        return self
+
+
+class TerminationRules(Cited):
+    original_hall_only: bool  # 停保/退保 only at the hall that enrolled the person
+    where: str
+
+
+class OffsiteExemption(Cited):
+    provinces: list[str]
+    text: str
+
+
+class OffsiteFilingRules(Cited):
+    """What counts as off-site: a destination outside `home` (the province or the city)."""
+
+    home: str
+    scope: Literal["province", "city"]
+    scope_text: str  # how the source says it, for the refusal
+    exemptions: list[OffsiteExemption] = []
+
+
 # ---------------------------------------------------------------- the pack
 
 
@@ -580,6 +695,7 @@ class Pack(Strict):
     assistance: Assistance | None = None
     enrollment: Enrollment | None = None
     employee_contribution: EmployeeContribution | None = None
+    employee_top_up: MinimumYearsTopUp | None = None
     inpatient: Inpatient | None = None  # None: the source gives no inpatient table (refused)
     offsite: Offsite | None = None
     critical_illness: CriticalIllness | None = None
@@ -649,6 +765,11 @@ class Pack(Strict):
     def shown_document(self) -> str:
         """The pack's own document as people read it: 《title》（文号）."""
         return self.sources[self.pack.document].shown()
+    category_proposals: CategoryProposals | None = None
+    changes: ChangeRules | None = None
+    refunds: RefundRules | None = None
+    termination: TerminationRules | None = None
+    offsite_filing: OffsiteFilingRules | None = None
 
     @model_validator(mode="after")
     def _sane(self) -> Pack:
@@ -681,6 +802,10 @@ class Pack(Strict):
             for g in self.assistance.groups:
                 if g.assistance_class and g.assistance_class not in classes:
                     raise ValueError(f"assistance: {g.label} 的救助类别 {g.assistance_class} 未在 medical_assistance 中定义")
+        labels = {name for c in self.categories.items for name in (c.label, c.code, *c.aliases)}
+        for rule in self.category_proposals.rules if self.category_proposals else []:
+            if rule.category not in labels:
+                raise ValueError(f"category_proposals: 未知类别 {rule.category}")
         groups = self.benefit_groups()
         for row in [*self.inpatient.deductible, *self.inpatient.ratio] if self.inpatient else []:
             if row.group != "*" and row.group not in groups:

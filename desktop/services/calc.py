@@ -5,7 +5,6 @@ Every figure comes from `ctx.ask` (desktop.policy.api.answer); nothing here comp
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -102,32 +101,22 @@ class Checklist:
 
 
 def missing_materials(materials: list[dict], received: Collection[str]) -> list[str]:
-    """Names not yet brought. Items marked “X”任选其一 share group X: one of them suffices.
-    An item whose note makes it conditional (…提供) is not required here: the clerk
-    ticks it when it applies, and the printed checklist still lists it."""
+    """Names not yet brought. Items of one `any_of` group: one of them suffices. An item the pack
+    marks not `required` (needed only in the case its note names) is ticked by the clerk when it
+    applies; the printed checklist still lists it."""
     have = set(received)
     groups: dict[str, list[str]] = {}
     missing: list[str] = []
     for m in materials:
-        group = _any_of(m.get("note"))
+        group = m.get("any_of")
         if group:
             groups.setdefault(group, []).append(m["name"])
-        elif m["name"] not in have and not _conditional(m.get("note")):
+        elif m["name"] not in have and m.get("required", True):
             missing.append(m["name"])
     for names in groups.values():
         if not have.intersection(names):
             missing.append("或".join(names))
     return missing
-
-
-def _any_of(note: str | None) -> str | None:
-    match = re.search(r"“([^”]+)”任选其一", note or "")
-    return match.group(1) if match else None
-
-
-def _conditional(note: str | None) -> bool:
-    """Notes such as 非本市户籍人员提供 / 急诊需提供: needed only in some cases."""
-    return bool(note) and bool(re.search(r"(的|人员|时|需)提供", note or ""))
 
 
 def materials(

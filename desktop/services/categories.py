@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from desktop.policy.citation import shown
-from desktop.services.regions import TIANJIN, region_group
 
 # Labels as the source documents write them (the packs accept them, with their aliases).
 CZ_ELDERLY, CZ_NON_EMPLOYED, CZ_UNIVERSITY, CZ_MINOR = (
@@ -21,9 +20,6 @@ CZ_ELDERLY, CZ_NON_EMPLOYED, CZ_UNIVERSITY, CZ_MINOR = (
     "大学生",
     "未成年居民",
 )
-TJ_ADULT, TJ_STUDENT, TJ_MINOR, TJ_NEWBORN = "成年居民", "在校学生", "未成年居民", "新生儿"
-
-TJ_SOURCE = "004_72f39dcdf4d6177b.txt"  # the one 天津 pack (2024)
 
 
 @dataclass(frozen=True)
@@ -56,8 +52,8 @@ def propose(
     age = age_on(birth_date, on)
     minor = rules.get("minor_below_age")
     minor_age = minor if minor is not None else 18
-    if region_group(region) == TIANJIN:
-        return _tianjin(age, school_kind, minor_age)
+    if rules.get("proposals"):
+        return _by_rules(age, school_kind, rules["proposals"])
     return _changzhou(age, school_kind, minor_age, rules.get("elderly_from_age"),
                       rules.get("school_students_over_age"), rules.get("universities_enroll_students"))
 
@@ -98,25 +94,12 @@ def _changzhou(
     return Proposal(CZ_NON_EMPLOYED)
 
 
-def _tianjin(age: int, school_kind: str | None, minor_age: int) -> Proposal:
-    if age < minor_age:
-        if school_kind is not None:
-            return Proposal(
-                TJ_STUDENT,
-                f"各级各类学校、托育机构的学生儿童一般由学校、托育机构统一办理（{TJ_SOURCE} §四(一)）；"
-                f"按低档标准缴费、享受高档待遇（§二(二)）",
-            )
-        if age == 0:
-            return Proposal(
-                TJ_NEWBORN, f"新生儿按低档标准缴费、享受高档待遇（{TJ_SOURCE} §二(二)）"
-            )
-        return Proposal(TJ_MINOR, f"未成年居民按低档标准缴费、享受高档待遇（{TJ_SOURCE} §二(二)）")
-    if school_kind is not None:
-        return Proposal(
-            TJ_ADULT,
-            f"年满18周岁的在校学生自主选择以家庭虚拟户参保的，按居民（成年）标准缴费，不再享受"
-            f"低档参保高档享受（{TJ_SOURCE} §四(四)）；经学校参保的仍按在校学生",
-        )
-    return Proposal(
-        TJ_ADULT, f"城乡未就业居民（成年）自愿选择高档或低档缴费（{TJ_SOURCE} §二(一)）"
-    )
+def _by_rules(age: int, school_kind: str | None, rules: list[Mapping[str, Any]]) -> Proposal:
+    """The first of the year's proposal rules whose conditions hold (the pack ends with a fallback)."""
+    for r in rules:
+        if r["under_age"] is not None and age >= r["under_age"]:
+            continue
+        if r["at_school"] is not None and r["at_school"] != (school_kind is not None):
+            continue
+        return Proposal(r["category"], f"{r['text']}（{shown(r['source'])}）")
+    return Proposal(None, "本年度政策包没有适用的参保类别推荐规则：请按实际选择参保类别")

@@ -1,9 +1,8 @@
 """变更登记 (change): category, name, ID number, phone, address, 户口性质.
 
-天津 (004_72f39dcdf4d6177b.txt §六) separates 基础信息 (phone, 户口性质, address: effective at
-once) from 重要信息 (ID number, name, sex, birth date: a review request; an ID-number change
-needs two levels of review). 常州 names no review step (002_791f68398226ecd0.txt §二(一)(2)):
-every change there is effective at once. Each change keeps the before and after values.
+Which field is 基础信息 or 重要信息 and how many levels of review it needs is the year's pack
+(`changes`, e.g. 天津 004 §六: a name one level, an ID number two; 常州 names no review step).
+Each change keeps the before and after values.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from typing import Any
 
 from desktop.errors import Refusal
 from desktop.identity import mask_id, normalize_name, normalize_phone, parse_id_number
+from desktop.policy import procedures
 from desktop.records import audit, persons, receipts, reviews
 from desktop.records.rows import Stamp, content, insert, one
 from desktop.records.tx import write
@@ -20,7 +20,6 @@ from desktop.services import calc, fields
 from desktop.services.context import Context
 from desktop.services.permissions import require
 from desktop.services.persons import require_alive, require_person
-from desktop.services.regions import TIANJIN, region_group
 
 LABELS = {
     "name": "姓名",
@@ -29,26 +28,6 @@ LABELS = {
     "address": "地址",
     "hukou_nature": "户口性质",
     "category": "参保类别",
-}
-# (level, review levels). 天津: §六(一) 基础信息 / §六(二) 重要信息. Without the 公安部 check
-# interface a name change is treated as "校验不通过": one level of review; an ID number two.
-# The category is in neither list; it is kept with the basic information.
-_TIANJIN = {
-    "phone": ("basic", 0),
-    "address": ("basic", 0),
-    "hukou_nature": ("basic", 0),
-    "category": ("basic", 0),
-    "name": ("important", 1),
-    "id_number": ("important", 2),
-}
-# 常州 §二(一)(2) calls 缴费身份类型、姓名、身份证、联系电话 重要信息 but names no review.
-_CHANGZHOU = {
-    "phone": ("important", 0),
-    "name": ("important", 0),
-    "id_number": ("important", 0),
-    "category": ("important", 0),
-    "address": ("basic", 0),
-    "hukou_nature": ("basic", 0),
 }
 
 
@@ -62,10 +41,34 @@ class ChangeResult:
     level: str  # basic / important
     effective: bool  # False: waiting for review
     review_request_id: str | None
+    review_levels: int = 0
+    source: str = ""  # the clause the rule stands on
+    materials: tuple[str, ...] = ()  # what the person brings for this level (the pack's list)
+    time_limit: str | None = None  # the review's time limit (the hall's setting; the sources give none)
 
 
-def rules(region: str) -> dict[str, tuple[str, int]]:
-    return _TIANJIN if region_group(region) == TIANJIN else _CHANGZHOU
+@dataclass(frozen=True)
+class FieldRule:
+    level: str
+    review_levels: int
+    source: str
+    note: str | None
+
+
+def field_rules(pack: Any) -> dict[str, FieldRule]:
+    """The year's rule for every field that may be changed (policy pack `changes`)."""
+    rules = procedures.change_rules(pack)
+    return {f.field: FieldRule(f.level, f.review_levels, f.source, f.note) for f in rules.fields}
+
+
+def rules(region: str, pack: Any = None) -> dict[str, tuple[str, int]]:
+    """(level, review levels) per field, for the pages: the pack in force for the region."""
+    from desktop.policy import loader
+
+    if pack is None:
+        packs = loader.bundled()
+        pack = packs.find(region, max(packs.years(region, "resident")), "resident")
+    return {k: (r.level, r.review_levels) for k, r in field_rules(pack).items()}
 
 
 def change(
@@ -75,7 +78,8 @@ def change(
     require(ctx, "handle", "change")
     person = require_person(ctx, id_number)
     require_alive(person)
-    table = rules(ctx.region)
+    pack = ctx.pack()
+    table = field_rules(pack)
     if not isinstance(field, str) or field not in table:
         raise Refusal(
             "invalid_field", f"不能变更“{field}”（可变更：{'、'.join(LABELS.values())}）", "field"
@@ -85,7 +89,11 @@ def change(
     if after == before:
         raise Refusal("unchanged", f"新{LABELS[field]}与原{LABELS[field]}相同", field)
     why = fields.text(reason, "reason", "变更原因", required=False)
-    level, review_levels = table[field]
+    rule = table[field]
+    level, review_levels = rule.level, rule.review_levels
+    materials, time_limit = _materials(ctx, pack, level), None
+    if review_levels:
+        time_limit = procedures.review_time_limit(procedures.change_rules(pack), ctx.settings)
     stamp = ctx.stamp()
     with write(ctx.db):
         waiting = _pending_change(ctx, person["id"], field)
@@ -137,8 +145,27 @@ def change(
             payload=content(row),
         )
     return ChangeResult(
-        row["id"], row["receipt_serial"], field, before, after, level, not review_levels, request_id
+        row["id"], row["receipt_serial"], field, before, after, level, not review_levels, request_id,
+        review_levels, rule.source, materials, time_limit,
     )
+
+
+def review_terms(ctx: Context, row: dict[str, Any]) -> tuple[tuple[str, ...], str | None]:
+    """(materials, time limit) of a change waiting for review, by the rules in force: for the
+    受理回执 and the page."""
+    pack = ctx.pack()
+    rules = procedures.change_rules(pack)
+    return _materials(ctx, pack, row["level"]), procedures.review_time_limit(rules, ctx.settings)
+
+
+def _materials(ctx: Context, pack: Any, level: str) -> tuple[str, ...]:
+    """The names of what the pack's checklist asks for a change of this level (none if it has none)."""
+    rules = procedures.change_rules(pack)
+    if rules.materials_item is None:
+        return ()
+    person_type = rules.materials_person_type.get(level)
+    checklist = calc.materials(ctx, pack.pack.year, rules.materials_item, person_type=person_type)
+    return tuple(m["name"] for m in checklist.materials)
 
 
 def apply(ctx: Context, stamp: Stamp, row: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.errors import Refusal
+from desktop.policy.citation import shown
 from desktop.records import audit, enrollments, receipts, reviews
 from desktop.records.rows import Stamp, content, insert, one, to_json
 from desktop.records.tx import write
@@ -63,7 +64,7 @@ class Options:
 
     def cited(self, source: str | None) -> str:
         """A clause as the public reads it: the document's title instead of its file name."""
-        return (source or "—").replace(self.document_file, f"《{self.document}》").replace("》 §", "》§")
+        return shown(source) if source else "—"
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def _validated(ctx: Context, person: dict[str, Any], year: Any, kind: Any, disea
     name = fields.required_text(disease, "disease", "病种", max_len=60)
     chosen = opts.disease(name)
     if chosen is None:
-        raise Refusal("invalid_field", f"“{name}”不在{opts.year}年度{opts.label}病种中（{opts.disease_source}）",
+        raise Refusal("invalid_field", f"“{name}”不在{opts.year}年度{opts.label}病种中（{shown(opts.disease_source)}）",
                       "disease")
     how = fields.text(treatment, "treatment", "治疗方式", required=False, max_len=60)
     if how is not None and chosen.treatments and how not in chosen.treatments:
@@ -153,7 +154,7 @@ def _validated(ctx: Context, person: dict[str, Any], year: Any, kind: Any, disea
                                  max_len=100)
     if chosen.hospitals and where not in chosen.hospitals:
         raise Refusal("invalid_field", f"{chosen.name}由以下医院认定：{'、'.join(chosen.hospitals)}"
-                      f"（{opts.disease_source}）", "hospital")
+                      f"（{shown(opts.disease_source)}）", "hospital")
     if materials_received is None:
         received: list[str] = []
     elif isinstance(materials_received, list | tuple) and all(isinstance(m, str) for m in materials_received):

@@ -99,6 +99,21 @@ class Context:
             return year
         return min(years, key=lambda y: (abs(y - year), -y))
 
+    def pack(self, year: int | None = None) -> Any:
+        """The region's resident pack whose procedures apply: `year`'s (an enrollment's year) when
+        loaded, else the pack of `policy_year` (the one describing today's procedures)."""
+        from desktop.errors import Refusal
+        from desktop.policy import loader
+
+        packs = self.packs or loader.bundled()
+        if year is not None:
+            try:
+                return packs.find(self.region, year, "resident")
+            except Refusal as refusal:
+                if refusal.code != "no_policy_for_year":
+                    raise
+        return packs.find(self.region, self.policy_year(), "resident")
+
     def stamp(self) -> Stamp:
         """Provenance for the rows of one business (one moment for all of them)."""
         return Stamp(self.hall_code, self.window, self.operator_id, self.role, self.now())

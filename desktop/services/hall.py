@@ -38,9 +38,9 @@ if TYPE_CHECKING:
     from desktop.policy.loader import PackSet
 
 # Figures the policy packs leave to the hall (Decimal); more keys come from the packs' `setting`s.
+# No 大病保险起付线 of its own: 天津's is 50 % of the income below (004 §九(二)), 常州's is in its packs.
 POLICY_SETTINGS = {
     "elderly_from_age": "老年居民起始年龄",
-    "critical_illness_threshold": "大病保险起付线（元）",
     "resident_disposable_income_last_year": "上年度居民人均可支配收入（元）",
     "employee_base_floor": "职工医保缴费基数下限（元/月）",
 }

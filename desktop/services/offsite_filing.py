@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.errors import Refusal
+from desktop.policy import procedures
+from desktop.policy.citation import shown
 from desktop.records import audit, receipts
 from desktop.records.rows import Stamp, content, insert, one, to_json
 from desktop.records.tx import write
@@ -20,7 +22,6 @@ from desktop.services import calc, fields
 from desktop.services.context import Context
 from desktop.services.permissions import require
 from desktop.services.persons import require_alive, require_person
-from desktop.services.regions import TIANJIN, region_group
 
 # Labels as the sources write them (002 §六(一), 001 §七(一), 004 §十一(一)); the brief's six types.
 PERSON_TYPES = {
@@ -40,7 +41,6 @@ _SPELLINGS = {
     "异地急诊抢救人员": "emergency",
     "异地急诊人员": "emergency",
 }
-TJ = "004_72f39dcdf4d6177b.txt"
 
 
 @dataclass(frozen=True)
@@ -69,22 +69,14 @@ def filing_in_force(ctx: Context, person_id: str) -> dict[str, Any] | None:
 
 
 def _destination(ctx: Context, province: Any, city: Any) -> tuple[str, str | None, list[str]]:
+    """The destination, checked against the year's rule of what is off-site (pack `offsite_filing`)."""
     prov = fields.required_text(province, "destination_province", "就医地省份", max_len=20)
     town = fields.text(city, "destination_city", "就医地城市", required=False, max_len=40)
-    notes: list[str] = []
-    if region_group(ctx.region) == TIANJIN:
-        if prov.startswith("天津"):
-            raise Refusal(
-                "invalid_field",
-                f"天津市参保人员办理的是跨省异地就医备案，就医地须在天津市以外（{TJ} §十一(一)）",
-                "destination_province",
-            )
-        if prov.startswith(("北京", "河北")):
-            notes.append(
-                f"前往北京市、河北省住院和普通门诊就医，无需办理异地就医备案手续（{TJ} §十一(二)）"
-            )
-    elif (town or "").startswith("常州"):
-        raise Refusal("invalid_field", "异地就医备案的就医地须在常州市以外", "destination_city")
+    rule = procedures.offsite_filing_rules(ctx.pack())
+    field, place = ("destination_province", prov) if rule.scope == "province" else ("destination_city", town or "")
+    if place.startswith(rule.home):
+        raise Refusal("invalid_field", f"{rule.scope_text}（{shown(rule.source)}）", field)
+    notes = [f"{x.text}（{shown(x.source)}）" for x in rule.exemptions if prov.startswith(tuple(x.provinces))]
     return prov, town, notes
 
 

@@ -47,7 +47,6 @@ from desktop.documents.model import (
 )
 from desktop.errors import Refusal
 from desktop.policy import levels
-from desktop.policy.citation import shown
 from desktop.records import accounts as account_rows
 from desktop.records import enrollments, paths, receipts, reports, reviews
 from desktop.records.rows import one
@@ -329,15 +328,13 @@ def _review_steps(state: ReviewState, *, what: str, done: str) -> list[str]:
 
 
 def _enrollment_terms(ctx: Context, src: Source, enrollment: Mapping[str, Any]) -> tuple[date, str | None]:
-    """(缴费截止日期, note): the pack's deadline, or for a late enrollment the day of issue."""
-    pack = _pack(ctx, enrollment["region"], enrollment["year"])
-    issued = src.issued
-    if pack is None or pack.enrollment is None:
-        return issued, "政策包未载入，按开单当日缴费"
-    deadline = pack.enrollment.deadline
-    if issued <= deadline:
-        return deadline, None
-    return issued, f"集中参保缴费期已于{cn_date(pack.enrollment.window.end)}结束，请于开单当日缴费"
+    """(缴费截止日期, note): the year's deadline as the policy layer gives it."""
+    from desktop.policy import api
+
+    try:
+        return api.payment_deadline(enrollment["region"], enrollment["year"], src.issued, ctx.packs)
+    except Refusal:
+        return src.issued, "政策包未载入，按开单当日缴费"
 
 
 def _benefit_line(enrollment: Mapping[str, Any]) -> str:
@@ -384,8 +381,23 @@ def _change_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str
     if not c["review_levels"]:
         steps = [f"变更已于{_cn(c['created_at'])}即时生效"]
     else:
-        steps = _review_steps(review_state(ctx, c["id"]), what="变更生效", done="变更已生效")
+        state = review_state(ctx, c["id"])
+        steps = _review_steps(state, what="变更生效", done="变更已生效")
+        if state.state == reviews.PENDING:
+            steps += _change_terms(ctx, c)
     return "城乡居民医保变更登记", accepted, steps
+
+
+def _change_terms(ctx: Context, row: Mapping[str, Any]) -> list[str]:
+    """What a change waiting for review needs and how long the review takes (the year's rules)."""
+    from desktop.services import change
+
+    try:
+        materials, limit = change.review_terms(ctx, dict(row))
+    except Refusal:  # the year's pack names no change rules: nothing to add
+        return []
+    lines = ["需提供：" + "；".join(materials)] if materials else []
+    return [*lines, f"审核时限：{limit}" if limit else "审核时限：以经办机构通知为准"]
 
 
 def _termination_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str]]:
@@ -456,8 +468,7 @@ def _claim_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str]
             steps.append("请补交材料：" + "；".join(missing) + "，材料齐全后进入审核")
         else:
             steps.append("材料已齐全，等待审核")
-        pack = _pack(ctx, c["region"], c["year"])
-        limit = _claim_time_limit(pack)
+        limit = _time_limit(ctx, c["region"], c["year"], "零星报销")
         if limit:
             steps.append(f"办理时限：{limit}")
     elif step == "审核":
@@ -465,15 +476,6 @@ def _claim_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str]
     else:
         steps.append(f"已结算，结算金额{_money(settled)}")
     return "零星报销", accepted, steps
-
-
-def _claim_time_limit(pack: Any) -> str | None:
-    if pack is None:
-        return None
-    for item in pack.materials:
-        if "零星报销" in (item.item, *item.aliases):
-            return next((v.time_limit for v in item.variants if v.time_limit), None)
-    return None
 
 
 def _chronic_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str]]:
@@ -553,21 +555,22 @@ def _loads_obj(text: str | None) -> dict:
 # ---------------------------------------------------------------- 异地就医备案回执
 
 
-def offsite_rule(ctx: Context, region: str, year: int, person_type_label: str) -> str:
-    """The pack's ratio rule for a person type, in words, with its source."""
-    pack = _pack(ctx, region, year)
-    if pack is None or pack.offsite is None:
+def _time_limit(ctx: Context, region: str, year: int, item: str) -> str | None:
+    from desktop.policy import api
+
+    try:
+        return api.time_limit(region, year, item, ctx.packs)
+    except Refusal:
+        return None
+
+
+def _offsite_rule(ctx: Context, region: str, year: int, person_type_label: str) -> str:
+    from desktop.policy import api
+
+    try:
+        return api.offsite_rule(region, year, person_type_label, ctx.packs)
+    except Refusal:  # no pack for the year: nothing to cite
         return "待遇标准按参保地政策执行"
-    umbrella = {"异地安置退休人员", "常驻异地工作人员"}
-    wanted = {person_type_label, "异地长期居住人员"} if person_type_label in umbrella else {person_type_label}
-    names = {"inpatient": "住院", "general": "普通门诊", "chronic": "门诊慢性病", "special": "门诊特殊病",
-             "dual_channel": "双通道药品"}
-    for t in pack.offsite.types:
-        if wanted & {t.label, *t.aliases}:
-            cuts = [f"{names.get(k, k)}降低{(v * 100).normalize():f}个百分点" for k, v in t.reductions.items() if v]
-            text = "基本医保支付比例" + ("：" + "；".join(cuts) if cuts else "与参保地相应医疗机构一致")
-            return f"{text}（{shown(t.source)}）"
-    return "待遇标准按参保地政策执行"
 
 
 def offsite_receipt(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) -> OffsiteFilingReceipt:
@@ -589,7 +592,7 @@ def offsite_receipt(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) ->
         header=_header_of(ctx, src), person=_person(src), person_type=f["person_type_label"],
         destination=_destination(f), start=date.fromisoformat(f["start_on"]),
         end=_day(f["valid_until"]) if f["action"] != "cancel" else _day(f["created_at"]),
-        rule=offsite_rule(ctx, f["region"], rule_year, f["person_type_label"]),
+        rule=_offsite_rule(ctx, f["region"], rule_year, f["person_type_label"]),
         materials=tuple(_loads(f["materials_received"])), notes=tuple(notes),
         phone=_hotline(ctx, f["region"], rule_year), qr_text=verification.qr_text(ctx.db, src.serial),
         paper=Paper(paper))

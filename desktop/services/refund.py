@@ -1,8 +1,7 @@
-"""退费 (refund) of a resident contribution: eligibility and amount by region, then review.
+"""退费 (refund) of a resident contribution: eligibility and amount by the year's rules, then review.
 
-天津 (004_72f39dcdf4d6177b.txt §七(一)) refunds in four cases; after the benefit period has
-begun a contribution is, in principle, not returned (§七(一)2). The 常州 sources name 停保/退保
-(002_791f68398226ecd0.txt §二(二)4) but give no refund rule, so a 常州 refund is refused.
+The refund cases, who takes the application and when, and the next step offered when a refund is
+refused are the pack's (`refunds`: 天津 004 §七; 常州 names only 停保/退保, so no case).
 A payment is refunded at most once: refund_payouts has UNIQUE(enrollment_id).
 """
 
@@ -13,6 +12,9 @@ from datetime import date
 from typing import Any
 
 from desktop.errors import Refusal
+from desktop.policy import procedures
+from desktop.policy.citation import shown
+from desktop.policy.pack import RefundRules
 from desktop.records import audit, enrollments, receipts, reviews
 from desktop.records.rows import Stamp, content, insert, one, to_json
 from desktop.records.tx import write
@@ -20,25 +22,18 @@ from desktop.services import fields
 from desktop.services.context import Context
 from desktop.services.permissions import require
 from desktop.services.persons import require_person
-from desktop.services.regions import CHANGZHOU, region_group
 from desktop.services.termination import REASONS, check_no_open_request
-
-TJ = "004_72f39dcdf4d6177b.txt"
-CZ = "002_791f68398226ecd0.txt"
-RULES = {
-    1: f"{TJ} §七(一)1：已缴纳次年度居民医保费，在集中缴费期期间因死亡或个人原因主动申请办理下年度退费",
-    2: f"{TJ} §七(一)2：缴费后、待遇享受期未开始前，可依申请退费",
-    -2: f"{TJ} §七(一)2：因当年持续享受职工医保待遇而未享受居民医保，可依申请退费",
-    3: f"{TJ} §七(一)3：政府资助参保的救助对象在集中缴费期内申请资助参保退费后，变更为更高缴费档次自主缴费",
-    4: f"{TJ} §七(一)4：已在外省市参加基本医疗保险，造成本市整年度重复参保",
-}
 
 
 @dataclass(frozen=True)
 class RefundCase:
-    case_no: int  # 1-4 of §七(一)
-    rule: str
+    case_no: int  # the case's number in the source (天津 §七(一)N)
+    rule: str  # "<source>：<text>"
     amount_fen: int
+
+    @property
+    def number(self) -> int:
+        return self.case_no
 
 
 @dataclass(frozen=True)
@@ -49,7 +44,37 @@ class RefundResult:
     case: RefundCase
 
 
+@dataclass(frozen=True)
+class RefundPlan:
+    """What the counter can do about a refund request today (nothing written)."""
+
+    case: RefundCase | None  # None: no case of the source applies
+    at_counter: bool  # the application is taken at this counter today
+    where: str | None  # who takes it (the source's words)
+    next_step: str | None  # 停保 / 退保: what the counter offers instead
+    message: str  # the verdict in words, with the clauses
+
+    def require_counter(self) -> RefundCase:
+        """The case, when this counter may take the application; else the refusal that says why."""
+        if self.case is None:
+            raise Refusal("not_applicable", self.message, "reason")
+        if not self.at_counter:
+            raise Refusal("elsewhere", self.message, "kind")
+        return self.case
+
+
+def _case(rules: RefundRules, kind: str, amount: int) -> RefundCase | None:
+    c = next((c for c in rules.cases if c.kind == kind), None)
+    return None if c is None else RefundCase(c.number, f"{shown(c.source)}：{c.text}", amount)
+
+
+def _source_of(rules: RefundRules, kind: str) -> str:
+    c = next((c for c in rules.cases if c.kind == kind), None)
+    return c.source if c is not None else rules.source
+
+
 def tianjin_case(
+    rules: RefundRules,
     enrollment: dict[str, Any],
     today: date,
     reason: str,
@@ -58,54 +83,95 @@ def tianjin_case(
     switch_to_higher_tier: bool = False,
     duplicate_other_province: bool = False,
 ) -> RefundCase:
-    """Which case of 004 §七(一) applies (the most specific first), or a refusal citing §七(一)2.
+    """Which of the year's cases applies (the most specific first), or a refusal citing the rule.
 
-    The amount is the personal contribution; in case 3 the subsidy goes back to the funding
-    department through its own channel (§七(一)3 “按渠道向主管部门提出”), not to the person.
+    The amount is the personal contribution; in the assisted-switch case the subsidy goes back to
+    the funding department through its own channel, not to the person.
     """
     amount = enrollment["personal_fen"]
-    # The enrollment window for year Y ends on 31 December of Y-1 (§三), so "today is in the
-    # window of a paid next-year enrollment" is simply: today is before the policy year.
+    # The enrollment window for year Y ends on 31 December of Y-1, so "today is in the window of
+    # a paid next-year enrollment" is simply: today is before the policy year.
     in_window_for_next_year = today.year < enrollment["year"]
+    found = None
     if duplicate_other_province:
-        return RefundCase(4, RULES[4], amount)
-    if switch_to_higher_tier:
+        found = _case(rules, "duplicate_other_province", amount)
+    elif switch_to_higher_tier:
+        where = _source_of(rules, "assisted_switch_to_higher_tier")
         if not enrollment["assisted_fen"]:
-            raise Refusal(
-                "not_applicable",
-                f"该参保登记未享受政府资助参保，不适用{TJ} §七(一)3",
-                "switch_to_higher_tier",
-            )
+            raise Refusal("not_applicable", f"该参保登记未享受政府资助参保，不适用{where}", "switch_to_higher_tier")
         if not in_window_for_next_year:
-            raise Refusal(
-                "not_applicable",
-                f"资助参保退费后变更缴费档次须在集中缴费期内申请（{TJ} §七(一)3）",
-                "switch_to_higher_tier",
-            )
-        return RefundCase(3, RULES[3], amount)
-    if in_window_for_next_year:
-        return RefundCase(1, RULES[1], amount)
-    if today.isoformat() < enrollment["benefit_start"]:
-        return RefundCase(2, RULES[2], amount)
-    if reason == "参加职工医保" and employee_insurance_whole_year:
-        return RefundCase(2, RULES[-2], amount)
+            raise Refusal("not_applicable", f"资助参保退费后变更缴费档次须在集中缴费期内申请（{where}）",
+                          "switch_to_higher_tier")
+        found = _case(rules, "assisted_switch_to_higher_tier", amount)
+    elif in_window_for_next_year:
+        found = _case(rules, "next_year_in_window", amount)
+    elif today.isoformat() < enrollment["benefit_start"]:
+        found = _case(rules, "before_benefit_start", amount)
+    elif reason == "参加职工医保" and employee_insurance_whole_year:
+        found = _case(rules, "employee_insurance_whole_year", amount)
+    if found is not None:
+        return found
+    if not rules.cases:
+        raise Refusal("not_applicable", f"政策文件只规定了停保、退保手续（{shown(rules.source)}），没有居民医保退费的规定，"
+                                        "不能办理退费", "reason")
+    source = _source_of(rules, "before_benefit_start")
+    after = rules.refused_after_benefit_start or "待遇享受期开始后个人缴费不予退回"
     raise Refusal(
         "not_applicable",
-        f"待遇享受期已于{enrollment['benefit_start']}开始，原则上个人缴费不再退回（{TJ} §七(一)2）；"
+        f"待遇享受期已于{enrollment['benefit_start']}开始，{after}（{shown(source)}）；"
         "当年持续享受职工医保待遇或外省市整年度重复参保的除外",
         "reason",
     )
 
 
+def _next_step(rules: RefundRules, reason: str) -> str | None:
+    if rules.next_step is None:
+        return None
+    return "退保" if reason == "死亡" else rules.next_step
+
+
+def plan(ctx: Context, id_number: Any, year: Any, reason: Any, **facts: bool) -> RefundPlan:
+    """The verdict on a refund request without writing anything: the case, who takes it, the next step."""
+    person = require_person(ctx, id_number)
+    why = fields.choice(reason, {r: r for r in REASONS}, "reason", "退费原因")
+    target = fields.year(year, ctx.today())
+    enrollment = enrollments.latest_for_year(ctx.db, person["id"], target)
+    if enrollment is None:
+        raise Refusal("not_found", f"{person['name']}没有{target}年度可退费的参保缴费记录", "year")
+    return plan_for(ctx, enrollment, why, **facts)
+
+
+def plan_for(ctx: Context, enrollment: dict[str, Any], reason: str, **facts: bool) -> RefundPlan:
+    pack = ctx.pack(enrollment["year"])
+    rules = procedures.refund_rules(pack)
+    step = _next_step(rules, reason)
+    offer = f"；如需停止参保，可在本窗口办理{step}" if step else ""
+    if not rules.cases:
+        return RefundPlan(None, False, None, step, f"{pack.pack.region_group}政策文件只规定了停保、退保手续"
+                                                   f"（{shown(rules.source)}），没有居民医保退费的规定，不能办理退费{offer}")
+    try:
+        case = tianjin_case(rules, enrollment, ctx.today(), reason, **facts)
+    except Refusal as refusal:
+        if refusal.field != "reason":
+            raise
+        return RefundPlan(None, False, None, step, refusal.message + offer)
+    handling = procedures.refund_handling(rules, ctx.today())
+    if handling is None:
+        return RefundPlan(case, False, None, step,
+                          f"符合退费情形（{case.rule}），但政策文件未写明{ctx.today()}由谁受理（{shown(rules.source)}）{offer}")
+    if handling.at_counter:
+        bring = f"，需提供{handling.material}" if handling.material else ""
+        return RefundPlan(case, True, handling.where, step,
+                          f"符合退费情形（{case.rule}），由{handling.where}受理{bring}（{shown(handling.source)}）")
+    since = f"自{handling.start.year}年{handling.start.month}月{handling.start.day}日起，" if handling.start else ""
+    return RefundPlan(case, False, handling.where, step,
+                      f"符合退费情形（{case.rule}），可退{case.amount_fen / 100:.2f}元；{since}退费由{handling.where}"
+                      f"办理，本窗口不受理（{shown(handling.source)}）{offer}")
+
+
 def eligibility(ctx: Context, enrollment: dict[str, Any], reason: str, **facts: bool) -> RefundCase:
-    if region_group(ctx.region) == CHANGZHOU:
-        raise Refusal(
-            "not_applicable",
-            f"常州政策文件只规定了停保、退保手续（{CZ} §二(二)4），没有居民医保退费的规定，"
-            "不能办理退费；请办理停保或退保",
-            "reason",
-        )
-    return tianjin_case(enrollment, ctx.today(), reason, **facts)
+    """The case when this counter may take the application today; else the refusal saying why."""
+    return plan_for(ctx, enrollment, reason, **facts).require_counter()
 
 
 def request_refund(

@@ -1,8 +1,9 @@
 """停保 (suspension) and 退保 (termination) of an enrollment, with the reason.
 
 Both go to a reviewer (request -> approve/reject by another person, review.py); on approval
-the enrollment stops being active. 常州 requires the business at the hall that enrolled the
-person (002_791f68398226ecd0.txt §二(二)4: “需至原办理参保手续的街道(镇)居民医保经办窗口办理”).
+the enrollment stops being active. Where it may be done is the enrollment year's pack
+(`termination`: 常州 “需至原办理参保手续的街道(镇)居民医保经办窗口办理”); a year whose source
+gives no such rule is refused, naming the document.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from datetime import date
 from typing import Any
 
 from desktop.errors import Refusal
+from desktop.policy import procedures
+from desktop.policy.citation import shown
 from desktop.records import audit, enrollments, persons, receipts, reviews
 from desktop.records.rows import Stamp, content, insert, one
 from desktop.records.tx import write
@@ -19,7 +22,6 @@ from desktop.services import fields
 from desktop.services.context import Context
 from desktop.services.permissions import require
 from desktop.services.persons import require_person
-from desktop.services.regions import CHANGZHOU, region_group
 
 KINDS = {
     "停保": "suspension",
@@ -29,7 +31,6 @@ KINDS = {
 }
 KIND_LABELS = {"suspension": "停保", "termination": "退保"}
 REASONS = ("参军", "外地就读", "参加职工医保", "死亡", "其他")
-CZ_ORIGINAL_HALL_RULE = "002_791f68398226ecd0.txt §二(二)4"
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,11 @@ def check_no_open_request(ctx: Context, enrollment: dict[str, Any]) -> None:
 
 
 def check_original_hall(ctx: Context, enrollment: dict[str, Any]) -> None:
-    if region_group(ctx.region) == CHANGZHOU and enrollment["hall_code"] != ctx.hall_code:
+    rule = procedures.termination_rules(ctx.pack(enrollment["year"]))
+    if rule.original_hall_only and enrollment["hall_code"] != ctx.hall_code:
         raise Refusal(
             "not_applicable",
-            f"停保、退保须至原办理参保手续的街道（镇）经办窗口办理（{CZ_ORIGINAL_HALL_RULE}）："
-            f"该参保登记由大厅{enrollment['hall_code']}办理",
+            f"停保、退保须至{rule.where}办理（{shown(rule.source)}）：该参保登记由大厅{enrollment['hall_code']}办理",
             "hall_code",
         )
 

@@ -97,6 +97,11 @@ def fees(pack: Pack) -> Table:
             ["灵活就业人员缴费比例", "—", "全部区县", percent(e.flexible_rate), "", "",
              f"缴费基数：{money(e.flexible_base)}", cite_text(e.source)],
         ]
+    t = pack.employee_top_up
+    if t is not None:
+        years = "、".join(f"{sex}满{n}年" for sex, n in t.minimum_years.items())
+        rows.append(["一次性补足最低缴费年限", "—", "全部区县", percent(t.rate), "", "",
+                     f"最低缴费年限：{years}；补缴基数：{money(t.base)}。{t.note or ''}", t.source])
     if pack.assistance:
         for g in pack.assistance.groups:
             if g.subsidy is not None:

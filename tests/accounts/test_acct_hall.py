@@ -51,15 +51,15 @@ def test_configure_checks_its_fields_and_writes_nothing(db, args, field):
 
 def test_settings_are_decimal_audited_and_feed_the_context(db, staff):
     admin = staff["admin"]
-    got = hall.set_setting(admin, "critical_illness_threshold", "21000.50")
-    assert got["critical_illness_threshold"] == Decimal("21000.50")
+    got = hall.set_setting(admin, "resident_disposable_income_last_year", "21000.50")
+    assert got["resident_disposable_income_last_year"] == Decimal("21000.50")
     hall.set_setting(admin, "archive_folder", "/srv/归档")
     assert hall.settings(db)["archive_folder"] == "/srv/归档"
     entry = _last(db, "set_setting")
     assert entry is not None
     for bad in ("abc", "-1", "1e400", 1.5, "NaN"):
         with pytest.raises(Refusal):
-            hall.set_setting(admin, "critical_illness_threshold", bad)
+            hall.set_setting(admin, "resident_disposable_income_last_year", bad)
     with pytest.raises(Refusal) as unknown:
         hall.set_setting(admin, "no_such_key", "1")
     assert unknown.value.field == "key"
@@ -67,10 +67,20 @@ def test_settings_are_decimal_audited_and_feed_the_context(db, staff):
         hall.set_setting(admin, "idle_lock_minutes", "0")
     clerk = accounts.login(db, "clerk", PASSWORDS["clerk"], NOW)
     ctx = hall.context_for(db, clerk, lambda: NOW)
-    assert ctx.settings == {"critical_illness_threshold": Decimal("21000.50")}
-    hall.set_setting(admin, "critical_illness_threshold", None)  # cleared
-    assert "critical_illness_threshold" not in hall.settings(db)
+    assert ctx.settings == {"resident_disposable_income_last_year": Decimal("21000.50")}
+    hall.set_setting(admin, "resident_disposable_income_last_year", None)  # cleared
+    assert "resident_disposable_income_last_year" not in hall.settings(db)
     assert verify_audit_chain(db) is None
+
+
+def test_critical_illness_threshold_is_not_a_setting(db, staff):
+    # issue 15.11: no pack reads it (天津's 大病保险 起付线 = 50 % of the income setting, 004 §九(二));
+    # a setting the calculators ignore is not offered
+    assert "critical_illness_threshold" not in hall.policy_setting_keys()
+    assert "resident_disposable_income_last_year" in hall.policy_setting_keys()
+    with pytest.raises(Refusal) as info:
+        hall.set_setting(staff["admin"], "critical_illness_threshold", "27500")
+    assert info.value.field == "key"
 
 
 def test_import_pack_validates_copies_and_audits(db, staff, tmp_path):

@@ -609,11 +609,15 @@ def test_student_certification_and_suspension():
 
 
 def test_offsite_filing_by_person_type():
-    names, _ = checklist("异地就医备案", person_type="异地长期居住人员", channel="窗口")
-    assert names == ["本人医保电子凭证、有效身份证件或江苏省社保卡", "居住证明或个人承诺书"]
+    # 000 §六(二) "本人医保电子凭证、有效身份证件或江苏省社保卡;居住证明或个人承诺书": one of each group,
+    # 任选其一 in the note as the spec has it (issue 15.9), not inside the names
+    a = ask("materials", item="异地就医备案", person_type="异地长期居住人员", channel="窗口")
+    assert [(m["name"], m["note"]) for m in a["materials"]] == [
+        ("本人医保电子凭证", "“身份凭证”任选其一"), ("有效身份证件", "“身份凭证”任选其一"),
+        ("江苏省社保卡", "“身份凭证”任选其一"), ("居住证明", "“居住证明”任选其一"), ("个人承诺书", "“居住证明”任选其一")]
     _, where = checklist("异地就医备案", person_type="异地长期居住人员", channel="线上")
     assert "“国家异地就医备案”小程序" in where
-    assert checklist("异地就医备案", person_type="其他临时外出人员")[0] == ["本人医保电子凭证或有效身份证件或社保卡"]
+    assert checklist("异地就医备案", person_type="其他临时外出人员")[0] == ["本人医保电子凭证", "有效身份证件", "社保卡"]
     for referred in ("临时外出就医人员", "异地转诊就医人员"):
         assert checklist("异地就医备案", person_type=referred) == ([], ["具有转诊资质的医疗机构"])
     r = refused("materials", item="异地就医备案")
@@ -688,3 +692,16 @@ def test_offices_channels_and_reading_notes():
     assert "罕见病" in pack.medical_assistance.note and pack.medical_assistance.top_up is None
     assert pack.enrollment.special_groups == EXEMPT
     assert "4万" in pack.critical_illness.note
+
+
+def test_whether_a_material_is_required_is_data_not_read_from_the_note():
+    # issue 15.12: "高血压、糖尿病以外的门诊慢性病提供" is conditional (000 §三(二)2.2) though no regular
+    # expression over notes catches it; the pack says so and the answer carries it
+    from desktop.services.calc import missing_materials
+
+    a = ask("materials", item="门诊慢性病")
+    required = {m["name"]: m["required"] for m in a["materials"]}
+    assert required["三级医疗机构明确诊断的病史资料和相关检查化验报告"] is False
+    assert required["定点医疗机构开具的有效诊断材料"] is True
+    have = ["省社保卡（或有效身份证、医保电子凭证）", "定点医疗机构开具的有效诊断材料"]
+    assert missing_materials(a["materials"], have) == []

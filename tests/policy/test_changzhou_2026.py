@@ -713,6 +713,60 @@ def test_estimate_refusals_name_the_field():
     assert (r.code, r.field) == ("unknown_category", "category") and "在职" in r.message
 
 
+# ============================================================ §三(二)4.2 双通道 (issue 15.8)
+
+@pytest.mark.parametrize("drug,facility,basic", [
+    ("双通道管理及单独支付药品、特定病药品", "国谈药定点医院", "6000.00"),  # 4.2: 10000 × 60%
+    ("特定病药品", "国谈药定点药店", "6000.00"),  # 4.1: 特定病药品 参照双通道 → 60%
+    ("单独支付药品", "国谈药定点医院", "6000.00"),
+    ("罕见病药品", "国谈药定点药店", "8000.00"),  # 4.2: 10000 × 80%
+])
+def test_dual_channel(drug, facility, basic):
+    # no deductible in 4.2; burden 4000 (2000 for 罕见病) < the 20000 CI threshold
+    assert visit("双通道", facility, "10000", diseases=[drug])[:3] == ("0.00", basic, "0.00")
+
+
+def test_dual_channel_young_same_ratio():
+    # 4.2 has one ratio for every category: 未成年居民 10000 × 60% = 6000
+    assert visit("双通道", "国谈药定点医院", "10000", category="未成年居民", diseases=["特定病药品"])[1] == "6000.00"
+
+
+def test_dual_channel_only_at_the_designated_hospital_or_pharmacy():
+    r = refused("outpatient", scheme="resident", category="老年居民", benefit="双通道", facility="三级",
+                compliant_cost="10000", diseases=["特定病药品"])
+    assert (r.code, r.field) == ("not_applicable", "facility") and "国谈药定点医院" in r.message
+
+
+@pytest.mark.parametrize("offsite,ordinary,rare", [
+    ("异地长期居住人员", "6000.00", "8000.00"),  # §六(三)2: 与本市一致
+    ("异地转诊人员", "5000.00", "7000.00"),  # 门诊费用 −10 → 50% / 70%
+    ("异地急诊", "5000.00", "7000.00"),  # −10
+    ("其他临时外出就医人员", "4000.00", "6000.00"),  # 双通道单独支付药品、特定病药品 named: −20 → 40% / 60%
+])
+def test_dual_channel_offsite(offsite, ordinary, rare):
+    assert visit("双通道", "国谈药定点医院", "10000", diseases=["特定病药品"], offsite=offsite)[1] == ordinary
+    assert visit("双通道", "国谈药定点医院", "10000", diseases=["罕见病药品"], offsite=offsite)[1] == rare
+
+
+def test_dual_channel_outside_the_350000_cap():
+    # §三(一)注 names only 住院和门诊特殊病: with 349000 already paid, 10000 × 60% = 6000 is still paid
+    assert visit("双通道", "国谈药定点医院", "10000", diseases=["特定病药品"], ytd={"basic": "349000"})[1] == "6000.00"
+
+
+def test_dual_channel_critical_illness_and_assistance():
+    # §四 (住院和门诊特定病) and §五 (the 20万 row names 双通道单独支付药品、特定病药品):
+    # 100000: basic 60000, burden 40000 → CI (40000 − 20000) × 60% = 12000; personal 28000
+    assert visit("双通道", "国谈药定点医院", "100000", diseases=["特定病药品"]) == (
+        "0.00", "60000.00", "12000.00", "0.00", "28000.00")
+    # 特困 10000: basic 6000, burden 4000 → CI assisted 4000 × 60% = 2400; MA 100% of 1600; nothing left
+    assert visit("双通道", "国谈药定点医院", "10000", diseases=["特定病药品"], assistance="特困供养人员") == (
+        "0.00", "6000.00", "2400.00", "1600.00", "0.00")
+    # 低保 100000: basic 60000, burden 40000 → CI assisted 20000 × 60% + 20000 × 70% = 26000;
+    # left 14000 → MA 80% = 11200; left 2800 < 倾斜救助's 10000 → personal 2800
+    assert visit("双通道", "国谈药定点医院", "100000", diseases=["特定病药品"], assistance="低保") == (
+        "0.00", "60000.00", "26000.00", "11200.00", "2800.00")
+
+
 # ============================================================ materials (§二, §三(二), §六)
 
 
@@ -843,3 +897,17 @@ def test_no_invented_time_limits(item):
 def test_materials_unknown_item():
     r = refused("materials", item="退费")  # 002 has no refund business
     assert (r.code, r.field) == ("unknown_item", "item") and "退费" in r.message
+
+
+def test_payment_deadline_and_time_limit_come_from_the_policy_layer():
+    # issue 15.12: computed in printing before. §一(一): the collection period ends 2025-12-31
+    from datetime import date
+
+    from desktop.policy import api
+
+    assert api.payment_deadline("天宁区", 2026, date(2025, 11, 20)) == (date(2025, 12, 31), None)
+    day, note = api.payment_deadline("天宁区", 2026, date(2026, 3, 15))  # late: pay on the day of issue
+    assert day == date(2026, 3, 15) and "2025年12月31日结束" in note
+    # §二(二)3: the student certification is done in the collection period; §六(四) gives 零星报销 none
+    assert api.time_limit("天宁区", 2026, "在校生身份认证").startswith("居民医保集中缴费期内")
+    assert api.time_limit("天宁区", 2026, "零星报销") is None

@@ -158,12 +158,63 @@ def test_employee_without_base_is_refused():
 
 
 def test_top_up_rate_and_minimum_years():
-    ec = PACK.employee_contribution
+    ec, t = PACK.employee_contribution, PACK.employee_top_up
     # 001 §三(四): 男满25年、女满20年；一次性补缴费率 8%
-    assert ec.top_up_rate == Decimal("0.08")
-    assert ec.minimum_years == {"男": 25, "女": 20}
+    assert t.rate == Decimal("0.08") and t.source.machine == f"{DOC} §三(四)"
+    assert t.minimum_years == {"男": 25, "女": 20}
+    assert t.base.setting == "employee_top_up_base"
     assert (ec.employer_rate, ec.personal_rate, ec.flexible_rate) == (Decimal("0.088"), Decimal("0.02"), Decimal("0.09"))
     assert ec.base_ceiling.setting == "employee_base_ceiling"
+
+
+# ---------------------------------------------------------------- §三(四) the one-off top-up (issue 15.10)
+
+TOP_UP_BASE = {"employee_top_up_base": Decimal("6000")}  # a test value; the real one is the hall's entry
+
+
+def top_up(settings: dict | None = TOP_UP_BASE, **req) -> dict:
+    return ask(settings, calc="employee_contribution", member="top_up", **req)
+
+
+def test_top_up_refused_until_the_base_is_set():
+    with pytest.raises(Refusal) as info:
+        top_up(None, sex="男", paid_years="22.5")
+    # 001 §三(四) gives no amount for 我市公布的最低缴费年限缴费基数: a hall setting
+    assert (info.value.code, info.value.field) == ("missing_setting", "employee_top_up_base")
+    assert "最低缴费年限缴费基数" in info.value.message
+
+
+@pytest.mark.parametrize("sex,paid,missing,total", [
+    ("男", "22.5", "2.5", "14400.00"),  # 25 − 22.5 = 2.5 years = 30 months; 6000 × 8% = 480 × 30 = 14400.00
+    ("女", "19.75", "0.25", "1440.00"),  # 20 − 19.75 = 0.25 years = 3 months; 480 × 3 = 1440.00
+    ("男", "0", "25", "144000.00"),  # 300 months × 480 = 144000.00
+    ("女", "20", "0", "0.00"),  # met: nothing to pay
+    ("男", "31", "0", "0.00"),  # beyond the minimum: nothing to pay
+])
+def test_top_up(sex, paid, missing, total):
+    a = top_up(sex=sex, paid_years=paid)
+    assert (a["missing_years"], a["base"], a["rate"], a["total"]) == (missing, "6000.00", "8%", total)
+    assert all(t["source"] == f"{DOC} §三(四)" for t in a["trace"])
+
+
+def test_top_up_base_with_fen():
+    # 5432.17 × 8% = 434.5736 a month × 12 (1 year missing) = 5214.8832 → 5214.88 (rounded once)
+    a = top_up({"employee_top_up_base": Decimal("5432.17")}, sex="女", paid_years=19)
+    assert a["total"] == "5214.88"
+
+
+@pytest.mark.parametrize("fields,field", [
+    ({"paid_years": "20"}, "sex"),
+    ({"sex": "男"}, "paid_years"),
+    ({"sex": "未知", "paid_years": "20"}, "sex"),
+    ({"sex": "男", "paid_years": "-1"}, "paid_years"),
+    ({"sex": "男", "paid_years": "二十"}, "paid_years"),
+    ({"sex": "男", "paid_years": "101"}, "paid_years"),
+])
+def test_top_up_refusals_name_the_field(fields, field):
+    with pytest.raises(Refusal) as info:
+        top_up(**fields)
+    assert info.value.field == field and info.value.message
 
 
 # ---------------------------------------------------------------- §三 benefit start: not a calc kind here
@@ -758,21 +809,32 @@ def _names(a: dict) -> list[str]:
     ("异地长期居住人员",
      ["本人医保电子凭证", "有效身份证件", "江苏省社保卡", "居住证明", "个人承诺书"],
      ["居住证明", "个人承诺书"]),
+    # 001 §七(二): 本人医保电子凭证、参保地工作单位派出证明或个人承诺书 — no ID card or 社保卡 (issue 15.9)
     ("常驻异地工作人员",
-     ["本人医保电子凭证", "有效身份证件", "江苏省社保卡", "参保地工作单位派出证明", "个人承诺书"],
+     ["本人医保电子凭证", "参保地工作单位派出证明", "个人承诺书"],
      ["参保地工作单位派出证明", "个人承诺书"]),
     ("其他临时外出人员", ["医保电子凭证", "有效身份证件", "社保卡"], []),
 ])
 def test_offsite_filing_materials(person_type, window, online):
     a = ask(calc="materials", item="异地就医备案", person_type=person_type, channel="窗口")
     assert _names(a) == window and a["source"] == f"{DOC} §七(二)"
-    assert a["materials"][0]["note"] == "“身份凭证”任选其一"
+    posted = person_type == "常驻异地工作人员"  # its 医保电子凭证 is required, not one of three
+    assert a["materials"][0]["note"] == (None if posted else "“身份凭证”任选其一")
     assert a["hotline"] == "12393"
     a = ask(calc="materials", item="异地就医备案", person_type=person_type, channel="线上")
     assert _names(a) == online
     assert "“国家异地就医备案”小程序" in a["where"] and "“江苏医保云”APP" in a["where"]
     # no channel: the window list
     assert _names(ask(calc="materials", item="异地就医备案", person_type=person_type)) == window
+
+
+def test_posted_worker_needs_the_e_voucher_and_one_of_two():
+    from desktop.services.calc import missing_materials
+    a = ask(calc="materials", item="异地就医备案", person_type="常驻异地工作人员", channel="窗口")
+    assert [m["note"] for m in a["materials"]] == [None, "“派驻证明”任选其一", "“派驻证明”任选其一"]
+    # an ID card does not stand in for the 医保电子凭证
+    assert missing_materials(a["materials"], ["有效身份证件", "个人承诺书"]) == ["本人医保电子凭证"]
+    assert missing_materials(a["materials"], ["本人医保电子凭证", "个人承诺书"]) == []
 
 
 def test_referral_filing_is_done_by_the_hospital():

@@ -130,3 +130,48 @@ def test_a_setting_is_refused_until_the_hall_enters_it(tmp_path):
     # entered as 30000: (90700-30000)*0.6 = 36420
     got = answer(request, packs, {"critical_illness_threshold": Decimal(30000)})
     assert got["critical_illness"] == "36420.00"
+
+
+# ---------------------------------------------------------------- the procedure blocks (issue 15.12)
+
+
+def test_a_change_field_twice(tmp_path):
+    path = corrupt(tmp_path, "    - {field: address, level: basic, review_levels: 0,",
+                   "    - {field: phone, level: basic, review_levels: 0,")
+    assert "changes" in error_of(path) and "每个变更项目只能有一条规则" in error_of(path)
+
+
+def test_review_levels_beyond_two(tmp_path):
+    path = corrupt(tmp_path, "    - {field: name, level: important, review_levels: 0,",
+                   "    - {field: name, level: important, review_levels: 3,")
+    assert error_of(path).startswith(f"{NAME}: changes.fields.1.review_levels")
+
+
+def test_a_refund_case_with_no_office(tmp_path):
+    path = corrupt(tmp_path, "  next_step: 停保\n",
+                   "  next_step: 停保\n  cases:\n    - {kind: before_benefit_start, number: 2, text: 待遇享受期前退费, "
+                   "source: cz-resident-2026 §二(二)4}\n")
+    assert "handling" in error_of(path)
+
+
+def test_termination_flag_is_a_boolean(tmp_path):
+    path = corrupt(tmp_path, "  original_hall_only: true\n", "  original_hall_only: maybe\n")
+    assert error_of(path).startswith(f"{NAME}: termination.original_hall_only")
+
+
+def test_category_proposals_need_known_categories_and_a_fallback(tmp_path):
+    original = bundled_dir() / "tianjin-resident-2024.yaml"
+    text = original.read_text(encoding="utf-8")
+    bad = tmp_path / "tj.yaml"
+    bad.write_text(text.replace("    - {category: 新生儿, under_age: 1,", "    - {category: 婴儿, under_age: 1,"),
+                   encoding="utf-8")
+    with pytest.raises(PackError) as info:
+        read_pack(bad)
+    assert "未知类别 婴儿" in str(info.value)
+    last = "    - {category: 成年居民, text: 城乡未就业居民（成年）自愿选择高档或低档缴费,"
+    assert text.count(last) == 1
+    bad.write_text(text.replace(last, "    - {category: 成年居民, under_age: 200, text: 城乡未就业居民（成年）自愿选择高档或低档缴费,"),
+                   encoding="utf-8")
+    with pytest.raises(PackError) as info:
+        read_pack(bad)
+    assert "兜底规则" in str(info.value)

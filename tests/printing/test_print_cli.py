@@ -144,6 +144,10 @@ def test_render_refusals_are_the_calculators_json_with_exit_2(tmp_path):
     assert done.returncode == 2 and "找不到" in cli_json(done)["error"]["message"]
     done = run_cli("render", "checklist", "--paper", "80mm", db=db, stdin="{}")
     assert done.returncode == 2 and cli_json(done)["error"]["code"] == "invalid_paper"
+    # issue 15.11: a hall setting no pack reads is refused, not silently ignored
+    done = run_cli("render", "estimate", "--setting", "critical_illness_threshold=27500", db=db,
+                   stdin=json.dumps(INPATIENT, ensure_ascii=False))
+    assert done.returncode == 2 and cli_json(done)["error"]["code"] == "unknown_setting"
 
 
 def test_render_record_documents_from_the_cli_and_archive_reprints(ctx, enrolled, db_path, tmp_path):

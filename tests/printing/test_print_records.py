@@ -96,6 +96,9 @@ def test_tianjin_important_change_awaits_review_then_shows_the_outcome(tianjin, 
     waiting = flat(render(printing.acceptance_receipt(tianjin, r.receipt_serial)))
     assert "变更姓名（重要信息）：刘洋→刘阳" in waiting
     assert "本业务须经复核人审核，审核通过后变更生效；审核结果可凭本回执编号查询" in waiting
+    # issue 14.8: the materials 004 §六(二) names, and the time limit (no source gives one: said so)
+    assert "需提供：相关证件材料（高拍上传）" in waiting
+    assert "审核时限：以经办机构通知为准" in waiting
     slip = printing.processing_slip(tianjin, r.change_id)  # a record id works as well as the serial
     assert ("变更前", "刘洋") in slip.details and ("变更后", "刘阳") in slip.details
     assert slip.result == "已受理，等待复核"

@@ -44,7 +44,7 @@ def test_every_kind_of_event_is_a_chained_entry(tmp_path):
     number = visit(clerk, 0)  # register, enroll, change, void
     with contextlib.suppress(Refusal):
         accounts.login(db, "clerk-03", "wrong-pass1", NOW)
-    hall.set_setting(admin, "critical_illness_threshold", "21000")
+    hall.set_setting(admin, "resident_disposable_income_last_year", "21000")
     source = loader.bundled_dir() / "changzhou-resident-2026.yaml"
     incoming = tmp_path / "changzhou-resident-2027.yaml"
     incoming.write_text(source.read_text(encoding="utf-8").replace("year: 2026", "year: 2027", 1), encoding="utf-8")

@@ -136,6 +136,35 @@ def test_tianjin_name_change_waits_for_one_review(tianjin):
     assert person_rows.get(clerk.db, person["id"])["name"] == "李娟娟"
 
 
+def test_tianjin_important_change_names_its_materials_and_time_limit(tianjin, db):
+    # issue 14.8: 等待复核 with no 时限 and no materials. 004 §六(二): 高拍上传相关证件材料; the source gives
+    # no time limit: the hall's setting, said plainly while unset
+    clerk = tianjin["clerk"]
+    persons.register_person(clerk, NUMBER, "李娟")
+    r = change.change(clerk, NUMBER, "name", "李娟娟")
+    assert r.materials == ("相关证件材料（高拍上传）",)
+    assert r.time_limit is None and r.review_levels == 1
+    assert r.source == "tj-resident-2024 §六(二)"
+    set_days = make_ctx(db, region="天津市", hall_code="120101", window="01", operator_id="tj-clerk",
+                        settings={"change_review_days": 5})
+    persons.register_person(set_days, NEW_NUMBER, "王芳")
+    r = change.change(set_days, NEW_NUMBER, "id_number", make_id(date(1984, 6, 3), 2))
+    assert (r.review_levels, r.time_limit) == (2, "5个工作日")
+    basic = change.change(clerk, NUMBER, "phone", "13900001111")
+    assert basic.materials == ("变更事项的相关凭证",) and basic.source == "tj-resident-2024 §六(一)"
+
+
+def test_changzhou_change_cites_the_year_in_force(db):
+    from datetime import datetime
+
+    from desktop.services.context import CHINA
+
+    ctx = make_ctx(db, now=datetime(2024, 3, 1, 10, 0, tzinfo=CHINA))
+    persons.register_person(ctx, NUMBER, "李娟", phone="13812345678")
+    r = change.change(ctx, NUMBER, "phone", "13900001111")
+    assert r.source == "ly-resident-2024 §二(一)" and r.effective
+
+
 def test_tianjin_id_number_change_needs_two_different_reviewers(tianjin):
     clerk, first, second = tianjin["clerk"], tianjin["reviewer1"], tianjin["reviewer2"]
     person = persons.register_person(clerk, NUMBER, "李娟")

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from svc_helpers import counts, make_ctx, make_id
 
 from desktop.errors import Refusal
+from desktop.policy.citation import shown
 from desktop.services import (
     chronic_application,
     enrollment,
@@ -43,8 +44,8 @@ def insured(ctx):
 
 def test_the_packs_special_diseases_with_their_hospitals_and_materials(march):
     opts = chronic_application.options(march, 2026, "门诊特殊病")
-    assert opts.disease_source == "002_791f68398226ecd0.txt §三(二)3"
-    assert opts.materials_source == "002_791f68398226ecd0.txt §三(二)3.2"
+    assert opts.disease_source == "cz-resident-2026 §三(二)3"
+    assert shown(opts.materials_source) == "《2026年度常州市城乡居民医疗保障政策宣传提纲》§三(二)3.2"
     assert [m["name"] for m in opts.materials] == SPECIAL_MATERIALS
     lupus = opts.disease("系统性红斑狼疮")
     # 002 §三(二)3.3: named hospitals, chosen from
@@ -54,15 +55,15 @@ def test_the_packs_special_diseases_with_their_hospitals_and_materials(march):
     assert cancer.hospitals == () and cancer.hospital_rule.startswith("开设肿瘤专科的二级")
     assert "化疗" in cancer.treatments and cancer.review == "1年"
     chronic = chronic_application.options(march, 2026, "门诊慢性病")
-    assert chronic.diseases[0].name == "高血压" and chronic.disease_source == "002_791f68398226ecd0.txt §三(二)2"
+    assert chronic.diseases[0].name == "高血压" and chronic.disease_source == "cz-resident-2026 §三(二)2"
 
 
 def test_a_year_without_materials_or_diseases_is_refused_with_the_years_that_have_them(db, march):
-    with pytest.raises(Refusal) as no_materials:
-        chronic_application.options(march, 2025, "门诊慢性病")  # 003 is an enrollment notice
-    assert no_materials.value.field == "year"
-    assert "2025年度政策文件" in no_materials.value.message and "未列出门诊慢性病的申请材料" in no_materials.value.message
-    assert "列有的年度：2024、2026年" in no_materials.value.message
+    # 2025: 003 (an enrollment notice) names the chronic diseases but no materials; the pack adopts
+    # 2024's list (inherits), cited 沿用《…》 — the year is served, not refused (issue 14.4)
+    adopted = chronic_application.options(march, 2025, "门诊慢性病")
+    assert shown(adopted.materials_source).startswith("沿用《2024年度溧阳市城乡居民基本医疗保险政策》§")
+    assert "高血压" in [d.name for d in adopted.diseases]
     tianjin = make_ctx(db, region="天津市", hall_code="120101", now=datetime(2024, 6, 1, 9, 0, tzinfo=CHINA))
     with pytest.raises(Refusal) as no_list:
         chronic_application.options(tianjin, 2024, "门诊特殊病")  # 004 names no diseases

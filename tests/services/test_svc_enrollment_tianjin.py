@@ -77,3 +77,27 @@ def test_adult_student_at_the_street_hall_is_an_adult(ctx):
     persons.register_person(ctx, student, "刘大学", school="天津大学", school_kind="高校")
     proposal = enrollment.proposal(ctx, student, 2024)
     assert proposal.category == "成年居民" and "§四(四)" in proposal.note
+
+
+def test_tianjin_category_proposals_are_the_packs(tmp_path):
+    # issue 15.12: the 天津 proposals were Python citing 004 whatever the year; a later pack's own
+    # document is cited (a 2027 copy citing a made-up 005 file stands for a hall's imported pack)
+    from desktop.policy import api, loader
+    from desktop.services.categories import propose
+
+    rules = api.category_rules("天津市", 2024)
+    pupil = propose("天津市", date(2014, 6, 1), date(2023, 11, 20), school_kind="school", rules=rules)
+    assert pupil.category == "在校学生" and "《关于印发〈2024年度城乡居民基本医疗保险政策宣传提纲〉的通知》（津医保局发〔2023〕72号）§四(一)" in pupil.note
+    baby = propose("天津市", date(2023, 9, 10), date(2023, 11, 20), school_kind=None, rules=rules)
+    assert baby.category == "新生儿" and "§二(二)" in baby.note
+    adult = propose("天津市", date(1982, 6, 1), date(2023, 11, 20), school_kind=None, rules=rules)
+    assert adult.category == "成年居民" and "§二(一)" in adult.note
+    text = (loader.bundled_dir() / "tianjin-resident-2024.yaml").read_text(encoding="utf-8")
+    # a 2027 pack whose source is a later notice: the proposals cite it, not 2024's document
+    text = (text.replace("tj-resident-2024", "tj-resident-2027").replace("津医保局发〔2023〕72号", "津医保局发〔2026〕99号")
+            .replace("year: 2024", "year: 2027", 1))
+    (tmp_path / "tianjin-resident-2027.yaml").write_text(text, encoding="utf-8")
+    packs = loader.PackSet([loader.read_pack(tmp_path / "tianjin-resident-2027.yaml")])
+    later = propose("天津市", date(2020, 6, 1), date(2026, 11, 20), school_kind=None,
+                    rules=api.category_rules("天津市", 2027, packs=packs))
+    assert later.category == "未成年居民" and "津医保局发〔2026〕99号" in later.note and "〔2023〕72号" not in later.note

@@ -133,3 +133,28 @@ def test_tianjin_files_only_outside_tianjin_and_notes_beijing(db):
     assert inside.value.field == "destination_province" and "§十一(一)" in inside.value.message
     r = _file(ctx, destination_province="北京市", destination_city=None, materials_received=[])
     assert "无需办理异地就医备案" in r.notes[0]
+
+
+def test_changzhou_destination_rule_cites_the_year(ctx, person, db):
+    # issue 15.12: the rule was Python without a citation; each year's pack states it
+    with pytest.raises(Refusal) as inside:
+        _file(ctx, destination_province="江苏省", destination_city="常州市")
+    assert inside.value.field == "destination_city"
+    assert "常州市以外" in inside.value.message and "《2026年度常州市城乡居民医疗保障政策宣传提纲》§六(一)" in inside.value.message
+    in_2025 = make_ctx(db, now=datetime(2025, 3, 10, 9, 0, tzinfo=CHINA))
+    with pytest.raises(Refusal) as inside:
+        _file(in_2025, destination_province="江苏省", destination_city="常州市")
+    assert "《关于2025年度常州市城乡居民基本医疗保险和长期护理保险参保缴费工作有关事项的通告》" in inside.value.message
+
+
+def test_offsite_rule_text_has_one_home(db):
+    # issue 15.12: the page and the 备案回执 worded the ratio rule differently (two copies)
+    from desktop.policy import api
+
+    text = api.offsite_rule("天宁区", 2026, "异地转诊人员")
+    # 002 §六(三)2: 转诊 −10 on every benefit listed
+    assert text.startswith("基本医保支付比例：住院降低10个百分点") and "《2026年度常州市城乡居民医疗保障政策宣传提纲》§六(三)2" in text
+    assert api.offsite_rule("天宁区", 2026, "常驻异地工作人员").startswith("基本医保支付比例与参保地相应医疗机构一致")
+    from desktop.services import printing
+
+    assert not hasattr(printing, "offsite_rule")  # the paper asks the policy layer too

@@ -61,7 +61,7 @@ def test_changzhou_termination_only_at_the_original_hall(db, enrolled):
         termination.request_termination(elsewhere, NUMBER, 2026, "退保", "参加职工医保")
     assert (
         refused.value.field == "hall_code"
-        and "002_791f68398226ecd0.txt §二(二)4" in refused.value.message
+        and "《2026年度常州市城乡居民医疗保障政策宣传提纲》§二(二)4" in refused.value.message
     )
     assert counts(db) == before
 
@@ -102,10 +102,38 @@ def test_changzhou_has_no_refund_rule(ctx, enrolled):
         refund.request_refund(ctx, NUMBER, 2026, "参加职工医保")
     assert refused.value.code == "not_applicable"
     assert (
-        "002_791f68398226ecd0.txt §二(二)4" in refused.value.message
+        "《2026年度常州市城乡居民医疗保障政策宣传提纲》§二(二)4" in refused.value.message
         and "没有居民医保退费的规定" in refused.value.message
+        and "停保" in refused.value.message
     )
     assert counts(ctx.db) == before
+
+
+def test_changzhou_rules_cite_the_year_of_the_enrollment(db):
+    # issue 15.12: the citation was fixed to 002 whatever the year; a 2024 enrollment cites 000
+    ctx = _at(db, (2024, 3, 1))
+    persons.register_person(ctx, NUMBER, "李娟")
+    enrollment.enroll(ctx, NUMBER, 2024)
+    with pytest.raises(Refusal) as refused:
+        refund.request_refund(ctx, NUMBER, 2024, "参加职工医保")
+    assert "《2024年度溧阳市城乡居民基本医疗保险政策》§二(二)4" in refused.value.message
+    with pytest.raises(Refusal) as elsewhere:
+        termination.request_termination(make_ctx(db, hall_code="320411", window="01",
+                                                 now=datetime(2024, 3, 2, 10, 0, tzinfo=CHINA)),
+                                        NUMBER, 2024, "停保", "参军")
+    assert elsewhere.value.field == "hall_code" and "《2024年度溧阳市城乡居民基本医疗保险政策》§二(二)4" in elsewhere.value.message
+
+
+def test_a_year_whose_source_names_no_termination_is_refused_naming_it(db):
+    # 003 (2025) gives no 停保/退保 rule: refused with the document named, nothing written
+    persons.register_person(_at(db, (2024, 11, 1)), NUMBER, "李娟")
+    enrollment.enroll(_at(db, (2024, 11, 1)), NUMBER, 2025)  # in 2025's collection period
+    ctx = _at(db, (2025, 3, 1))
+    before = counts(db)
+    with pytest.raises(Refusal) as refused:
+        termination.request_termination(ctx, NUMBER, 2025, "停保", "参军")
+    assert refused.value.code == "not_applicable" and "《关于2025年度常州市城乡居民基本医疗保险和长期护理保险参保缴费工作有关事项的通告》" in refused.value.message
+    assert counts(db) == before
 
 
 # ---------------------------------------------------------------- 天津 (004_72f39dcdf4d6177b.txt)
@@ -151,12 +179,23 @@ def test_tianjin_case_1_next_year_refund_in_the_window(db):
     assert again.value.code == "already_refunded"  # no refundable payment left for 2024: it was refunded
 
 
-def test_tianjin_case_2_before_the_benefit_period(db):
+def test_tianjin_case_2_before_the_benefit_period_goes_to_the_tax_office(db):
+    # issue 14.8 / 15.12: 004 §七(二): from 2024-01-01 the person applies to 税务 — the counter says so,
+    # names the case that applies and offers 停保 (nothing written)
     clerk = _tianjin(db, (2024, 3, 1))
     # paid 2024-02-20 without continuity: 6-month waiting period (004 §八(四))
     _seed(clerk, **HIGH, paid_on="2024-02-20", benefit_start="2024-08-21", waiting_months=6)
-    r = refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="外出务工")
-    assert (r.case.case_no, r.case.amount_fen) == (2, 101000)
+    before = counts(db)
+    with pytest.raises(Refusal) as refused:
+        refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="外出务工")
+    r = refused.value
+    assert (r.code, r.field) == ("elsewhere", "kind")
+    assert "税务部门" in r.message and "§七(二)" in r.message and "§七(一)2" in r.message
+    assert "停保" in r.message
+    assert counts(db) == before
+    plan = refund.plan(clerk, NUMBER, 2024, "其他")
+    assert (plan.case.number, plan.case.amount_fen, plan.at_counter, plan.next_step) == (2, 101000, False, "停保")
+    assert plan.where.startswith("税务部门")
 
 
 def test_tianjin_refund_after_the_benefit_period_began_is_refused(db):
@@ -167,16 +206,21 @@ def test_tianjin_refund_after_the_benefit_period_began_is_refused(db):
         refund.request_refund(clerk, NUMBER, 2024, "其他", reason_note="不想参保")
     assert refused.value.code == "not_applicable" and refused.value.field == "reason"
     assert "2024-01-01" in refused.value.message and "§七(一)2" in refused.value.message
+    assert "停保" in refused.value.message  # the next step the counter can take
     assert counts(db) == before
+    plan = refund.plan(clerk, NUMBER, 2024, "其他")
+    assert plan.case is None and plan.next_step == "停保" and "§七(一)2" in plan.message
 
 
-def test_tianjin_case_2_continuing_employee_insurance(db):
+def test_tianjin_case_2_continuing_employee_insurance_goes_to_the_tax_office(db):
+    # issue 14.8: 参加职工医保 was taken at the counter in 2024
     clerk = _tianjin(db, (2024, 6, 1))
     _seed(clerk, **HIGH)
-    r = refund.request_refund(
-        clerk, NUMBER, 2024, "参加职工医保", employee_insurance_whole_year=True
-    )
-    assert r.case.case_no == 2 and "职工医保" in r.case.rule
+    with pytest.raises(Refusal) as refused:
+        refund.request_refund(clerk, NUMBER, 2024, "参加职工医保", employee_insurance_whole_year=True)
+    assert refused.value.code == "elsewhere" and "税务部门" in refused.value.message
+    plan = refund.plan(clerk, NUMBER, 2024, "参加职工医保", employee_insurance_whole_year=True)
+    assert plan.case.number == 2 and "职工医保" in plan.case.rule and plan.next_step == "停保"
 
 
 def test_tianjin_case_3_assisted_person_switching_tier(db):
@@ -199,12 +243,15 @@ def test_tianjin_case_3_needs_an_assisted_enrollment(db):
 
 
 def test_tianjin_case_4_duplicate_in_another_province(db):
-    clerk = _tianjin(db, (2024, 9, 1))
+    clerk = _tianjin(db, (2023, 12, 20))  # the counter took refunds in 2023-09..12 (004 §七(二))
     _seed(clerk, **HIGH)
     r = refund.request_refund(
         clerk, NUMBER, 2024, "其他", reason_note="江苏已参保", duplicate_other_province=True
     )
-    assert r.case.case_no == 4
+    assert r.case.case_no == 4 and "§七(一)4" in r.case.rule
+    with pytest.raises(Refusal) as later:  # the same case from 2024 on: the tax office
+        refund.plan(_tianjin(db, (2024, 9, 1)), NUMBER, 2024, "其他", duplicate_other_province=True).require_counter()
+    assert later.value.code == "elsewhere"
 
 
 def test_two_refunds_of_one_payment_are_impossible_in_the_database(db):

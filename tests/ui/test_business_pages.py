@@ -61,7 +61,10 @@ def test_suspension_waits_for_a_reviewer_who_is_not_the_clerk(qtbot, db_deps, pr
     qtbot.keyClicks(page.id_field, number)
     page.kind.setCurrentText("退费")
     assert page.eligibility.text().startswith("✖") and "常州" in page.eligibility.text()
-    page.kind.setCurrentText("停保")
+    # issue 14.8: a refused refund offers the next step the year's rules give (002 §二(二)4: 停保)
+    assert page.next_step.isVisibleTo(page) and page.next_step.text() == "改办停保"
+    page.next_step.click()
+    assert page.kind.currentText() == "停保" and not page.next_step.isVisibleTo(page)
     page.reason.setCurrentText("参军")
     confirm(qtbot, page)
     assert page.outcome.text().startswith("◷ 停保申请已受理"), page.outcome.text() + page.page_error.text()
@@ -83,6 +86,10 @@ def test_offsite_filing_needs_the_materials_then_prints_the_receipt(qtbot, db_de
     page = show(qtbot, OffsitePage(db_deps))
     qtbot.keyClicks(page.id_field, number)
     page.person_type.setCurrentText("异地长期居住人员")
+    from desktop.policy import api
+
+    # one text for the page and the 回执 (issue 15.12)
+    assert page.rule.text() == api.offsite_rule("武进区", db_deps.default_year(), "异地长期居住人员")
     type_text(qtbot, page.province, "江苏省")
     type_text(qtbot, page.city, "苏州市")
     confirm(qtbot, page)
@@ -200,6 +207,9 @@ def test_tianjin_name_change_waits_in_the_reviewers_queue(qtbot, db_deps):
     type_text(qtbot, page.value_text, "刘铭")
     confirm(qtbot, page)
     assert page.outcome.text().startswith("◷"), page.outcome.text() + page.page_error.text()
+    # issue 14.8: the levels, the clause, the time limit and the materials (004 §六(二))
+    assert "1级审核" in page.outcome.text()
+    assert "审核时限" in page.outcome.text() and "需提供：相关证件材料（高拍上传）" in page.outcome.text()
     from desktop.services.review import pending_reviews
 
     assert len(pending_reviews(tj.context())) == 1
@@ -263,3 +273,27 @@ def test_2025_offsite_filing_and_claim_use_the_adopted_rules(qtbot, deps):
     qtbot.addWidget(claim)
     assert len(claim.materials.boxes) == 7  # 000 §六(四): the seven materials of the shared column
     assert claim.materials.note.text().startswith("依据：沿用《2024年度溧阳市城乡居民基本医疗保险政策》§六(四)")
+def test_tianjin_refund_in_2024_points_to_the_tax_office_and_offers_suspension(qtbot, db_deps):
+    # issue 14.8: 004 §七(二): from 2024-01-01 refunds are applied for at 税务; the counter says so
+    from datetime import datetime
+
+    from desktop.services.context import CHINA
+    from desktop.services.enrollment import enroll
+
+    window = replace(db_deps, hall=replace(db_deps.hall, region="天津市", hall_code="120101", hall_name="和平区社区服务中心"),
+                     clock=lambda: datetime(2023, 11, 20, 9, 0, tzinfo=CHINA))
+    number = make_id(date(1980, 5, 5), 33, region_code="120101")
+    registered(window, number, "刘明")
+    enroll(window.context(), number, 2024, tier="高档")  # 1010 in the 2024 window (004 §二(一))
+    june = replace(window, clock=lambda: datetime(2024, 6, 1, 9, 0, tzinfo=CHINA))
+    page = show(qtbot, TerminationPage(june))
+    page.year.setCurrentIndex(page.year.findData(2024))
+    qtbot.keyClicks(page.id_field, number)
+    page.kind.setCurrentText("退费")
+    page.reason.setCurrentText("参加职工医保")
+    page.fact_employee.setChecked(True)
+    text = page.eligibility.text()
+    assert text.startswith("ℹ") and "税务部门" in text and "§七(一)2" in text and "1010.00" in text
+    assert page.next_step.isVisibleTo(page) and page.next_step.text() == "改办停保"
+    confirm(qtbot, page)  # the counter does not take it: refused at the kind, nothing written
+    assert page.outcome.text() == "" and "税务部门" in page.page_error.text() + page.errors.fields["kind"][1].text()

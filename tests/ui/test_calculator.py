@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from conftest import pdf_text
 from PySide6.QtCore import Qt
 
@@ -123,3 +125,41 @@ def test_employee_scheme_inpatient_and_contribution(qtbot, deps):
     page.base.clear()
     label = page.errors.page_label
     assert "设置" in label.text() and label.text().startswith("⚠")  # a hall setting the source lacks
+
+
+def test_employee_top_up_in_the_window(qtbot, deps):
+    # issue 15.10: 001 §三(四) reached from the window; the base is a hall setting, refused while unset
+    page = make(qtbot, deps)
+    choose(page.scheme, "职工医保")
+    choose(page.kind, "职工医保缴费测算")
+    choose(page.member, "一次性补足最低缴费年限")
+    assert page.sex.isVisibleTo(page) and page.paid_years.isVisibleTo(page)
+    assert not page.base.isVisibleTo(page)
+    choose(page.sex, "男")
+    qtbot.keyClicks(page.paid_years, "22.5")
+    label = page.errors.fields["employee_top_up_base"][1] if "employee_top_up_base" in page.errors.fields else page.errors.page_label
+    assert "最低缴费年限缴费基数" in label.text() and "设置" in label.text()
+    assert figure(page, "total") == "—"
+    deps.settings = {**deps.settings, "employee_top_up_base": Decimal("6000")}
+    page.paid_years.clear()
+    qtbot.keyClicks(page.paid_years, "22.5")
+    # 25 − 22.5 = 2.5 years = 30 months; 6000 × 8% = 480 a month × 30 = 14400.00
+    assert (figure(page, "missing_years"), figure(page, "base"), figure(page, "rate"), figure(page, "total")) == (
+        "2.5", "6000.00", "8%", "14400.00")
+    assert any("§三(四)" in s[2] for s in page.trace.rows())
+    choose(page.sex, "女")  # 女 20 years: met
+    assert figure(page, "total") == "0.00"
+
+
+def test_dual_channel_estimate_in_the_window(qtbot, deps):
+    # issue 15.8: 2026 双通道 (002 §三(二)4.2) from the window: 罕见病药品 10000 × 80% = 8000
+    page = make(qtbot, deps)
+    choose(page.region, "天宁区")
+    choose(page.year, "2026年度")
+    choose(page.kind, "门诊费用测算")
+    choose(page.benefit, "双通道")
+    choose(page.facility, "国谈药定点药店")
+    choose(page.disease, "罕见病药品")
+    qtbot.keyClicks(page.cost, "10000")
+    assert figure(page, "basic") == "8000.00"
+    assert any("§三(二)4.2" in s[2] for s in page.trace.rows())

@@ -41,7 +41,7 @@ def test_special_disease_from_the_packs_list_to_the_receipt(qtbot, db_deps, prin
     page.disease.setCurrentText("系统性红斑狼疮")
     hospitals = [page.hospital.itemText(i) for i in range(page.hospital.count())]
     assert hospitals[0] == "常州一院" and "武进人民医院" in hospitals
-    assert "002_791f68398226ecd0.txt §三(二)3" in page.rule.text()
+    assert "《2026年度常州市城乡居民医疗保障政策宣传提纲》§三(二)3" in page.rule.text()
     assert [b.property("material") for b in page.boxes] == ["病史资料", "社保卡"]  # 002 §三(二)3.2
     qtbot.keyClicks(page.id_field, ELDER)
     page.hospital.setCurrentText("武进人民医院")
@@ -61,14 +61,13 @@ def test_special_disease_from_the_packs_list_to_the_receipt(qtbot, db_deps, prin
     assert queue == [("chronic_application", "钱秀珍 2026年度门诊特殊病：系统性红斑狼疮（武进人民医院）")]
 
 
-def test_a_year_whose_source_lists_no_materials_says_so(qtbot, db_deps):
+def test_a_year_whose_source_lists_no_materials_uses_the_earlier_years(qtbot, db_deps):
+    # 2025: 003 names the diseases but no materials; the pack adopts 2024's list, said 沿用《…》
     page = show(qtbot, ChronicPage(db_deps))
     page.kind.setCurrentText("门诊慢性病")
     page.year.setCurrentIndex(page.year.findData(2025))
-    message = page.errors.fields["year"][1].text()
-    assert "2025年度政策文件" in message and "未列出门诊慢性病的申请材料" in message
-    assert "列有的年度：2024、2026年" in message
-    assert not page.confirm.isEnabled() and page.boxes == []
+    assert page.errors.fields["year"][1].text() == ""
+    assert page.boxes and page.materials_note.text().startswith("依据：沿用《2024年度溧阳市城乡居民基本医疗保险政策》§")
     page.year.setCurrentIndex(page.year.findData(2026))
     assert page.confirm.isEnabled() and page.errors.fields["year"][1].text() == ""
     assert page.disease.itemText(0) == "高血压" and page.hospital.count() == 0  # typed: no list in the pack

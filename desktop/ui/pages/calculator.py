@@ -48,7 +48,8 @@ KINDS = {
 SCHEMES = {"resident": "城乡居民医保", "employee": "职工医保"}
 SCHEME_KINDS = {"resident": ("inpatient", "outpatient", "contribution", "benefit_start"),
                 "employee": ("inpatient", "outpatient", "employee_contribution")}
-MEMBERS = {"在职职工（单位缴费）": "employee", "灵活就业人员": "flexible"}
+MEMBERS = {"在职职工（单位缴费）": "employee", "灵活就业人员": "flexible", "一次性补足最低缴费年限": "top_up"}
+SEXES = ("男", "女")
 
 FIGURES = {
     "contribution": (("standard", "缴费标准"), ("ltc", "其中长护险"), ("assisted", "财政资助"), ("personal", "个人缴费")),
@@ -60,9 +61,12 @@ FIGURES = {
 FIGURES["outpatient"] = FIGURES["inpatient"]
 FIGURES["employee_contribution"] = (("monthly_base", "月缴费基数"), ("employer", "单位缴费（月）"),
                                     ("personal", "个人缴费（月）"), ("total", "合计（月）"))
+# the one-off top-up (001 §三(四)) answers other figures than the monthly contribution
+FIGURES["employee_top_up"] = (("minimum_years", "最低缴费年限（年）"), ("missing_years", "不足年限（年）"),
+                              ("base", "补缴基数（元/月）"), ("rate", "补缴费率"), ("total", "一次性补缴金额"))
 
 LEVELS = {name: level for level, name in levels.NAMES.items()}
-BENEFITS = {"普通门诊": "general", "门诊慢性病": "chronic", "门诊特殊病": "special"}
+BENEFITS = {"普通门诊": "general", "门诊慢性病": "chronic", "门诊特殊病": "special", "双通道": "dual_channel"}
 
 
 class CalculatorPage(Page):
@@ -87,6 +91,10 @@ class CalculatorPage(Page):
             self.member.addItem(label, code)
         self.base = QLineEdit()
         self.base.setPlaceholderText("月缴费工资基数（元），灵活就业人员可不填")
+        self.sex = QComboBox()
+        self.sex.addItems(SEXES)
+        self.paid_years = QLineEdit()
+        self.paid_years.setPlaceholderText("已缴费年限（年），如 22.5")
         self.year = QComboBox()
         self.category = QComboBox()
         self.tier = QComboBox()
@@ -137,6 +145,8 @@ class CalculatorPage(Page):
         add_field(form, "免等待期人员", self.special, self.errors, "special_group")
         add_field(form, "参保人员类型", self.member, self.errors, "member")
         add_field(form, "月缴费基数(&B)", self.base, self.errors, "monthly_base")
+        add_field(form, "性别", self.sex, self.errors, "sex")
+        add_field(form, "已缴费年限", self.paid_years, self.errors, "paid_years")
         self.form = form
 
         left = QGroupBox("测算条件")
@@ -179,10 +189,11 @@ class CalculatorPage(Page):
         self.year.currentIndexChanged.connect(self._pack_changed)
         self.benefit.currentIndexChanged.connect(self._benefit_changed)
         for combo in (self.category, self.tier, self.assistance, self.offsite, self.level, self.facility,
-                      self.disease, self.special, self.member):
+                      self.disease, self.special, self.sex):
             combo.currentIndexChanged.connect(self.recalculate)
+        self.member.currentIndexChanged.connect(self._kind_changed)
         self.admission.valueChanged.connect(self.recalculate)
-        for edit in (self.cost, self.ytd, self.paid_on, self.birth, self.base):
+        for edit in (self.cost, self.ytd, self.paid_on, self.birth, self.base, self.paid_years):
             edit.textChanged.connect(self.recalculate)
             edit.returnPressed.connect(self._next_field)
 
@@ -267,7 +278,7 @@ class CalculatorPage(Page):
         self._refill(self.facility, list(block.facilities) if block is not None else [])
         if code == "chronic" and block is not None:
             self._refill(self.disease, list(block.diseases))
-        elif code == "special" and block is not None:
+        elif code in ("special", "dual_channel") and block is not None:
             self._refill(self.disease, [d.name for d in block.diseases])
         else:
             self._refill(self.disease, [])
@@ -283,6 +294,7 @@ class CalculatorPage(Page):
     def _update_rows(self) -> None:
         kind = self.kind.currentData()
         estimate = kind in ("inpatient", "outpatient")
+        top_up = kind == "employee_contribution" and self.member.currentData() == "top_up"
         pack = self._pack()
         has_tiers = bool(pack is not None and pack.categories.tiers)
         visible = {
@@ -290,7 +302,9 @@ class CalculatorPage(Page):
             self.tier: kind in ("contribution", "inpatient", "outpatient") and has_tiers,
             self.assistance: kind in ("contribution", "inpatient", "outpatient") and self.assistance.count() > 1,
             self.member: kind == "employee_contribution",
-            self.base: kind == "employee_contribution",
+            self.base: kind == "employee_contribution" and not top_up,
+            self.sex: top_up,
+            self.paid_years: top_up,
             self.offsite: estimate,
             self.level: kind == "inpatient",
             self.admission: kind == "inpatient",
@@ -311,6 +325,8 @@ class CalculatorPage(Page):
     def _build_figures(self) -> None:
         """One grid of figures per kind, built once; the kind's grid is shown."""
         kind = self.kind.currentData()
+        if kind == "employee_contribution" and self.member.currentData() == "top_up":
+            kind = "employee_top_up"
         if kind not in self.figure_pages:
             grid_host = QWidget()
             grid = QGridLayout(grid_host)
@@ -341,6 +357,11 @@ class CalculatorPage(Page):
         req: dict = {"calc": kind, "region": self.region.currentText(), "year": self.year.currentData()}
         if kind == "employee_contribution":
             req["member"] = self.member.currentData()
+            if req["member"] == "top_up":
+                req["sex"] = self.sex.currentText()
+                if self.paid_years.text().strip():
+                    req["paid_years"] = self.paid_years.text().strip()
+                return req
             if self.base.text().strip():
                 req["monthly_base"] = self.base.text().strip()
             return req
@@ -380,7 +401,8 @@ class CalculatorPage(Page):
             return
         self.errors.clear()
         req = self.request()
-        if req.get("calc") in ("inpatient", "outpatient") and not req.get("compliant_cost"):
+        if (req.get("calc") in ("inpatient", "outpatient") and not req.get("compliant_cost")) or (
+                req.get("member") == "top_up" and not req.get("paid_years")):
             self._show(None)
             return
         try:

@@ -19,7 +19,11 @@ class ChangePage(BusinessPage):
     def build_fields(self) -> None:
         from desktop.services import change
 
-        self.rules = change.rules(self.deps.hall.region)
+        region = self.deps.hall.region
+        try:
+            self.rules = change.rules(region, self.deps.pack(region, self.deps.default_year()))
+        except Refusal:  # no pack for the year shown: the latest bundled one
+            self.rules = change.rules(region)
         self.field = QComboBox()
         for code, label in change.LABELS.items():
             if code in self.rules:
@@ -88,7 +92,11 @@ class ChangePage(BusinessPage):
         if r.effective:
             outcome = f"✔ {label}已变更：{r.before or '（空）'} → {r.after}（即时生效），收据号 {r.receipt_serial}"
         else:
-            outcome = f"◷ {label}变更已受理，等待复核，复核通过后生效。收据号 {r.receipt_serial}"
+            limit = r.time_limit or "政策文件未规定，以经办机构通知为准"
+            outcome = (f"◷ {label}变更已受理，等待{r.review_levels}级审核，审核通过后生效。收据号 {r.receipt_serial}"
+                       f"\n审核时限：{limit}")
+            if r.materials:
+                outcome += "\n需提供：" + "；".join(r.materials)
         if self.reviews is not None:
             self.reviews.refresh()
         self.id_field.check()  # the person as now recorded

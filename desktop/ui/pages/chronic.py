@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QLabel, QPushButton, QVBoxLayout
 
 from desktop.errors import Refusal
+from desktop.policy.citation import shown
 from desktop.ui.pages.base import BusinessPage, visit_build
 from desktop.ui.widgets import OPTIONAL_NONE, ErrorLabel, add_field, disabled_note, refill_combo
 
@@ -104,7 +105,7 @@ class ChronicPage(BusinessPage):
             self.materials_note.setText("")
             return
         where = f"\n办理地点：{'；'.join(opts.where)}" if opts.where else ""
-        self.materials_note.setText(f"依据：{opts.materials_source}{where}")
+        self.materials_note.setText(f"依据：{shown(opts.materials_source)}{where}")
         for m in opts.materials:
             box = QCheckBox(m["name"] + (f"（{m['note']}）" if m.get("note") else ""))
             box.setProperty("material", m["name"])
@@ -123,11 +124,11 @@ class ChronicPage(BusinessPage):
         if self.options is None:
             self.rule.setText("—")
         elif chosen is None or not chosen.hospital_rule:
-            self.rule.setText(f"由定点医疗机构诊断，诊断材料随申请提交（{self.options.disease_source}）"
-                              if self.options.kind == "chronic" else f"见{self.options.disease_source}")
+            self.rule.setText(f"由定点医疗机构诊断，诊断材料随申请提交（{shown(self.options.disease_source)}）"
+                              if self.options.kind == "chronic" else f"见{shown(self.options.disease_source)}")
         else:
             review = f"；认定时限：{chosen.review}" if chosen.review else ""
-            self.rule.setText(f"认定医院：{chosen.hospital_rule}{review}（{self.options.disease_source}）")
+            self.rule.setText(f"认定医院：{chosen.hospital_rule}{review}（{shown(self.options.disease_source)}）")
 
     def received(self) -> list[str]:
         return [b.property("material") for b in self.boxes if b.isChecked()]

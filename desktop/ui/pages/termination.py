@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.errors import Refusal
 from desktop.ui.pages.base import BusinessPage, visit_build
@@ -50,6 +58,11 @@ class TerminationPage(BusinessPage):
         self.eligibility = QLabel("")
         self.eligibility.setWordWrap(True)
         self.eligibility.setObjectName("eligibility")
+        # when a refund cannot be taken here, the next step the year's rules offer (停保/退保)
+        self.next_step = QPushButton("")
+        self.next_step.setObjectName("next_step")
+        self.next_step.clicked.connect(self._take_next_step)
+        self.next_step.setVisible(False)
         add_field(self.form, "年度(&Y)", self.year, self.errors, "year")
         add_field(self.form, "业务(&K)", self.kind, self.errors, "kind")
         add_field(self.form, "原因(&R)", self.reason, self.errors, "reason")
@@ -62,6 +75,7 @@ class TerminationPage(BusinessPage):
         box = QLabel("退费测算")
         self.right.addWidget(box)
         self.right.addWidget(self.eligibility)
+        self.right.addWidget(self.next_step)
         # the queue is a reviewer's (a clerk's outcome line says the request waits for review)
         self.reviews = ReviewPanel(self.deps) if self.deps.db is not None and self.deps.may("reviewer") else None
         if self.reviews is not None:
@@ -82,7 +96,9 @@ class TerminationPage(BusinessPage):
         self.form.setRowVisible(self.facts.parentWidget(), refund)
         self.form.setRowVisible(self.effective.parentWidget(), not refund)
         self.form.setRowVisible(self.death.parentWidget(), self.reason.currentText() == "死亡" and not refund)
+        self._offer = None
         self.eligibility.setText(self._eligibility() if refund else "停保、退保提交后由复核人审核，审核通过后停止待遇。")
+        self._show_offer()
 
     def _facts(self) -> dict[str, bool]:
         return {"employee_insurance_whole_year": self.fact_employee.isChecked(),
@@ -90,6 +106,7 @@ class TerminationPage(BusinessPage):
                 "duplicate_other_province": self.fact_duplicate.isChecked()}
 
     def _eligibility(self) -> str:
+        self._offer = None
         ctx = self.deps.context()
         if ctx is None:
             return "ℹ 未打开数据库，无法查询缴费记录"
@@ -99,10 +116,28 @@ class TerminationPage(BusinessPage):
 
         try:
             enrollment = termination.active_enrollment(ctx, self.id_field.person, self.year.currentData())
-            case = refund.eligibility(ctx, enrollment, self.reason.currentText(), **self._facts())
+            plan = refund.plan_for(ctx, enrollment, self.reason.currentText(), **self._facts())
         except Refusal as refusal:
             return "✖ 不符合退费条件：" + refusal.message
-        return f"✔ 符合退费情形：{case.rule}\n可退金额：{Decimal(case.amount_fen) / 100:.2f} 元（复核通过后支付）"
+        self._offer = plan.next_step
+        if plan.case is None:
+            return "✖ 不符合退费条件：" + plan.message
+        if not plan.at_counter:
+            return "ℹ " + plan.message
+        self._offer = None
+        return (f"✔ {plan.message}\n"
+                f"可退金额：{Decimal(plan.case.amount_fen) / 100:.2f} 元（复核通过后支付）")
+
+    def _show_offer(self) -> None:
+        offer = getattr(self, "_offer", None) if self.kind.currentText() == "退费" else None
+        self.next_step.setVisible(offer is not None)
+        if offer is not None:
+            self.next_step.setText(f"改办{offer}")
+
+    def _take_next_step(self) -> None:
+        offer = getattr(self, "_offer", None)
+        if offer is not None:
+            self.kind.setCurrentText(offer)
 
     def do_submit(self, ctx):
         from desktop.services import refund, termination
