@@ -201,6 +201,21 @@ class Deps:
             settings=dict(self.settings), packs=self.packs, **kwargs,
         )
 
+    def plan_context(self):
+        """A Context for the services' plans (which write nothing): the window's, or without a
+        database one that plans from the packs alone (no history on file)."""
+        ctx = self.context()
+        if ctx is not None:
+            return ctx
+        from desktop.services.context import Context
+
+        kwargs: dict[str, Any] = {"clock": self.clock} if self.clock is not None else {}
+        return Context(
+            db=None, region=self.hall.region, hall_code=self.hall.hall_code,  # type: ignore[arg-type]
+            window=self.hall.window, operator_id=self.hall.clerk or "-", settings=dict(self.settings),
+            packs=self.packs, **kwargs,
+        )
+
     def search(self, text: str, limit: int = 20) -> list[dict]:
         """The search box: a services search when it exists, else the records' read-only query."""
         if self.db is None or not text.strip():

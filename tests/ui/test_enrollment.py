@@ -146,6 +146,7 @@ def test_tianjin_low_tier_for_a_dibao_adult_leaves_38(qtbot, deps):
     tj = replace(deps, hall=replace(deps.hall, region="天津市", hall_code="120101", hall_name="和平区社区服务中心"))
     page = show(qtbot, EnrollmentPage(tj))
     assert page.tier.isVisibleTo(page)
+    page.paid_on.setText("2023-12-01")  # in the 2024 window (004 §三): the plan needs a payable date
     qtbot.keyClicks(page.id_field, make_id(date(1980, 4, 4), 23, region_code="120101"))
     assert page.category.currentText() == "城乡未就业居民（成年）"
     assert not page.reason.isEnabled()  # the proposal, by its label in the pack
@@ -182,11 +183,13 @@ def test_renewal_keeps_last_years_category(qtbot, db_deps):
     register_person(last_year.context(), GRANDMOTHER, "张桂英")
     enroll(last_year.context(), GRANDMOTHER, 2025)
     page = show(qtbot, EnrollmentPage(db_deps))
-    page.mode.setCurrentText("续保")
-    assert not page.special.isVisibleTo(page)
     qtbot.keyClicks(page.id_field, GRANDMOTHER)
     qtbot.keyClick(page.id_field, Qt.Key.Key_Return)
     assert page.name.text() == "张桂英"
+    # issue 14 #6: last year's enrollment on file opens the visit as 续保, shown beside the proposal
+    assert page.kind_label.text() == "业务：续保"
+    assert "上年度（2025年度）：老年居民" in page.previous_note.text()
+    assert not page.special.isVisibleTo(page)
     qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert page.done, page.page_error.text()
     r = page.done[0].result

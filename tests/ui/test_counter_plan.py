@@ -1,0 +1,147 @@
+"""Issue 14: the enrollment page shows the services' plan and nothing else (findings 1, 2, 6),
+天津 continuity from the file (3), and the smaller items of 8 that belong to the counter."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date, datetime
+
+from conftest import make_id, show, signed_in
+from PySide6.QtCore import Qt
+
+from desktop.services.context import CHINA
+from desktop.ui.pages.enrollment import EnrollmentPage
+
+TURNED_60 = make_id(date(1965, 6, 1), 41)  # 59 on 2024-11-20, 60 on 2025-11-15
+
+
+def at(deps, day: date):
+    return replace(deps, clock=lambda: datetime(day.year, day.month, day.day, 10, 0, tzinfo=CHINA))
+
+
+def stored(db, number):
+    return db.execute(
+        "SELECT e.kind, e.category, e.personal_fen, e.proposed_category, e.category_reason FROM enrollments e "
+        "JOIN persons p ON p.id = e.person_id WHERE p.id_number = ? ORDER BY e.year DESC", [number]).fetchone()
+
+
+def test_a_renewal_with_a_changed_category_writes_what_it_shows(qtbot, db_deps):
+    """Finding 1 and 6: 非从业居民 in 2025, 60 since June: the page showed 老年居民 730.00 and the
+    service wrote 非从业居民 830.00; the visit stayed 参保登记."""
+    from desktop.services.enrollment import enroll
+    from desktop.services.persons import register_person
+
+    last_year = at(db_deps, date(2024, 11, 20))
+    register_person(last_year.context(), TURNED_60, "周建华")
+    enroll(last_year.context(), TURNED_60, 2025)
+    assert stored(db_deps.db, TURNED_60)[1] == "非从业居民"
+
+    page = show(qtbot, EnrollmentPage(db_deps))
+    qtbot.keyClicks(page.id_field, TURNED_60)
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Return)
+    assert page.kind_label.text() == "业务：续保"
+    assert "上年度（2025年度）：非从业居民" in page.previous_note.text()
+    # 老年居民 2026: 基本医保 700 + 长护险 30 = 730 元 (002 §一(三)); 60 from the hall setting
+    assert page.category.currentText() == "老年居民"
+    shown = page.figures["personal"].text()
+    assert shown == "730.00"
+    assert page.figures["deadline"].text() == "2025-12-31"  # 2026 window ends 2025-12-31 (002 §一(一))
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert len(page.done) == 1, page.page_error.text()
+    kind, category, fen, proposed, reason = stored(db_deps.db, TURNED_60)
+    assert (kind, category, proposed, reason) == ("renewal", "老年居民", "老年居民", None)
+    assert f"{fen // 100}.{fen % 100:02d}" == shown  # shown fee = written fee
+
+
+def test_keeping_last_years_category_is_an_adjustment_with_its_reason(qtbot, db_deps):
+    from desktop.services.enrollment import enroll
+    from desktop.services.persons import register_person
+
+    last_year = at(db_deps, date(2024, 11, 20))
+    register_person(last_year.context(), TURNED_60, "周建华")
+    enroll(last_year.context(), TURNED_60, 2025)
+    page = show(qtbot, EnrollmentPage(db_deps))
+    qtbot.keyClicks(page.id_field, TURNED_60)
+    page.category.setCurrentText("非从业居民")
+    # 非从业居民 武进区 2026: 800 + 30 = 830 元 (002 §一(三)); the reason is asked, the fee shown
+    assert page.figures["personal"].text() == "830.00"
+    assert "类别调整理由" in page.errors.fields["category_reason"][1].text()
+    page.reason.setText("本人申请按非从业居民缴费")
+    qtbot.keyClick(page.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.done, page.page_error.text()
+    assert stored(db_deps.db, TURNED_60) == ("renewal", "非从业居民", 83000, "老年居民", "本人申请按非从业居民缴费")
+
+
+def pack_2027(tmp_path):
+    """The 2026 常州 pack moved on a year, as a city would publish 2027's (dates shifted)."""
+    from desktop.policy.loader import bundled_dir
+
+    text = (bundled_dir() / "changzhou-resident-2026.yaml").read_text(encoding="utf-8")
+    shifted = text.replace("2026", "2027").replace("2025", "2026")
+    path = tmp_path / "changzhou-resident-2027.yaml"
+    path.write_text(shifted, encoding="utf-8")
+    return path
+
+
+def test_an_imported_2027_pack_serves_the_page_and_calc_alike(qtbot, deps, hall_db, tmp_path):
+    """Finding 2: the page proposed from the bundled packs only (no 2027: “setting missing”),
+    and `yibao-desk calc` answered from the bundled packs whatever the hall imported."""
+    from conftest import PASSWORD
+
+    from desktop.services import accounts, hall
+
+    autumn = lambda: datetime(2026, 11, 16, 10, 0, tzinfo=CHINA)  # noqa: E731
+    admin = accounts.login(hall_db, "admin", PASSWORD, now=autumn())
+    hall.import_pack(hall.context_for(hall_db, admin, autumn), pack_2027(tmp_path))
+    clerk = signed_in(replace(deps, clock=autumn), hall_db, "wang")
+    page = show(qtbot, EnrollmentPage(clerk))
+    assert page.year.currentData() == 2027
+    born = make_id(date(1966, 3, 3), 42)  # 60 on 2026-11-16: 老年居民 from 60 (hall setting)
+    qtbot.keyClicks(page.id_field, born)
+    assert page.category.currentText() == "老年居民", page.proposal_note.text()
+    assert "年满60周岁" in page.proposal_note.text()
+    window_fee = page.figures["personal"].text()
+    assert window_fee == "730.00"  # the shifted pack keeps 2026's 700 + 30
+
+    request = json.dumps({"calc": "contribution", "region": "武进区", "year": 2027, "category": "老年居民"})
+    db_file = hall_db.execute("PRAGMA database_list").fetchone()[2]
+    run = lambda *extra: subprocess.run([sys.executable, "-m", "desktop.cli", "calc", *extra],  # noqa: E731
+                                        input=request, capture_output=True, text=True, encoding="utf-8")
+    bundled = json.loads(run().stdout)
+    assert bundled["error"]["code"] == "no_policy_for_year"  # what `calc` answered before --db
+    with_hall = json.loads(run("--db", db_file).stdout)
+    assert with_hall["personal"] == window_fee
+
+
+def test_the_blank_form_says_nothing_until_an_id_is_entered(qtbot, db_deps):
+    """Finding 8: 730 before any ID, a refusal on the empty form; late enrollment showed the
+    window's deadline (2023-12-31 for a 2024 enrollment)."""
+    page = show(qtbot, EnrollmentPage(db_deps))
+    assert [page.figures[k].text() for k in ("personal", "benefit_start", "deadline")] == ["—", "—", "—"]
+    shown = page.page_error.text() + "".join(lbl.text() for _, lbl in page.errors.fields.values())
+    assert shown == ""
+    assert page.form.labelForField(page.paid_on.parentWidget()).text() == "预计缴费日期"
+    assert page.form.labelForField(page.reason.parentWidget()).text() == "类别调整理由"
+
+
+def test_a_late_enrollment_has_no_window_deadline(qtbot, db_deps):
+    march = at(db_deps, date(2026, 3, 10))
+    page = show(qtbot, EnrollmentPage(march))
+    assert page.year.currentData() == 2026
+    qtbot.keyClicks(page.id_field, make_id(date(1981, 5, 5), 43))
+    # 002 §一(二): paid outside the window, benefits after the waiting period; no 12-31 deadline
+    assert page.figures["deadline"].text() == "开单当日"
+    assert "集中参保缴费期已于" in page.benefit_note.text()
+
+
+def test_a_newborn_says_back_to_the_birth_once(qtbot, db_deps):
+    # visits.md #2: 40 days after the birth, within 002's 90 days: back to the birth date, said once
+    baby = make_id(date(2026, 2, 1), 44)
+    page = show(qtbot, EnrollmentPage(at(db_deps, date(2026, 3, 13))))
+    qtbot.keyClicks(page.id_field, baby)
+    assert page.figures["benefit_start"].text() == "2026-02-01"
+    note = page.benefit_note.text()
+    assert "出生之日" in note and "（追溯至出生之日）" not in note, note
