@@ -15,11 +15,13 @@ from desktop.documents import (
     checklist,
     day_report,
     estimate,
+    household_receipt,
     offsite_receipt,
     payment_notice,
     processing_slip,
     receipt,
 )
+from desktop.documents.household_receipt import HouseholdReceipt
 from desktop.documents.layout import marked
 from desktop.documents.model import (
     AcceptanceReceipt,
@@ -32,7 +34,7 @@ from desktop.documents.model import (
 )
 
 Document = (AcceptanceReceipt | PaymentNotice | ChecklistNotice | ReimbursementEstimate
-            | OffsiteFilingReceipt | ProcessingSlip | DayReport)
+            | OffsiteFilingReceipt | ProcessingSlip | DayReport | HouseholdReceipt)
 
 _RENDERERS: dict[type, Callable] = {
     AcceptanceReceipt: receipt.render,
@@ -42,6 +44,7 @@ _RENDERERS: dict[type, Callable] = {
     OffsiteFilingReceipt: offsite_receipt.render,
     ProcessingSlip: processing_slip.render,
     DayReport: day_report.render,
+    HouseholdReceipt: household_receipt.render,
 }
 
 

@@ -46,6 +46,8 @@ OTHER_SETTINGS: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "idle_lock_minutes": ("无操作自动锁定（分钟）", int, 10),
     "archive_folder": ("文书归档文件夹", str, ""),
     "backup_keep": ("保留每日备份份数", int, 14),
+    # the window's 80 mm receipt printer: when set, a household's 受理回执 defaults to the roll
+    "receipt_printer": ("小票打印机（80mm）名称", str, ""),
 }
 _INT_LIMITS = {"idle_lock_minutes": (1, 240), "backup_keep": (1, 365)}
 

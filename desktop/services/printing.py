@@ -26,6 +26,7 @@ from typing import Any
 
 from desktop.documents import render
 from desktop.documents.format import cn_date, mask_id
+from desktop.documents.household_receipt import HouseholdReceipt
 from desktop.documents.model import (
     AcceptanceReceipt,
     BusinessCount,
@@ -64,6 +65,7 @@ KIND_OF: dict[type, str] = {
     ReimbursementEstimate: "estimate",
     ChecklistNotice: "checklist",
     DayReport: "day_report",
+    HouseholdReceipt: "household_receipt",
 }
 
 BUSINESS_LABELS = verification.BUSINESS_LABELS

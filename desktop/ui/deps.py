@@ -138,6 +138,14 @@ class Deps:
             return year
         return min(years, key=lambda y: (abs(y - year), -y))
 
+    def receipt_printer(self) -> str | None:
+        """The hall's 80 mm receipt printer (setting `receipt_printer`), or None."""
+        if self.db is None:
+            return None
+        from desktop.services import hall
+
+        return hall.settings(self.db).get("receipt_printer") or None
+
     def printer_backend(self) -> Any:
         if self.printer is None:
             from desktop.ui.printing import SystemPrinter
@@ -153,11 +161,13 @@ class Deps:
         return open_path(path)
 
     def print_preview(self, parent: Any, title: str, build: Callable[[Any, str], list],
-                      on_printed: Callable[[list], Any] | None = None) -> Any:
-        """Open the 打印预览 of the documents `build(ctx, paper)` returns (services.printing)."""
+                      on_printed: Callable[[list], Any] | None = None, *, receipt_roll: bool = False) -> Any:
+        """Open the 打印预览 of the documents `build(ctx, paper)` returns (services.printing).
+        `receipt_roll`: a receipt the hall prints on its 80 mm printer when it has one."""
         from desktop.ui.print_preview import PrintPreviewDialog
 
-        dialog = PrintPreviewDialog(self, title, build, parent)
+        roll = self.receipt_printer() if receipt_roll else None
+        dialog = PrintPreviewDialog(self, title, build, parent, roll_printer=roll)
         if on_printed is not None:
             dialog.printed.connect(on_printed)
         if self.preview is not None:

@@ -145,3 +145,81 @@ def test_a_newborn_says_back_to_the_birth_once(qtbot, db_deps):
     assert page.figures["benefit_start"].text() == "2026-02-01"
     note = page.benefit_note.text()
     assert "出生之日" in note and "（追溯至出生之日）" not in note, note
+
+
+# ---------------------------------------------------------------- 天津: continuity from the file
+
+TJ_ADULT = make_id(date(1980, 4, 4), 45, region_code="120101")
+
+
+def tianjin(deps, db, day: date):
+    hall = replace(deps.hall, region="天津市", hall_code="120101", hall_name="和平区社区服务中心")
+    return replace(deps, hall=hall, db=db, clock=lambda: datetime(day.year, day.month, day.day, 10, 0, tzinfo=CHINA))
+
+
+def seed_years(ctx, number, years):
+    """Earlier years on file as an earlier release stored them (paid each November before)."""
+    from desktop.records import enrollments, receipts
+    from desktop.records.tx import write
+    from desktop.services.persons import register_person
+
+    person = register_person(ctx, number, "赵淑芬")
+    for year in years:
+        stamp = ctx.stamp()
+        row = {**stamp.meta(), "person_id": person["id"], "year": year, "region": ctx.region, "kind": "enroll",
+               "category": "城乡未就业居民（成年）", "proposed_category": "城乡未就业居民（成年）",
+               "category_reason": None, "assistance": None, "tier": "低档", "special_group": None,
+               "student_proof": 0, "standard_fen": 38000, "ltc_fen": 0, "assisted_fen": 0, "personal_fen": 38000,
+               "paid_on": f"{year - 1}-11-20", "benefit_start": f"{year}-01-01", "benefit_end": f"{year}-12-31",
+               "waiting_months": 0, "retroactive": 0, "trace": "{}"}
+        with write(ctx.db):
+            row["receipt_serial"] = receipts.issue(ctx.db, stamp, business="enroll", record_id=row["id"],
+                                                   person_id=person["id"])
+            enrollments.add(ctx.db, stamp, row)
+
+
+def test_a_tianjin_late_enrollment_with_three_years_on_file(qtbot, deps, db):
+    """Finding 3: the refusal asked for 连续参保年数 and no field took it. 2021–2023 on file,
+    paid 2024-03-15: 3 years insured without a break (不含补缴), the break from 2024-01-01 to the
+    payment is 3 started months (Jan, Feb, Mar) — “三个月内” — so 004 §八(三): benefits from the
+    day after payment, 2024-03-16, no waiting period."""
+    clerk = tianjin(deps, db, date(2024, 3, 15))
+    seed_years(clerk.context(), TJ_ADULT, (2021, 2022, 2023))
+    page = show(qtbot, EnrollmentPage(clerk))
+    assert page.year.currentData() == 2024
+    qtbot.keyClicks(page.id_field, TJ_ADULT)
+    assert page.kind_label.text() == "业务：续保"  # 2023 on file
+    assert page.figures["benefit_start"].text() == "2024-03-16", page.errors.page_label.text()
+    assert page.figures["waiting_months"].text() == "无"
+    note = page.benefit_note.text()
+    assert "连续参保3年，中断3个月" in note and "档案记录2021至2023年度按期参保3年" in note, note
+    assert page.earlier_box.isVisibleTo(page)
+    qtbot.keyClick(page.id_field, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.done, page.page_error.text()
+    row = db.execute("SELECT benefit_start, waiting_months, t.text FROM enrollments e JOIN traces t "
+                     "ON t.sha256 = e.trace_sha256 WHERE e.year = 2024").fetchone()
+    assert row[:2] == ("2024-03-16", 0)
+    assert "连续参保3年" in json.loads(row[2])["continuity"]
+
+
+def test_years_the_file_does_not_hold_are_entered_with_a_reason(qtbot, deps, db):
+    """Only 2023 on file: 1 year, so 004 §八(四) (6 months' wait). Two years of 职工医保 before it,
+    entered with their proof: 3 years, break 3 months → §八(三), from 2024-03-16."""
+    clerk = tianjin(deps, db, date(2024, 3, 15))
+    seed_years(clerk.context(), TJ_ADULT, (2023,))
+    page = show(qtbot, EnrollmentPage(clerk))
+    qtbot.keyClicks(page.id_field, TJ_ADULT)
+    # §八(四): 6 months from the day after payment: 2024-03-16 + 6 months = 2024-09-16
+    assert page.figures["benefit_start"].text() == "2024-09-16"
+    assert page.figures["waiting_months"].text() == "6 个月"
+    page.earlier_years.setText("2")
+    assert "依据" in page.errors.fields["earlier_years"][1].text()  # asked for, nothing hidden
+    page.earlier_reason.setText("职工医保参保缴费证明（2021—2022年）")
+    assert page.figures["benefit_start"].text() == "2024-03-16"
+    assert "窗口录入档案外参保2年（依据：职工医保参保缴费证明（2021—2022年））" in page.benefit_note.text()
+
+
+def test_a_tianjin_login_shows_no_refusal_on_the_empty_form(qtbot, deps, db):
+    page = show(qtbot, EnrollmentPage(tianjin(deps, db, date(2025, 11, 15))))
+    shown = page.page_error.text() + "".join(lbl.text() for _, lbl in page.errors.fields.values())
+    assert shown == "" and page.figures["personal"].text() == "—"

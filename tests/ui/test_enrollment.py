@@ -70,13 +70,17 @@ def test_a_family_enrolls_in_one_visit_and_gets_its_papers(qtbot, db_deps, print
     qtbot.keyClick(page.id_field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed and printed[-1][1].startswith(b"%PDF")
     docs = previews[-1].documents
-    assert len(docs) == 6  # a 缴费通知单 and a 受理回执 for each of the three
+    # a 缴费通知单 for each of the three and one 家庭受理回执 (issue 14 #7: six sheets before)
+    assert len(docs) == 4
     assert docs[0].deadline.isoformat().endswith("12-31")
     archived = previews[-1].result_printed
-    assert len(archived) == 6 and all(p.archived.is_file() for p in archived)
-    text = "".join(pdf_text(archived[2].archived.read_bytes()))
+    assert len(archived) == 4 and all(p.archived.is_file() for p in archived)
+    text = "".join(pdf_text(archived[1].archived.read_bytes()))
     assert "830.00" in text and "李秀梅" in text
-    assert "已打印并存档 6 份" in page.print_note.text()
+    household = "".join(pdf_text(archived[3].archived.read_bytes()))
+    assert "受理回执（家庭）" in household and "1,940.00" in household  # 730 + 830 + 380
+    assert all(d.result.receipt_serial in household for d in page.done)
+    assert "已打印并存档 4 份" in page.print_note.text()
 
     # a new visit (Esc); the same person twice is refused by the services, shown at the year
     qtbot.keyClick(page.id_field, Qt.Key.Key_Escape)

@@ -625,18 +625,25 @@ class EnrollmentPage(Page):
     # ------------------------------------------------------------------ printing
 
     def print_build(self):
-        """缴费通知单 of every member enrolled in this visit and one 受理回执 for the visit."""
+        """缴费通知单 of every member enrolled in this visit and one 受理回执 for the visit
+        (a household's: one 家庭受理回执, services.household_papers)."""
         if not self.done:
             return None
-        from desktop.ui.pages.base import visit_build
+        serials = [d.result.receipt_serial for d in self.done]
 
-        return visit_build(*(d.result.receipt_serial for d in self.done))
+        def build(ctx, paper):
+            from desktop.services import household_papers
+
+            return household_papers.visit_papers(ctx, serials, paper=paper)
+
+        return build
 
     def print_documents(self) -> None:
         build = self.print_build()
         if build is None or not self.print_button.isEnabled():
             return
-        self.preview = self.deps.print_preview(self, "缴费通知单与受理回执", build, self.after_print)
+        self.preview = self.deps.print_preview(self, "缴费通知单与受理回执", build, self.after_print,
+                                               receipt_roll=len(self.done) > 1)
 
     def after_print(self, printed: list) -> None:
         from desktop.ui.print_preview import summary
