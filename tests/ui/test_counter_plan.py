@@ -223,3 +223,42 @@ def test_a_tianjin_login_shows_no_refusal_on_the_empty_form(qtbot, deps, db):
     page = show(qtbot, EnrollmentPage(tianjin(deps, db, date(2025, 11, 15))))
     shown = page.page_error.text() + "".join(lbl.text() for _, lbl in page.errors.fields.values())
     assert shown == "" and page.figures["personal"].text() == "—"
+
+
+def test_setup_asks_for_the_region_instead_of_defaulting_to_tianning(qtbot, db):
+    """Finding 8: a 天津 hall was created as 天宁区, the first item, unwarned."""
+    from conftest import PASSWORD
+
+    from desktop.policy import loader
+    from desktop.ui.login import SetupDialog
+
+    dialog = SetupDialog(db, loader.bundled().regions())
+    qtbot.addWidget(dialog)
+    assert dialog.region.currentData() is None and dialog.region.currentText() == "（请选择统筹区）"
+    dialog.hall_name.setText("和平区社区服务中心")
+    dialog.hall_code.setText("120101")
+    dialog.admin_username.setText("admin")
+    dialog.admin_name.setText("孙管理")
+    dialog.password.setText(PASSWORD)
+    dialog.password_again.setText(PASSWORD)
+    dialog.configure()
+    assert dialog.account is None and "请选择统筹区" in dialog.errors.fields["region"][1].text()
+    assert db.execute("SELECT count(*) FROM hall_config").fetchone()[0] == 0
+    dialog.region.setCurrentText("天津市")
+    dialog.configure()
+    assert dialog.account is not None
+    assert db.execute("SELECT region FROM hall_config").fetchone()[0] == "天津市"
+
+
+def test_the_day_report_shows_the_day_when_opened(qtbot, db_deps):
+    """Finding 8: 日结 was empty until 查询 (Ctrl+Enter)."""
+    from desktop.services.enrollment import enroll
+    from desktop.services.persons import register_person
+    from desktop.ui.pages.day_report import DayReportPage
+
+    register_person(db_deps.context(), TURNED_60, "周建华")
+    enroll(db_deps.context(), TURNED_60, 2026)
+    page = show(qtbot, DayReportPage(db_deps))
+    assert page.business_table.rowCount() >= 1
+    assert "共 2 笔业务" in page.summary.text()  # 人员登记 + 参保登记
+    assert "收据开具 1 张" in page.summary.text()
