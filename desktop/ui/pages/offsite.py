@@ -91,22 +91,15 @@ class OffsitePage(BusinessPage):
         self.rule.setText(self.rule_text(label))
 
     def rule_text(self, label: str) -> str:
-        """The pack's ratio rule for this person type, in words, with its source."""
+        """The ratio rule the 备案回执 will print for this person type (services.printing: one
+        wording on the screen and on the paper), for the year the filing is made under."""
+        from desktop.services import printing
+
+        ctx = self.deps.plan_context()
         try:
-            pack = self.deps.pack(self.deps.hall.region, self.deps.default_year())
+            return printing.offsite_rule(ctx, ctx.region, ctx.policy_year(), label)
         except Refusal as refusal:
             return refusal.message
-        if pack.offsite is None:
-            return f"{pack.pack.year}年度政策包（{pack.pack.document}）未规定异地就医支付比例"
-        wanted = {label, "异地长期居住人员"} if label in ("异地安置退休人员", "常驻异地工作人员") else {label}
-        for t in pack.offsite.types:
-            if wanted & {t.label, *t.aliases}:
-                names = {"inpatient": "住院", "general": "普通门诊", "chronic": "门诊慢性病", "special": "门诊特殊病",
-                         "dual_channel": "双通道药品"}
-                cuts = [f"{names.get(k, k)}降低 {(v * 100).normalize():f} 个百分点" for k, v in t.reductions.items() if v]
-                text = "基本医保支付比例" + ("：" + "；".join(cuts) if cuts else "与参保地相应医疗机构一致")
-                return f"{text}（{t.source}）"
-        return f"政策包未列出“{label}”的支付比例"
 
     def do_submit(self, ctx):
         from desktop.services.offsite_filing import PERSON_TYPES, file_offsite
