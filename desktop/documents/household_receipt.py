@@ -62,10 +62,11 @@ def render(receipt: HouseholdReceipt) -> bytes:
                                        ("业务", f"{m.business}：{m.category}"), ("个人应缴", money(m.personal)),
                                        ("待遇开始", cn_date(m.benefit_start)), ("收据号", m.serial)], s))
         else:
-            rows = [[m.name, m.relationship, mask_id(m.id_number), f"{m.business}：{m.category}", money(m.personal),
-                     cn_date(m.benefit_start), m.serial] for m in receipt.members]
-            parts.append(f.grid(["姓名", "关系", "证件号码", "业务/类别", "个人应缴", "待遇开始", "收据号"], rows, s,
-                                widths=[1, None, None, 2, None, None, None], align={4: "right"}))
+            # the masked ID number under the name: eight columns do not fit A4 portrait
+            rows = [[[s.para(m.name, s.cell), s.para(mask_id(m.id_number), s.cell)], m.relationship, f"{m.category}（{m.business}）",
+                     money(m.personal), m.benefit_start.isoformat(), m.serial] for m in receipt.members]
+            parts.append(f.grid(["姓名 / 证件号码", "关系", "参保类别（业务）", "个人应缴", "待遇开始", "收据号"], rows, s,
+                                widths=[2.2, None, 1, None, None, None], align={3: "right"}))
         parts += [f.section("后续办理", s), *f.numbered(receipt.next_steps, s)]
         caption = ["请妥善保管本回执，每人凭本人缴费通知单缴费。"]
         if receipt.phone:

@@ -7,6 +7,7 @@ reason; the fee and the benefit dates come from the calculator; the enrollment, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -504,17 +505,28 @@ def payment_deadline(ctx: Context, year: int, on: date) -> tuple[date | None, st
 
 
 def _materials(ctx: Context, year: int, student: bool) -> tuple[str, ...]:
-    """The 参保登记 materials the year's pack lists for the window (none when it lists none);
-    the school proof only for one enrolled as a student."""
+    """The 参保登记 materials the year's pack lists for the window (none when it lists none),
+    items of one “X”任选其一 group joined with 或; the school proof only for one enrolled as a
+    student."""
     try:
         found = calc.materials(ctx, year, "参保登记")
     except Refusal:
         return ()
-    names = []
+    names: list[str] = []
+    groups: dict[str, int] = {}
     for m in found.materials:
         if "学生" in m["name"] and not student:
             continue
-        names.append(m["name"] + (f"（{m['note']}）" if m.get("note") else ""))
+        note = m.get("note") or ""
+        group = re.search(r"“([^”]+)”任选其一", note)
+        if group:
+            if group.group(1) in groups:
+                names[groups[group.group(1)]] += f"或{m['name']}"
+                continue
+            groups[group.group(1)] = len(names)
+            names.append(m["name"])
+            continue
+        names.append(m["name"] + (f"（{note}）" if note else ""))
     return tuple(names)
 
 

@@ -32,7 +32,7 @@ def household_receipt(ctx: Context, serials: Sequence[str], *, paper: Paper | st
         total += personal
         lines.append(HouseholdLine(
             name=src.person["name"] if src.person else "", id_number=src.person["id_number"] if src.person else "",
-            relationship=member["relationship"] if member else households.HEAD, business=KINDS[src.business],
+            relationship=member["relationship"] if member else "—", business=KINDS[src.business],
             category=e["category"], personal=personal, benefit_start=date.fromisoformat(e["benefit_start"]),
             serial=src.serial))
     first = sources[0]

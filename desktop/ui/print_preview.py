@@ -239,7 +239,7 @@ def _label(document) -> str:
 
     names = {"receipt": "受理回执", "payment_notice": "缴费通知单", "offsite_receipt": "异地就医备案回执",
              "processing_slip": "综合业务处理单", "estimate": "报销测算单", "checklist": "一次性告知单",
-             "day_report": "日结报表"}
+             "day_report": "日结报表", "household_receipt": "受理回执（家庭）"}
     return names.get(KIND_OF.get(type(document), ""), "单据")
 
 

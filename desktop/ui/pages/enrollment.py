@@ -586,12 +586,24 @@ class EnrollmentPage(Page):
             rows.append([d.name, mask_id(d.id_number), d.relationship, r.category, yuan(r.contribution.personal_fen),
                          r.benefit.start.isoformat(), r.receipt_serial, "✔ 已办理"])
         for m in self.queue:
-            rows.append([m["name"], mask_id(m["id_number"]), m.get("relationship") or "", m.get("category") or "",
-                         "", "", "", "待办理"])
+            planned = self._plan_of(m["id_number"])
+            rows.append([m["name"], mask_id(m["id_number"]), m.get("relationship") or "",
+                         planned.category if planned else "", yuan(planned.contribution.personal_fen) if planned else "",
+                         planned.benefit.start.isoformat() if planned else "", "",
+                         f"待{KINDS[planned.kind]}" if planned else "待办理"])
         fill_table(self.visit_table, rows)
         waiting = f"，待办理：{len(self.queue)} 人（确认后自动带出下一位）" if self.queue else ""
         self.visit_note.setText(f"本次来访已办理：{len(self.done)} 人{waiting}")
         self.print_button.setEnabled(bool(self.done))
+
+    def _plan_of(self, id_number: str):
+        """A listed member's plan with nothing chosen yet (what one key will confirm), or None."""
+        from desktop.services.enrollment_visit import plan_visit
+
+        try:
+            return plan_visit(self.deps.plan_context(), id_number, self.year.currentData())
+        except Refusal:
+            return None
 
     def _next_member(self) -> None:
         """Clear the person fields for the next household member (the year stays); a listed
