@@ -45,6 +45,11 @@ def proposal(ctx: Context, id_number: Any, year: Any) -> categories.Proposal:
     return _propose(ctx, person, fields.year(year, ctx.today()))
 
 
+def propose_for(ctx: Context, person: dict[str, Any], year: int) -> categories.Proposal:
+    """The category the year's rules propose for the person (registered or about to be)."""
+    return _propose(ctx, person, year)
+
+
 def _propose(ctx: Context, person: dict[str, Any], year: int) -> categories.Proposal:
     try:
         rules = ctx.category_rules(year)
@@ -485,15 +490,33 @@ def _benefit(
     return found, derived
 
 
+def resident_pack(ctx: Context, year: int) -> Any:
+    """The year's resident pack of the hall (its imported packs included); raises Refusal."""
+    if ctx.packs is not None:
+        return ctx.packs.find(ctx.region, year, "resident")
+    from desktop.policy import loader
+
+    return loader.bundled().find(ctx.region, year, "resident")
+
+
+def pack_label(ctx: Context, year: int, category: str) -> str:
+    """The pack's label of a category named by its label, code or an alias the source accepts
+    (天津 未成年居民、新生儿 are labels of their own, kept as given)."""
+    try:
+        items = resident_pack(ctx, year).categories.items
+    except Refusal:
+        return category
+    for c in items:
+        if category in (c.label, c.code, *c.aliases):
+            return c.label
+    return category
+
+
 def payment_deadline(ctx: Context, year: int, on: date) -> tuple[date | None, str | None]:
     """(缴费截止日期, note) for a payment planned on `on`: the year's 集中参保缴费期 deadline
     while it has not passed; after it, none (pay on the day: a late enrollment)."""
     try:
-        pack = ctx.packs.find(ctx.region, year, "resident") if ctx.packs is not None else None
-        if pack is None:
-            from desktop.policy import loader
-
-            pack = loader.bundled().find(ctx.region, year, "resident")
+        pack = resident_pack(ctx, year)
     except Refusal:
         return None, "政策包未载入，按开单当日缴费"
     e = pack.enrollment

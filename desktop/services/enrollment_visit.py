@@ -150,3 +150,14 @@ def plan_visit(
 
 def _school_without_name() -> Refusal:
     return Refusal("missing_field", "填写了学校类别，请同时填写学校名称", "school")
+
+
+def visit_proposal(
+    ctx: Context, id_number: Any, year: Any, *, name: Any = None, school: Any = None, school_kind: Any = None
+) -> tuple[str | None, Any]:
+    """The proposed category (pack label) and the proposal, for a plan that cannot be made yet
+    (a tier not chosen): the page still shows what the rules propose."""
+    person = visit_person(ctx, id_number, name=name, school=school, school_kind=school_kind)
+    target = fields.year(year, ctx.today())
+    found = enrollment.propose_for(ctx, person, target)
+    return (enrollment.pack_label(ctx, target, found.category) if found.category else None), found

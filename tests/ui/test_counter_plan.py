@@ -121,6 +121,7 @@ def test_the_blank_form_says_nothing_until_an_id_is_entered(qtbot, db_deps):
     window's deadline (2023-12-31 for a 2024 enrollment)."""
     page = show(qtbot, EnrollmentPage(db_deps))
     assert [page.figures[k].text() for k in ("personal", "benefit_start", "deadline")] == ["—", "—", "—"]
+    assert page.category.currentIndex() == -1  # not 老年居民, the first item, before any person
     shown = page.page_error.text() + "".join(lbl.text() for _, lbl in page.errors.fields.values())
     assert shown == ""
     assert page.form.labelForField(page.paid_on.parentWidget()).text() == "预计缴费日期"

@@ -96,6 +96,7 @@ class EnrollmentPage(Page):
         self.school_name.setPlaceholderText("在校时填写学校名称")
         self.student_proof = QCheckBox("已收取《在校生证明》或学生证")
         self.category = QComboBox()
+        self.category.setPlaceholderText("读入身份证号后由系统推定")
         self.proposal_note = QLabel("")
         self.proposal_note.setWordWrap(True)
         self.previous_note = QLabel("")
@@ -455,6 +456,7 @@ class EnrollmentPage(Page):
                                    **self._options())
         except Refusal as refusal:
             self._show_plan(None)
+            self._show_proposal(number, year)
             if refusal.field in ("id_number", "year"):
                 self.id_field.show_refusal(refusal.message) if refusal.field == "id_number" else self.errors.show(refusal)
             else:
@@ -494,6 +496,10 @@ class EnrollmentPage(Page):
         self.form.setRowVisible(self.earlier_box.parentWidget(), not blank and plan.continuity is not None
                                 or any(e.text() for e in (self.earlier_years, self.earlier_until, self.earlier_reason)))
         # the category and choices as the plan has them (the clerk's own stay as chosen)
+        if blank and "category" not in self.touched:  # no person: no category to show yet
+            self.category.blockSignals(True)
+            self.category.setCurrentIndex(-1)
+            self.category.blockSignals(False)
         if not blank:
             self._set_combo(self.category, plan.category)
             if "tier" not in self.touched:
@@ -519,6 +525,21 @@ class EnrollmentPage(Page):
         self.trace.set_trace([] if blank else [*plan.contribution.trace, *plan.benefit.trace,
                                                 *([{"step": plan.continuity.text(), "source": "参保档案"}]
                                                   if plan.continuity else [])])
+
+    def _show_proposal(self, number: IdNumber, year: int) -> None:
+        """No plan yet (e.g. 缴费档次 not chosen): the category the rules propose, still shown."""
+        from desktop.services.enrollment_visit import visit_proposal
+
+        try:
+            label, p = visit_proposal(self.deps.plan_context(), number.number, year, **self._visit_fields())
+        except Refusal:
+            return
+        if label is not None and "category" not in self.touched:
+            self._set_combo(self.category, label)
+        if label is not None:
+            self.proposal_note.setText(f"系统推定：{label}" + (f"。{p.note}" if p.note else ""))
+        elif p.note:
+            self.proposal_note.setText("ℹ " + p.note)
 
     @staticmethod
     def _previous_text(previous: dict) -> str:
