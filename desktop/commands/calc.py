@@ -40,7 +40,26 @@ def unknown_settings(settings: dict) -> Refusal | None:
     return Refusal("unknown_setting", f"政策包不使用大厅参数“{'、'.join(wrong)}”。可用的参数：{listing}", "setting")
 
 
+# The packs a batch answers with (the hall's when --db is given); forked workers inherit them.
+_PACKS = None
+
+
+def _hall(path: str) -> tuple[object, dict]:
+    """The packs (bundled + imported) and policy settings of the hall whose database is `path`,
+    so `calc --db F` answers as that hall's window does."""
+    from desktop.policy import loader
+    from desktop.records import db
+    from desktop.services import hall
+
+    database = db.open_db(path)
+    try:
+        return loader.with_hall_packs(hall.packs_dir(database)), hall.policy_settings(database)
+    finally:
+        database.close()
+
+
 def _run(args: argparse.Namespace) -> int:
+    global _PACKS
     from desktop.policy.api import answer_or_error
 
     text = open(args.input, encoding="utf-8").read() if args.input else sys.stdin.read()
@@ -66,8 +85,15 @@ def _run(args: argparse.Namespace) -> int:
     if unknown:
         print(json.dumps({"error": unknown.as_dict()}, ensure_ascii=False))
         return 2
+    if getattr(args, "db", None):
+        if not os.path.isfile(args.db):
+            refusal = Refusal("not_found", f"数据库文件“{args.db}”不存在", "db")
+            print(json.dumps({"error": refusal.as_dict()}, ensure_ascii=False))
+            return 2
+        _PACKS, hall_settings = _hall(args.db)
+        settings = {**hall_settings, **settings}  # --setting overrides the hall's for a what-if
     if not isinstance(request, list):
-        answer = answer_or_error(request, settings=settings)
+        answer = answer_or_error(request, packs=_PACKS, settings=settings)
         sys.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2))
         sys.stdout.write("\n")
         return 2 if "error" in answer else 0
@@ -87,7 +113,7 @@ def _answers(requests: list, settings: dict) -> tuple[str, bool]:
     from desktop.policy.api import answer_or_error
     from desktop.policy.loader import bundled
 
-    packs = bundled()
+    packs = _PACKS or bundled()
     # the answers are fresh trees of dicts, lists and strings: no cycle to look for
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     parts, refused = [], False
@@ -121,7 +147,8 @@ def _batch(requests: list, settings: dict, jobs: int = 1) -> int:
     """
     from desktop.policy.loader import bundled
 
-    bundled()  # read once here: forked workers inherit the packs
+    if _PACKS is None:
+        bundled()  # read once here: forked workers inherit the packs
     write = sys.stdout.write
     refused = False
     slices = [requests[i:i + WORKER_CHUNK] for i in range(0, len(requests), WORKER_CHUNK)]
@@ -148,6 +175,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     calc = sub.add_parser("calc", help="无界面计算：读入 JSON 请求，输出 JSON 结果")
     calc.add_argument("--input", help="请求文件（默认读标准输入）")
     calc.add_argument("--setting", action="append", metavar="KEY=VALUE", help="大厅参数（政策来源未给出的数值），如 resident_disposable_income_last_year=50000")
+    calc.add_argument("--db", metavar="F",
+                      help="大厅数据库文件：使用该大厅导入的政策包和大厅参数（与该大厅窗口的结果一致）")
     calc.add_argument("--jobs", type=int, metavar="N",
                       help=f"批量计算使用的进程数（默认：{PARALLEL_FROM} 条以上按处理器核数）")
     calc.set_defaults(func=run)

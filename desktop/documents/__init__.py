@@ -16,11 +16,13 @@ from desktop.documents import (
     checklist,
     day_report,
     estimate,
+    household_receipt,
     offsite_receipt,
     payment_notice,
     processing_slip,
     receipt,
 )
+from desktop.documents.household_receipt import HouseholdReceipt
 from desktop.documents.layout import marked
 from desktop.documents.model import (
     AcceptanceReceipt,
@@ -33,7 +35,8 @@ from desktop.documents.model import (
 )
 
 Document = (AcceptanceReceipt | PaymentNotice | ChecklistNotice | ReimbursementEstimate
-            | OffsiteFilingReceipt | ProcessingSlip | DayReport | certificate.EnrollmentCertificate)
+            | OffsiteFilingReceipt | ProcessingSlip | DayReport | certificate.EnrollmentCertificate
+            | HouseholdReceipt)
 
 _RENDERERS: dict[type, Callable] = {
     AcceptanceReceipt: receipt.render,
@@ -44,6 +47,7 @@ _RENDERERS: dict[type, Callable] = {
     ProcessingSlip: processing_slip.render,
     DayReport: day_report.render,
     certificate.EnrollmentCertificate: certificate.render,
+    HouseholdReceipt: household_receipt.render,
 }
 
 

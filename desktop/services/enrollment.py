@@ -7,6 +7,7 @@ reason; the fee and the benefit dates come from the calculator; the enrollment, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,7 @@ from desktop.errors import Refusal
 from desktop.records import audit, enrollments, persons, receipts
 from desktop.records.rows import Stamp, to_json
 from desktop.records.tx import write
-from desktop.services import calc, categories, fields
+from desktop.services import calc, categories, continuity, fields
 from desktop.services.context import Context
 from desktop.services.permissions import require
 from desktop.services.persons import require_alive, require_person
@@ -42,6 +43,11 @@ def proposal(ctx: Context, id_number: Any, year: Any) -> categories.Proposal:
     """What the page shows before the clerk confirms: the proposed category and why."""
     person = require_person(ctx, id_number)
     return _propose(ctx, person, fields.year(year, ctx.today()))
+
+
+def propose_for(ctx: Context, person: dict[str, Any], year: int) -> categories.Proposal:
+    """The category the year's rules propose for the person (registered or about to be)."""
+    return _propose(ctx, person, year)
 
 
 def _propose(ctx: Context, person: dict[str, Any], year: int) -> categories.Proposal:
@@ -81,8 +87,13 @@ def enroll(
     paid_on: Any = None,
     continuous_years: int | None = None,
     gap_months: int | None = None,
+    earlier_years: Any = None,
+    earlier_until: Any = None,
+    earlier_reason: Any = None,
 ) -> EnrollmentResult:
-    """参保登记. `category` None takes the proposal; another category needs `category_reason`."""
+    """参保登记. `category` None takes the proposal; another category needs `category_reason`.
+    `continuous_years`/`gap_months` None: derived from the file when the rules ask
+    (services.continuity), with `earlier_*` the years the file does not hold."""
     require(ctx, "handle", "enroll")
     person = require_person(ctx, id_number)
     return _enroll(
@@ -99,6 +110,9 @@ def enroll(
         paid_on=paid_on,
         continuous_years=continuous_years,
         gap_months=gap_months,
+        earlier_years=earlier_years,
+        earlier_until=earlier_until,
+        earlier_reason=earlier_reason,
     )
 
 
@@ -107,47 +121,87 @@ def renew(
     id_number: Any,
     year: Any,
     *,
+    category: str | None = None,
     category_reason: str | None = None,
     assistance: str | None = _KEEP,
     tier: str | None = _KEEP,
     special_group: str | None = None,
     student_proof: bool = False,
     paid_on: Any = None,
+    continuous_years: int | None = None,
+    gap_months: int | None = None,
+    earlier_years: Any = None,
+    earlier_until: Any = None,
+    earlier_reason: Any = None,
 ) -> EnrollmentResult:
-    """续保: last year's category (as changed since), tier and assistance group, for `year`.
-
-    The category is still checked against the proposal: a minor who turned 18 and left school
-    cannot be renewed as 未成年居民 without a reason.
-    """
+    """续保: last year's category, tier and assistance group, for `year` (see `renewal_options`)."""
     require(ctx, "handle", "renewal")
     person = require_person(ctx, id_number)
-    target = fields.year(year, ctx.today())
-    previous = enrollments.latest_for_year(ctx.db, person["id"], target - 1)
-    if previous is None:
-        raise Refusal(
-            "not_found",
-            f"{person['name']}没有{target - 1}年度的参保记录，不能续保，请办理参保登记",
-            "year",
-        )
-    category = person["category"] or previous["category"]
-    if category_reason is None and category == previous["category"]:
-        category_reason = previous["category_reason"]
     return _enroll(
         ctx,
         person,
-        target,
+        fields.year(year, ctx.today()),
         "renewal",
         category=category,
         category_reason=category_reason,
-        assistance=previous["assistance"] if assistance is _KEEP else assistance,
-        tier=previous["tier"] if tier is _KEEP else tier,
-        # The 在校生证明 is brought again every year (002 §二(二)3 “续保认证”): no carry-over.
+        assistance=assistance,
+        tier=tier,
         special_group=special_group,
         student_proof=student_proof,
         paid_on=paid_on,
-        continuous_years=None,
-        gap_months=None,
+        continuous_years=continuous_years,
+        gap_months=gap_months,
+        earlier_years=earlier_years,
+        earlier_until=earlier_until,
+        earlier_reason=earlier_reason,
     )
+
+
+def previous_enrollment(ctx: Context, person: dict[str, Any], year: int) -> dict[str, Any] | None:
+    """Last year's enrollment (not refunded) of a registered person: the basis of a renewal."""
+    if not person.get("id") or ctx.db is None:
+        return None
+    return enrollments.latest_for_year(ctx.db, person["id"], year - 1)
+
+
+def kind_for(ctx: Context, person: dict[str, Any], year: int) -> str:
+    """续保 when the person holds last year's enrollment, else 参保登记."""
+    return "renewal" if previous_enrollment(ctx, person, year) is not None else "enroll"
+
+
+def renewal_options(
+    ctx: Context, person: dict[str, Any], year: int, previous: dict[str, Any], options: dict[str, Any]
+) -> dict[str, Any]:
+    """What a renewal fills in that the clerk left: last year's tier and assistance group, and
+    the category: last year's (as changed since) while the rules propose what they proposed
+    then; the rules' new proposal when the person has since crossed an age limit (a 非从业居民
+    who turned 60 renews as 老年居民, shown beside last year's). The 在校生证明 is brought again
+    every year (002 §二(二)3 “续保认证”): no carry-over."""
+    out = dict(options)
+    if out.get("assistance", _KEEP) is _KEEP:
+        out["assistance"] = previous["assistance"]
+    if out.get("tier", _KEEP) is _KEEP:
+        out["tier"] = previous["tier"]
+    if out.get("category") is None:
+        last = person.get("category") or previous["category"]
+        proposed = _propose(ctx, person, year).category
+        if proposed is None or _same_label(ctx, year, proposed, previous["proposed_category"], out["tier"]):
+            out["category"] = last
+            if out.get("category_reason") is None and last == previous["category"]:
+                out["category_reason"] = previous["category_reason"]
+    return out
+
+
+def _same_label(ctx: Context, year: int, a: str, b: str | None, tier: str | None) -> bool:
+    """Whether two category labels name the same category (aliases resolved by the calculator)."""
+    if b is None:
+        return False
+    if a == b:
+        return True
+    try:
+        return calc.contribution(ctx, year, a, tier, None).category == b
+    except Refusal:
+        return False
 
 
 def _same_category(
@@ -178,6 +232,24 @@ class Plan:
     tier: str | None
     special_group: str | None
     student_proof: bool
+    # last year's enrollment (shown beside the proposal; the basis of a renewal)
+    previous: dict[str, Any] | None = None
+    # what still stops the write (a reason or a proof not yet given): the page shows the
+    # figures with it, the write raises it (`plan(..., strict=True)` raises it at once)
+    pending: Refusal | None = None
+    continuity: continuity.Continuity | None = None
+    deadline: date | None = None  # 缴费截止日期 (None: pay on the day, the window has closed)
+    deadline_note: str | None = None
+    materials: tuple[str, ...] = ()
+
+    @property
+    def category(self) -> str:
+        return self.contribution.category
+
+    @property
+    def reason_recorded(self) -> str | None:
+        """类别调整理由 as recorded: only when the category differs from the proposal."""
+        return self.reason if self.contribution.category != self.proposed_label else None
 
     def columns(self, region: str) -> dict[str, Any]:
         """The enrollment row's columns that come from the plan (all but the provenance and the
@@ -191,9 +263,7 @@ class Plan:
                 "kind": self.kind,
                 "category": contribution.category,
                 "proposed_category": self.proposed_label,
-                "category_reason": (
-                    self.reason if contribution.category != self.proposed_label else None
-                ),
+                "category_reason": self.reason_recorded,
                 "assistance": self.assistance,
                 "tier": self.tier,
                 "special_group": self.special_group,
@@ -221,6 +291,7 @@ class Plan:
                 "benefit_rule": self.benefit.rule,
                 "contribution": self.contribution.trace,
                 "benefit_start": self.benefit.trace,
+                **({"continuity": self.continuity.text()} if self.continuity else {}),
             }
         )
 
@@ -236,13 +307,38 @@ def _enroll(
     existing = enrollments.active(ctx.db, person["id"], year)
     if existing is not None:
         raise already_enrolled_refusal(person, existing)
-    planned = plan(ctx, person, year, kind, **options)
+    planned = plan_for(ctx, person, year, kind, strict=True, **options)
     stamp = ctx.stamp()
     with write(ctx.db):
         existing = enrollments.active(ctx.db, person["id"], year)  # again, under the write lock
         if existing is not None:
             raise already_enrolled_refusal(person, existing)
         return write_plan(ctx, stamp, person, planned)
+
+
+def plan_for(
+    ctx: Context, person: dict[str, Any], year: int, kind: str | None, *, strict: bool, **options: Any
+) -> Plan:
+    """What `enroll` / `renew` will write, nothing written: the page shows this and the write
+    records it. `kind` None: 续保 when last year's enrollment is on file, else 参保登记. A
+    renewal fills what the clerk left from last year (`renewal_options`). `strict` False
+    keeps a missing reason or proof in `Plan.pending` instead of raising it."""
+    previous = previous_enrollment(ctx, person, year)
+    if kind is None:
+        kind = "renewal" if previous is not None else "enroll"
+    if kind == "renewal":
+        if previous is None:
+            raise Refusal(
+                "not_found",
+                f"{person['name']}没有{year - 1}年度的参保记录，不能续保，请办理参保登记",
+                "year",
+            )
+        options = renewal_options(ctx, person, year, previous, options)
+    else:
+        options = {k: (None if v is _KEEP else v) for k, v in options.items()}
+    options.setdefault("category", None)
+    options.setdefault("category_reason", None)
+    return plan(ctx, person, year, kind, previous=previous, strict=strict, **options)
 
 
 def plan(
@@ -253,13 +349,18 @@ def plan(
     *,
     category: str | None,
     category_reason: str | None,
-    assistance: str | None,
-    tier: str | None,
-    special_group: str | None,
-    student_proof: bool,
-    paid_on: Any,
-    continuous_years: int | None,
-    gap_months: int | None,
+    assistance: str | None = None,
+    tier: str | None = None,
+    special_group: str | None = None,
+    student_proof: bool = False,
+    paid_on: Any = None,
+    continuous_years: int | None = None,
+    gap_months: int | None = None,
+    earlier_years: Any = None,
+    earlier_until: Any = None,
+    earlier_reason: Any = None,
+    previous: dict[str, Any] | None = None,
+    strict: bool = True,
 ) -> Plan:
     """Every check and figure of an enrollment, nothing written: a refusal comes from here.
 
@@ -269,8 +370,8 @@ def plan(
     """
     require_alive(person)
     today = ctx.today()
-    paid = fields.day(paid_on, "paid_on", "缴费日期", required=False) or today
-    fields.not_after(paid, today, "paid_on", "缴费日期", "今天")
+    paid = fields.day(paid_on, "paid_on", "预计缴费日期", required=False) or today
+    fields.not_after(paid, today, "paid_on", "预计缴费日期", "今天")
 
     proposed = _propose(ctx, person, year)
     chosen_label = (
@@ -279,13 +380,14 @@ def plan(
     if chosen_label is None:
         raise Refusal("missing_field", f"请选择参保类别：{proposed.note}", "category")
     contribution = calc.contribution(ctx, year, chosen_label, tier or None, assistance or None)
-    reason = fields.text(category_reason, "category_reason", "类别变更原因", required=False)
+    reason = fields.text(category_reason, "category_reason", "类别调整理由", required=False)
+    pending: Refusal | None = None
     if proposed.category is None:
         proposed_label = contribution.category  # nothing to override: the clerk chose
     elif _same_category(ctx, year, contribution, proposed.category, tier or None):
         proposed_label = contribution.category
         if proposed.needs_student_proof and not student_proof:
-            raise Refusal(
+            pending = Refusal(
                 "missing_material",
                 f"请收取在校证明：{proposed.note}",
                 "student_proof",
@@ -294,23 +396,28 @@ def plan(
         proposed_label = proposed.category
         if reason is None:
             why = f"（{proposed.note}）" if proposed.note else ""
-            raise Refusal(
+            pending = Refusal(
                 "override_without_reason",
                 f"参保类别“{contribution.category}”与系统推定的“{proposed.category}”{why}不同，"
-                "请填写类别变更原因",
+                "请填写类别调整理由",
                 "category_reason",
             )
+    if pending is not None and strict:
+        raise pending
 
     birth = date.fromisoformat(person["birth_date"])
-    benefit = calc.benefit_start(
+    benefit, continued = _benefit(
         ctx,
+        person,
         year,
         paid,
         birth_date=birth if categories.age_on(birth, paid) < 1 else None,
         special_group=special_group or None,
         continuous_years=continuous_years,
         gap_months=gap_months,
+        earlier=(earlier_years, earlier_until, earlier_reason),
     )
+    deadline, deadline_note = payment_deadline(ctx, year, paid)
     return Plan(
         year,
         kind,
@@ -324,7 +431,126 @@ def plan(
         tier or None,
         special_group or None,
         student_proof,
+        previous=previous,
+        pending=pending,
+        continuity=continued,
+        deadline=deadline,
+        deadline_note=deadline_note,
+        materials=_materials(ctx, year, student_proof or proposed.needs_student_proof),
     )
+
+
+_CONTINUITY_FIELDS = ("continuous_years", "gap_months")
+
+
+def _benefit(
+    ctx: Context,
+    person: dict[str, Any],
+    year: int,
+    paid: date,
+    *,
+    birth_date: date | None,
+    special_group: str | None,
+    continuous_years: int | None,
+    gap_months: int | None,
+    earlier: tuple[Any, Any, Any],
+) -> tuple[calc.BenefitPeriod, continuity.Continuity | None]:
+    """The benefit period; when its rules ask for 连续参保年数 / 中断月数 and they were not
+    given, derived from the enrollments on file and the years the clerk entered."""
+    entered = any(v not in (None, "") for v in earlier)
+    if not entered:
+        try:
+            found = calc.benefit_start(
+                ctx, year, paid, birth_date=birth_date, special_group=special_group,
+                continuous_years=continuous_years, gap_months=gap_months,
+            )
+            return found, None
+        except Refusal as refusal:
+            if refusal.field not in _CONTINUITY_FIELDS:
+                raise
+    derived = continuity.derive(
+        ctx, person, year, paid,
+        earlier_years=earlier[0], earlier_until=earlier[1], earlier_reason=earlier[2],
+    )
+    years = continuous_years if continuous_years is not None else derived.continuous_years
+    gap = gap_months if gap_months is not None else derived.gap_months
+    try:
+        found = calc.benefit_start(
+            ctx, year, paid, birth_date=birth_date, special_group=special_group,
+            continuous_years=years, gap_months=gap,
+        )
+    except Refusal as refusal:
+        if refusal.field != "gap_months":
+            raise
+        raise Refusal(
+            "missing_field",
+            f"{derived.text()}：判断中断是否在3个月内，请录入档案外参保截止日期（及依据）",
+            "earlier_until",
+        ) from None
+    return found, derived
+
+
+def resident_pack(ctx: Context, year: int) -> Any:
+    """The year's resident pack of the hall (its imported packs included); raises Refusal."""
+    if ctx.packs is not None:
+        return ctx.packs.find(ctx.region, year, "resident")
+    from desktop.policy import loader
+
+    return loader.bundled().find(ctx.region, year, "resident")
+
+
+def pack_label(ctx: Context, year: int, category: str) -> str:
+    """The pack's label of a category named by its label, code or an alias the source accepts
+    (天津 未成年居民、新生儿 are labels of their own, kept as given)."""
+    try:
+        items = resident_pack(ctx, year).categories.items
+    except Refusal:
+        return category
+    for c in items:
+        if category in (c.label, c.code, *c.aliases):
+            return c.label
+    return category
+
+
+def payment_deadline(ctx: Context, year: int, on: date) -> tuple[date | None, str | None]:
+    """(缴费截止日期, note) for a payment planned on `on`: the year's 集中参保缴费期 deadline
+    while it has not passed; after it, none (pay on the day: a late enrollment)."""
+    try:
+        pack = resident_pack(ctx, year)
+    except Refusal:
+        return None, "政策包未载入，按开单当日缴费"
+    e = pack.enrollment
+    if e is None:
+        return None, None
+    if on <= e.deadline:
+        return e.deadline, None
+    return None, f"集中参保缴费期已于{e.window.end}结束，请于开单当日缴费"
+
+
+def _materials(ctx: Context, year: int, student: bool) -> tuple[str, ...]:
+    """The 参保登记 materials the year's pack lists for the window (none when it lists none),
+    items of one “X”任选其一 group joined with 或; the school proof only for one enrolled as a
+    student."""
+    try:
+        found = calc.materials(ctx, year, "参保登记")
+    except Refusal:
+        return ()
+    names: list[str] = []
+    groups: dict[str, int] = {}
+    for m in found.materials:
+        if "学生" in m["name"] and not student:
+            continue
+        note = m.get("note") or ""
+        group = re.search(r"“([^”]+)”任选其一", note)
+        if group:
+            if group.group(1) in groups:
+                names[groups[group.group(1)]] += f"或{m['name']}"
+                continue
+            groups[group.group(1)] = len(names)
+            names.append(m["name"])
+            continue
+        names.append(m["name"] + (f"（{note}）" if note else ""))
+    return tuple(names)
 
 
 PlanMemo = dict[tuple, "Plan | Refusal"]
@@ -368,10 +594,12 @@ def plan_shared(
     found = memo.get(key)
     if found is None:
         try:
-            found = memo[key] = plan(ctx, person, year, kind, **options)
+            found = plan(ctx, person, year, kind, **options)
         except Refusal as refusal:
             memo[key] = refusal
             raise
+        if found.continuity is None:  # derived from this person's history: not shared
+            memo[key] = found
     if isinstance(found, Refusal):
         raise Refusal(found.code, found.message, found.field)
     return found
@@ -420,6 +648,9 @@ def write_plans(
     results and the audit entries (in order) for the caller to append with its own entries
     (`audit.append_many`); the caller holds the write transaction and has checked that no
     person holds an active enrollment of the year."""
+    for _person, planned in items:
+        if planned.pending is not None:
+            raise planned.pending
     rows = [enrollment_row(ctx, stamp, person, planned) for person, planned in items]
     serials = receipts.issue_many(
         ctx.db,
@@ -455,6 +686,8 @@ def write_plan(
 ) -> EnrollmentResult:
     """Write a planned enrollment, its receipt, the person's category and the audit entry; the
     caller holds the write transaction and has checked there is no active enrollment."""
+    if planned.pending is not None:
+        raise planned.pending  # a plan shown with what stops it is not written
     contribution = planned.contribution
     row = enrollment_row(ctx, stamp, person, planned)
     row["receipt_serial"] = receipts.issue(

@@ -11,17 +11,17 @@ registered for a visit that did not happen, no audit entry, no receipt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from desktop.errors import Refusal
 from desktop.records import households
 from desktop.records import persons as person_rows
 from desktop.records.tx import write
-from desktop.services import enrollment, persons
+from desktop.services import enrollment, fields, persons
 from desktop.services.context import Context
 
-Mode = Literal["enroll", "renewal"]
+Mode = Literal["enroll", "renewal"] | None
 MODES: tuple[Mode, ...] = ("enroll", "renewal")
 
 
@@ -39,7 +39,7 @@ def enroll_visit(
     id_number: Any,
     year: Any,
     *,
-    mode: Mode = "enroll",
+    mode: Mode = None,
     name: Any = None,
     phone: Any = None,
     school: Any = None,
@@ -56,11 +56,12 @@ def enroll_visit(
     both are given and the school differs from the one on record. `head_id_number` and
     `relationship` put the person into the head's household; a person already in a household
     stays where they are (`already_member` is tolerated, and no relationship is needed), anyone
-    else must be given one (a default would store a grandson as 配偶 unseen). `mode` is "enroll" or "renewal";
+    else must be given one (a default would store a grandson as 配偶 unseen). `mode` is "enroll",
+    "renewal" or None (续保 when last year's enrollment is on file, as `plan_visit` shows);
     `options` are the keyword arguments of `enrollment.enroll` / `enrollment.renew`. Any
     refusal rolls the whole visit back and is raised as the business raised it.
     """
-    if mode not in MODES:
+    if mode is not None and mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")  # a caller's bug
     number = persons.parsed_id(ctx, id_number)
     with write(ctx.db):
@@ -72,8 +73,10 @@ def enroll_visit(
                 name,
                 phone=phone,
                 school=school,
-                school_kind=school_kind if school else None,
+                school_kind=school_kind,
             )
+        elif school_kind and not school:
+            raise _school_without_name()
         elif school and school_kind and school != (person.get("school") or ""):
             persons.set_student_status(ctx, number, school, school_kind)
         # one already in a household needs no relationship (and stays where they are)
@@ -83,6 +86,8 @@ def enroll_visit(
             except Refusal as refusal:
                 if refusal.code != "already_member":
                     raise
+        if mode is None:
+            mode = "renewal" if enrollment.kind_for(ctx, person, fields.year(year, ctx.today())) == "renewal" else "enroll"
         if mode == "renewal":
             result = enrollment.renew(ctx, number, year, **options)
         else:
@@ -92,3 +97,67 @@ def enroll_visit(
         membership = households.membership(ctx.db, stored["id"])
     return VisitResult(stored, result, membership["relationship"] if membership else None)
 
+
+
+def visit_person(
+    ctx: Context, id_number: Any, *, name: Any = None, school: Any = None, school_kind: Any = None
+) -> dict[str, Any]:
+    """The person as `enroll_visit` would enroll them, nothing written: the registered person
+    (with the school the visit would record, by the same test), or the one it would register."""
+    number = persons.parsed_id(ctx, id_number)
+    found = person_rows.get_by_id_number(ctx.db, number.number) if ctx.db is not None else None
+    kind = persons.SCHOOL_KINDS.get(school_kind) if school_kind else None
+    if found is not None:
+        person = dict(found)
+        if kind and (not school or school != (person.get("school") or "")):
+            person["school_kind"] = kind
+        return person
+    return {
+        "id": None,
+        "name": (name or "").strip() or "新参保人员",
+        "birth_date": number.birth_date.isoformat(),
+        "school_kind": kind,
+        "status": "正常",
+        "category": None,
+    }
+
+
+def plan_visit(
+    ctx: Context,
+    id_number: Any,
+    year: Any,
+    *,
+    mode: Mode = None,
+    name: Any = None,
+    school: Any = None,
+    school_kind: Any = None,
+    **options: Any,
+) -> enrollment.Plan:
+    """What `enroll_visit` with the same arguments will write, nothing written: category with
+    the proposal and its reason, fee, benefit period, deadline, materials, trace, last year's
+    enrollment. A reason or proof still missing is in `Plan.pending` (the page shows the figures
+    with it); any other refusal is raised."""
+    person = visit_person(ctx, id_number, name=name, school=school, school_kind=school_kind)
+    target = fields.year(year, ctx.today())
+    held = enrollment.enrollments.active(ctx.db, person["id"], target) if person["id"] else None
+    if held is not None:
+        raise enrollment.already_enrolled_refusal(person, held)
+    planned = enrollment.plan_for(ctx, person, target, mode, strict=False, **options)
+    if school_kind and not school and planned.pending is None:
+        planned = replace(planned, pending=_school_without_name())
+    return planned
+
+
+def _school_without_name() -> Refusal:
+    return Refusal("missing_field", "填写了学校类别，请同时填写学校名称", "school")
+
+
+def visit_proposal(
+    ctx: Context, id_number: Any, year: Any, *, name: Any = None, school: Any = None, school_kind: Any = None
+) -> tuple[str | None, Any]:
+    """The proposed category (pack label) and the proposal, for a plan that cannot be made yet
+    (a tier not chosen): the page still shows what the rules propose."""
+    person = visit_person(ctx, id_number, name=name, school=school, school_kind=school_kind)
+    target = fields.year(year, ctx.today())
+    found = enrollment.propose_for(ctx, person, target)
+    return (enrollment.pack_label(ctx, target, found.category) if found.category else None), found

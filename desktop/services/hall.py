@@ -52,6 +52,8 @@ OTHER_SETTINGS: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     # 1: a year whose source gives no benefit rules uses the latest earlier pack's (沿用《…》, as the
     # pack's `inherits` says); 0: such a year refuses those estimates as its source does
     "policy_adopt_earlier": ("源文件未列的待遇沿用上一年度政策（1 沿用，0 不沿用）", int, 1),
+    # the window's 80 mm receipt printer: when set, a household's 受理回执 defaults to the roll
+    "receipt_printer": ("小票打印机（80mm）名称", str, ""),
 }
 _INT_LIMITS = {"idle_lock_minutes": (1, 240), "backup_keep": (1, 365), "policy_adopt_earlier": (0, 1)}
 

@@ -27,6 +27,7 @@ from typing import Any
 from desktop.documents import render
 from desktop.documents.certificate import EnrollmentCertificate
 from desktop.documents.format import cn_date, mask_id
+from desktop.documents.household_receipt import HouseholdReceipt
 from desktop.documents.model import (
     AcceptanceReceipt,
     BusinessCount,
@@ -66,6 +67,7 @@ KIND_OF: dict[type, str] = {
     ChecklistNotice: "checklist",
     DayReport: "day_report",
     EnrollmentCertificate: "certificate",
+    HouseholdReceipt: "household_receipt",
 }
 
 BUSINESS_LABELS = verification.BUSINESS_LABELS

@@ -48,7 +48,8 @@ COLUMNS: dict[str, str] = {
     "参保类别": "category",
     "参保缴费身份": "category",
     "参保身份": "category",
-    "类别变更原因": "category_reason",
+    "类别调整理由": "category_reason",
+    "类别变更原因": "category_reason",  # the header of earlier templates
     "救助类别": "assistance",
     "困难群众类别": "assistance",
     "缴费档次": "tier",

@@ -138,6 +138,14 @@ class Deps:
             return year
         return min(years, key=lambda y: (abs(y - year), -y))
 
+    def receipt_printer(self) -> str | None:
+        """The hall's 80 mm receipt printer (setting `receipt_printer`), or None."""
+        if self.db is None:
+            return None
+        from desktop.services import hall
+
+        return hall.settings(self.db).get("receipt_printer") or None
+
     def printer_backend(self) -> Any:
         if self.printer is None:
             from desktop.ui.printing import SystemPrinter
@@ -153,11 +161,13 @@ class Deps:
         return open_path(path)
 
     def print_preview(self, parent: Any, title: str, build: Callable[[Any, str], list],
-                      on_printed: Callable[[list], Any] | None = None) -> Any:
-        """Open the 打印预览 of the documents `build(ctx, paper)` returns (services.printing)."""
+                      on_printed: Callable[[list], Any] | None = None, *, receipt_roll: bool = False) -> Any:
+        """Open the 打印预览 of the documents `build(ctx, paper)` returns (services.printing).
+        `receipt_roll`: a receipt the hall prints on its 80 mm printer when it has one."""
         from desktop.ui.print_preview import PrintPreviewDialog
 
-        dialog = PrintPreviewDialog(self, title, build, parent)
+        roll = self.receipt_printer() if receipt_roll else None
+        dialog = PrintPreviewDialog(self, title, build, parent, roll_printer=roll)
         if on_printed is not None:
             dialog.printed.connect(on_printed)
         if self.preview is not None:
@@ -206,6 +216,21 @@ class Deps:
             db=self.db, region=self.hall.region, hall_code=self.hall.hall_code,
             window=self.hall.window, operator_id=self.hall.clerk, role=self.hall.role,  # type: ignore[arg-type]
             settings=dict(self.settings), packs=self.packs, **kwargs,
+        )
+
+    def plan_context(self):
+        """A Context for the services' plans (which write nothing): the window's, or without a
+        database one that plans from the packs alone (no history on file)."""
+        ctx = self.context()
+        if ctx is not None:
+            return ctx
+        from desktop.services.context import Context
+
+        kwargs: dict[str, Any] = {"clock": self.clock} if self.clock is not None else {}
+        return Context(
+            db=None, region=self.hall.region, hall_code=self.hall.hall_code,  # type: ignore[arg-type]
+            window=self.hall.window, operator_id=self.hall.clerk or "-", settings=dict(self.settings),
+            packs=self.packs, **kwargs,
         )
 
     def search(self, text: str, limit: int = 20) -> list[dict]:

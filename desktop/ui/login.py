@@ -45,8 +45,11 @@ class SetupDialog(QDialog):
         intro = QLabel("本机第一次使用：请设置所属大厅和窗口，并建立第一个管理员账户。"
                        "管理员登录后可在“设置”中为经办人、复核人建立账户。")
         intro.setWordWrap(True)
+        # no default: the first region (天宁区) was taken unwarned by a 天津 hall
         self.region = QComboBox()
-        self.region.addItems(regions)
+        self.region.addItem("（请选择统筹区）", None)
+        for region in regions:
+            self.region.addItem(region, region)
         self.hall_name = QLineEdit()
         self.hall_name.setPlaceholderText("如：武进区医保经办大厅、湖塘镇便民服务中心")
         self.hall_code = QLineEdit()
@@ -101,7 +104,7 @@ class SetupDialog(QDialog):
             return
         try:
             self.account = hall.configure_hall(
-                self.db, self.region.currentText(), self.hall_name.text(), self.hall_code.text(),
+                self.db, self.region.currentData() or "", self.hall_name.text(), self.hall_code.text(),
                 self.window_code.text(), self.admin_username.text(), self.password.text(),
                 self.admin_name.text(), now=self.now() if self.now else None)
         except Refusal as refusal:

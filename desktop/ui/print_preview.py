@@ -41,8 +41,10 @@ class PrintPreviewDialog(QDialog):
 
     printed = Signal(list)  # [desktop.services.printing.Printed]
 
-    def __init__(self, deps, title: str, build: Build, parent: QWidget | None = None) -> None:
+    def __init__(self, deps, title: str, build: Build, parent: QWidget | None = None, *,
+                 roll_printer: str | None = None) -> None:
         super().__init__(parent)
+        self.roll_printer = roll_printer  # the hall's 80 mm printer: roll and printer preselected
         self.deps = deps
         self.build = build
         self.title = title
@@ -121,7 +123,7 @@ class PrintPreviewDialog(QDialog):
         self.printer.addItem(ARCHIVE_ONLY, None)
         last = self.store.value("print/printer", "")
         default = printer.default_name() if hasattr(printer, "default_name") else None
-        for wanted in (last, default):
+        for wanted in (self.roll_printer, last, default):
             index = self.printer.findData(wanted) if wanted else -1
             if index >= 0:
                 self.printer.setCurrentIndex(index)
@@ -144,7 +146,7 @@ class PrintPreviewDialog(QDialog):
         allowed = [p for p in Paper if all(p in type(d).PAPERS for d in docs)] or [Paper.A4]
         for p in allowed:
             self.paper.addItem(PAPER_LABELS.get(p.value, p.value), p.value)
-        last = self.store.value("print/paper", "")
+        last = Paper.ROLL_80.value if self.roll_printer else self.store.value("print/paper", "")
         index = self.paper.findData(last) if last else -1
         self.paper.setCurrentIndex(max(index, 0))
 
@@ -237,7 +239,8 @@ def _label(document) -> str:
 
     names = {"receipt": "受理回执", "payment_notice": "缴费通知单", "offsite_receipt": "异地就医备案回执",
              "processing_slip": "综合业务处理单", "estimate": "报销测算单", "checklist": "一次性告知单",
-             "day_report": "日结报表", "certificate": "参保缴费证明", "chronic_receipt": "受理回执"}
+             "day_report": "日结报表", "certificate": "参保缴费证明", "chronic_receipt": "受理回执",
+             "household_receipt": "受理回执（家庭）"}
     return names.get(KIND_OF.get(type(document), ""), "单据")
 
 

@@ -140,6 +140,25 @@ def main() -> None:
     over(background, preview, "print-preview")
     deps.preview = None
 
+    # 续保 of a household enrolled last year: the head's card brings the others (待办理), last
+    # year's category beside this year's proposal (the son turned 60: 非从业居民 → 老年居民)
+    last_year = lambda: datetime(2024, 11, 20, 10, 0, tzinfo=CHINA)  # noqa: E731
+    from desktop.services import enrollment as enrollment_service
+    from desktop.services import persons as person_service
+
+    old_ctx = hall.context_for(db, accounts.login(db, "wang", PASSWORD, now=last_year()), last_year)
+    family = [(make_id(date(1965, 2, 8), 11, True), "周建华", None), (make_id(date(1967, 4, 1), 12), "吴丽娟", "配偶"),
+              (make_id(date(2009, 7, 7), 13, True), "周子涵", "子")]
+    for number, name, rel in family:
+        person_service.register_person(old_ctx, number, name)
+        enrollment_service.enroll(old_ctx, number, 2025)
+        if rel:
+            person_service.add_household_member(old_ctx, family[0][0], number, rel)
+    page.back_out()
+    page.id_field.setText(family[0][0])
+    shot("enrollment-renewal")
+    page.back_out()
+
     # 10. "how much will I get back?"
     calc = w.pages["calculator"]
     w.show_page("calculator")
@@ -299,6 +318,53 @@ def main() -> None:
     shot("calculator-high-contrast")
     w.set_high_contrast(False)
     w.close()
+    tianjin_late(tmp, window_size=size, settle=settle, save=save)
+
+
+def tianjin_late(tmp: Path, *, window_size, settle, save) -> None:
+    """A 天津 street centre in March 2024: a late enrollment whose 连续参保年数 and 中断月数 come
+    from the three years on file (004 §八(三): benefits from the day after payment)."""
+    from desktop.policy import loader
+    from desktop.records import enrollments, receipts
+    from desktop.records.db import open_db
+    from desktop.records.tx import write
+    from desktop.services import accounts, hall, persons
+    from desktop.services.context import CHINA
+    from desktop.ui.deps import Deps
+    from desktop.ui.main_window import MainWindow
+
+    march = datetime(2024, 3, 15, 10, 0, tzinfo=CHINA)
+    db = open_db(tmp / "tianjin.sqlite3")
+    admin = hall.configure_hall(db, "天津市", "和平区劝业场街综合服务中心", "120101", "02", "admin", PASSWORD, "刘管理",
+                                now=march)
+    ctx = hall.context_for(db, admin, lambda: march)
+    accounts.create_account(ctx, "zhao", PASSWORD, "赵经办", ["clerk"])
+    clerk_ctx = hall.context_for(db, accounts.login(db, "zhao", PASSWORD, now=march), lambda: march)
+    number = make_id(date(1979, 8, 8), 21, region_code="120101")
+    person = persons.register_person(clerk_ctx, number, "孙秀兰")
+    for year in (2021, 2022, 2023):  # as an earlier release stored them
+        stamp = clerk_ctx.stamp()
+        row = {**stamp.meta(), "person_id": person["id"], "year": year, "region": "天津市", "kind": "enroll",
+               "category": "城乡未就业居民（成年）", "proposed_category": "城乡未就业居民（成年）",
+               "category_reason": None, "assistance": None, "tier": "低档", "special_group": None, "student_proof": 0,
+               "standard_fen": 38000, "ltc_fen": 0, "assisted_fen": 0, "personal_fen": 38000,
+               "paid_on": f"{year - 1}-11-20", "benefit_start": f"{year}-01-01", "benefit_end": f"{year}-12-31",
+               "waiting_months": 0, "retroactive": 0, "trace": "{}"}
+        with write(db):
+            row["receipt_serial"] = receipts.issue(db, stamp, business="enroll", record_id=row["id"],
+                                                   person_id=person["id"])
+            enrollments.add(db, stamp, row)
+    deps = Deps(packs=loader.bundled(), db=db, clock=lambda: march, demo=True, open_path=lambda p: None)
+    deps.sign_in(accounts.login(db, "zhao", PASSWORD, now=march))
+    win = MainWindow(deps)
+    win.resize(*window_size)
+    win.show()
+    settle()
+    win.show_page("enrollment")
+    win.pages["enrollment"].id_field.setText(number)
+    settle()
+    save(win.grab(), "enrollment-tianjin-late")
+    win.close()
 
 
 if __name__ == "__main__":

@@ -235,18 +235,21 @@ def test_renewal_continues_last_years_category_and_group(ctx):
     assert r.contribution.personal_fen == 0  # 830 standard, all of it 政府承担 (002 §一(三))
 
 
-def test_renewal_of_a_minor_who_left_school_at_18_needs_a_new_category(ctx):
-    """visits.md #5/#6: the renewal is still checked against the proposal."""
+def test_renewal_of_a_minor_who_left_school_at_18_takes_the_new_category(ctx):
+    """visits.md #5/#6: the renewal follows the rules' new proposal (issue 14: it kept
+    未成年居民 and asked for a reason; the page showed one fee and wrote another)."""
     grown = make_id(date(2007, 6, 1), 9)  # 18 on 2025-11-15, not at school
     person = _register(ctx, grown)
     seed_enrollment(ctx, person["id"], 2025, "未成年居民")
-    before = counts(ctx.db)
+    # 非从业居民 武进区 800 + 长护险 30 = 830 元 (002 §一(三))
+    r = enrollment.renew(ctx, grown, 2026)
+    assert (r.kind, r.category, r.contribution.personal_fen) == ("renewal", "非从业居民", 83000)
+    stored = enrollments.get(ctx.db, r.enrollment_id)
+    assert (stored["proposed_category"], stored["category_reason"]) == ("非从业居民", None)
+    # keeping 未成年居民 is an override of the proposal: it needs its reason
     with pytest.raises(Refusal) as refused:
-        enrollment.renew(ctx, grown, 2026)
-    assert refused.value.code == "override_without_reason" and "非从业居民" in refused.value.message
-    assert counts(ctx.db) == before
-    r = enrollment.enroll(ctx, grown, 2026)
-    assert (r.category, r.contribution.personal_fen) == ("非从业居民", 83000)
+        enrollment.renew(ctx, grown, 2026, category="未成年居民")
+    assert refused.value.code in ("already_enrolled", "override_without_reason")
 
 
 def test_renewal_without_next_years_pack_is_refused(db):

@@ -146,3 +146,37 @@ def test_a_renewal_visit_renews_last_years_category(ctx, statements):
         enroll_visit(ctx, DAUGHTER_IN_LAW, 2026, mode="renewal", name="李娟")
     assert (refused.value.code, refused.value.field) == ("not_found", "year")
     assert person_rows.get_by_id_number(ctx.db, DAUGHTER_IN_LAW) is None
+
+
+PLANNED = ("year", "kind", "category", "proposed_category", "category_reason", "assistance", "tier", "special_group",
+           "student_proof", "standard_fen", "ltc_fen", "assisted_fen", "personal_fen", "paid_on", "benefit_start",
+           "benefit_end", "waiting_months", "retroactive", "trace")
+
+
+@pytest.mark.parametrize(
+    ("number", "last_year", "visit"),
+    [
+        (GRANDMOTHER, None, {}),  # new: 老年居民 730 (002 §一(三))
+        (DAUGHTER_IN_LAW, "非从业居民", {"assistance": "低保边缘家庭成员"}),  # 续保 with a group: 0 to pay
+        (make_id(date(1965, 6, 1), 4), "非从业居民", {}),  # turned 60: 续保 as 老年居民 730
+        (make_id(date(1965, 6, 1), 5), "非从业居民",
+         {"category": "非从业居民", "category_reason": "本人申请"}),  # kept, with its reason: 830
+        (STUDENT, None, {"school": SCHOOL, "school_kind": "职业院校", "student_proof": True}),  # 未成年居民 380
+    ],
+)
+def test_the_plan_is_what_the_visit_writes(ctx, number, last_year, visit):
+    """Issue 14 #1: what `plan_visit` shows is, column for column, the row `enroll_visit` writes."""
+    from desktop.records import enrollments
+    from desktop.services.enrollment_visit import plan_visit
+
+    if last_year:
+        seed_enrollment(ctx, persons.register_person(ctx, number, "周建华")["id"], 2025, last_year)
+    before = counts(ctx.db)
+    planned = plan_visit(ctx, number, 2026, name="周建华", **visit)
+    assert planned.pending is None
+    assert counts(ctx.db) == before  # the plan writes nothing
+    written = enroll_visit(ctx, number, 2026, name="周建华", **visit)
+    row = enrollments.get(ctx.db, written.enrollment.enrollment_id)
+    expected = planned.columns(ctx.region)
+    assert {k: row[k] for k in PLANNED} == {k: expected[k] for k in PLANNED}
+    assert row["kind"] == ("renewal" if last_year else "enroll")

@@ -86,7 +86,7 @@ def test_ten_thousand_rows_with_bad_ones_and_an_idempotent_reimport(ctx, tmp_pat
     assert "联系电话" in by_row[779]
     assert "退休居民" in by_row[3335]
     assert "空格" in by_row[4446]
-    assert "请填写类别变更原因" in next(m for r, m in by_row.items() if bad[r] == "类别变更原因")
+    assert "请填写类别调整理由" in next(m for r, m in by_row.items() if bad[r] == "类别变更原因")
     assert (report.total, report.enrolled, report.unchanged) == (10_000, 10_000 - len(bad), 0)
     assert seen[-1] == 10_000 and len(seen) == 100
     assert "退回" in report.summary

@@ -71,6 +71,7 @@ class DayReportPage(BusinessPage):
         self.right.addWidget(self.receipt_table, 1)
         self.right.addWidget(self.summary)
         self.day.returnPressed.connect(self.submit)
+        self.scope.currentIndexChanged.connect(self.submit)
         # 作废收据: the serial stays used, marked void with the reason (services.receipt)
         void_box = QGroupBox("作废收据")
         vv = QVBoxLayout(void_box)
@@ -100,6 +101,12 @@ class DayReportPage(BusinessPage):
 
     def first_field(self):
         return self.day
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        # the day's figures as the page opens (they were empty until 查询/Ctrl+Enter), and again
+        # each time it is opened: businesses done since are counted
+        super().showEvent(event)
+        self.submit()
 
     def submit(self) -> None:
         """查询 needs no ID number."""

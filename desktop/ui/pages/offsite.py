@@ -91,11 +91,13 @@ class OffsitePage(BusinessPage):
         self.rule.setText(self.rule_text(label))
 
     def rule_text(self, label: str) -> str:
-        """The year's ratio rule for this person type, in words, with its source (the policy's text)."""
+        """The ratio rule the 备案回执 will print for this person type (desktop.policy.api: one
+        wording on the screen and on the paper), for the year the filing is made under."""
         from desktop.policy import api
 
+        ctx = self.deps.plan_context()
         try:
-            return api.offsite_rule(self.deps.hall.region, self.deps.default_year(), label, self.deps.packs)
+            return api.offsite_rule(ctx.region, ctx.policy_year(), label, ctx.packs)
         except Refusal as refusal:
             return refusal.message
 
