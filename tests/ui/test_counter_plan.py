@@ -268,7 +268,7 @@ def test_the_day_report_shows_the_day_when_opened(qtbot, db_deps):
 def test_the_offsite_page_shows_the_rule_the_receipt_prints(qtbot, db_deps):
     """The audit of the other pages: 异地备案 wrote its own wording of the pack's ratio rule
     (“降低 10 个百分点”) beside the one the 备案回执 prints; now both are the services'."""
-    from desktop.services import printing
+    from desktop.policy import api
     from desktop.ui.pages.offsite import OffsitePage
 
     page = show(qtbot, OffsitePage(db_deps))
@@ -276,4 +276,4 @@ def test_the_offsite_page_shows_the_rule_the_receipt_prints(qtbot, db_deps):
     for i in range(page.person_type.count()):
         page.person_type.setCurrentIndex(i)
         label = page.person_type.currentText()
-        assert page.rule.text() == printing.offsite_rule(ctx, ctx.region, ctx.policy_year(), label), label
+        assert page.rule.text() == api.offsite_rule(ctx.region, ctx.policy_year(), label, ctx.packs), label

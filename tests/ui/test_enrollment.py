@@ -280,8 +280,10 @@ def test_7_december_says_the_2027_pack_is_awaited_calmly_and_serves_2026(qtbot, 
     load_fonts()
     page.resize(1366, 768)
     page.grab().save(str(tmp_path / "december.png"))
-    # a person still enrolls for 2026 (730.00, 000 §一(三) … 002 §一(三): 老年居民 700 + 30)
+    # the page asks the service's plan: a 2026 enrollment paid in December would start its benefits
+    # after the 2-month wait (002 §二(二)2), on 2027-02-01, outside 2026 — said at 预计缴费日期, no fee shown
     qtbot.keyClicks(page.id_field, GRANDMOTHER)
-    assert page.figures["personal"].text() == "730.00"
+    assert page.figures["personal"].text() == "—"
+    assert "2027-02-01" in page.errors.fields["paid_on"][1].text()
     # in November 2025 (2026's own period, its pack loaded) nothing is said
     assert not show(qtbot, EnrollmentPage(deps)).year_note.isVisible()
