@@ -281,6 +281,13 @@ def import_pack(ctx: Context, path: Any) -> dict[str, Any]:
         raise Refusal("invalid_pack", f"政策包校验未通过，未导入：{exc}", "path") from None
     except Exception as exc:  # noqa: BLE001 - any unreadable file is a refusal, not a crash
         raise Refusal("invalid_pack", f"政策包无法读取，未导入：{source.name}：{exc}", "path") from None
+    meta = pack.pack
+    other = ctx.packs.by_id(meta.id) if ctx.packs is not None else loader.bundled().by_id(meta.id)
+    if other is not None and (other.pack.region_group, other.pack.year, other.pack.scheme) != (
+            meta.region_group, meta.year, meta.scheme):
+        # a pack's id names one pack: `inherits` finds the earlier pack by it
+        raise Refusal("invalid_pack", f"政策包编号 {meta.id} 已是{other.pack.region_group}{other.pack.year}年度政策包的编号，"
+                      "请为新政策包另取编号（如把年份改为本年度）", "path")
     data = source.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     folder = packs_dir(ctx.db)
@@ -288,7 +295,6 @@ def import_pack(ctx: Context, path: Any) -> dict[str, Any]:
     replaced = target.is_file()
     if replaced and hashlib.sha256(target.read_bytes()).hexdigest() == digest:
         raise Refusal("unchanged", f"该政策包已导入（{target.name}），内容相同", "path")
-    meta = pack.pack
     previous = [y for y in _bundled_years(meta.region_group, meta.scheme) if y < meta.year]
     info = {
         "file": str(target),

@@ -87,7 +87,8 @@ def test_import_pack_validates_copies_and_audits(db, staff, tmp_path):
     admin = staff["admin"]
     source = loader.bundled_dir() / "tianjin-resident-2024.yaml"
     incoming = tmp_path / "tianjin-resident-2025.yaml"
-    incoming.write_text(source.read_text(encoding="utf-8").replace("year: 2024", "year: 2025", 1), encoding="utf-8")
+    incoming.write_text(source.read_text(encoding="utf-8").replace("year: 2024", "year: 2025", 1)
+                        .replace("id: tianjin-resident-2024", "id: tianjin-resident-2025", 1), encoding="utf-8")
     info = hall.import_pack(admin, incoming)
     assert info["year"] == 2025 and info["previous_year"] == 2024 and not info["replaced"]
     assert (hall.packs_dir(db) / incoming.name).read_bytes() == incoming.read_bytes()

@@ -90,3 +90,12 @@ def test_a_citation_written_outside_a_pack_is_shown_by_title():
         "《关于印发〈2024年度城乡居民基本医疗保险政策宣传提纲〉的通知》（津医保局发〔2023〕72号）§七(一)")
     assert citation.shown("cz-resident-2026 §二(二)4") == "《2026年度常州市城乡居民医疗保障政策宣传提纲》§二(二)4"
     assert citation.shown("依据大厅设置") == "依据大厅设置"
+
+
+def test_no_material_note_speaks_of_the_source_file():
+    # 15.1: notes printed on the 一次性告知单 are words for the public, not maintainers' remarks
+    for pack in bundled().packs:
+        for item in pack.materials:
+            for variant in item.variants:
+                for m in variant.materials:
+                    assert "源文件" not in (m.note or "") and "源表" not in (m.note or ""), (pack.pack.id, item.item, m)

@@ -96,6 +96,12 @@ def test_absurd_amounts_are_refused_naming_the_key(admin, tmp_path, old, new, ke
     assert r.code == "invalid_pack" and key in r.message
 
 
+def test_a_pack_id_names_one_pack(admin, tmp_path):
+    # a 2027 copy still called changzhou-resident-2026 would shadow 2026 for every pack inheriting it
+    r = _refused_import(admin, _write(tmp_path, "changzhou-resident-2027.yaml", _pack_text().replace("year: 2026", "year: 2027", 1)))
+    assert r.code == "invalid_pack" and "changzhou-resident-2026" in r.message
+
+
 @pytest.mark.parametrize("name", ["changzhou-resident-2027.yml", "changzhou-resident-2027.toml", "changzhou-resident-2027.YAML",
                                   "Changzhou-2027.yaml", "cz 2027.yaml", "cz\n2027.yaml", "中文-2027.yaml"])
 def test_only_a_yaml_file_with_a_plain_name_is_imported(admin, tmp_path, name):

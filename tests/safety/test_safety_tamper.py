@@ -47,7 +47,8 @@ def test_every_kind_of_event_is_a_chained_entry(tmp_path):
     hall.set_setting(admin, "resident_disposable_income_last_year", "21000")
     source = loader.bundled_dir() / "changzhou-resident-2026.yaml"
     incoming = tmp_path / "changzhou-resident-2027.yaml"
-    incoming.write_text(source.read_text(encoding="utf-8").replace("year: 2026", "year: 2027", 1), encoding="utf-8")
+    incoming.write_text(source.read_text(encoding="utf-8").replace("year: 2026", "year: 2027", 1)
+                        .replace("id: changzhou-resident-2026", "id: changzhou-resident-2027", 1), encoding="utf-8")
     hall.import_pack(admin, incoming)
     privacy.export_list(clerk, "persons", tmp_path / "p.csv")
     from desktop.services import termination
