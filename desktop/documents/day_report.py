@@ -20,8 +20,8 @@ def render(report: DayReport) -> bytes:
         rows = [("日期", cn_date(report.day)), ("范围", report.scope)]
         businesses = [[b.business, str(b.count), money(b.assessed)] for b in report.businesses]
         # A column sum of figures the services gave us; nothing is assessed here.
-        businesses.append(["合计", str(sum(b.count for b in report.businesses)),
-                           money(sum((b.assessed for b in report.businesses), start=Decimal(0)))])
+        total = sum((b.assessed for b in report.businesses), start=Decimal(0))
+        businesses.append(["合计", str(sum(b.count for b in report.businesses)), money(total)])
         issued = [r for r in report.receipts if not r.voided]
         voided = [r for r in report.receipts if r.voided]
         parts: list[Flowable] = [
@@ -29,6 +29,7 @@ def render(report: DayReport) -> bytes:
             f.section("业务汇总", s),
             f.grid(["业务类型", "笔数", "应缴金额合计"], businesses, s, widths=[1, None, None],
                    align={1: "right", 2: "right"}, bold_last_row=True),
+            f.in_words("应缴金额合计", total, s),
         ]
         if report.businesses:
             parts += [f.section("各业务笔数", s),

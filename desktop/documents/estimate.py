@@ -41,6 +41,7 @@ def render(estimate: ReimbursementEstimate) -> bytes:
             f.section("测算结果", s),
             f.grid(["项目", "金额"], layers, s, widths=[1, None], align={1: "right"},
                    bold_last_row=True),
+            f.in_words("个人负担", estimate.personal, s),
         ]
         if trace:
             # The 依据 column as wide as its longest line (a file name must not break).

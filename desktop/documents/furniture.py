@@ -23,7 +23,7 @@ from reportlab.platypus import (
 )
 
 from desktop.documents import fonts
-from desktop.documents.format import mask_id, money, stamp
+from desktop.documents.format import mask_id, money, money_in_words, stamp
 from desktop.documents.layout import Styles, paragraph
 from desktop.documents.model import Header, Person
 from desktop.documents.qr import QrFlowable
@@ -186,7 +186,8 @@ def amount_box(label: str, amount: Decimal, s: Styles, *, note: str | None = Non
                qr_text: str | None = None) -> list[Flowable]:
     """The one figure the person must act on, large and framed, with its deadline under it;
     with `qr_text` the QR code stands beside the frame (A5, where a line of its own is dear)."""
-    lines: list[Flowable] = [s.para(f"{label}：{money(amount)}", s.amount, bold=True)]
+    lines: list[Flowable] = [s.para(f"{label}：{money(amount)}", s.amount, bold=True),
+                             s.para(f"大写：{money_in_words(amount)}", _tight(s.body))]
     if note:
         lines.append(s.para(note, _tight(s.body), bold=True))
     if qr_text is None or s.roll:
@@ -197,6 +198,11 @@ def amount_box(label: str, amount: Decimal, s: Styles, *, note: str | None = Non
                    [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                     *_NO_SIDE_PADDING])
     return [Spacer(1, s.body.fontSize * 0.8), table]
+
+
+def in_words(label: str, amount: Decimal, s: Styles) -> Paragraph:
+    """A total written out (金额大写) under the table that sums it."""
+    return s.para(f"{label}（大写）：{money_in_words(amount)}", s.body, bold=True)
 
 
 def qr_drawing(text: str, size: float) -> QrFlowable:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.documents import render
-from desktop.documents.format import cn_date, mask_id
+from desktop.documents.format import cn_date, mask_id, money_in_words
 from desktop.documents.model import (
     AcceptanceReceipt,
     BusinessCount,
@@ -262,6 +262,11 @@ def _money(fen: int | None) -> str:
     return f"{_yuan(fen):,.2f} 元"
 
 
+def _money_words(fen: int | None) -> str:
+    """An amount the person pays or is paid, with its 金额大写: `730.00 元（人民币柒佰叁拾元整）`."""
+    return f"{_money(fen)}（{money_in_words(_yuan(fen))}）"
+
+
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text[:10]) if text else None
 
@@ -354,7 +359,7 @@ def _enrollment_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list
         accepted.append(f"参保类别由系统推定的“{e['proposed_category']}”调整为“{e['category']}”，原因：{e['category_reason']}")
     if e.get("assistance"):
         accepted.append(f"资助参保：{e['assistance']}，政府资助{_money(e['assisted_fen'])}")
-    accepted.append(f"个人应缴金额：{_money(e['personal_fen'])}（个人缴费标准{_money(e['standard_fen'])}）")
+    accepted.append(f"个人应缴金额：{_money_words(e['personal_fen'])}（个人缴费标准{_money(e['standard_fen'])}）")
     deadline, late = _enrollment_terms(ctx, src, e)
     steps = []
     if e["personal_fen"]:
@@ -400,7 +405,7 @@ def _refund_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str
     e = _enrollment_of(ctx, src)
     year = f"{e['year']}年度" if e else ""
     accepted = [f"{year}城乡居民医保个人缴费退费申请，原因：{r['reason']}",
-                f"申请退费金额：{_money(r['amount_fen'])}", f"适用情形：{r['rule']}"]
+                f"申请退费金额：{_money_words(r['amount_fen'])}", f"适用情形：{r['rule']}"]
     steps = _review_steps(review_state(ctx, r["id"]), what=f"退还个人缴费{_money(r['amount_fen'])}",
                           done=f"退还个人缴费{_money(r['amount_fen'])}")
     return "城乡居民医保退费", accepted, steps
@@ -592,7 +597,7 @@ def _slip_enrollment(ctx: Context, src: Source) -> tuple[str, list[tuple[str, st
     if e.get("assistance"):
         details.append(("资助类别", e["assistance"]))
     details += [("个人缴费标准", _money(e["standard_fen"])), ("政府资助", _money(e["assisted_fen"])),
-                ("个人应缴", _money(e["personal_fen"])), ("缴费日期", _cn(e["paid_on"])),
+                ("个人应缴", _money_words(e["personal_fen"])), ("缴费日期", _cn(e["paid_on"])),
                 ("待遇享受期", f"{_cn(e['benefit_start'])}至{_cn(e['benefit_end'])}")]
     status = STATUS_LABELS.get(e.get("status") or "active", e.get("status"))
     return kind, details, f"{kind}已办结（参保状态：{status}）", []
@@ -636,7 +641,7 @@ def _slip_refund(ctx: Context, src: Source) -> tuple[str, list[tuple[str, str]],
     r = src.record
     e = _enrollment_of(ctx, src)
     details = [("参保年度", f"{e['year']}年度" if e else "—"), ("退费原因", r["reason"]),
-               ("适用情形", r["rule"]), ("退费金额", _money(r["amount_fen"]))]
+               ("适用情形", r["rule"]), ("退费金额", _money_words(r["amount_fen"]))]
     return "退费", details, _review_result(review_state(ctx, r["id"]), f"退费{_money(r['amount_fen'])}"), []
 
 

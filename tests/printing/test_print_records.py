@@ -125,7 +125,7 @@ def test_refund_receipt_awaits_approval_with_the_amount(tianjin):
                    "审核通过后退还个人缴费1010.00元"):
         assert phrase in text, phrase
     slip = printing.processing_slip(tianjin, r.receipt_serial)
-    assert ("退费金额", "1,010.00 元") in slip.details
+    assert ("退费金额", "1,010.00 元（人民币壹仟零壹拾元整）") in slip.details
     report = printing.day_report(tianjin, date(2023, 11, 20))
     rows = {b.business: b for b in report.businesses}
     assert rows["参保登记"].assessed == 1010 and rows["退费申请（退费金额1,010.00 元）"].assessed == 0
@@ -269,3 +269,11 @@ def test_header_uses_the_hall_configuration_and_accounts_when_present(ctx, enrol
                           "updated_at": "2025-11-01T09:00:00+08:00"})
     head = printing.acceptance_receipt(ctx, enrolled.receipt_serial).header
     assert (head.hall, head.window, head.clerk) == ("天宁区茶山街道便民服务中心", "3号窗口", "张敏")
+
+
+def test_receipt_and_slip_write_the_amount_to_pay_in_words(ctx, enrolled):
+    # 2026 常州 老年居民: 700 medical + 30 ltc = 730.00 元 (002 §一(三)): 柒佰叁拾元整
+    assert enrolled.contribution.personal_fen == 73000
+    for doc in (printing.acceptance_receipt(ctx, enrolled.receipt_serial),
+                printing.processing_slip(ctx, enrolled.receipt_serial)):
+        assert "730.00元（人民币柒佰叁拾元整）" in flat(render(doc))
