@@ -16,6 +16,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     HRFlowable,
+    KeepTogether,
     Paragraph,
     Spacer,
     Table,
@@ -222,6 +223,62 @@ def qr_block(text: str | None, caption: Sequence[str], s: Styles) -> list[Flowab
     table = _table([[lines, qr_drawing(text, size)]], [s.width - size - 6, size + 6],
                    [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_NO_SIDE_PADDING])
     return [Spacer(1, 6), table]
+
+
+SEAL_LABEL = "经办机构（盖章）"
+SEAL_HINT = "业务专用章"
+_SEAL_GREY = colors.HexColor("#9A9A9A")
+
+
+class SealArea(Flowable):
+    """Where the 业务专用章 is pressed: a dashed circle, light, with its name inside, so the
+    clerk stamps the right place and a sheet without the stamp shows it lacks one."""
+
+    def __init__(self, diameter: float, hint_size: float) -> None:
+        super().__init__()
+        self.diameter = diameter
+        self.hint_size = hint_size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.diameter + 4
+
+    def draw(self) -> None:
+        canvas = self.canv
+        radius = self.diameter / 2
+        centre = self.width / 2
+        canvas.saveState()
+        canvas.setStrokeColor(_SEAL_GREY)
+        canvas.setFillColor(_SEAL_GREY)
+        canvas.setLineWidth(0.6)
+        canvas.setDash(2, 2)
+        canvas.circle(centre, radius + 2, radius, stroke=1, fill=0)
+        fonts.draw_string(canvas, centre, radius + 2 - self.hint_size / 3, SEAL_HINT,
+                          self.hint_size, anchor="centre")
+        canvas.restoreState()
+
+
+def sign_and_seal(signers: Sequence[str], s: Styles, *, date_label: str = "日期",
+                  beside: Sequence[Flowable] = ()) -> Flowable:
+    """The foot of a paper handed over: a line for each signer and the date on the left (under
+    `beside`, e.g. a caption), the 经办机构's seal area on the right; on the roll, one under the
+    other."""
+    rows: list[list[Cell]] = [[s.para(f"{label}：", s.body), ""] for label in signers]
+    rows.append([s.para(f"{date_label}：", s.body), s.para(_DATE_BLANK, align="right")])
+    label_width = max(fonts.string_width(f"{label}：", s.body.fontSize)
+                      for label in [*signers, date_label]) + _PADDING
+    left_width = s.width if s.roll else s.width * 0.66
+    lines = _table(rows, [label_width, left_width - label_width],
+                   [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (0, -1), 0),
+                    *[("LINEBELOW", (1, r), (1, r), 0.6, colors.black) for r in range(len(rows))]],
+                   rowHeights=[s.body.fontSize * 2.5] * len(rows))
+    diameter = (20 if s.page.width < 500 else 24) * mm
+    seal = [s.para(SEAL_LABEL, _tight(s.body), align="centre"), SealArea(diameter, s.small.fontSize)]
+    if s.roll:
+        return KeepTogether([Spacer(1, 4), *beside, lines, Spacer(1, 6), *seal])
+    table = _table([[[*beside, lines], seal]], [left_width, s.width - left_width],
+                   [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), *_NO_SIDE_PADDING])
+    return KeepTogether([Spacer(1, s.body.fontSize * 0.5), table])
 
 
 def signatures(labels: Sequence[str], s: Styles) -> Table:

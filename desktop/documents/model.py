@@ -121,7 +121,7 @@ class PaymentNotice(_Frozen):
     policy_year: int
     category: str  # 参保缴费身份 label, e.g. "非从业居民"
     standard: Decimal  # 个人缴费标准 (contribution answer `standard`)
-    ltc: Decimal  # 其中长期护理保险 (`ltc`)
+    ltc: Decimal | None  # 其中长期护理保险 (`ltc`); None where the region has none (天津)
     assisted: Decimal  # 政府资助 (`assisted`)
     personal: Decimal  # 应缴金额 (`personal`)
     channels: tuple[str, ...]  # 缴费渠道, one line each

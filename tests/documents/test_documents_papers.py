@@ -35,3 +35,30 @@ def test_estimate_writes_the_personal_total_in_words(render_pdf):
 def test_day_report_writes_the_total_in_words(render_pdf):
     # 11 950.00 元 assessed in the sample day: 壹万壹仟玖佰伍拾元整
     assert "人民币壹万壹仟玖佰伍拾元整" in flat(render_pdf(DAY).text)
+
+
+# --- seal and signatures -------------------------------------------------------------------
+
+SIGNED = ["经办机构（盖章）", "业务专用章", "经办人签字", "申请人/代办人签字"]
+
+
+@pytest.mark.parametrize("stem", ["receipt-a4", "receipt-a5", "receipt-80mm", "payment-notice-a4",
+                                  "payment-notice-a5", "payment-notice-80mm",
+                                  "payment-notice-assisted-a5", "checklist-a4", "checklist-large-a4"])
+def test_papers_handed_over_carry_the_seal_area_and_signature_lines(pdfs, stem):
+    text = flat(pdfs[stem].text)
+    for expected in SIGNED if not stem.startswith("checklist") else ["经办机构（盖章）", "业务专用章"]:
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("stem", ["checklist-a4", "checklist-large-a4"])
+def test_checklist_names_who_told_whom_and_when(pdfs, stem):
+    text = flat(pdfs[stem].text)
+    for expected in ["告知人（经办人）签字", "被告知人（申请人/代办人）签字", "告知日期"]:
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("stem", ["receipt-a4", "receipt-a5", "payment-notice-a4",
+                                  "payment-notice-a5", "payment-notice-assisted-a5"])
+def test_the_seal_area_keeps_a_receipt_or_notice_on_one_sheet(pdfs, stem):
+    assert len(pdfs[stem].reader.pages) == 1

@@ -190,7 +190,7 @@ def test_payment_notice(pdfs, paper):
 
 def test_payment_notice_shows_what_public_funds_pay(pdfs):
     text = flat(pdfs["payment-notice-assisted-a5"].text)
-    for expected in ["政府资助（最低生活保障家庭成员）", "−342.00元", "380.00元", "38.00元",
+    for expected in ["资助类别最低生活保障家庭成员", "政府资助−342.00元", "380.00元", "38.00元",
                      "低档", "天津市", "成年居民"]:
         assert expected in text, expected
 
