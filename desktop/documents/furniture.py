@@ -55,14 +55,19 @@ def header_block(header: Header, title: str, s: Styles) -> list[Flowable]:
     who = f"{header.window}　经办人：{header.clerk}"
     when = f"打印时间：{stamp(header.printed_at)}"
     serial = f"编号：{header.serial}" if header.serial else None
+    handled = None
+    if header.reprint:  # 补打: never mistaken for the first print, nor its date for today's
+        title = f"{title}（补打）"
+        if header.handled_at is not None:
+            handled = f"办理时间：{stamp(header.handled_at)}"
     if s.roll:
         lines: list[Flowable] = [s.para(header.hall, _tight(s.heading), bold=True, align="centre"),
                                  Spacer(1, 2), s.para(title, s.title, bold=True)]
-        lines += [s.para(text, s.small) for text in (who, when, serial) if text]
+        lines += [s.para(text, s.small) for text in (who, handled, when, serial) if text]
         return [*lines, HRFlowable(width="100%", thickness=0.6, dash=(2, 2), spaceBefore=3,
                                    spaceAfter=4, color=colors.black)]
     left = [s.para(header.hall, _tight(s.heading), bold=True), s.para(who, s.small)]
-    right = [s.para(text, s.small, align="right") for text in (when, serial) if text]
+    right = [s.para(text, s.small, align="right") for text in (handled, when, serial) if text]
     table = _table([[left, right]], [s.width * 0.58, s.width * 0.42],
                    [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), *_NO_SIDE_PADDING])
     return [table, HRFlowable(width="100%", thickness=1.2, color=colors.black, spaceBefore=2,

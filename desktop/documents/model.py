@@ -63,6 +63,8 @@ class Header(_Frozen):
     clerk: str  # 经办人
     printed_at: datetime
     serial: str | None = None  # 回执编号 / 业务流水号
+    reprint: bool = False  # 补打: marked so, with the original 办理时间 beside the 打印时间
+    handled_at: datetime | None = None  # 办理时间 of the business (shown on a reprint)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,7 +127,7 @@ class PaymentNotice(_Frozen):
     assisted: Decimal  # 政府资助 (`assisted`)
     personal: Decimal  # 应缴金额 (`personal`)
     channels: tuple[str, ...]  # 缴费渠道, one line each
-    deadline: date  # 缴费截止日期
+    deadline: date | None  # 缴费截止日期; None once it has passed (a reprint): `deadline_note` says so
     benefit_start: date
     benefit_end: date
     tier: str | None = None  # 缴费档次 (天津)

@@ -59,6 +59,7 @@ def render(notice: PaymentNotice) -> bytes:
                                          align={1: "right"}, bold_last_row=True)]),
             *f.amount_box("应缴金额", notice.personal, s,
                           note="个人无需缴费：政府资助全额" if free else
+                          notice.deadline_note if notice.deadline is None else
                           f"缴费截止日期：{cn_date(notice.deadline)}"
                           + (f"（{notice.deadline_note}）" if notice.deadline_note else ""),
                           qr_text=None if s.roll else notice.qr_text),

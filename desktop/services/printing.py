@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -235,8 +235,10 @@ def header(ctx: Context, *, hall_code: str, window_code: str, operator_id: str,
 
 def _header_of(ctx: Context, src: Source) -> Header:
     r = src.receipt
-    return header(ctx, hall_code=r["hall_code"], window_code=r["window_code"],
+    head = header(ctx, hall_code=r["hall_code"], window_code=r["window_code"],
                   operator_id=r["operator_id"], serial=r["serial"])
+    handled = datetime.fromisoformat(r["created_at"]).replace(tzinfo=None, microsecond=0)
+    return replace(head, handled_at=handled)
 
 
 def _counter_header(ctx: Context) -> Header:
@@ -326,16 +328,38 @@ def _review_steps(state: ReviewState, *, what: str, done: str) -> list[str]:
 # ---------------------------------------------------------------- 受理回执
 
 
-def _enrollment_terms(ctx: Context, src: Source, enrollment: Mapping[str, Any]) -> tuple[date, str | None]:
-    """(缴费截止日期, note): the pack's deadline, or for a late enrollment the day of issue."""
+@dataclass(frozen=True)
+class PayTerms:
+    """When an enrollment's contribution is due, as printed on the day the paper is printed."""
+
+    deadline: date | None  # None: passed before this print (a reprint): no stale date printed
+    note: str | None  # beside the deadline (late enrollment) or in its place (passed)
+    step: str  # the 受理回执's 后续办理 line
+
+
+PASSED = "缴费期限已过，如需缴费请向经办窗口咨询"
+
+
+def _enrollment_terms(ctx: Context, src: Source, enrollment: Mapping[str, Any]) -> PayTerms:
+    """The pack's deadline, or for a late enrollment the day of issue; on a print after it has
+    passed, no deadline at all. "请于X前" is never printed on X itself: that day is 当日."""
     pack = _pack(ctx, enrollment["region"], enrollment["year"])
     issued = src.issued
     if pack is None or pack.enrollment is None:
-        return issued, "政策包未载入，按开单当日缴费"
-    deadline = pack.enrollment.deadline
-    if issued <= deadline:
-        return deadline, None
-    return issued, f"集中参保缴费期已于{cn_date(pack.enrollment.window.end)}结束，请于开单当日缴费"
+        due, note = issued, "政策包未载入，按开单当日缴费"
+    elif issued <= pack.enrollment.deadline:
+        due, note = pack.enrollment.deadline, None
+    else:
+        due, note = issued, f"集中参保缴费期已于{cn_date(pack.enrollment.window.end)}结束，请于开单当日缴费"
+    today = ctx.today()
+    if today > due:
+        return PayTerms(None, PASSED, PASSED)
+    if due == issued and note:  # late: the day of issue
+        why = note.removesuffix("，请于开单当日缴费")
+        return PayTerms(due, note, f"请于开单当日（{cn_date(due)}）按缴费通知单缴费（{why}）")
+    if due == today:
+        return PayTerms(due, note, f"请于当日（{cn_date(due)}）按缴费通知单缴费")
+    return PayTerms(due, note, f"请于{cn_date(due)}前按缴费通知单缴费")
 
 
 def _benefit_line(enrollment: Mapping[str, Any]) -> str:
@@ -360,11 +384,9 @@ def _enrollment_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list
     if e.get("assistance"):
         accepted.append(f"资助参保：{e['assistance']}，政府资助{_money(e['assisted_fen'])}")
     accepted.append(f"个人应缴金额：{_money_words(e['personal_fen'])}（个人缴费标准{_money(e['standard_fen'])}）")
-    deadline, late = _enrollment_terms(ctx, src, e)
     steps = []
     if e["personal_fen"]:
-        pay = f"请于{cn_date(deadline)}前按缴费通知单缴费"
-        steps.append(f"{pay}（{late}）" if late else pay)
+        steps.append(_enrollment_terms(ctx, src, e).step)
     steps.append(_benefit_line(e) + ("，自缴费到账后按上述日期享受待遇" if e["personal_fen"] else ""))
     status = e.get("status")
     if status and status != "active":
@@ -515,13 +537,13 @@ def payment_notice(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) -> 
     channels: tuple[str, ...] = ()
     if pack is not None and pack.payment_channels is not None:
         channels = tuple(f"{c.name}：{c.how}" for c in pack.payment_channels.items)
-    deadline, late = _enrollment_terms(ctx, src, e)
+    terms = _enrollment_terms(ctx, src, e)
     rule = _loads_obj(e.get("trace")).get("benefit_rule")
     return PaymentNotice(
         header=_header_of(ctx, src), person=_person(src), region=e["region"], policy_year=e["year"],
         category=e["category"], standard=_yuan(e["standard_fen"]), ltc=_yuan(e["ltc_fen"]),
         assisted=_yuan(e["assisted_fen"]), personal=_yuan(e["personal_fen"]),
-        channels=channels or ("请向窗口咨询缴费渠道",), deadline=deadline, deadline_note=late,
+        channels=channels or ("请向窗口咨询缴费渠道",), deadline=terms.deadline, deadline_note=terms.note,
         benefit_start=date.fromisoformat(e["benefit_start"]),
         benefit_end=date.fromisoformat(e["benefit_end"]), tier=e.get("tier"),
         assistance=e.get("assistance"), waiting_months=e["waiting_months"],

@@ -62,3 +62,22 @@ def test_checklist_names_who_told_whom_and_when(pdfs, stem):
                                   "payment-notice-a5", "payment-notice-assisted-a5"])
 def test_the_seal_area_keeps_a_receipt_or_notice_on_one_sheet(pdfs, stem):
     assert len(pdfs[stem].reader.pages) == 1
+
+
+# --- 补打 ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("paper", [Paper.A4, Paper.A5, Paper.ROLL_80])
+def test_a_reprint_is_marked_and_shows_when_the_business_was_done(render_pdf, paper):
+    from datetime import datetime
+
+    from desktop.documents.samples import RECEIPT
+
+    header = replace(RECEIPT.header, printed_at=datetime(2026, 2, 3, 9, 15), reprint=True,
+                     handled_at=datetime(2025, 11, 20, 10, 32))
+    text = flat(render_pdf(replace(RECEIPT, header=header, paper=paper)).text)
+    assert "受理回执（补打）" in text
+    assert "办理时间：2025-11-2010:32" in text and "打印时间：2026-02-0309:15" in text
+
+
+def test_a_first_print_is_not_marked(pdfs):
+    assert "补打" not in pdfs["receipt-a4"].text

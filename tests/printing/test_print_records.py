@@ -85,7 +85,9 @@ def test_late_enrollment_must_pay_the_day_of_issue_and_is_told_so(db):
     text = flat(render(doc))
     assert "缴费截止日期：2026年3月5日（集中参保缴费期已于2025年12月31日结束，请于开单当日缴费）" in text
     receipt_text = flat(render(printing.acceptance_receipt(late, r.receipt_serial)))
-    assert "请于2026年3月5日前按缴费通知单缴费（集中参保缴费期已于2025年12月31日结束" in receipt_text
+    # issued on 3-5 itself: "请于3月5日前" would have passed already; the day is 开单当日
+    assert "请于开单当日（2026年3月5日）按缴费通知单缴费（集中参保缴费期已于2025年12月31日结束）" in receipt_text
+    assert "请于2026年3月5日前" not in receipt_text
     assert f"{r.benefit.start.year}年{r.benefit.start.month}月{r.benefit.start.day}日" in receipt_text
 
 
@@ -277,3 +279,33 @@ def test_receipt_and_slip_write_the_amount_to_pay_in_words(ctx, enrolled):
     for doc in (printing.acceptance_receipt(ctx, enrolled.receipt_serial),
                 printing.processing_slip(ctx, enrolled.receipt_serial)):
         assert "730.00元（人民币柒佰叁拾元整）" in flat(render(doc))
+
+
+def test_reprint_after_the_deadline_is_marked_audited_and_drops_the_stale_deadline(db, ctx, enrolled):
+    # enrolled 2025-11-15 inside the 2026 window: 缴费截止 2025-12-31 (002 §二); reprinted on
+    # 2026-02-03, after it: no "请于2025年12月31日前" on the paper any more
+    from desktop.services import reprint
+
+    later = make_ctx(db, now=datetime(2026, 2, 3, 9, 15, tzinfo=CHINA))
+    for kind, title in (("receipt", "受理回执"), ("payment_notice", "缴费通知单")):
+        doc = reprint.reprint_document(later, enrolled.receipt_serial, kind)
+        text = flat(render(doc))
+        assert f"{title}（补打）" in text
+        assert "办理时间：2025-11-1510:00" in text and "打印时间：2026-02-0309:15" in text
+        assert "2025年12月31日前" not in text and "缴费截止日期：2025年12月31日" not in text
+        assert "缴费期限已过" in text
+    entries = list(db.query("SELECT * FROM audit WHERE action = 'reprint' ORDER BY seq"))
+    assert [e["entity_id"] for e in entries] == [enrolled.receipt_serial] * 2
+    assert all(e["operator_id"] == "clerk01" for e in entries)
+    # the same day's reprint still carries the deadline
+    same_day = flat(render(reprint.reprint_document(ctx, enrolled.receipt_serial, "receipt")))
+    assert "请于2025年12月31日前按缴费通知单缴费" in same_day and "受理回执（补打）" in same_day
+
+
+def test_reprint_of_an_unknown_serial_is_refused_and_writes_nothing(db, ctx):
+    from desktop.services import reprint
+
+    with pytest.raises(Refusal) as refused:
+        reprint.reprint_document(ctx, "320402-03-2025-999999", "receipt")
+    assert refused.value.code == "not_found" and "320402-03-2025-999999" in refused.value.message
+    assert db.execute("SELECT count(*) FROM audit WHERE action = 'reprint'").fetchone()[0] == 0

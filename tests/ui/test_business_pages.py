@@ -245,3 +245,22 @@ def test_a_claim_is_reviewed_by_a_reviewer_then_settled(qtbot, deps, hall_db, pr
     page.slip_button.click()
     (slip,) = previews[-1].result_printed
     assert slip.kind == "processing_slip" and "12,345.60" in "".join(pdf_text(slip.archived.read_bytes()))
+
+
+def test_day_report_page_reprints_a_notice_by_its_serial(qtbot, db_deps, previews):
+    from desktop.services.enrollment import enroll
+
+    number = registered(db_deps)
+    done = enroll(db_deps.context(), number, 2026, category="老年居民")
+    page = show(qtbot, DayReportPage(db_deps))
+    page.reprint_kind.setCurrentIndex(page.reprint_kind.findData("payment_notice"))
+    qtbot.keyClicks(page.reprint_serial, done.receipt_serial)
+    qtbot.keyClick(page.reprint_serial, Qt.Key.Key_Return)
+    (printed,) = previews[-1].result_printed
+    text = "".join("".join(pdf_text(printed.archived.read_bytes())).split())
+    assert "缴费通知单（补打）" in text and "办理时间：2025-11-15" in text
+    audited = db_deps.db.execute("SELECT count(*) FROM audit WHERE action = 'reprint'").fetchone()[0]
+    assert audited == 1 and "补打" in page.reprint_note.text()
+    qtbot.keyClicks(page.reprint_serial, "320412-03-2025-999999")
+    qtbot.keyClick(page.reprint_serial, Qt.Key.Key_Return)
+    assert "找不到收据号" in page.reprint_error.text()
