@@ -208,7 +208,8 @@ def amount_box(label: str, amount: Decimal, s: Styles, *, note: str | None = Non
 
 def in_words(label: str, amount: Decimal, s: Styles) -> Paragraph:
     """A total written out (金额大写) under the table that sums it."""
-    return s.para(f"{label}（大写）：{money_in_words(amount)}", s.body, bold=True)
+    style = ParagraphStyle(f"{s.body.name}-words", parent=s.body, spaceBefore=s.body.fontSize * 0.4)
+    return s.para(f"{label}（大写）：{money_in_words(amount)}", style, bold=True)
 
 
 def qr_drawing(text: str, size: float) -> QrFlowable:

@@ -272,6 +272,7 @@ class ReceiptEntry(_Frozen):
     issued_at: datetime
     voided: bool = False
     void_reason: str | None = None
+    amount: Decimal | None = None  # the receipt's amount (what was assessed, refunded, claimed)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -281,6 +282,7 @@ class DayReport(_Frozen):
     header: Header
     day: date
     scope: str  # "3号窗口 张三" or "全厅"
-    businesses: tuple[BusinessCount, ...]
+    businesses: tuple[BusinessCount, ...]  # businesses only: what the 合计 counts
     receipts: tuple[ReceiptEntry, ...]
+    others: tuple[BusinessCount, ...] = ()  # logins, accounts, settings, voids, reprints: apart
     paper: Paper = field(default=Paper.A4, init=False)

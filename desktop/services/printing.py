@@ -49,7 +49,7 @@ from desktop.policy import levels
 from desktop.records import accounts as account_rows
 from desktop.records import enrollments, paths, receipts, reports, reviews
 from desktop.records.rows import one
-from desktop.services import calc, verification
+from desktop.services import calc, day_end, verification
 from desktop.services.context import Context
 
 Document = (AcceptanceReceipt | PaymentNotice | ChecklistNotice | ReimbursementEstimate
@@ -98,6 +98,7 @@ DAY_LABELS = {
     ("manual_claim", "review"): "零星报销审核",
     ("manual_claim", "settle"): "零星报销结算",
     ("receipt", "void"): "作废收据",
+    ("receipt", "reprint"): "补打单据",
     ("person", "register"): "人员登记",
     ("person", "student"): "在校学生身份登记",
     ("person", "death"): "死亡登记",
@@ -873,7 +874,13 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
     counts: dict[str, int] = {}
     assessed: dict[str, int] = {}  # label -> contributions assessed (fen)
     other: dict[str, tuple[str, int]] = {}  # label -> (what the amount is, fen)
+    not_business: dict[str, int] = {}  # logins, accounts, settings, voids …: not in the 合计
     for r in data.businesses:
+        if not day_end.is_business(r["business"], r["action"]):
+            label = DAY_LABELS.get((r["business"], r["action"])) or (
+                "无权限被拒绝" if r["action"] == "refused" else f"{r['business']}（{r['action']}）")
+            not_business[label] = not_business.get(label, 0) + r["count"]
+            continue
         if r["business"] in REVIEW_BUSINESS and r["action"] in REVIEW_ACTIONS:
             label = f"{REVIEW_BUSINESS[r['business']]}{REVIEW_ACTIONS[r['action']]}"
         else:
@@ -898,7 +905,8 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
         where += " AND r.operator_id = ?"
         params.append(operator_id)
     entries = list(ctx.db.query(
-        "SELECT r.serial, r.business, r.created_at, p.name, v.reason AS void_reason, v.created_at AS voided_at "
+        "SELECT r.serial, r.business, r.created_at, r.amount_fen, p.name, v.reason AS void_reason, "
+        "v.created_at AS voided_at "
         "FROM receipts r LEFT JOIN persons p ON p.id = r.person_id "
         "LEFT JOIN receipt_voids v ON v.serial = r.serial "
         f"WHERE {where} AND ((r.created_at >= ? AND r.created_at < ?) OR (v.created_at >= ? AND v.created_at < ?)) "
@@ -906,7 +914,8 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
     receipt_rows = tuple(ReceiptEntry(
         serial=e["serial"], business=BUSINESS_LABELS.get(e["business"], e["business"]),
         person_name=e["name"] or "", issued_at=datetime.fromisoformat(e["created_at"]).replace(tzinfo=None),
-        voided=e["void_reason"] is not None, void_reason=e["void_reason"]) for e in entries)
+        voided=e["void_reason"] is not None, void_reason=e["void_reason"],
+        amount=None if e["amount_fen"] is None else _yuan(e["amount_fen"])) for e in entries)
     if operator_id:
         window = one(ctx.db, "SELECT window_code FROM receipts WHERE operator_id = ? AND hall_code = ? "
                      "ORDER BY created_at DESC LIMIT 1", [operator_id, hall])
@@ -917,7 +926,9 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
     else:
         scope = "全厅"
         head = header(ctx, hall_code=hall, window_code=ctx.window, operator_id=ctx.operator_id, serial=None)
-    return DayReport(header=head, day=day, scope=scope, businesses=businesses, receipts=receipt_rows)
+    return DayReport(header=head, day=day, scope=scope, businesses=businesses, receipts=receipt_rows,
+                     others=tuple(BusinessCount(business=label, count=count, assessed=Decimal(0))
+                                  for label, count in not_business.items()))
 
 
 # ---------------------------------------------------------------- what a visit prints

@@ -81,3 +81,19 @@ def test_a_reprint_is_marked_and_shows_when_the_business_was_done(render_pdf, pa
 
 def test_a_first_print_is_not_marked(pdfs):
     assert "补打" not in pdfs["receipt-a4"].text
+
+
+# --- the 日结 chart ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("top, step, ceiling", [
+    (27, 5, 30),  # not 0/9/18/27: 0/5/…/30
+    (9, 2, 10),
+    (1, 1, 1),
+    (45, 10, 50),
+    (106, 20, 120),
+    (0, 1, 1),
+])
+def test_chart_ticks_are_round(top, step, ceiling):
+    from desktop.documents.charts import nice_scale
+
+    assert nice_scale(top) == (step, ceiling)

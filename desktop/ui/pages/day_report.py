@@ -193,7 +193,11 @@ class DayReportPage(BusinessPage):
         voided = sum(r["voided"] for r in report.receipts)
         # the printed report lists the valid receipts apart from the voided ones: say both ways
         receipts = f"收据开具 {issued} 张（其中作废 {voided} 张，有效 {issued - voided} 张）"
-        self.summary.setText(f"共 {sum(b['count'] for b in report.businesses)} 笔业务；{receipts}")
+        from desktop.services.day_end import is_business
+
+        count = sum(b["count"] for b in report.businesses if is_business(b["business"], b["action"]))
+        others = sum(b["count"] for b in report.businesses) - count
+        self.summary.setText(f"共 {count} 笔业务（登录、账户、设置、作废、补打等其他操作 {others} 次不计入）；{receipts}")
         operator = None if hall else ctx.operator_id
 
         def build(ctx, paper):
@@ -201,7 +205,7 @@ class DayReportPage(BusinessPage):
 
             return [printing.day_report(ctx, day, operator_id=operator)]
 
-        return f"✔ {day} 日结已查询：共 {sum(b['count'] for b in report.businesses)} 笔业务，{receipts}", build
+        return f"✔ {day} 日结已查询：共 {count} 笔业务，{receipts}", build
 
     def void_receipt(self) -> None:
         ctx = self.deps.context()
