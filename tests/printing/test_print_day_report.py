@@ -62,8 +62,9 @@ def test_continuation_pages_carry_the_date_scope_and_serial_range(db, fast_hashe
     entry = DAY.receipts[0]
     receipts = tuple(replace(entry, serial=f"320412-03-2025-{n:06d}") for n in range(1, 71))
     pdf = render(replace(DAY, receipts=receipts))
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
     assert len(pages) >= 2
