@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from reportlab.platypus import Flowable, Spacer
 
 from desktop.documents import fonts
@@ -20,7 +22,9 @@ def render(estimate: ReimbursementEstimate) -> bytes:
         rows = [("测算类型", f"{KIND[estimate.kind]}费用"), *estimate.facts]
         if estimate.person is not None:
             rows = f.person_fields(estimate.person, full_id=estimate.full_id) + rows
-        layers = [["合规费用", money(estimate.compliant_cost)]]
+        whole = estimate.bill_total is not None and estimate.personal_total is not None
+        layers = [["票据总额", money(estimate.bill_total)]] if whole else []
+        layers.append(["合规费用", money(estimate.compliant_cost)])
         if estimate.deductible is not None:
             layers.append(["其中：起付标准", money(estimate.deductible)])
         layers.append(["基本医保", money(estimate.basic)])
@@ -28,7 +32,13 @@ def render(estimate: ReimbursementEstimate) -> bytes:
                               ("医疗救助", estimate.medical_assistance)):
             if amount is not None:
                 layers.append([label, money(amount)])
-        layers.append(["个人负担", money(estimate.personal)])
+        if whole:
+            layers += [["合规费用中个人负担", money(estimate.personal)],
+                       ["政策外自费", money(estimate.out_of_policy or Decimal(0))],
+                       ["个人合计负担", money(estimate.personal_total)]]
+        else:
+            layers.append(["个人负担", money(estimate.personal)])
+        pays = ("个人合计负担", estimate.personal_total) if whole else ("个人负担", estimate.personal)
         trace = [[str(i), t.step, money_or_dash(t.amount), s.para(t.source.replace(" §", "\n§"), s.small)]
                  for i, t in enumerate(estimate.trace, start=1)]
         warning = f.box([s.para(DISCLAIMER, s.heading, bold=True, align="centre")], s,
@@ -41,7 +51,7 @@ def render(estimate: ReimbursementEstimate) -> bytes:
             f.section("测算结果", s),
             f.grid(["项目", "金额"], layers, s, widths=[1, None], align={1: "right"},
                    bold_last_row=True),
-            f.in_words("个人负担", estimate.personal, s),
+            f.in_words(*pays, s),
         ]
         if trace:
             # The 依据 column as wide as its longest line (a file name must not break).

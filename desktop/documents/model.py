@@ -197,6 +197,11 @@ class ReimbursementEstimate(_Frozen):
     deductible: Decimal | None = None  # 起付标准 (inpatient)
     critical_illness: Decimal | None = None  # 大病保险; None where the layer does not apply
     medical_assistance: Decimal | None = None  # 医疗救助 incl. 倾斜救助
+    # a bill as it is (the answer's `bill_total`, `out_of_policy`, `personal_total`): 票据总额,
+    # 政策外自费 no fund pays, and 个人合计负担 = `personal` + 政策外自费; None: compliant cost only
+    bill_total: Decimal | None = None
+    out_of_policy: Decimal | None = None
+    personal_total: Decimal | None = None
     trace: tuple[TraceStep, ...] = ()
     person: Person | None = None
     paper: Paper = Paper.A4
@@ -214,6 +219,8 @@ class ReimbursementEstimate(_Frozen):
                    personal=to_money(answer["personal"]), deductible=optional("deductible"),
                    critical_illness=optional("critical_illness"),
                    medical_assistance=optional("medical_assistance"),
+                   bill_total=optional("bill_total"), out_of_policy=optional("out_of_policy"),
+                   personal_total=optional("personal_total"),
                    trace=trace_from_answer(answer.get("trace", ())), **fields)
 
 

@@ -467,9 +467,11 @@ def _claim_status(ctx: Context, claim_id: str) -> tuple[str, list[str], int | No
 def _claim_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str]]:
     c = src.record
     bills = ctx.db.execute("SELECT count(*) FROM claim_bills WHERE claim_id = ?", [c["id"]]).fetchone()[0]
+    outside = c["total_fen"] - c["compliant_fen"]
     accepted = [f"{c['year']}年度零星报销申请：医疗收费票据{bills}张，金额合计{_money(c['total_fen'])}",
-                f"合规费用{_money(c['compliant_fen'])}；测算基本医保支付{_money(c['estimate_basic_fen'])}"
-                "（测算仅供参考，以审核结算为准）"]
+                f"合规费用{_money(c['compliant_fen'])}；政策外自费{_money(outside)}",
+                f"测算基本医保支付{_money(c['estimate_basic_fen'])}；测算个人合计负担"
+                f"{_money(c['estimate_personal_fen'] + outside)}（测算仅供参考，以审核结算为准）"]
     step, missing, settled = _claim_status(ctx, c["id"])
     steps = []
     if step == "受理":
@@ -699,10 +701,12 @@ def _slip_claim(ctx: Context, src: Source) -> tuple[str, list[tuple[str, str]], 
     bills = list(ctx.db.query("SELECT * FROM claim_bills WHERE claim_id = ? ORDER BY line", [c["id"]]))
     details = [("报销年度", f"{c['year']}年度"), ("参保类别", c["category"]), ("票据张数", str(len(bills))),
                ("票据金额合计", _money(c["total_fen"])), ("合规费用", _money(c["compliant_fen"])),
+               ("政策外自费", _money(c["total_fen"] - c["compliant_fen"])),
                ("测算基本医保", _money(c["estimate_basic_fen"])),
                ("测算大病保险", _money(c["estimate_critical_illness_fen"])),
                ("测算医疗救助", _money(c["estimate_medical_assistance_fen"])),
-               ("测算个人负担", _money(c["estimate_personal_fen"]))]
+               ("测算合规费用中个人负担", _money(c["estimate_personal_fen"])),
+               ("测算个人合计负担", _money(c["estimate_personal_fen"] + c["total_fen"] - c["compliant_fen"]))]
     if c["offsite"]:
         details.insert(2, ("异地就医", c["offsite"]))
     step, missing, settled = _claim_status(ctx, c["id"])
@@ -772,11 +776,15 @@ def reimbursement_estimate(ctx: Context, ref: str, *, paper: Paper | str = Paper
     c = src.record
     estimates = _loads(c["estimate"])
     kinds = {e.get("calc") for e in estimates}
+    # the bills as they are (票据总额, 政策外自费), also for claims stored before the answer had them
+    outside = _yuan(c["total_fen"] - c["compliant_fen"])
+    whole = {"bill_total": _yuan(c["total_fen"]), "out_of_policy": outside,
+             "personal_total": _yuan(c["estimate_personal_fen"]) + outside}
     if len(estimates) == 1:
         only = estimates[0]
         request = {"calc": only["calc"], "region": c["region"], "year": c["year"], **only["request"]}
-        return estimate_from_answer(request, only["answer"], header=_header_of(ctx, src),
-                                    person=_person(src), paper=paper)
+        return replace(estimate_from_answer(request, only["answer"], header=_header_of(ctx, src),
+                                            person=_person(src), paper=paper), **whole)
     # Several bills: the claim's stored sums, each bill's trace under its own heading.
     trace: list[TraceStep] = []
     deductible = Decimal(0)
@@ -798,7 +806,7 @@ def reimbursement_estimate(ctx: Context, ref: str, *, paper: Paper | str = Paper
         deductible=deductible if kinds == {"inpatient"} else None,
         critical_illness=_yuan(c["estimate_critical_illness_fen"]),
         medical_assistance=_yuan(c["estimate_medical_assistance_fen"]), trace=tuple(trace),
-        person=_person(src), paper=Paper(paper))
+        person=_person(src), paper=Paper(paper), **whole)
 
 
 # ---------------------------------------------------------------- 一次性告知单

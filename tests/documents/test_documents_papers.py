@@ -97,3 +97,22 @@ def test_chart_ticks_are_round(top, step, ceiling):
     from desktop.documents.charts import nice_scale
 
     assert nice_scale(top) == (step, ceiling)
+
+
+# --- bills as bills are --------------------------------------------------------------------
+
+def test_estimate_of_a_bill_shows_what_lies_outside_the_policy(render_pdf):
+    from desktop.documents.model import EstimateKind, ReimbursementEstimate
+    from desktop.documents.samples import HEADER
+    from desktop.policy import api
+
+    request = {"calc": "inpatient", "region": "武进区", "year": 2026, "category": "老年居民",
+               "hospital_level": 3, "admission": 1, "compliant_cost": "300000", "bill_total": "356789.12"}
+    estimate = ReimbursementEstimate.from_answer(api.answer(request), compliant_cost="300000",
+                                                 header=HEADER, kind=EstimateKind.INPATIENT, facts=())
+    text = flat(render_pdf(estimate).text)
+    # 个人负担 of the compliant part 48 280.00 + 政策外 56 789.12 = 105 069.12
+    for expected in ["票据总额356,789.12元", "合规费用300,000.00元", "政策外自费56,789.12元",
+                     "合规费用中个人负担48,280.00元", "个人合计负担105,069.12元",
+                     "人民币壹拾万伍仟零陆拾玖元壹角贰分"]:
+        assert expected in text, expected

@@ -309,3 +309,28 @@ def test_reprint_of_an_unknown_serial_is_refused_and_writes_nothing(db, ctx):
         reprint.reprint_document(ctx, "320402-03-2025-999999", "receipt")
     assert refused.value.code == "not_found" and "320402-03-2025-999999" in refused.value.message
     assert db.execute("SELECT count(*) FROM audit WHERE action = 'reprint'").fetchone()[0] == 0
+
+
+def test_claim_papers_show_the_bill_the_compliant_part_and_what_the_person_pays(db):
+    # 002 §三(一): 23 000 bill, 20 000 compliant, 三级, 老年居民: 起付 1 000, 13 300 paid,
+    # 个人负担 6 700 + 政策外 3 000 = 9 700; two bills (a second 1 000 of which 800 compliant,
+    # 二级 outpatient 普通门诊) still show the sums apart on the estimate
+    late = make_ctx(db, region="武进区", hall_code="320412", now=datetime(2026, 5, 6, 9, 0, tzinfo=CHINA))
+    persons.register_person(late, ELDER, "王𠇹")
+    bill = {"kind": "住院", "amount": "23000", "compliant_amount": "20000", "hospital_level": 3,
+            "start_on": "2026-02-01", "end_on": "2026-02-10"}
+    r = manual_claim.accept_claim(late, ELDER, [bill], ["医疗收费票据"], category="老年居民", offsite="")
+    estimate = flat(render(printing.reimbursement_estimate(late, r.receipt_serial)))
+    for phrase in ("票据总额23000.00元", "合规费用20000.00元", "政策外自费3000.00元",
+                   "合规费用中个人负担6700.00元", "个人合计负担9700.00元", "人民币玖仟柒佰元整"):
+        assert phrase in estimate, phrase
+    receipt_text = flat(render(printing.acceptance_receipt(late, r.receipt_serial)))
+    assert "政策外自费3000.00元" in receipt_text and "测算个人合计负担9700.00元" in receipt_text
+    slip = printing.processing_slip(late, r.receipt_serial)
+    assert ("政策外自费", "3,000.00 元") in slip.details and ("测算个人合计负担", "9,700.00 元") in slip.details
+    second = {"kind": "门诊", "amount": "1000", "compliant_amount": "800", "benefit": "普通门诊",
+              "facility": "二级", "start_on": "2026-03-01"}
+    two = manual_claim.accept_claim(late, ELDER, [bill, second], ["医疗收费票据"], category="老年居民", offsite="")
+    both = printing.reimbursement_estimate(late, two.receipt_serial)
+    assert (both.bill_total, both.compliant_cost, both.out_of_policy) == (24000, 20800, 3200)
+    assert both.personal_total == both.personal + 3200

@@ -264,3 +264,34 @@ def test_day_report_page_reprints_a_notice_by_its_serial(qtbot, db_deps, preview
     qtbot.keyClicks(page.reprint_serial, "320412-03-2025-999999")
     qtbot.keyClick(page.reprint_serial, Qt.Key.Key_Return)
     assert "找不到收据号" in page.reprint_error.text()
+
+
+def test_claim_page_keeps_the_non_compliant_part_and_asks_where_and_how(qtbot, db_deps):
+    from datetime import datetime
+
+    from desktop.services.context import CHINA
+    from desktop.services.enrollment import enroll
+
+    summer = replace(db_deps, clock=lambda: datetime(2026, 7, 1, 9, 0, tzinfo=CHINA))
+    number = registered(summer)
+    enroll(summer.context(), number, 2026, category="老年居民", paid_on="2025-12-01")
+    page = show(qtbot, ClaimPage(summer))
+    qtbot.keyClicks(page.id_field, number)
+    page.province.setCurrentIndex(page.province.findText("上海市"))
+    assert page.filing.isVisible() and page.emergency.isVisible()  # 2026 常州: the ratio depends on them
+    page.emergency.setChecked(True)
+    # 002 §六(三)2: an emergency away from 常州, not filed: 10 points lower
+    assert "跨省" in page.away_note.text() and "异地急诊" in page.away_note.text()
+    assert "降低10个百分点" in page.away_note.text()
+    qtbot.keyClicks(page.start, "2026-05-08")
+    qtbot.keyClicks(page.end, "2026-05-20")
+    qtbot.keyClicks(page.amount, "23000")
+    qtbot.keyClicks(page.compliant, "20000")
+    qtbot.keyClick(page.amount, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    confirm(qtbot, page)
+    assert "收据号" in page.outcome.text(), page.page_error.text()
+    # 三级, 20 000 compliant: 起付 1 000; 70 % − 10 points = 60 % of 19 000 = 11 400 paid;
+    # 个人负担 8 600 of the compliant part + 政策外 3 000 = 11 600 in all
+    figures = {key: label.text() for key, label in page.figures.items()}
+    assert (figures["total"], figures["compliant"], figures["out_of_policy"]) == ("23,000.00", "20,000.00", "3,000.00")
+    assert (figures["basic"], figures["personal"], figures["personal_total"]) == ("11,400.00", "8,600.00", "11,600.00")
