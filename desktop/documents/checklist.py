@@ -55,4 +55,5 @@ def render(notice: ChecklistNotice) -> bytes:
                                         date_label="告知日期")]
 
     return build_pdf(notice.paper, story, title=f"{TITLE} {notice.item}",
-                     serial=notice.header.serial, large_print=notice.large_print)
+                     serial=notice.header.serial, large_print=notice.large_print,
+                     running=f.running_head(TITLE, notice.person, full_id=notice.full_id))

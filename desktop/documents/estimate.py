@@ -8,7 +8,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from desktop.documents import fonts
 from desktop.documents import furniture as f
-from desktop.documents.format import money, money_or_dash
+from desktop.documents.format import amounts_in_text, money, money_or_dash
 from desktop.documents.layout import Styles, build_pdf
 from desktop.documents.model import EstimateKind, ReimbursementEstimate
 
@@ -39,7 +39,7 @@ def render(estimate: ReimbursementEstimate) -> bytes:
         else:
             layers.append(["个人负担", money(estimate.personal)])
         pays = ("个人合计负担", estimate.personal_total) if whole else ("个人负担", estimate.personal)
-        trace = [[str(i), t.step, money_or_dash(t.amount), s.para(t.source.replace(" §", "\n§"), s.small)]
+        trace = [[str(i), amounts_in_text(t.step), money_or_dash(t.amount), s.para(t.source.replace(" §", "\n§"), s.small)]
                  for i, t in enumerate(estimate.trace, start=1)]
         warning = f.box([s.para(DISCLAIMER, s.heading, bold=True, align="centre")], s,
                         thickness=1.6, shade=f.SHADE)
@@ -63,4 +63,5 @@ def render(estimate: ReimbursementEstimate) -> bytes:
         return parts + [f.section("说明", s),
                         s.para(DISCLAIMER + "。实际报销金额以医保经办机构结算为准。", s.small)]
 
-    return build_pdf(estimate.paper, story, title=TITLE, serial=estimate.header.serial)
+    return build_pdf(estimate.paper, story, title=TITLE, serial=estimate.header.serial,
+                     running=f.running_head(TITLE, estimate.person, full_id=estimate.full_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -29,6 +30,15 @@ def money_in_words(amount: Decimal) -> str:
     if words.endswith("角"):
         words += "整"
     return "人民币" + words
+
+
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,])(\d{4,})(\.\d+)?(?=\s*元)")
+
+
+def amounts_in_text(text: str) -> str:
+    """Amounts inside a sentence (a calculation step's `计 299000.00 元`) written as the amount
+    columns write them: `计 299,000.00 元`."""
+    return _AMOUNT_IN_TEXT.sub(lambda m: f"{Decimal(m.group(0)):,f}", text)
 
 
 def money_or_dash(amount: Decimal | None) -> str:

@@ -88,6 +88,13 @@ def table_section(title: str, table: Table, s: Styles, *, rows: int = 3) -> list
     return [CondPageBreak(needed), s.para(title, heading, bold=True), table]
 
 
+def running_head(title: str, person: Person | None, *, full_id: bool = False) -> str:
+    """What a continuation sheet carries at its top: the paper's title and whose it is."""
+    if person is None or not person.name:
+        return f"{title}（续）"
+    return f"{title}（续）　{person.name}　{mask_id(person.id_number, full=full_id)}"
+
+
 def person_fields(person: Person, *, full_id: bool, agent: Person | None = None,
                   role: str = "参保人") -> list[tuple[str, str]]:
     """Name and (masked) ID of the person, and of the agent who came for them."""

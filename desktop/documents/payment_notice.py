@@ -48,6 +48,8 @@ def render(notice: PaymentNotice) -> bytes:
         # channels that would send them to a bank for 0.00 元
         free = notice.personal == 0
         caption = ["凭本通知单编号可查询参保情况。" if free else "缴费后可凭本通知单编号查询到账情况。"]
+        if notice.qr_text:  # not the tax bureau's payment code some channels speak of
+            caption.append("本通知单二维码仅用于核验真伪，不能用于缴费。")
         if notice.phone:
             caption.append(f"咨询电话：{notice.phone}")
         return [
@@ -72,5 +74,5 @@ def render(notice: PaymentNotice) -> bytes:
                             beside=() if s.roll else f.qr_block(None, caption, s)),
         ]
 
-    return build_pdf(notice.paper, story, title=TITLE,
-                     serial=notice.header.serial)
+    return build_pdf(notice.paper, story, title=TITLE, serial=notice.header.serial,
+                     running=f.running_head(TITLE, notice.person, full_id=notice.full_id))

@@ -28,4 +28,5 @@ def render(receipt: AcceptanceReceipt) -> bytes:
                 f.sign_and_seal(["申请人/代办人签字", "经办人签字"], s)]
 
     return build_pdf(receipt.paper, story, title=f"{TITLE} {receipt.business}",
-                     serial=receipt.header.serial)
+                     serial=receipt.header.serial,
+                     running=f.running_head(TITLE, receipt.person, full_id=receipt.full_id))

@@ -541,10 +541,12 @@ def payment_notice(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) -> 
     if pack is not None and pack.payment_channels is not None:
         channels = tuple(f"{c.name}：{c.how}" for c in pack.payment_channels.items)
     terms = _enrollment_terms(ctx, src, e)
+    # 其中长期护理保险 only where the region's contributions include it (天津's do not: 004 §二)
+    has_ltc = pack is None or any(row.ltc for row in pack.contribution) or bool(e["ltc_fen"])
     rule = _loads_obj(e.get("trace")).get("benefit_rule")
     return PaymentNotice(
         header=_header_of(ctx, src), person=_person(src), region=e["region"], policy_year=e["year"],
-        category=e["category"], standard=_yuan(e["standard_fen"]), ltc=_yuan(e["ltc_fen"]),
+        category=e["category"], standard=_yuan(e["standard_fen"]), ltc=_yuan(e["ltc_fen"]) if has_ltc else None,
         assisted=_yuan(e["assisted_fen"]), personal=_yuan(e["personal_fen"]),
         channels=channels or ("请向窗口咨询缴费渠道",), deadline=terms.deadline, deadline_note=terms.note,
         benefit_start=date.fromisoformat(e["benefit_start"]),
