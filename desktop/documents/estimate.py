@@ -14,6 +14,7 @@ from desktop.documents.model import EstimateKind, ReimbursementEstimate
 
 TITLE = "报销测算单"
 DISCLAIMER = "本单为测算结果，仅供参考，不作为结算依据"
+SETTLED_BY = "实际报销金额以医保经办机构审核结算为准。"
 KIND = {EstimateKind.INPATIENT: "住院", EstimateKind.OUTPATIENT: "门诊"}
 
 
@@ -41,12 +42,13 @@ def render(estimate: ReimbursementEstimate) -> bytes:
         pays = ("个人合计负担", estimate.personal_total) if whole else ("个人负担", estimate.personal)
         trace = [[str(i), amounts_in_text(t.step), money_or_dash(t.amount), s.para(t.source.replace(" §", "\n§"), s.small)]
                  for i, t in enumerate(estimate.trace, start=1)]
-        warning = f.box([s.para(DISCLAIMER, s.heading, bold=True, align="centre")], s,
-                        thickness=1.6, shade=f.SHADE)
+        # said once, at the top where it is read (no sheet of its own after the steps)
+        warning = f.box([s.para(DISCLAIMER, s.heading, bold=True, align="centre"),
+                         s.para(SETTLED_BY, s.small, align="centre")], s, thickness=1.6, shade=f.SHADE)
         parts: list[Flowable] = [
             *f.header_block(estimate.header, TITLE, s),
             warning,
-            Spacer(1, s.body.fontSize),
+            Spacer(1, s.body.fontSize * 0.5),
             f.fields(rows, s, columns=2),
             f.section("测算结果", s),
             f.grid(["项目", "金额"], layers, s, widths=[1, None], align={1: "right"},
@@ -60,8 +62,7 @@ def render(estimate: ReimbursementEstimate) -> bytes:
             table = f.grid(["序号", "计算步骤", "金额", "依据"], trace, s, widths=[None, 6, None, 3.4],
                            align={0: "centre", 2: "right"}, min_widths={3: source + 14})
             parts += f.table_section("计算过程", table, s)
-        return parts + [f.section("说明", s),
-                        s.para(DISCLAIMER + "。实际报销金额以医保经办机构结算为准。", s.small)]
+        return parts
 
     return build_pdf(estimate.paper, story, title=TITLE, serial=estimate.header.serial,
                      running=f.running_head(TITLE, estimate.person, full_id=estimate.full_id))

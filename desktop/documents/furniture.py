@@ -280,12 +280,14 @@ def sign_and_seal(signers: Sequence[str], s: Styles, *, date_label: str = "日�
     rows.append([s.para(f"{date_label}：", s.body), s.para(_DATE_BLANK, align="right")])
     label_width = max(fonts.string_width(f"{label}：", s.body.fontSize)
                       for label in [*signers, date_label]) + _PADDING
-    left_width = s.width if s.roll else s.width * 0.66
+    diameter = (20 if s.page.width < 500 else 24) * mm
+    # long labels (告知单, large print) take width from the seal's side, never the line to sign on
+    left_width = s.width if s.roll else min(max(s.width * 0.66, label_width + s.width * 0.28),
+                                            s.width - diameter - 12)
     lines = _table(rows, [label_width, left_width - label_width],
                    [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (0, -1), 0),
                     *[("LINEBELOW", (1, r), (1, r), 0.6, colors.black) for r in range(len(rows))]],
                    rowHeights=[s.body.fontSize * 2.5] * len(rows))
-    diameter = (20 if s.page.width < 500 else 24) * mm
     seal = [s.para(SEAL_LABEL, _tight(s.body), align="centre"), SealArea(diameter, s.small.fontSize)]
     if s.roll:
         return KeepTogether([Spacer(1, 4), *beside, lines, Spacer(1, 6), *seal])

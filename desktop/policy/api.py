@@ -231,9 +231,8 @@ def _with_bill(req: Request, answer: dict) -> dict:
     answer["bill_total"] = str(q(bill, fen, up))
     answer["out_of_policy"] = str(q(outside, fen, up))
     answer["personal_total"] = str(q(Decimal(answer["personal"]) + outside, fen, up))
-    answer["trace"].append({"step": "政策外自费（票据总额减去合规费用，基金不予支付）",
-                            "amount": answer["out_of_policy"], "source": ""})
-    answer["trace"].append({"step": "个人合计负担（合规费用中的个人负担加政策外自费）",
+    answer["trace"].append({"step": f"个人合计负担：个人负担加政策外自费 {answer['out_of_policy']} 元"
+                                    "（票据总额减去合规费用，基金不予支付）",
                             "amount": answer["personal_total"], "source": ""})
     return answer
 

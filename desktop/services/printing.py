@@ -384,7 +384,7 @@ def _enrollment_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list
         accepted.append(f"参保类别由系统推定的“{e['proposed_category']}”调整为“{e['category']}”，原因：{e['category_reason']}")
     if e.get("assistance"):
         accepted.append(f"资助参保：{e['assistance']}，政府资助{_money(e['assisted_fen'])}")
-    accepted.append(f"个人应缴金额：{_money_words(e['personal_fen'])}（个人缴费标准{_money(e['standard_fen'])}）")
+    accepted.append(f"个人应缴金额：{_money_words(e['personal_fen'])}；个人缴费标准{_money(e['standard_fen'])}")
     steps = []
     if e["personal_fen"]:
         steps.append(_enrollment_terms(ctx, src, e).step)
@@ -887,6 +887,8 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
     not_business: dict[str, int] = {}  # logins, accounts, settings, voids …: not in the 合计
     for r in data.businesses:
         if not day_end.is_business(r["business"], r["action"]):
+            if (r["business"], r["action"]) == ("receipt", "void"):
+                continue  # the 作废回执 list below names each one
             label = DAY_LABELS.get((r["business"], r["action"])) or (
                 "无权限被拒绝" if r["action"] == "refused" else f"{r['business']}（{r['action']}）")
             not_business[label] = not_business.get(label, 0) + r["count"]

@@ -245,7 +245,7 @@ def test_checklist_with_everything_brought(render_pdf):
 @pytest.mark.parametrize("paper", ["a4", "a5"])
 def test_estimate(pdfs, paper):
     text = flat(pdfs[f"estimate-{paper}"].text)
-    assert text.count("本单为测算结果，仅供参考，不作为结算依据") >= 2
+    assert "本单为测算结果，仅供参考，不作为结算依据" in text and "实际报销金额以医保经办机构审核结算为准" in text
     for expected in ["报销测算单", "合规费用", "200,000.00元", "起付标准", "1,000.00元",
                      "基本医保", "139,300.00元", "大病保险", "24,420.00元", "医疗救助",
                      "个人负担", "36,280.00元", "老年居民", "三级",

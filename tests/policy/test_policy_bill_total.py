@@ -20,7 +20,9 @@ def test_bill_with_a_non_compliant_part():
     assert answer["personal"] == "6700.00"
     assert (answer["bill_total"], answer["out_of_policy"], answer["personal_total"]) == \
         ("23000.00", "3000.00", "9700.00")
-    assert any(step["step"].startswith("政策外自费") and step["amount"] == "3000.00" for step in answer["trace"])
+    last = answer["trace"][-1]
+    assert last["step"].startswith("个人合计负担") and "政策外自费 3000.00 元" in last["step"]
+    assert last["amount"] == "9700.00"
 
 
 def test_large_bill_keeps_the_56_789_12_outside_the_policy():
