@@ -36,6 +36,7 @@ def render(notice: PaymentNotice) -> bytes:
         # set small. On sheets the QR code stands beside the frame and the caption beside the
         # seal, so A4 keeps the seal and signatures on its one sheet too.
         compact = not s.roll and s.page.width < 500
+        long_list = len(notice.channels) > 4  # 天津's eight channels (004 §五(二)) set small too
         if compact:  # short labels, so the two columns of fields keep their width
             standard = money(notice.standard)
             if notice.ltc is not None:
@@ -68,7 +69,7 @@ def render(notice: PaymentNotice) -> bytes:
             *benefit_part,
             *([s.para(notice.benefit_note, s.small)] if notice.benefit_note else []),
             *([] if free else [f.section("缴费渠道", s),
-                               *f.numbered(notice.channels, s, style=s.small if compact else None)]),
+                               *f.numbered(notice.channels, s, style=s.small if compact or long_list else None)]),
             *(f.qr_block(notice.qr_text, caption, s) if s.roll else []),
             f.sign_and_seal(["申请人/代办人签字", "经办人签字"], s,
                             beside=() if s.roll else f.qr_block(None, caption, s)),

@@ -53,7 +53,23 @@ def away(ctx: Context, year: int, *, city_code: Any, filing: Any, emergency: Any
     province = divisions.division(place.code[:2] + "0000")
     destination = place.name if province is None or province == place else province.name + place.name
     label = _TYPES.get(filing) or (EMERGENCY if emergency is True else OTHER)
-    from desktop.services import printing  # the off-site rule in words, as on the 备案回执
+    return Away(destination, divisions.scope(ctx.hall_code, place.code), label, _rule(ctx, year, label))
 
-    return Away(destination, divisions.scope(ctx.hall_code, place.code), label,
-                printing.offsite_rule(ctx, ctx.region, year, label))
+
+def _rule(ctx: Context, year: int, label: str) -> str:
+    """The type's ratio rule in a few words where it is one cut for every kind of cost (it is in
+    both bundled packs), else as the 备案回执 words it."""
+    from desktop.policy import loader
+    from desktop.services import printing
+
+    try:
+        pack = (ctx.packs or loader.bundled()).find(ctx.region, year, "resident")
+    except Refusal:
+        pack = None
+    kind = next((t for t in pack.offsite.types if t.label == label), None) if pack and pack.offsite else None
+    cuts = set(kind.reductions.values()) if kind is not None else set()
+    if len(cuts) != 1:
+        return printing.offsite_rule(ctx, ctx.region, year, label)
+    cut = cuts.pop()
+    said = f"基本医保支付比例降低{(cut * 100).normalize():f}个百分点" if cut else "基本医保支付比例与参保地一致"
+    return f"{said}（{kind.source}）"

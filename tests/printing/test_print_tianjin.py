@@ -93,3 +93,9 @@ def test_a_second_sheet_names_the_paper_and_the_person(which, tianjin):
     for n, sheet in enumerate(sheets[1:], start=2):
         assert f"{title}（续）" in sheet and name in sheet, (n, sheet[:80])
         assert f"第{n}页/共{len(sheets)}页" in sheet
+
+
+def test_tianjin_a4_notice_with_its_eight_channels_fits_one_sheet(tianjin):
+    persons.register_person(tianjin, TJ_ADULT, "刘洋")
+    r = enrollment.enroll(tianjin, TJ_ADULT, 2024, tier="高档")
+    assert len(pages(render(printing.payment_notice(tianjin, r.receipt_serial, paper="A4")))) == 1

@@ -165,11 +165,12 @@ class ClaimPage(BusinessPage):
         self.emergency = QCheckBox("急诊")
         self.away_note = QLabel("")
         self.away_note.setWordWrap(True)
+        self.away_note.setMinimumHeight(self.away_note.fontMetrics().lineSpacing() * 3)
         add_field(self.form, "就医地省份", self.province, self.errors, "destination")
         add_field(self.form, "就医地城市", self.city, self.errors, "destination_city")
         add_field(self.form, "备案情况", self.filing, self.errors, "filing")
         self.form.addRow("", self.emergency)
-        self.form.addRow("", self.away_note)
+        self.form.addRow(self.away_note)  # the whole row: three short lines, never clipped
         self.province.currentIndexChanged.connect(self._province_changed)
         for signal in (self.city.currentIndexChanged, self.filing.currentIndexChanged, self.emergency.toggled):
             signal.connect(self._show_away)
@@ -218,7 +219,8 @@ class ClaimPage(BusinessPage):
             self.away_note.setText(refusal.message)
             return
         self.away_note.setText("" if answer is None else
-                               f"{answer.scope}异地就医：{answer.destination}，按{answer.person_type}：{answer.rule}")
+                               f"{answer.scope}异地就医：{answer.destination}，按{answer.person_type}测算\n"
+                               + answer.rule.replace("（", "\n（", 1))
 
     def _kind_changed(self) -> None:
         inpatient = self.kind.currentText() == "住院"
