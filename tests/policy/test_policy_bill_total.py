@@ -41,3 +41,4 @@ def test_a_bill_smaller_than_its_compliant_part_is_refused():
     with pytest.raises(Refusal) as refused:
         api.answer({**BASE, "compliant_cost": "20000", "bill_total": "19999.99"})
     assert refused.value.field == "bill_total" and "票据总额" in refused.value.message
+
