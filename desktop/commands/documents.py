@@ -4,6 +4,7 @@
     yibao-desk render checklist --input materials.json [--large-print] --out list.pdf
     yibao-desk render estimate --input inpatient.json [--paper A5] [--setting k=v] --out est.pdf
     yibao-desk --db hall.sqlite3 render receipt --record 320402-03-2025-000001 --out r.pdf
+    yibao-desk --db hall.sqlite3 render payment_notice --record 320402-03-2025-000001 --reprint [--user u]
     yibao-desk --db hall.sqlite3 render day_report --day 2025-11-15 [--operator clerk01]
     yibao-desk --db hall.sqlite3 verify "320402-03-2025-000001|ABCDEFGH2345"
 
@@ -212,6 +213,13 @@ def _render_or_refuse(args: argparse.Namespace) -> int:
                 raise Refusal("missing_field", f"render {args.kind} 需要 --record（收据号或业务记录编号）", "record")
             from desktop.records import receipts
 
+            if args.reprint:  # who reprints is checked before anything is looked up
+                ctx, document = _reprint(db, args, settings, paper)
+                printed = printing.print_document(ctx, document, kind=args.kind)
+                print(json.dumps({"kind": args.kind, "serial": printed.serial, "reprint": True,
+                                  "out": _write(args.out, printed.pdf), "archived": str(printed.archived)},
+                                 ensure_ascii=False))
+                return 0
             receipt = receipts.get(db, args.record) or receipts.of_record(db, args.record)
             if receipt is None:
                 raise Refusal("not_found", f"找不到收据号或业务记录“{args.record}”，请核对后重试", "record")
@@ -231,6 +239,30 @@ def _render_or_refuse(args: argparse.Namespace) -> int:
         return 0
     finally:
         db.close()
+
+
+def _reprint(db, args: argparse.Namespace, settings: dict, paper):
+    """补打 by serial (services/reprint.py): as the logged-in account where the hall has
+    accounts (--user, password from YIBAO_DESK_PASSWORD or a prompt), audited either way."""
+    from desktop.records import accounts as account_rows
+    from desktop.records import receipts
+    from desktop.services import reprint
+
+    if args.kind not in reprint.KINDS:
+        raise Refusal("not_applicable", f"{args.kind} 不能补打（可补打：{'、'.join(reprint.KINDS)}）", "kind")
+    if account_rows.count(db):
+        if not args.user:
+            raise Refusal("login_required", "本大厅已设置账户：补打须以本人账户登录（--user，密码取自 "
+                          "YIBAO_DESK_PASSWORD 或提示输入）", "user")
+        from desktop.commands.admin import PASSWORD_ENV, _secret
+        from desktop.services import accounts, hall
+
+        account = accounts.login(db, args.user, _secret(PASSWORD_ENV, "密码："))
+        ctx = hall.context_for(db, account)
+    else:
+        issued = receipts.get(db, args.record)  # its hall and window; the reprint is not its clerk's
+        ctx = _context(db, args, settings, receipt={**issued, "operator_id": CLI_OPERATOR} if issued else None)
+    return ctx, reprint.reprint_document(ctx, args.record, args.kind, paper=paper)
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -264,6 +296,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--day", help="日结日期 YYYY-MM-DD（默认今天）")
     p.add_argument("--operator", help="日结的经办人编号（默认全厅）")
     p.add_argument("--hall", help="大厅代码（默认取大厅配置）")
+    p.add_argument("--reprint", action="store_true",
+                   help="补打（与 --record 收据号同用）：单据标明“补打”和原办理时间，记入审计日志")
+    p.add_argument("--user", help="补打时登录的账户（大厅已设置账户时必填；密码取自 YIBAO_DESK_PASSWORD 或提示输入）")
     p.add_argument("--sample", action="store_true", help="打印样张（每页印“样张”字样；不读数据库、不存档），用于检查打印机和字体")
     p.set_defaults(func=_render)
     p = sub.add_parser("verify", help="核验收据二维码：收据号|校验码")

@@ -24,6 +24,18 @@ def text_shapes(x: float, y: float, text: str, size: float, *, anchor: str = "le
     return group
 
 
+def nice_scale(top: int, *, most: int = 6) -> tuple[int, int]:
+    """(step, ceiling) of a count axis: a step of 1, 2 or 5 × 10ⁿ with at most `most` steps up to
+    the ceiling, the first multiple of it at or above `top` (27 -> 5 up to 30, never 9/18/27)."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            candidate = step * factor
+            if -(-top // candidate) <= most:
+                return candidate, max(candidate, -(-top // candidate) * candidate)
+        step *= 10
+
+
 def count_bars(items: Sequence[tuple[str, int]], width: float, size: float) -> Drawing:
     """One bar per (label, count), top to bottom in the given order, the count at its end."""
     latin = fonts.ensure_registered(fonts.LATIN)
@@ -42,9 +54,9 @@ def count_bars(items: Sequence[tuple[str, int]], width: float, size: float) -> D
     chart.categoryAxis.visibleTicks = False
     chart.categoryAxis.labels.fontName = latin
     chart.valueAxis.valueMin = 0
-    top = max((count for _, count in items), default=0)
-    chart.valueAxis.valueMax = max(top, 1) * 1.15
-    chart.valueAxis.valueStep = max(1, round(top / 5)) if top else 1
+    step, ceiling = nice_scale(max((count for _, count in items), default=0))
+    chart.valueAxis.valueMax = ceiling
+    chart.valueAxis.valueStep = step
     chart.valueAxis.labels.fontName = latin
     chart.valueAxis.labels.fontSize = size * 0.85
     chart.barLabelFormat = "%d"

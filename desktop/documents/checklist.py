@@ -51,7 +51,9 @@ def render(notice: ChecklistNotice) -> bytes:
         sources = sorted({step.source for step in notice.trace if step.source})
         if sources:
             parts.append(s.para("依据条款：" + "；".join(sources), s.small))
-        return parts
+        return [*parts, f.sign_and_seal(["告知人（经办人）签字", "被告知人（申请人/代办人）签字"], s,
+                                        date_label="告知日期")]
 
     return build_pdf(notice.paper, story, title=f"{TITLE} {notice.item}",
-                     serial=notice.header.serial, large_print=notice.large_print)
+                     serial=notice.header.serial, large_print=notice.large_print,
+                     running=f.running_head(TITLE, notice.person, full_id=notice.full_id))

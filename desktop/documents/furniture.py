@@ -16,6 +16,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     HRFlowable,
+    KeepTogether,
     Paragraph,
     Spacer,
     Table,
@@ -23,7 +24,7 @@ from reportlab.platypus import (
 )
 
 from desktop.documents import fonts
-from desktop.documents.format import mask_id, money, stamp
+from desktop.documents.format import mask_id, money, money_in_words, stamp
 from desktop.documents.layout import Styles, paragraph
 from desktop.documents.model import Header, Person
 from desktop.documents.qr import QrFlowable
@@ -54,14 +55,19 @@ def header_block(header: Header, title: str, s: Styles) -> list[Flowable]:
     who = f"{header.window}　经办人：{header.clerk}"
     when = f"打印时间：{stamp(header.printed_at)}"
     serial = f"编号：{header.serial}" if header.serial else None
+    handled = None
+    if header.reprint:  # 补打: never mistaken for the first print, nor its date for today's
+        title = f"{title}（补打）"
+        if header.handled_at is not None:
+            handled = f"办理时间：{stamp(header.handled_at)}"
     if s.roll:
         lines: list[Flowable] = [s.para(header.hall, _tight(s.heading), bold=True, align="centre"),
                                  Spacer(1, 2), s.para(title, s.title, bold=True)]
-        lines += [s.para(text, s.small) for text in (who, when, serial) if text]
+        lines += [s.para(text, s.small) for text in (who, handled, when, serial) if text]
         return [*lines, HRFlowable(width="100%", thickness=0.6, dash=(2, 2), spaceBefore=3,
                                    spaceAfter=4, color=colors.black)]
     left = [s.para(header.hall, _tight(s.heading), bold=True), s.para(who, s.small)]
-    right = [s.para(text, s.small, align="right") for text in (when, serial) if text]
+    right = [s.para(text, s.small, align="right") for text in (handled, when, serial) if text]
     table = _table([[left, right]], [s.width * 0.58, s.width * 0.42],
                    [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), *_NO_SIDE_PADDING])
     return [table, HRFlowable(width="100%", thickness=1.2, color=colors.black, spaceBefore=2,
@@ -80,6 +86,13 @@ def table_section(title: str, table: Table, s: Styles, *, rows: int = 3) -> list
     heading = ParagraphStyle(f"{s.heading.name}-open", parent=s.heading, keepWithNext=0)
     needed = s.heading.fontSize * 2.4 + (rows + 1) * s.cell.fontSize * 3.2
     return [CondPageBreak(needed), s.para(title, heading, bold=True), table]
+
+
+def running_head(title: str, person: Person | None, *, full_id: bool = False) -> str:
+    """What a continuation sheet carries at its top: the paper's title and whose it is."""
+    if person is None or not person.name:
+        return f"{title}（续）"
+    return f"{title}（续）　{person.name}　{mask_id(person.id_number, full=full_id)}"
 
 
 def person_fields(person: Person, *, full_id: bool, agent: Person | None = None,
@@ -186,7 +199,8 @@ def amount_box(label: str, amount: Decimal, s: Styles, *, note: str | None = Non
                qr_text: str | None = None) -> list[Flowable]:
     """The one figure the person must act on, large and framed, with its deadline under it;
     with `qr_text` the QR code stands beside the frame (A5, where a line of its own is dear)."""
-    lines: list[Flowable] = [s.para(f"{label}：{money(amount)}", s.amount, bold=True)]
+    lines: list[Flowable] = [s.para(f"{label}：{money(amount)}", s.amount, bold=True),
+                             s.para(f"大写：{money_in_words(amount)}", _tight(s.body))]
     if note:
         lines.append(s.para(note, _tight(s.body), bold=True))
     if qr_text is None or s.roll:
@@ -197,6 +211,12 @@ def amount_box(label: str, amount: Decimal, s: Styles, *, note: str | None = Non
                    [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                     *_NO_SIDE_PADDING])
     return [Spacer(1, s.body.fontSize * 0.8), table]
+
+
+def in_words(label: str, amount: Decimal, s: Styles) -> Paragraph:
+    """A total written out (金额大写) under the table that sums it."""
+    style = ParagraphStyle(f"{s.body.name}-words", parent=s.body, spaceBefore=s.body.fontSize * 0.4)
+    return s.para(f"{label}（大写）：{money_in_words(amount)}", style, bold=True)
 
 
 def qr_drawing(text: str, size: float) -> QrFlowable:
@@ -216,6 +236,64 @@ def qr_block(text: str | None, caption: Sequence[str], s: Styles) -> list[Flowab
     table = _table([[lines, qr_drawing(text, size)]], [s.width - size - 6, size + 6],
                    [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_NO_SIDE_PADDING])
     return [Spacer(1, 6), table]
+
+
+SEAL_LABEL = "经办机构（盖章）"
+SEAL_HINT = "业务专用章"
+_SEAL_GREY = colors.HexColor("#9A9A9A")
+
+
+class SealArea(Flowable):
+    """Where the 业务专用章 is pressed: a dashed circle, light, with its name inside, so the
+    clerk stamps the right place and a sheet without the stamp shows it lacks one."""
+
+    def __init__(self, diameter: float, hint_size: float) -> None:
+        super().__init__()
+        self.diameter = diameter
+        self.hint_size = hint_size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.diameter + 4
+
+    def draw(self) -> None:
+        canvas = self.canv
+        radius = self.diameter / 2
+        centre = self.width / 2
+        canvas.saveState()
+        canvas.setStrokeColor(_SEAL_GREY)
+        canvas.setFillColor(_SEAL_GREY)
+        canvas.setLineWidth(0.6)
+        canvas.setDash(2, 2)
+        canvas.circle(centre, radius + 2, radius, stroke=1, fill=0)
+        fonts.draw_string(canvas, centre, radius + 2 - self.hint_size / 3, SEAL_HINT,
+                          self.hint_size, anchor="centre")
+        canvas.restoreState()
+
+
+def sign_and_seal(signers: Sequence[str], s: Styles, *, date_label: str = "日期",
+                  beside: Sequence[Flowable] = ()) -> Flowable:
+    """The foot of a paper handed over: a line for each signer and the date on the left (under
+    `beside`, e.g. a caption), the 经办机构's seal area on the right; on the roll, one under the
+    other."""
+    rows: list[list[Cell]] = [[s.para(f"{label}：", s.body), ""] for label in signers]
+    rows.append([s.para(f"{date_label}：", s.body), s.para(_DATE_BLANK, align="right")])
+    label_width = max(fonts.string_width(f"{label}：", s.body.fontSize)
+                      for label in [*signers, date_label]) + _PADDING
+    diameter = (20 if s.page.width < 500 else 24) * mm
+    # long labels (告知单, large print) take width from the seal's side, never the line to sign on
+    left_width = s.width if s.roll else min(max(s.width * 0.66, label_width + s.width * 0.28),
+                                            s.width - diameter - 12)
+    lines = _table(rows, [label_width, left_width - label_width],
+                   [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (0, -1), 0),
+                    *[("LINEBELOW", (1, r), (1, r), 0.6, colors.black) for r in range(len(rows))]],
+                   rowHeights=[s.body.fontSize * 2.5] * len(rows))
+    seal = [s.para(SEAL_LABEL, _tight(s.body), align="centre"), SealArea(diameter, s.small.fontSize)]
+    if s.roll:
+        return KeepTogether([Spacer(1, 4), *beside, lines, Spacer(1, 6), *seal])
+    table = _table([[[*beside, lines], seal]], [left_width, s.width - left_width],
+                   [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), *_NO_SIDE_PADDING])
+    return KeepTogether([Spacer(1, s.body.fontSize * 0.5), table])
 
 
 def signatures(labels: Sequence[str], s: Styles) -> Table:

@@ -440,9 +440,10 @@ class _Doc(BaseDocTemplate):
 
 
 def build_pdf(paper: Paper, story: Story, *, title: str, serial: str | None = None,
-              large_print: bool = False) -> bytes:
+              large_print: bool = False, running: str | None = None) -> bytes:
     """Lay out `story` on `paper`; sheets get "第 x 页 / 共 N 页" and the serial at the foot,
-    so a loose second page can be matched to its first."""
+    so a loose second page can be matched to its first, and from the second sheet on the
+    `running` head (the document's title and whose it is) at the top."""
     styles = styles_for(paper, large_print=large_print)
     page = styles.page
     mark = _mark.get()
@@ -460,6 +461,13 @@ def build_pdf(paper: Paper, story: Story, *, title: str, serial: str | None = No
                           size, anchor="right")
         if serial:
             fonts.draw_string(canvas, page.side, y, f"编号 {serial}", size)
+        if running and number > 1:  # the page number stands at the foot, as on page 1
+            top = height - page.top * 0.5
+            fonts.draw_string(canvas, page.side, top, running, size, bold=True)
+            canvas.saveState()
+            canvas.setLineWidth(0.5)
+            canvas.line(page.side, top - size * 0.5, page.width - page.side, top - size * 0.5)
+            canvas.restoreState()
 
     with _render_lock:
         buffer = io.BytesIO()

@@ -65,6 +65,8 @@ class Header(_Frozen):
     clerk: str  # 经办人
     printed_at: datetime
     serial: str | None = None  # 回执编号 / 业务流水号
+    reprint: bool = False  # 补打: marked so, with the original 办理时间 beside the 打印时间
+    handled_at: datetime | None = None  # 办理时间 of the business (shown on a reprint)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,11 +125,11 @@ class PaymentNotice(_Frozen):
     policy_year: int
     category: str  # 参保缴费身份 label, e.g. "非从业居民"
     standard: Decimal  # 个人缴费标准 (contribution answer `standard`)
-    ltc: Decimal  # 其中长期护理保险 (`ltc`)
+    ltc: Decimal | None  # 其中长期护理保险 (`ltc`); None where the region has none (天津)
     assisted: Decimal  # 政府资助 (`assisted`)
     personal: Decimal  # 应缴金额 (`personal`)
     channels: tuple[str, ...]  # 缴费渠道, one line each
-    deadline: date  # 缴费截止日期
+    deadline: date | None  # 缴费截止日期; None once it has passed (a reprint): `deadline_note` says so
     benefit_start: date
     benefit_end: date
     tier: str | None = None  # 缴费档次 (天津)
@@ -197,6 +199,11 @@ class ReimbursementEstimate(_Frozen):
     deductible: Decimal | None = None  # 起付标准 (inpatient)
     critical_illness: Decimal | None = None  # 大病保险; None where the layer does not apply
     medical_assistance: Decimal | None = None  # 医疗救助 incl. 倾斜救助
+    # a bill as it is (the answer's `bill_total`, `out_of_policy`, `personal_total`): 票据总额,
+    # 政策外自费 no fund pays, and 个人合计负担 = `personal` + 政策外自费; None: compliant cost only
+    bill_total: Decimal | None = None
+    out_of_policy: Decimal | None = None
+    personal_total: Decimal | None = None
     trace: tuple[TraceStep, ...] = ()
     person: Person | None = None
     paper: Paper = Paper.A4
@@ -214,6 +221,8 @@ class ReimbursementEstimate(_Frozen):
                    personal=to_money(answer["personal"]), deductible=optional("deductible"),
                    critical_illness=optional("critical_illness"),
                    medical_assistance=optional("medical_assistance"),
+                   bill_total=optional("bill_total"), out_of_policy=optional("out_of_policy"),
+                   personal_total=optional("personal_total"),
                    trace=trace_from_answer(answer.get("trace", ())), **fields)
 
 
@@ -272,6 +281,7 @@ class ReceiptEntry(_Frozen):
     issued_at: datetime
     voided: bool = False
     void_reason: str | None = None
+    amount: Decimal | None = None  # the receipt's amount (what was assessed, refunded, claimed)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -281,6 +291,7 @@ class DayReport(_Frozen):
     header: Header
     day: date
     scope: str  # "3号窗口 张三" or "全厅"
-    businesses: tuple[BusinessCount, ...]
+    businesses: tuple[BusinessCount, ...]  # businesses only: what the 合计 counts
     receipts: tuple[ReceiptEntry, ...]
+    others: tuple[BusinessCount, ...] = ()  # logins, accounts, settings, voids, reprints: apart
     paper: Paper = field(default=Paper.A4, init=False)

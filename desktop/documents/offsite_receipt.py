@@ -28,5 +28,5 @@ def render(receipt: OffsiteFilingReceipt) -> bytes:
         return [*parts, *f.qr_block(receipt.qr_text, caption, s),
                 f.signatures(["参保人/代办人签字", "经办人签字"], s)]
 
-    return build_pdf(receipt.paper, story, title=TITLE,
-                     serial=receipt.header.serial)
+    return build_pdf(receipt.paper, story, title=TITLE, serial=receipt.header.serial,
+                     running=f.running_head(TITLE, receipt.person, full_id=receipt.full_id))

@@ -27,4 +27,5 @@ def render(slip: ProcessingSlip) -> bytes:
                 f.signatures(["参保人/代办人签字", "经办人签字"], s)]
 
     return build_pdf(slip.paper, story, title=f"{TITLE} {slip.business}",
-                     serial=slip.header.serial)
+                     serial=slip.header.serial,
+                     running=f.running_head(TITLE, slip.person, full_id=slip.full_id))

@@ -24,7 +24,9 @@ def render(receipt: AcceptanceReceipt) -> bytes:
         caption = ["请妥善保管本回执，凭回执编号查询办理进度。"]
         if receipt.phone:
             caption.append(f"咨询电话：{receipt.phone}")
-        return parts + f.qr_block(receipt.qr_text, caption, s)
+        return [*parts, *f.qr_block(receipt.qr_text, caption, s),
+                f.sign_and_seal(["申请人/代办人签字", "经办人签字"], s)]
 
     return build_pdf(receipt.paper, story, title=f"{TITLE} {receipt.business}",
-                     serial=receipt.header.serial)
+                     serial=receipt.header.serial,
+                     running=f.running_head(TITLE, receipt.person, full_id=receipt.full_id))

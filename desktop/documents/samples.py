@@ -71,7 +71,7 @@ NOTICE_ASSISTED = replace(
     deadline=TIANJIN.enrollment.deadline, benefit_start=TIANJIN.enrollment.benefit_period.start,
     benefit_end=TIANJIN.enrollment.benefit_period.end,
     channels=tuple(f"{c.name}：{c.how}" for c in TIANJIN.payment_channels.items[:3]), assistance="最低生活保障家庭成员",
-    standard=Decimal("380.00"), ltc=Decimal("0.00"), assisted=Decimal("342.00"),
+    standard=Decimal("380.00"), ltc=None, assisted=Decimal("342.00"),
     personal=Decimal("38.00"), waiting_months=0)
 
 CHECKLIST = ChecklistNotice.from_answer(

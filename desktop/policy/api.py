@@ -28,7 +28,7 @@ Request = Mapping[str, object]
 
 _FIELDS_CN = {
     "region": "统筹区", "year": "年度", "category": "参保类别", "paid_on": "缴费日期",
-    "birth_date": "出生日期", "compliant_cost": "合规费用", "hospital_level": "医院级别",
+    "birth_date": "出生日期", "compliant_cost": "合规费用", "bill_total": "票据总额", "hospital_level": "医院级别",
     "admission": "住院次数", "monthly_base": "月缴费基数", "member": "参保人员类型",
     "scheme": "险种", "benefit": "门诊待遇", "facility": "就医机构", "item": "事项",
     "ytd_compliant_cost": "年度已发生合规费用", "ytd_basic": "年度已支付基本医保",
@@ -242,13 +242,33 @@ def _estimate_answer(kind: str, e: Estimate) -> dict:
     }
 
 
+def _with_bill(req: Request, answer: dict) -> dict:
+    """With the request's `bill_total` (票据总额): the part outside the policy (政策外自费), which
+    no fund pays, and what the person pays in all (个人合计负担 = 个人负担 + 政策外自费)."""
+    bill = _money(req, "bill_total", False)
+    if bill is None:
+        return answer
+    compliant = Decimal(answer["compliant_cost"])
+    if bill < compliant:
+        raise Refusal("invalid_amount", f"票据总额 {bill:f} 元小于合规费用 {compliant:f} 元", "bill_total")
+    outside = bill - compliant
+    q, fen, up = Decimal.quantize, FEN, ROUND_HALF_UP
+    answer["bill_total"] = str(q(bill, fen, up))
+    answer["out_of_policy"] = str(q(outside, fen, up))
+    answer["personal_total"] = str(q(Decimal(answer["personal"]) + outside, fen, up))
+    answer["trace"].append({"step": f"个人合计负担：个人负担加政策外自费 {answer['out_of_policy']} 元"
+                                    "（票据总额减去合规费用，基金不予支付）",
+                            "amount": answer["personal_total"], "source": ""})
+    return answer
+
+
 def _inpatient(req: Request, packs: loader.PackSet, settings: lookup.Settings) -> dict:
     pack = _pack(req, packs, _scheme(req))
     claim = _claim(req, pack, settings)
     level = _int(req, "hospital_level")
     admission = _int(req, "admission", False)
     admission = 1 if admission is None else admission  # absent: the first stay; 0 is refused below
-    return _estimate_answer("inpatient", inpatient(pack, claim, level, admission))
+    return _with_bill(req, _estimate_answer("inpatient", inpatient(pack, claim, level, admission)))
 
 
 def _outpatient(req: Request, packs: loader.PackSet, settings: lookup.Settings) -> dict:
@@ -260,7 +280,7 @@ def _outpatient(req: Request, packs: loader.PackSet, settings: lookup.Settings) 
     if not isinstance(diseases, list) or not all(isinstance(d, str) for d in diseases):
         raise Refusal("invalid_field", "diseases 应为病种名称的列表", "diseases")
     visit = Visit(_text(req, "benefit"), _text(req, "facility"), tuple(diseases), _years(req))
-    return _estimate_answer("outpatient", outpatient(pack, claim, visit))
+    return _with_bill(req, _estimate_answer("outpatient", outpatient(pack, claim, visit)))
 
 
 def _materials(req: Request, packs: loader.PackSet, settings: lookup.Settings) -> dict:

@@ -79,5 +79,6 @@ def reduction(person: Person, benefit: str, trace: Trace) -> Decimal:
     if benefit not in t.reductions:
         raise Refusal("not_applicable", f"{t.label}的此类费用基本医保基金不予支付", "offsite")
     r = t.reductions[benefit]
-    trace.add(f"{t.label}：支付比例较本地下降 {r * 100:f} 个百分点" if r else f"{t.label}：支付比例与本地一致", None, t.source)
+    trace.add(f"{t.label}：基本医保支付比例降低{(r * 100).normalize():f}个百分点" if r
+              else f"{t.label}：基本医保支付比例与参保地一致", None, t.source)
     return r

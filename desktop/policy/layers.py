@@ -159,7 +159,9 @@ def medical_assistance(
         paid, shares = pay([Band(deductible, None, rule.ratio)], max(ZERO, before), base)
         what = "住院及门诊慢特病" if kind == "inpatient" else "门诊"
         start = f"超过起付标准 {deductible:f} 元的部分" if deductible else "个人自付合规费用"
-        trace.add(f"医疗救助（{group.label}，{what}）：{start}按{percent_text(rule.ratio)}", fen(paid), ma.source)
+        counted = fen(sum((s.base for s in shares), ZERO))  # the base the ratio is applied to
+        trace.add(f"医疗救助（{group.label}，{what}）：{start}按{percent_text(rule.ratio)}，计 {counted:f} 元",
+                  fen(paid), ma.source)
         if rule.cap is not None and paid > rule.cap - ytd.medical_assistance:
             paid = max(ZERO, rule.cap - ytd.medical_assistance)
             trace.add(f"医疗救助年度最高限额 {rule.cap:f} 元", fen(paid), ma.source)

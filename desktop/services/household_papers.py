@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from desktop.documents.format import cn_date
 from desktop.documents.household_receipt import HouseholdLine, HouseholdReceipt
 from desktop.documents.model import Paper
 from desktop.errors import Refusal
@@ -36,11 +35,10 @@ def household_receipt(ctx: Context, serials: Sequence[str], *, paper: Paper | st
             category=e["category"], personal=personal, benefit_start=date.fromisoformat(e["benefit_start"]),
             serial=src.serial))
     first = sources[0]
-    deadline, late = printing._enrollment_terms(ctx, first, first.record)
+    terms = printing._enrollment_terms(ctx, first, first.record)
     steps = []
-    if total:
-        pay = f"请于{cn_date(deadline)}前按每人的缴费通知单分别缴费"
-        steps.append(f"{pay}（{late}）" if late else pay)
+    if total:  # the single receipt's step (deadline, 当日, late or passed) said for every member
+        steps.append(terms.step.replace("按缴费通知单缴费", "按每人的缴费通知单分别缴费"))
     steps += ["缴费到账后，各人按上列“待遇开始”日期享受待遇", "扫描本回执二维码可核验回执真伪"]
     year = int(first.record["year"])
     return HouseholdReceipt(

@@ -58,8 +58,19 @@ class ClaimResult:
     basic_fen: int
     critical_illness_fen: int
     medical_assistance_fen: int
-    personal_fen: int
+    personal_fen: int  # 个人负担 of the compliant part
     estimates: list[dict]
+    compliant_fen: int = 0  # 合规费用
+
+    @property
+    def out_of_policy_fen(self) -> int:
+        """政策外自费: the bills' part outside the policy, which no fund pays."""
+        return self.total_fen - self.compliant_fen
+
+    @property
+    def personal_total_fen(self) -> int:
+        """个人合计负担: what the person pays in all (the compliant part's share and the rest)."""
+        return self.personal_fen + self.out_of_policy_fen
 
 
 def _bill(index: int, raw: Any, today: date) -> BillLine:
@@ -138,6 +149,7 @@ def _estimate(ctx: Context, year: int, person: dict[str, Any], bills: list[BillL
                 "hospital_level": bill.hospital_level,
                 "admission": admission,
                 "compliant_cost": to_yuan(bill.compliant_fen),
+                "bill_total": to_yuan(bill.amount_fen),
                 "ytd": {k: to_yuan(v) for k, v in ytd.items()},
             }
         else:
@@ -146,6 +158,7 @@ def _estimate(ctx: Context, year: int, person: dict[str, Any], bills: list[BillL
                 "benefit": bill.benefit,
                 "facility": bill.facility,
                 "compliant_cost": to_yuan(bill.compliant_fen),
+                "bill_total": to_yuan(bill.amount_fen),
                 "ytd_compliant_cost": to_yuan(outpatient_ytd.get(bill.benefit or "", 0)),
                 "diseases": list(bill.diseases) or None,
             }
@@ -314,6 +327,7 @@ def accept_claim(
         sums["medical_assistance"],
         sums["personal"],
         estimates,
+        row["compliant_fen"],
     )
 
 

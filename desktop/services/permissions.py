@@ -35,6 +35,7 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "approve": (frozenset({"reviewer", "head"}), "复核"),
     "void": (frozenset({"clerk", "reviewer", "head"}), "作废收据"),
     "settle": (frozenset({"clerk", "reviewer", "head"}), "办理报销结算"),
+    "reprint": (frozenset({"clerk", "reviewer", "head"}), "补打单据"),
     "administer": (frozenset({"admin"}), "管理账户、设置和政策包"),
     "export": (frozenset({"clerk", "reviewer", "head", "admin"}), "导出清单"),
     "view": (frozenset({"clerk", "reviewer", "head"}), "查阅参保人档案"),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import Any
 
 from desktop.documents import render
 from desktop.documents.certificate import EnrollmentCertificate
-from desktop.documents.format import cn_date, mask_id
+from desktop.documents.format import cn_date, mask_id, money_in_words
 from desktop.documents.household_receipt import HouseholdReceipt
 from desktop.documents.model import (
     AcceptanceReceipt,
@@ -51,7 +51,7 @@ from desktop.policy import levels
 from desktop.records import accounts as account_rows
 from desktop.records import enrollments, paths, receipts, reports, reviews
 from desktop.records.rows import one
-from desktop.services import calc, verification
+from desktop.services import calc, day_end, verification
 from desktop.services.context import Context
 
 Document = (AcceptanceReceipt | PaymentNotice | ChecklistNotice | ReimbursementEstimate
@@ -102,6 +102,7 @@ DAY_LABELS = {
     ("manual_claim", "review"): "零星报销审核",
     ("manual_claim", "settle"): "零星报销结算",
     ("receipt", "void"): "作废收据",
+    ("receipt", "reprint"): "补打单据",
     ("person", "register"): "人员登记",
     ("person", "student"): "在校学生身份登记",
     ("person", "death"): "死亡登记",
@@ -243,8 +244,10 @@ def header(ctx: Context, *, hall_code: str, window_code: str, operator_id: str,
 
 def _header_of(ctx: Context, src: Source) -> Header:
     r = src.receipt
-    return header(ctx, hall_code=r["hall_code"], window_code=r["window_code"],
+    head = header(ctx, hall_code=r["hall_code"], window_code=r["window_code"],
                   operator_id=r["operator_id"], serial=r["serial"])
+    handled = datetime.fromisoformat(r["created_at"]).replace(tzinfo=None, microsecond=0)
+    return replace(head, handled_at=handled)
 
 
 def _counter_header(ctx: Context) -> Header:
@@ -268,6 +271,11 @@ def _yuan(fen: int | None) -> Decimal:
 
 def _money(fen: int | None) -> str:
     return f"{_yuan(fen):,.2f} 元"
+
+
+def _money_words(fen: int | None) -> str:
+    """An amount the person pays or is paid, with its 金额大写: `730.00 元（人民币柒佰叁拾元整）`."""
+    return f"{_money(fen)}（{money_in_words(_yuan(fen))}）"
 
 
 def _day(text: str | None) -> date | None:
@@ -329,14 +337,38 @@ def _review_steps(state: ReviewState, *, what: str, done: str) -> list[str]:
 # ---------------------------------------------------------------- 受理回执
 
 
-def _enrollment_terms(ctx: Context, src: Source, enrollment: Mapping[str, Any]) -> tuple[date, str | None]:
-    """(缴费截止日期, note): the year's deadline as the policy layer gives it."""
+@dataclass(frozen=True)
+class PayTerms:
+    """When an enrollment's contribution is due, as printed on the day the paper is printed."""
+
+    deadline: date | None  # None: passed before this print (a reprint): no stale date printed
+    note: str | None  # beside the deadline (late enrollment) or in its place (passed)
+    step: str  # the 受理回执's 后续办理 line
+
+
+PASSED = "缴费期限已过，如需缴费请向经办窗口咨询"
+
+
+def _enrollment_terms(ctx: Context, src: Source, enrollment: Mapping[str, Any]) -> PayTerms:
+    """The year's deadline as the policy layer gives it (for a late enrollment the day of issue);
+    on a print after it has passed, no deadline at all. "请于X前" is never printed on X itself:
+    that day is 当日."""
     from desktop.policy import api
 
+    issued = src.issued
     try:
-        return api.payment_deadline(enrollment["region"], enrollment["year"], src.issued, ctx.packs)
+        due, note = api.payment_deadline(enrollment["region"], enrollment["year"], issued, ctx.packs)
     except Refusal:
-        return src.issued, "政策包未载入，按开单当日缴费"
+        due, note = issued, "政策包未载入，按开单当日缴费"
+    today = ctx.today()
+    if today > due:
+        return PayTerms(None, PASSED, PASSED)
+    if due == issued and note:  # late: the day of issue
+        why = note.removesuffix("，请于开单当日缴费").removesuffix("，按开单当日缴费")
+        return PayTerms(due, note, f"请于开单当日（{cn_date(due)}）按缴费通知单缴费（{why}）")
+    if due == today:
+        return PayTerms(due, note, f"请于当日（{cn_date(due)}）按缴费通知单缴费")
+    return PayTerms(due, note, f"请于{cn_date(due)}前按缴费通知单缴费")
 
 
 def _benefit_line(enrollment: Mapping[str, Any]) -> str:
@@ -360,12 +392,10 @@ def _enrollment_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list
         accepted.append(f"参保类别由系统推定的“{e['proposed_category']}”调整为“{e['category']}”，原因：{e['category_reason']}")
     if e.get("assistance"):
         accepted.append(f"资助参保：{e['assistance']}，政府资助{_money(e['assisted_fen'])}")
-    accepted.append(f"个人应缴金额：{_money(e['personal_fen'])}（个人缴费标准{_money(e['standard_fen'])}）")
-    deadline, late = _enrollment_terms(ctx, src, e)
+    accepted.append(f"个人应缴金额：{_money_words(e['personal_fen'])}；个人缴费标准{_money(e['standard_fen'])}")
     steps = []
     if e["personal_fen"]:
-        pay = f"请于{cn_date(deadline)}前按缴费通知单缴费"
-        steps.append(f"{pay}（{late}）" if late else pay)
+        steps.append(_enrollment_terms(ctx, src, e).step)
     steps.append(_benefit_line(e) + ("，自缴费到账后按上述日期享受待遇" if e["personal_fen"] else ""))
     status = e.get("status")
     if status and status != "active":
@@ -421,7 +451,7 @@ def _refund_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str
     e = _enrollment_of(ctx, src)
     year = f"{e['year']}年度" if e else ""
     accepted = [f"{year}城乡居民医保个人缴费退费申请，原因：{r['reason']}",
-                f"申请退费金额：{_money(r['amount_fen'])}", f"适用情形：{r['rule']}"]
+                f"申请退费金额：{_money_words(r['amount_fen'])}", f"适用情形：{r['rule']}"]
     steps = _review_steps(review_state(ctx, r["id"]), what=f"退还个人缴费{_money(r['amount_fen'])}",
                           done=f"退还个人缴费{_money(r['amount_fen'])}")
     return "城乡居民医保退费", accepted, steps
@@ -460,9 +490,11 @@ def _claim_status(ctx: Context, claim_id: str) -> tuple[str, list[str], int | No
 def _claim_receipt(ctx: Context, src: Source) -> tuple[str, list[str], list[str]]:
     c = src.record
     bills = ctx.db.execute("SELECT count(*) FROM claim_bills WHERE claim_id = ?", [c["id"]]).fetchone()[0]
+    outside = c["total_fen"] - c["compliant_fen"]
     accepted = [f"{c['year']}年度零星报销申请：医疗收费票据{bills}张，金额合计{_money(c['total_fen'])}",
-                f"合规费用{_money(c['compliant_fen'])}；测算基本医保支付{_money(c['estimate_basic_fen'])}"
-                "（测算仅供参考，以审核结算为准）"]
+                f"合规费用{_money(c['compliant_fen'])}；政策外自费{_money(outside)}",
+                f"测算基本医保支付{_money(c['estimate_basic_fen'])}；测算个人合计负担"
+                f"{_money(c['estimate_personal_fen'] + outside)}（测算仅供参考，以审核结算为准）"]
     step, missing, settled = _claim_status(ctx, c["id"])
     steps = []
     if step == "受理":
@@ -531,13 +563,15 @@ def payment_notice(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) -> 
     channels: tuple[str, ...] = ()
     if pack is not None and pack.payment_channels is not None:
         channels = tuple(f"{c.name}：{c.how}" for c in pack.payment_channels.items)
-    deadline, late = _enrollment_terms(ctx, src, e)
+    terms = _enrollment_terms(ctx, src, e)
+    # 其中长期护理保险 only where the region's contributions include it (天津's do not: 004 §二)
+    has_ltc = pack is None or any(row.ltc for row in pack.contribution) or bool(e["ltc_fen"])
     rule = _loads_obj(e.get("trace")).get("benefit_rule")
     return PaymentNotice(
         header=_header_of(ctx, src), person=_person(src), region=e["region"], policy_year=e["year"],
-        category=e["category"], standard=_yuan(e["standard_fen"]), ltc=_yuan(e["ltc_fen"]),
+        category=e["category"], standard=_yuan(e["standard_fen"]), ltc=_yuan(e["ltc_fen"]) if has_ltc else None,
         assisted=_yuan(e["assisted_fen"]), personal=_yuan(e["personal_fen"]),
-        channels=channels or ("请向窗口咨询缴费渠道",), deadline=deadline, deadline_note=late,
+        channels=channels or ("请向窗口咨询缴费渠道",), deadline=terms.deadline, deadline_note=terms.note,
         benefit_start=date.fromisoformat(e["benefit_start"]),
         benefit_end=date.fromisoformat(e["benefit_end"]), tier=e.get("tier"),
         assistance=e.get("assistance"), waiting_months=e["waiting_months"],
@@ -614,7 +648,7 @@ def _slip_enrollment(ctx: Context, src: Source) -> tuple[str, list[tuple[str, st
     if e.get("assistance"):
         details.append(("资助类别", e["assistance"]))
     details += [("个人缴费标准", _money(e["standard_fen"])), ("政府资助", _money(e["assisted_fen"])),
-                ("个人应缴", _money(e["personal_fen"])), ("缴费日期", _cn(e["paid_on"])),
+                ("个人应缴", _money_words(e["personal_fen"])), ("缴费日期", _cn(e["paid_on"])),
                 ("待遇享受期", f"{_cn(e['benefit_start'])}至{_cn(e['benefit_end'])}")]
     status = STATUS_LABELS.get(e.get("status") or "active", e.get("status"))
     return kind, details, f"{kind}已办结（参保状态：{status}）", []
@@ -658,7 +692,7 @@ def _slip_refund(ctx: Context, src: Source) -> tuple[str, list[tuple[str, str]],
     r = src.record
     e = _enrollment_of(ctx, src)
     details = [("参保年度", f"{e['year']}年度" if e else "—"), ("退费原因", r["reason"]),
-               ("适用情形", r["rule"]), ("退费金额", _money(r["amount_fen"]))]
+               ("适用情形", r["rule"]), ("退费金额", _money_words(r["amount_fen"]))]
     return "退费", details, _review_result(review_state(ctx, r["id"]), f"退费{_money(r['amount_fen'])}"), []
 
 
@@ -693,10 +727,12 @@ def _slip_claim(ctx: Context, src: Source) -> tuple[str, list[tuple[str, str]], 
     bills = list(ctx.db.query("SELECT * FROM claim_bills WHERE claim_id = ? ORDER BY line", [c["id"]]))
     details = [("报销年度", f"{c['year']}年度"), ("参保类别", c["category"]), ("票据张数", str(len(bills))),
                ("票据金额合计", _money(c["total_fen"])), ("合规费用", _money(c["compliant_fen"])),
+               ("政策外自费", _money(c["total_fen"] - c["compliant_fen"])),
                ("测算基本医保", _money(c["estimate_basic_fen"])),
                ("测算大病保险", _money(c["estimate_critical_illness_fen"])),
                ("测算医疗救助", _money(c["estimate_medical_assistance_fen"])),
-               ("测算个人负担", _money(c["estimate_personal_fen"]))]
+               ("测算合规费用中个人负担", _money(c["estimate_personal_fen"])),
+               ("测算个人合计负担", _money(c["estimate_personal_fen"] + c["total_fen"] - c["compliant_fen"]))]
     if c["offsite"]:
         details.insert(2, ("异地就医", c["offsite"]))
     step, missing, settled = _claim_status(ctx, c["id"])
@@ -766,11 +802,15 @@ def reimbursement_estimate(ctx: Context, ref: str, *, paper: Paper | str = Paper
     c = src.record
     estimates = _loads(c["estimate"])
     kinds = {e.get("calc") for e in estimates}
+    # the bills as they are (票据总额, 政策外自费), also for claims stored before the answer had them
+    outside = _yuan(c["total_fen"] - c["compliant_fen"])
+    whole = {"bill_total": _yuan(c["total_fen"]), "out_of_policy": outside,
+             "personal_total": _yuan(c["estimate_personal_fen"]) + outside}
     if len(estimates) == 1:
         only = estimates[0]
         request = {"calc": only["calc"], "region": c["region"], "year": c["year"], **only["request"]}
-        return estimate_from_answer(request, only["answer"], header=_header_of(ctx, src),
-                                    person=_person(src), paper=paper)
+        return replace(estimate_from_answer(request, only["answer"], header=_header_of(ctx, src),
+                                            person=_person(src), paper=paper), **whole)
     # Several bills: the claim's stored sums, each bill's trace under its own heading.
     trace: list[TraceStep] = []
     deductible = Decimal(0)
@@ -792,7 +832,7 @@ def reimbursement_estimate(ctx: Context, ref: str, *, paper: Paper | str = Paper
         deductible=deductible if kinds == {"inpatient"} else None,
         critical_illness=_yuan(c["estimate_critical_illness_fen"]),
         medical_assistance=_yuan(c["estimate_medical_assistance_fen"]), trace=tuple(trace),
-        person=_person(src), paper=Paper(paper))
+        person=_person(src), paper=Paper(paper), **whole)
 
 
 # ---------------------------------------------------------------- 一次性告知单
@@ -868,7 +908,15 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
     counts: dict[str, int] = {}
     assessed: dict[str, int] = {}  # label -> contributions assessed (fen)
     other: dict[str, tuple[str, int]] = {}  # label -> (what the amount is, fen)
+    not_business: dict[str, int] = {}  # logins, accounts, settings, voids …: not in the 合计
     for r in data.businesses:
+        if not day_end.is_business(r["business"], r["action"]):
+            if (r["business"], r["action"]) == ("receipt", "void"):
+                continue  # the 作废回执 list below names each one
+            label = DAY_LABELS.get((r["business"], r["action"])) or (
+                "无权限被拒绝" if r["action"] == "refused" else f"{r['business']}（{r['action']}）")
+            not_business[label] = not_business.get(label, 0) + r["count"]
+            continue
         if r["business"] in REVIEW_BUSINESS and r["action"] in REVIEW_ACTIONS:
             label = f"{REVIEW_BUSINESS[r['business']]}{REVIEW_ACTIONS[r['action']]}"
         else:
@@ -893,7 +941,8 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
         where += " AND r.operator_id = ?"
         params.append(operator_id)
     entries = list(ctx.db.query(
-        "SELECT r.serial, r.business, r.created_at, p.name, v.reason AS void_reason, v.created_at AS voided_at "
+        "SELECT r.serial, r.business, r.created_at, r.amount_fen, p.name, v.reason AS void_reason, "
+        "v.created_at AS voided_at "
         "FROM receipts r LEFT JOIN persons p ON p.id = r.person_id "
         "LEFT JOIN receipt_voids v ON v.serial = r.serial "
         f"WHERE {where} AND ((r.created_at >= ? AND r.created_at < ?) OR (v.created_at >= ? AND v.created_at < ?)) "
@@ -901,7 +950,8 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
     receipt_rows = tuple(ReceiptEntry(
         serial=e["serial"], business=BUSINESS_LABELS.get(e["business"], e["business"]),
         person_name=e["name"] or "", issued_at=datetime.fromisoformat(e["created_at"]).replace(tzinfo=None),
-        voided=e["void_reason"] is not None, void_reason=e["void_reason"]) for e in entries)
+        voided=e["void_reason"] is not None, void_reason=e["void_reason"],
+        amount=None if e["amount_fen"] is None else _yuan(e["amount_fen"])) for e in entries)
     if operator_id:
         window = one(ctx.db, "SELECT window_code FROM receipts WHERE operator_id = ? AND hall_code = ? "
                      "ORDER BY created_at DESC LIMIT 1", [operator_id, hall])
@@ -912,7 +962,9 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
     else:
         scope = "全厅"
         head = header(ctx, hall_code=hall, window_code=ctx.window, operator_id=ctx.operator_id, serial=None)
-    return DayReport(header=head, day=day, scope=scope, businesses=businesses, receipts=receipt_rows)
+    return DayReport(header=head, day=day, scope=scope, businesses=businesses, receipts=receipt_rows,
+                     others=tuple(BusinessCount(business=label, count=count, assessed=Decimal(0))
+                                  for label, count in not_business.items()))
 
 
 # ---------------------------------------------------------------- what a visit prints

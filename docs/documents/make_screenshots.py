@@ -4,7 +4,7 @@
 Nothing here is typed into a document. A temporary hall database is configured like a real
 hall (首次设置, accounts), the real services record one morning at the counter (a family's
 enrollment with a 低保 member, a change, an 异地就医备案, a 零星报销 with a material missing,
-a voided receipt) and `desktop/services/printing.py` builds each document from those records
+a voided receipt, a 补打 in February) and `desktop/services/printing.py` builds each document from those records
 and the bundled policy packs, on each paper the document prints on. The clock is fixed
 (2025-11-20 10:32 Beijing time), so a rerun gives the same pictures.
 
@@ -45,12 +45,14 @@ from desktop.services import (  # noqa: E402
     persons,
     printing,
     receipt,
+    reprint,
 )
 from desktop.services.context import CHINA  # noqa: E402
 
 MORNING = datetime(2025, 11, 20, 10, 32, tzinfo=CHINA)  # inside the 2026 集中参保缴费期
 EVENING = datetime(2025, 11, 20, 17, 30, tzinfo=CHINA)  # 日结
 CLAIM_DAY = datetime(2026, 3, 10, 9, 40, tzinfo=CHINA)
+REPRINT_DAY = datetime(2026, 2, 3, 9, 15, tzinfo=CHINA)
 PASSWORD = "Hutang2025x"
 
 # Fictitious people (valid check digits).
@@ -168,6 +170,9 @@ def documents(folder: Path) -> dict[str, object]:
                                                                       paper=paper)
     clock.moment = EVENING
     found["day-report-a4"] = printing.day_report(ctx, date(2025, 11, 20), operator_id="zhangmin")
+    # 补打: the mother's notice asked for again in February, after the 缴费截止日期 (audited)
+    clock.moment = REPRINT_DAY
+    found["payment-notice-reprint-a4"] = reprint.reprint_document(ctx, mother.receipt_serial, "payment_notice")
     db.close()
     return found
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from desktop.documents.format import cn_date, mask_id, money, stamp
+from desktop.documents.format import cn_date, mask_id, money, money_in_words, stamp
 
 
 @pytest.mark.parametrize("amount, printed", [
@@ -41,3 +41,28 @@ def test_mask_id_full_when_asked():
 def test_dates():
     assert cn_date(date(2026, 1, 1)) == "2026年1月1日"
     assert stamp(datetime(2025, 11, 20, 9, 5)) == "2025-11-20 09:05"
+
+
+# 金额大写 as 《会计基础工作规范》 第五十二条 writes it: 人民币 before, 整 after 元 or 角, none
+# after 分; a 0 inside the figure is read 零. Worked by hand:
+@pytest.mark.parametrize("amount, words", [
+    ("830.00", "人民币捌佰叁拾元整"),
+    ("0.05", "人民币伍分"),  # no 元 to write: the 分 alone
+    ("100.50", "人民币壹佰元伍角整"),  # ends at 角: 整 follows
+    ("1001.00", "人民币壹仟零壹元整"),  # the zeros inside read as one 零
+    ("100.05", "人民币壹佰元零伍分"),  # 零 for the missing 角
+    ("299000.00", "人民币贰拾玖万玖仟元整"),
+    ("356789.12", "人民币叁拾伍万陆仟柒佰捌拾玖元壹角贰分"),
+    ("10", "人民币壹拾元整"),  # 壹拾, never a bare 拾
+    ("0", "人民币零元整"),
+    ("1234.565", "人民币壹仟贰佰叁拾肆元伍角柒分"),  # half-up to the fen first
+])
+def test_money_in_words(amount, words):
+    assert money_in_words(Decimal(amount)) == words
+
+
+def test_money_in_words_refuses_floats_and_negatives():
+    with pytest.raises(TypeError):
+        money_in_words(830.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        money_in_words(Decimal("-1"))

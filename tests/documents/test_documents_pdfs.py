@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from desktop.documents import fonts, render, save
+from desktop.documents.format import amounts_in_text
 from desktop.documents.model import (
     AcceptanceReceipt,
     ChecklistNotice,
@@ -190,7 +191,7 @@ def test_payment_notice(pdfs, paper):
 
 def test_payment_notice_shows_what_public_funds_pay(pdfs):
     text = flat(pdfs["payment-notice-assisted-a5"].text)
-    for expected in ["政府资助（最低生活保障家庭成员）", "−342.00元", "380.00元", "38.00元",
+    for expected in ["资助类别最低生活保障家庭成员", "政府资助−342.00元", "380.00元", "38.00元",
                      "低档", "天津市", "成年居民"]:
         assert expected in text, expected
 
@@ -245,11 +246,13 @@ def test_checklist_with_everything_brought(render_pdf):
 @pytest.mark.parametrize("paper", ["a4", "a5"])
 def test_estimate(pdfs, paper):
     text = flat(pdfs[f"estimate-{paper}"].text)
-    assert text.count("本单为测算结果，仅供参考，不作为结算依据") >= 2
+    assert "本单为测算结果，仅供参考，不作为结算依据" in text and "实际报销金额以医保经办机构审核结算为准" in text
     for expected in ["报销测算单", "合规费用", "200,000.00元", "起付标准", "1,000.00元",
                      "基本医保", "139,300.00元", "大病保险", "24,420.00元", "医疗救助",
                      "个人负担", "36,280.00元", "老年居民", "三级",
-                     *(flat(step.step) for step in ESTIMATE.trace), "《2026年度常州市城乡居民医疗保障政策宣传提纲》§四"]:
+                     # the steps' amounts written as the amount column writes them (1,000.00)
+                     *(flat(amounts_in_text(step.step)) for step in ESTIMATE.trace),
+                     "《2026年度常州市城乡居民医疗保障政策宣传提纲》§四"]:
         assert expected in text, expected
     assert ".txt" not in text
 

@@ -851,7 +851,8 @@ def test_manual_claim_is_the_advance_payment_claim():
     # as the manual-claim service asks: 零星报销, no person type
     a = materials("零星报销", channel="窗口")
     assert a["item"] == "垫付报销" and a["source"] == f"{SRC} §十(一)1"
-    assert a["where"][0].startswith("以行政村、家庭及专户为单位参保的：社区工作站或街（镇）综合服务机构")
+    # the place first, whom it serves after it (§十(一)1)
+    assert a["where"][0] == "社区工作站或街（镇）综合服务机构（以行政村、家庭及专户为单位参保的人员）"
     assert "区医保分中心" in a["where"][2]
 
 

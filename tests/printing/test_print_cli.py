@@ -214,3 +214,30 @@ def test_render_claim_estimate_and_checklist_by_record(db, db_path, tmp_path):
     done = run_cli("render", "checklist", "--record", r.claim_id, "--out", str(out), db=db_path)
     assert done.returncode == 0, done.stderr
     assert "请补齐以下材料后再来办理" in flat(out.read_bytes())
+
+
+def test_reprint_from_the_cli_is_marked_archived_and_audited(ctx, enrolled, db_path, tmp_path):
+    # the receipt was issued 2025-11-15 10:00 (the ctx's clock); the CLI prints today, after
+    # the 2026 缴费截止日期 2025-12-31 (002 §二): the paper carries no deadline any more
+    serial = enrolled.receipt_serial
+    ctx.db.close()
+    out = tmp_path / "again.pdf"
+    done = run_cli("render", "payment_notice", "--record", serial, "--reprint", "--out", str(out), db=db_path)
+    assert done.returncode == 0, done.stderr
+    text = flat(out.read_bytes())
+    assert "缴费通知单（补打）" in text and "办理时间：2025-11-1510:00" in text and "打印时间：" in text
+    assert "缴费截止日期：2025年12月31日" not in text and "缴费期限已过" in text
+    assert cli_json(done)["archived"].endswith(f"{serial}-payment_notice.pdf")
+    with sqlite3.connect(db_path) as raw:
+        rows = raw.execute("SELECT entity_id, json_extract(payload, '$.kind') FROM audit "
+                           "WHERE action = 'reprint'").fetchall()
+    assert rows == [(serial, "payment_notice")]
+
+
+def test_reprint_from_the_cli_needs_a_login_once_the_hall_has_accounts(db, db_path, tmp_path):
+    from desktop.services import hall
+
+    hall.configure_hall(db, "天宁区", "天宁区医保经办大厅", "320402", "03", "admin", "Guard2026zz", "王管理")
+    db.close()
+    done = run_cli("render", "receipt", "--record", "320402-03-2025-000001", "--reprint", db=db_path)
+    assert done.returncode == 2 and cli_json(done)["error"]["code"] == "login_required"

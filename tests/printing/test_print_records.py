@@ -85,7 +85,9 @@ def test_late_enrollment_must_pay_the_day_of_issue_and_is_told_so(db):
     text = flat(render(doc))
     assert "缴费截止日期：2026年3月5日（集中参保缴费期已于2025年12月31日结束，请于开单当日缴费）" in text
     receipt_text = flat(render(printing.acceptance_receipt(late, r.receipt_serial)))
-    assert "请于2026年3月5日前按缴费通知单缴费（集中参保缴费期已于2025年12月31日结束" in receipt_text
+    # issued on 3-5 itself: "请于3月5日前" would have passed already; the day is 开单当日
+    assert "请于开单当日（2026年3月5日）按缴费通知单缴费（集中参保缴费期已于2025年12月31日结束）" in receipt_text
+    assert "请于2026年3月5日前" not in receipt_text
     assert f"{r.benefit.start.year}年{r.benefit.start.month}月{r.benefit.start.day}日" in receipt_text
 
 
@@ -128,7 +130,7 @@ def test_refund_receipt_awaits_approval_with_the_amount(tianjin):
                    "审核通过后退还个人缴费1010.00元"):
         assert phrase in text, phrase
     slip = printing.processing_slip(tianjin, r.receipt_serial)
-    assert ("退费金额", "1,010.00 元") in slip.details
+    assert ("退费金额", "1,010.00 元（人民币壹仟零壹拾元整）") in slip.details
     report = printing.day_report(tianjin, date(2023, 11, 20))
     rows = {b.business: b for b in report.businesses}
     assert rows["参保登记"].assessed == 1010 and rows["退费申请（退费金额1,010.00 元）"].assessed == 0
@@ -272,3 +274,66 @@ def test_header_uses_the_hall_configuration_and_accounts_when_present(ctx, enrol
                           "updated_at": "2025-11-01T09:00:00+08:00"})
     head = printing.acceptance_receipt(ctx, enrolled.receipt_serial).header
     assert (head.hall, head.window, head.clerk) == ("天宁区茶山街道便民服务中心", "3号窗口", "张敏")
+
+
+def test_receipt_and_slip_write_the_amount_to_pay_in_words(ctx, enrolled):
+    # 2026 常州 老年居民: 700 medical + 30 ltc = 730.00 元 (002 §一(三)): 柒佰叁拾元整
+    assert enrolled.contribution.personal_fen == 73000
+    for doc in (printing.acceptance_receipt(ctx, enrolled.receipt_serial),
+                printing.processing_slip(ctx, enrolled.receipt_serial)):
+        assert "730.00元（人民币柒佰叁拾元整）" in flat(render(doc))
+
+
+def test_reprint_after_the_deadline_is_marked_audited_and_drops_the_stale_deadline(db, ctx, enrolled):
+    # enrolled 2025-11-15 inside the 2026 window: 缴费截止 2025-12-31 (002 §二); reprinted on
+    # 2026-02-03, after it: no "请于2025年12月31日前" on the paper any more
+    from desktop.services import reprint
+
+    later = make_ctx(db, now=datetime(2026, 2, 3, 9, 15, tzinfo=CHINA))
+    for kind, title in (("receipt", "受理回执"), ("payment_notice", "缴费通知单")):
+        doc = reprint.reprint_document(later, enrolled.receipt_serial, kind)
+        text = flat(render(doc))
+        assert f"{title}（补打）" in text
+        assert "办理时间：2025-11-1510:00" in text and "打印时间：2026-02-0309:15" in text
+        assert "2025年12月31日前" not in text and "缴费截止日期：2025年12月31日" not in text
+        assert "缴费期限已过" in text
+    entries = list(db.query("SELECT * FROM audit WHERE action = 'reprint' ORDER BY seq"))
+    assert [e["entity_id"] for e in entries] == [enrolled.receipt_serial] * 2
+    assert all(e["operator_id"] == "clerk01" for e in entries)
+    # the same day's reprint still carries the deadline
+    same_day = flat(render(reprint.reprint_document(ctx, enrolled.receipt_serial, "receipt")))
+    assert "请于2025年12月31日前按缴费通知单缴费" in same_day and "受理回执（补打）" in same_day
+
+
+def test_reprint_of_an_unknown_serial_is_refused_and_writes_nothing(db, ctx):
+    from desktop.services import reprint
+
+    with pytest.raises(Refusal) as refused:
+        reprint.reprint_document(ctx, "320402-03-2025-999999", "receipt")
+    assert refused.value.code == "not_found" and "320402-03-2025-999999" in refused.value.message
+    assert db.execute("SELECT count(*) FROM audit WHERE action = 'reprint'").fetchone()[0] == 0
+
+
+def test_claim_papers_show_the_bill_the_compliant_part_and_what_the_person_pays(db):
+    # 002 §三(一): 23 000 bill, 20 000 compliant, 三级, 老年居民: 起付 1 000, 13 300 paid,
+    # 个人负担 6 700 + 政策外 3 000 = 9 700; two bills (a second 1 000 of which 800 compliant,
+    # 二级 outpatient 普通门诊) still show the sums apart on the estimate
+    late = make_ctx(db, region="武进区", hall_code="320412", now=datetime(2026, 5, 6, 9, 0, tzinfo=CHINA))
+    persons.register_person(late, ELDER, "王𠇹")
+    bill = {"kind": "住院", "amount": "23000", "compliant_amount": "20000", "hospital_level": 3,
+            "start_on": "2026-02-01", "end_on": "2026-02-10"}
+    r = manual_claim.accept_claim(late, ELDER, [bill], ["医疗收费票据"], category="老年居民", offsite="")
+    estimate = flat(render(printing.reimbursement_estimate(late, r.receipt_serial)))
+    for phrase in ("票据总额23000.00元", "合规费用20000.00元", "政策外自费3000.00元",
+                   "合规费用中个人负担6700.00元", "个人合计负担9700.00元", "人民币玖仟柒佰元整"):
+        assert phrase in estimate, phrase
+    receipt_text = flat(render(printing.acceptance_receipt(late, r.receipt_serial)))
+    assert "政策外自费3000.00元" in receipt_text and "测算个人合计负担9700.00元" in receipt_text
+    slip = printing.processing_slip(late, r.receipt_serial)
+    assert ("政策外自费", "3,000.00 元") in slip.details and ("测算个人合计负担", "9,700.00 元") in slip.details
+    second = {"kind": "门诊", "amount": "1000", "compliant_amount": "800", "benefit": "普通门诊",
+              "facility": "二级", "start_on": "2026-03-01"}
+    two = manual_claim.accept_claim(late, ELDER, [bill, second], ["医疗收费票据"], category="老年居民", offsite="")
+    both = printing.reimbursement_estimate(late, two.receipt_serial)
+    assert (both.bill_total, both.compliant_cost, both.out_of_policy) == (24000, 20800, 3200)
+    assert both.personal_total == both.personal + 3200

@@ -146,3 +146,17 @@ def test_without_an_enrollment_the_category_is_asked_for(ctx):
     r = manual_claim.accept_claim(ctx, NUMBER, BILLS[:1], ALL_MATERIALS, category="老年居民")
     # (10000 − 1000) × 70% = 6300 (002 §三(一), 三级 老年居民)
     assert r.basic_fen == 630000
+
+
+def test_a_bill_with_a_non_compliant_part_is_kept_apart(ctx):
+    # 002 §三(一): a 三级 stay of 老年居民, 20 000 compliant of a 23 000 bill: 起付 1 000,
+    # (20 000 − 1 000) × 70 % = 13 300 paid; 个人负担 of the compliant part 6 700; 政策外自费
+    # 3 000; the person pays 6 700 + 3 000 = 9 700
+    person = persons.register_person(ctx, NUMBER, "王一")
+    seed_enrollment(ctx, person["id"], 2026, "老年居民")
+    bill = {"kind": "住院", "amount": "23000", "compliant_amount": "20000", "hospital_level": 3,
+            "start_on": "2026-02-01", "end_on": "2026-02-10"}
+    r = manual_claim.accept_claim(ctx, NUMBER, [bill], ALL_MATERIALS, offsite="")
+    assert (r.total_fen, r.compliant_fen, r.out_of_policy_fen) == (2_300_000, 2_000_000, 300_000)
+    assert (r.basic_fen, r.personal_fen, r.personal_total_fen) == (1_330_000, 670_000, 970_000)
+    assert r.estimates[0]["answer"]["personal_total"] == "9700.00"

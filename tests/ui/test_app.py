@@ -388,3 +388,11 @@ def test_a_refused_password_never_shows_the_frame_built_meanwhile(qtbot, hall_db
     assert w is frames[1] and w.isVisible() and "王经办" in w.person_label.text()
     w.close()
     session.deps.db.close()
+
+
+def test_the_day_page_counts_businesses_not_the_login(qtbot, deps, hall_db):
+    from desktop.ui.pages.day_report import DayReportPage
+
+    page = show(qtbot, DayReportPage(signed_in(deps, hall_db, "wang")))
+    page.submit()  # wang's day so far: one login, no business
+    assert "共 0 笔业务" in page.summary.text() and "其他操作 1 次" in page.summary.text(), page.summary.text()

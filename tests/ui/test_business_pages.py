@@ -273,6 +273,8 @@ def test_2025_offsite_filing_and_claim_use_the_adopted_rules(qtbot, deps):
     qtbot.addWidget(claim)
     assert len(claim.materials.boxes) == 7  # 000 §六(四): the seven materials of the shared column
     assert claim.materials.note.text().startswith("依据：沿用《2024年度溧阳市城乡居民基本医疗保险政策》§六(四)")
+
+
 def test_tianjin_refund_in_2024_points_to_the_tax_office_and_offers_suspension(qtbot, db_deps):
     # issue 14.8: 004 §七(二): from 2024-01-01 refunds are applied for at 税务; the counter says so
     from datetime import datetime
@@ -297,3 +299,53 @@ def test_tianjin_refund_in_2024_points_to_the_tax_office_and_offers_suspension(q
     assert page.next_step.isVisibleTo(page) and page.next_step.text() == "改办停保"
     confirm(qtbot, page)  # the counter does not take it: refused at the kind, nothing written
     assert page.outcome.text() == "" and "税务部门" in page.page_error.text() + page.errors.fields["kind"][1].text()
+
+
+def test_day_report_page_reprints_a_notice_by_its_serial(qtbot, db_deps, previews):
+    from desktop.services.enrollment import enroll
+
+    number = registered(db_deps)
+    done = enroll(db_deps.context(), number, 2026, category="老年居民")
+    page = show(qtbot, DayReportPage(db_deps))
+    page.reprint_kind.setCurrentIndex(page.reprint_kind.findData("payment_notice"))
+    qtbot.keyClicks(page.reprint_serial, done.receipt_serial)
+    qtbot.keyClick(page.reprint_serial, Qt.Key.Key_Return)
+    (printed,) = previews[-1].result_printed
+    text = "".join("".join(pdf_text(printed.archived.read_bytes())).split())
+    assert "缴费通知单（补打）" in text and "办理时间：2025-11-15" in text
+    audited = db_deps.db.execute("SELECT count(*) FROM audit WHERE action = 'reprint'").fetchone()[0]
+    assert audited == 1 and "补打" in page.reprint_note.text()
+    qtbot.keyClicks(page.reprint_serial, "320412-03-2025-999999")
+    qtbot.keyClick(page.reprint_serial, Qt.Key.Key_Return)
+    assert "找不到收据号" in page.reprint_error.text()
+
+
+def test_claim_page_keeps_the_non_compliant_part_and_asks_where_and_how(qtbot, db_deps):
+    from datetime import datetime
+
+    from desktop.services.context import CHINA
+    from desktop.services.enrollment import enroll
+
+    summer = replace(db_deps, clock=lambda: datetime(2026, 7, 1, 9, 0, tzinfo=CHINA))
+    number = registered(summer)
+    enroll(summer.context(), number, 2026, category="老年居民", paid_on="2025-12-01")
+    page = show(qtbot, ClaimPage(summer))
+    qtbot.keyClicks(page.id_field, number)
+    page.province.setCurrentIndex(page.province.findText("上海市"))
+    assert page.filing.isVisible() and page.emergency.isVisible()  # 2026 常州: the ratio depends on them
+    page.emergency.setChecked(True)
+    # 002 §六(三)2: an emergency away from 常州, not filed: 10 points lower
+    assert "跨省" in page.away_note.text() and "异地急诊" in page.away_note.text()
+    assert "降低10个百分点" in page.away_note.text()
+    qtbot.keyClicks(page.start, "2026-05-08")
+    qtbot.keyClicks(page.end, "2026-05-20")
+    qtbot.keyClicks(page.amount, "23000")
+    qtbot.keyClicks(page.compliant, "20000")
+    qtbot.keyClick(page.amount, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    confirm(qtbot, page)
+    assert "收据号" in page.outcome.text(), page.page_error.text()
+    # 三级, 20 000 compliant: 起付 1 000; 70 % − 10 points = 60 % of 19 000 = 11 400 paid;
+    # 个人负担 8 600 of the compliant part + 政策外 3 000 = 11 600 in all
+    figures = {key: label.text() for key, label in page.figures.items()}
+    assert (figures["total"], figures["compliant"], figures["out_of_policy"]) == ("23,000.00", "20,000.00", "3,000.00")
+    assert (figures["basic"], figures["personal"], figures["personal_total"]) == ("11,400.00", "8,600.00", "11,600.00")

@@ -163,3 +163,15 @@ def test_dual_channel_estimate_in_the_window(qtbot, deps):
     qtbot.keyClicks(page.cost, "10000")
     assert figure(page, "basic") == "8000.00"
     assert any("§三(二)4.2" in s[2] for s in page.trace.rows())
+def test_a_bill_total_shows_what_the_person_pays_in_all(qtbot, deps):
+    # 002 §三(一): 二级, 老年居民, 10 000 compliant: 起付 600, (10 000 − 600) × 80 % = 7 520,
+    # 个人负担 2 480; a 12 000 bill adds 2 000 政策外自费: 4 480 in all
+    page = make(qtbot, deps)
+    choose(page.region, "天宁区")
+    choose(page.year, "2026年度")
+    choose(page.category, "老年居民")
+    choose(page.level, "二级")
+    qtbot.keyClicks(page.cost, "10000")
+    qtbot.keyClicks(page.bill, "12000")
+    assert (figure(page, "out_of_policy"), figure(page, "personal_total")) == ("2000.00", "4480.00")
+    assert figure(page, "personal") == "2480.00"

@@ -55,8 +55,10 @@ FIGURES = {
     "contribution": (("standard", "缴费标准"), ("ltc", "其中长护险"), ("assisted", "财政资助"), ("personal", "个人缴费")),
     "benefit_start": (("benefit_start", "待遇开始"), ("benefit_end", "待遇结束"), ("waiting_months", "等待期（月）"),
                       ("retroactive", "追溯享受")),
-    "inpatient": (("compliant_cost", "合规费用"), ("deductible", "起付"), ("basic", "基本医保"),
-                  ("critical_illness", "大病保险"), ("medical_assistance", "医疗救助"), ("personal", "个人负担")),
+    "inpatient": (("bill_total", "票据总额"), ("compliant_cost", "合规费用"), ("deductible", "起付"),
+                  ("basic", "基本医保"), ("critical_illness", "大病保险"), ("medical_assistance", "医疗救助"),
+                  ("personal", "合规费用中个人负担"), ("out_of_policy", "政策外自费"),
+                  ("personal_total", "个人合计负担")),
 }
 FIGURES["outpatient"] = FIGURES["inpatient"]
 FIGURES["employee_contribution"] = (("monthly_base", "月缴费基数"), ("employer", "单位缴费（月）"),
@@ -112,6 +114,8 @@ class CalculatorPage(Page):
         self.disease = QComboBox()
         self.cost = QLineEdit()
         self.cost.setPlaceholderText("元，如 10000 或 1234.50")
+        self.bill = QLineEdit()
+        self.bill.setPlaceholderText("元，不填只测算合规费用")
         self.ytd = QLineEdit()
         self.ytd.setPlaceholderText("本年度此前已发生的合规费用（元），可不填")
         self.paid_on = QLineEdit()
@@ -139,6 +143,7 @@ class CalculatorPage(Page):
         add_field(form, "就医机构", self.facility, self.errors, "facility")
         add_field(form, "病种", self.disease, self.errors, "diseases")
         add_field(form, "合规费用(&M)", self.cost, self.errors, "compliant_cost")
+        add_field(form, "票据总额", self.bill, self.errors, "bill_total")
         add_field(form, "年度已发生", self.ytd, self.errors, "ytd", "ytd_compliant_cost")
         add_field(form, "缴费日期", self.paid_on, self.errors, "paid_on")
         add_field(form, "出生日期", self.birth, self.errors, "birth_date")
@@ -193,7 +198,7 @@ class CalculatorPage(Page):
             combo.currentIndexChanged.connect(self.recalculate)
         self.member.currentIndexChanged.connect(self._kind_changed)
         self.admission.valueChanged.connect(self.recalculate)
-        for edit in (self.cost, self.ytd, self.paid_on, self.birth, self.base, self.paid_years):
+        for edit in (self.cost, self.bill, self.ytd, self.paid_on, self.birth, self.base, self.paid_years):
             edit.textChanged.connect(self.recalculate)
             edit.returnPressed.connect(self._next_field)
 
@@ -312,6 +317,7 @@ class CalculatorPage(Page):
             self.facility: kind == "outpatient",
             self.disease: kind == "outpatient" and self.disease.count() > 0,
             self.cost: estimate,
+            self.bill: estimate,
             self.ytd: estimate,
             self.paid_on: kind == "benefit_start",
             self.birth: kind == "benefit_start",
@@ -374,6 +380,8 @@ class CalculatorPage(Page):
         if kind in ("inpatient", "outpatient"):
             req["scheme"] = self.scheme.currentData()
             req["compliant_cost"] = self.cost.text().strip()
+            if self.bill.text().strip():
+                req["bill_total"] = self.bill.text().strip()
             if self.offsite.currentData():
                 req["offsite"] = self.offsite.currentData()
             if self.ytd.text().strip():
@@ -463,6 +471,7 @@ class CalculatorPage(Page):
 
     def back_out(self) -> None:
         self.cost.clear()
+        self.bill.clear()
         self.ytd.clear()
         self.errors.clear()
         self.focus_first()

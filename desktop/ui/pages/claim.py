@@ -10,6 +10,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -77,13 +78,17 @@ class ClaimPage(BusinessPage):
         box = QGroupBox("测算（受理后按政策包计算，仅供参考）")
         grid = QGridLayout(box)
         self.figures = {}
-        for i, (key, label) in enumerate((("total", "合规费用"), ("basic", "基本医保"), ("critical_illness", "大病保险"),
-                                          ("medical_assistance", "医疗救助"), ("personal", "个人负担"))):
+        # the bills as they are: what no fund pays (政策外自费) is part of what the person pays
+        for i, (key, label) in enumerate((("total", "票据总额"), ("compliant", "合规费用"),
+                                          ("out_of_policy", "政策外自费"), ("basic", "基本医保"),
+                                          ("critical_illness", "大病保险"), ("medical_assistance", "医疗救助"),
+                                          ("personal", "合规费用中个人负担"), ("personal_total", "个人合计负担"))):
             value = QLabel("—")
             value.setObjectName(f"figure_{key}")
             grid.addWidget(QLabel(label), i // 3, (i % 3) * 2)
             grid.addWidget(value, i // 3, (i % 3) * 2 + 1)
             self.figures[key] = value
+        self._build_away()
         self.right.addWidget(QLabel("票据"))
         self.right.addWidget(self.bill_table)
         self.right.addWidget(QLabel("已收材料（请勾选；缺少的列入一次性告知单）"))
@@ -143,6 +148,80 @@ class ClaimPage(BusinessPage):
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
 
+    def _build_away(self) -> None:
+        """异地就医: the place from the GB/T 2260 list; 备案 and 急诊 where the year's pack makes
+        the ratio depend on them (services.away)."""
+        from desktop import divisions
+        from desktop.services import away
+
+        self.province = QComboBox()
+        self.province.addItem("本地就医（或按本人已办理的备案）", None)
+        for p in divisions.provinces():
+            self.province.addItem(p.name, p.code)
+        self.city = QComboBox()
+        self.filing = QComboBox()
+        self.filing.addItems(away.FILINGS)
+        self.filing.setCurrentText(away.NOT_FILED)
+        self.emergency = QCheckBox("急诊")
+        self.away_note = QLabel("")
+        self.away_note.setWordWrap(True)
+        self.away_note.setMinimumHeight(self.away_note.fontMetrics().lineSpacing() * 3)
+        add_field(self.form, "就医地省份", self.province, self.errors, "destination")
+        add_field(self.form, "就医地城市", self.city, self.errors, "destination_city")
+        add_field(self.form, "备案情况", self.filing, self.errors, "filing")
+        self.form.addRow("", self.emergency)
+        self.form.addRow(self.away_note)  # the whole row: three short lines, never clipped
+        self.province.currentIndexChanged.connect(self._province_changed)
+        for signal in (self.city.currentIndexChanged, self.filing.currentIndexChanged, self.emergency.toggled):
+            signal.connect(self._show_away)
+        self._province_changed()
+
+    def _asks_filing(self) -> bool:
+        from desktop.services import away
+
+        ctx = self.deps.context() if self.deps.db is not None else None
+        if ctx is None:
+            return False
+        return away.questions_matter(ctx, self.deps.today().year)
+
+    def _province_changed(self) -> None:
+        from desktop import divisions
+
+        code = self.province.currentData()
+        self.city.blockSignals(True)
+        self.city.clear()
+        for c in divisions.cities(code) if code else ():
+            self.city.addItem(c.name, c.code)
+        self.city.blockSignals(False)
+        chosen = code is not None
+        asks = chosen and self._asks_filing()
+        self.form.setRowVisible(self.city.parentWidget(), chosen)
+        self.form.setRowVisible(self.filing.parentWidget(), asks)
+        self.emergency.setVisible(asks)
+        self._show_away()
+
+    def away_answer(self):
+        """The services' reading of the place and the answers (None: treated at home)."""
+        from desktop.services import away
+
+        if self.province.currentData() is None:
+            return None
+        ctx = self.deps.context()
+        if ctx is None:
+            return None
+        return away.away(ctx, self.deps.today().year, city_code=self.city.currentData(),
+                         filing=self.filing.currentText(), emergency=self.emergency.isChecked())
+
+    def _show_away(self) -> None:
+        try:
+            answer = self.away_answer()
+        except Refusal as refusal:
+            self.away_note.setText(refusal.message)
+            return
+        self.away_note.setText("" if answer is None else
+                               f"{answer.scope}异地就医：{answer.destination}，按{answer.person_type}测算\n"
+                               + answer.rule.replace("（", "\n（", 1))
+
     def _kind_changed(self) -> None:
         inpatient = self.kind.currentText() == "住院"
         self.form.setRowVisible(self.level.parentWidget(), inpatient)
@@ -183,9 +262,11 @@ class ClaimPage(BusinessPage):
         if self.amount.text().strip():
             self.add_current_bill()
         received = self.materials.received()
-        r = accept_claim(ctx, self.id_field.id_number.number, self.bills, received)
-        for key in ("total", "basic", "critical_illness", "medical_assistance", "personal"):
-            self.figures[key].setText(f"{Decimal(getattr(r, key + '_fen')) / 100:.2f}")
+        answer = self.away_answer()
+        r = accept_claim(ctx, self.id_field.id_number.number, self.bills, received,
+                         offsite=None if answer is None else answer.person_type)
+        for key in self.figures:
+            self.figures[key].setText(f"{Decimal(getattr(r, key + '_fen')) / 100:,.2f}")
         missing = "；".join(r.missing)
         outcome = f"✔ 已受理，收据号 {r.receipt_serial}"
         outcome += f"\n⚠ 缺少材料：{missing}（已列入一次性告知单）" if r.missing else "\n✔ 材料齐全"

@@ -95,9 +95,68 @@ class DayReportPage(BusinessPage):
         vv.addWidget(self.void_note)
         lv = self.left.layout()
         lv.insertWidget(lv.count() - 1, void_box)  # below the query and its outcome
+        lv.insertWidget(lv.count() - 1, self._reprint_box())
         if self.deps.db is None:
             self.void_button.setEnabled(False)
         self.print_button.setText("打印日结报表 (Ctrl+P)")
+
+    def _reprint_box(self) -> QGroupBox:
+        """补打: a receipt, notice or slip of a business by its serial (services.reprint)."""
+        from desktop.services.reprint import KINDS
+
+        box = QGroupBox("补打单据")
+        layout = QVBoxLayout(box)
+        row = QHBoxLayout()
+        self.reprint_serial = QLineEdit()
+        self.reprint_serial.setPlaceholderText("收据号，如 320412-03-2025-000001")
+        self.reprint_kind = QComboBox()
+        for kind, label in KINDS.items():
+            self.reprint_kind.addItem(label, kind)
+        self.reprint_button = QPushButton("补打")
+        self.reprint_button.clicked.connect(self.reprint)
+        self.reprint_serial.returnPressed.connect(self.reprint)
+        row.addWidget(self.reprint_serial, 2)
+        row.addWidget(self.reprint_kind, 1)
+        row.addWidget(self.reprint_button)
+        layout.addLayout(row)
+        self.reprint_error = ErrorLabel()
+        self.reprint_note = QLabel("")
+        self.reprint_note.setWordWrap(True)
+        layout.addWidget(self.reprint_error)
+        layout.addWidget(self.reprint_note)
+        if self.deps.db is None:
+            self.reprint_button.setEnabled(False)
+        return box
+
+    def reprint(self) -> None:
+        """The service checks, marks and audits the reprint once; the preview may lay it out
+        again on another paper without a second entry."""
+        ctx = self.deps.context()
+        if ctx is None:
+            return
+        from dataclasses import replace
+
+        from desktop.services import printing, reprint
+
+        self.reprint_error.clear_message()
+        serial, kind = self.reprint_serial.text().strip(), self.reprint_kind.currentData()
+        try:
+            first = reprint.reprint_document(ctx, serial, kind)
+        except Refusal as refusal:
+            self.reprint_error.show_message(refusal.message)
+            return
+
+        def build(ctx, paper):
+            if paper == first.paper:
+                return [first]
+            document = printing.for_record(ctx, kind, serial, paper=paper)
+            return [replace(document, header=replace(document.header, reprint=True))]
+
+        self.reprint_note.setText(f"✔ 收据 {serial} 的{self.reprint_kind.currentText()}已补打"
+                                  "（单据标明“补打”和原办理时间，已记入审计日志）")
+        self.reprint_serial.clear()
+        self.preview = self.deps.print_preview(self, f"补打{self.reprint_kind.currentText()}", build,
+                                               self.after_print)
 
     def first_field(self):
         return self.day
@@ -142,7 +201,11 @@ class DayReportPage(BusinessPage):
         voided = sum(r["voided"] for r in report.receipts)
         # the printed report lists the valid receipts apart from the voided ones: say both ways
         receipts = f"收据开具 {issued} 张（其中作废 {voided} 张，有效 {issued - voided} 张）"
-        self.summary.setText(f"共 {sum(b['count'] for b in report.businesses)} 笔业务；{receipts}")
+        from desktop.services.day_end import is_business
+
+        count = sum(b["count"] for b in report.businesses if is_business(b["business"], b["action"]))
+        others = sum(b["count"] for b in report.businesses) - count
+        self.summary.setText(f"共 {count} 笔业务（登录、账户、设置、作废、补打等其他操作 {others} 次不计入）；{receipts}")
         operator = None if hall else ctx.operator_id
 
         def build(ctx, paper):
@@ -150,7 +213,7 @@ class DayReportPage(BusinessPage):
 
             return [printing.day_report(ctx, day, operator_id=operator)]
 
-        return f"✔ {day} 日结已查询：共 {sum(b['count'] for b in report.businesses)} 笔业务，{receipts}", build
+        return f"✔ {day} 日结已查询：共 {count} 笔业务，{receipts}", build
 
     def void_receipt(self) -> None:
         ctx = self.deps.context()
