@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from desktop.documents import furniture as f
 from desktop.documents.charts import count_bars
@@ -13,6 +13,14 @@ from desktop.documents.layout import Styles, build_pdf
 from desktop.documents.model import DayReport
 
 TITLE = "日结报表"
+
+
+def _chain_head(report: DayReport, s: Styles) -> list[Flowable]:
+    """The audit chain's head, to be checked later with `yibao-desk audit verify --anchor`."""
+    if not report.chain_head:
+        return []
+    seq, _, digest = report.chain_head.partition(":")
+    return [Spacer(1, s.small.fontSize), s.para(f"审计链末条：第 {seq} 条，校验值 {digest}", s.small)]
 
 
 def render(report: DayReport) -> bytes:
@@ -49,7 +57,8 @@ def render(report: DayReport) -> bytes:
                         for r in voided], s, widths=[None, 3, 2.2, 3.4])
                 if voided else s.para("无")]
         # The signatures never stand alone on a page: they sign what is printed above them.
-        return [*parts, KeepTogether([*last, f.signatures(["经办人签字", "负责人签字"], s)])]
+        return [*parts, KeepTogether([*last, f.signatures(["经办人签字", "负责人签字"], s)]),
+                *_chain_head(report, s)]
 
     return build_pdf(report.paper, story, title=f"{TITLE} {report.day.isoformat()}",
                      serial=report.header.serial)

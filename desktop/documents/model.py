@@ -281,4 +281,7 @@ class DayReport(_Frozen):
     scope: str  # "3号窗口 张三" or "全厅"
     businesses: tuple[BusinessCount, ...]
     receipts: tuple[ReceiptEntry, ...]
+    # The audit chain's newest entry when the report was made ("SEQ:HASH"): kept on paper, it is
+    # the anchor `yibao-desk audit verify --anchor` later proves nothing before it was removed.
+    chain_head: str | None = None
     paper: Paper = field(default=Paper.A4, init=False)

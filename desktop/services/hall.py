@@ -204,6 +204,7 @@ def context_for(
     config = rows.hall(db)
     if config is None:
         raise Refusal("not_configured", "本大厅尚未完成首次设置", "hall")
+    audit.check_state(db, "hall_config", config)  # a region or code edited by SQL acts nowhere
     acting = role or account.primary_role
     if acting not in account.roles:
         raise Refusal("forbidden", f"账户“{account.username}”没有该身份", "role")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -36,7 +37,7 @@ ACTION = {
     "login": "登录", "login_failed": "登录失败", "unlock": "解锁", "unlock_failed": "解锁失败",
     "change_password": "修改密码", "change_password_failed": "修改密码失败", "create_account": "新建账户",
     "disable_account": "停用账户", "enable_account": "启用账户", "set_roles": "修改身份", "reset_password": "重置密码",
-    "configure_hall": "首次设置", "set_setting": "修改设置", "import_pack": "导入政策包", "refused": "被拒绝的操作",
+    "configure_hall": "首次设置", "set_setting": "修改设置", "import_pack": "导入政策包", "refused": "被拒绝的操作", "baseline": "审计基线",
     "export": "导出",
 }
 
@@ -69,6 +70,11 @@ class DayReportPage(BusinessPage):
         self.right.addWidget(QLabel("收据"))
         self.right.addWidget(self.receipt_table, 1)
         self.right.addWidget(self.summary)
+        # the audit chain's head, as the printed report carries it (audit verify --anchor)
+        self.chain_head = QLabel("")
+        self.chain_head.setWordWrap(True)
+        self.chain_head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.right.addWidget(self.chain_head)
         self.day.returnPressed.connect(self.submit)
         # 作废收据: the serial stays used, marked void with the reason (services.receipt)
         void_box = QGroupBox("作废收据")
@@ -135,6 +141,10 @@ class DayReportPage(BusinessPage):
         # the printed report lists the valid receipts apart from the voided ones: say both ways
         receipts = f"收据开具 {issued} 张（其中作废 {voided} 张，有效 {issued - voided} 张）"
         self.summary.setText(f"共 {sum(b['count'] for b in report.businesses)} 笔业务；{receipts}")
+        from desktop.records import audit
+
+        head = audit.head(ctx.db)
+        self.chain_head.setText(f"审计链末条：第 {head.seq} 条，校验值 {head.hash.hex()}" if head else "")
         operator = None if hall else ctx.operator_id
 
         def build(ctx, paper):
