@@ -36,12 +36,32 @@ def read_pack(path: Path) -> Pack:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=text_loader)
     except (OSError, yaml.YAMLError) as exc:
         raise PackError(f"{path.name}: 无法读取：{exc}") from exc
+    _refuse_invisible(raw, path.name, "")
     try:
         return Pack.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
         raise PackError(f"{path.name}: {key}: {first['msg']}（共 {exc.error_count()} 处错误）") from exc
+
+
+def _refuse_invisible(node: object, name: str, key: str) -> None:
+    """Every string of a pack (keys too) free of control and format characters: they would be
+    printed on papers and shown to the clerk (a bidi override reorders what is read). Line
+    breaks and tabs of a multi-line clause are kept."""
+    from desktop.identity import invisible_character, invisible_message
+
+    if isinstance(node, dict):
+        for k, v in node.items():
+            _refuse_invisible(k, name, key)
+            _refuse_invisible(v, name, f"{key}.{k}" if key else str(k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            _refuse_invisible(v, name, f"{key}[{i}]")
+    elif isinstance(node, str):
+        found = invisible_character(node, allowed="\n\t\r")
+        if found is not None:
+            raise PackError(f"{name}: {key or '（键名）'}: {invisible_message('文字', found)}")
 
 
 @dataclass
