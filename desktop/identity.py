@@ -337,6 +337,16 @@ def mask_id(number: str) -> str:
     return text[:6] + "*" * (len(text) - 10) + text[-4:]
 
 
+def mask_name(name: str) -> str:
+    """A name for a screen others may see: the first character, and the last of three or more,
+    the rest as *: 王* , 孙*兰, 欧**娜. Never raises."""
+    if not isinstance(name, str) or not name:
+        return ""
+    if len(name) <= 2:
+        return name[0] + "*" * (len(name) - 1)
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 _FRAGMENT = re.compile(r"[0-9]{3,17}[0-9X]")
 
 
