@@ -20,7 +20,8 @@ def _chain_head(report: DayReport, s: Styles) -> list[Flowable]:
     if not report.chain_head:
         return []
     seq, _, digest = report.chain_head.partition(":")
-    return [Spacer(1, s.small.fontSize), s.para(f"审计链末条：第 {seq} 条，校验值 {digest}", s.small)]
+    grouped = " ".join(digest[i : i + 8] for i in range(0, len(digest), 8))  # copied by hand
+    return [Spacer(1, s.small.fontSize), s.para(f"审计链末条：第 {seq} 条，校验值 {grouped}", s.small)]
 
 
 def render(report: DayReport) -> bytes:

@@ -98,10 +98,10 @@ def head(db: Database) -> ChainHead | None:
 
 
 def parse_anchor(text: str) -> tuple[int, str]:
-    """"SEQ:HASH" (the hash in hex, all 64 digits or at least its first 16) -> (seq, hex), or
-    ValueError with the Chinese reason."""
+    """"SEQ:HASH" (the hash in hex, all 64 digits or at least its first 16, spaces ignored) ->
+    (seq, hex), or ValueError with the Chinese reason."""
     seq, sep, digest = (text or "").strip().partition(":")
-    digest = digest.strip().lower()
+    digest = "".join(digest.split()).lower()  # copied from the page in groups of 8
     if (
         not sep
         or not seq.strip().isdigit()

@@ -160,6 +160,9 @@ def test_a_good_anchor_passes_and_a_malformed_one_is_refused(hall_file, capsys):
     db.close()
     code, out = _verify(hall_file, capsys, "--anchor", head.text)
     assert code == 0 and out["anchor"] == head.text
+    digest = head.hash.hex()  # as copied from the 日结 page, in groups of 8
+    grouped = f"{head.seq}: " + " ".join(digest[i : i + 8] for i in range(0, 64, 8))
+    assert _verify(hall_file, capsys, "--anchor", grouped)[0] == 0
     capsys.readouterr()
     assert main(["--db", str(hall_file), "audit", "verify", "--anchor", "12:zz"]) != 0
     assert "锚点格式" in capsys.readouterr().out

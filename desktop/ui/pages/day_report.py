@@ -74,6 +74,9 @@ class DayReportPage(BusinessPage):
         self.chain_head = QLabel("")
         self.chain_head.setWordWrap(True)
         self.chain_head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # two lines kept for it: the tables above take every spare pixel, and a wrapped label
+        # is otherwise given the height of one
+        self.chain_head.setMinimumHeight(self.chain_head.fontMetrics().lineSpacing() * 2 + 4)
         self.right.addWidget(self.chain_head)
         self.day.returnPressed.connect(self.submit)
         # 作废收据: the serial stays used, marked void with the reason (services.receipt)
@@ -144,7 +147,9 @@ class DayReportPage(BusinessPage):
         from desktop.records import audit
 
         head = audit.head(ctx.db)
-        self.chain_head.setText(f"审计链末条：第 {head.seq} 条，校验值 {head.hash.hex()}" if head else "")
+        digest = head.hash.hex() if head else ""
+        grouped = " ".join(digest[i : i + 8] for i in range(0, len(digest), 8))  # wraps, reads aloud
+        self.chain_head.setText(f"审计链末条：第 {head.seq} 条，校验值 {grouped}" if head else "")
         operator = None if hall else ctx.operator_id
 
         def build(ctx, paper):
