@@ -88,3 +88,20 @@ def test_an_exception_escaping_any_slot_is_reported_not_a_traceback(qtbot):
     assert "KeyError" in text and "320412" not in text
     for box in boxes:
         box.close()
+
+
+def test_the_enrollment_page_catches_an_unexpected_error_too(qtbot, db_deps, monkeypatch):
+    from test_enrollment import GRANDMOTHER, enter_person
+
+    from desktop.services import enrollment_visit
+    from desktop.ui.pages.enrollment import EnrollmentPage
+
+    def broken(*_a, **_k):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(enrollment_visit, "enroll_visit", broken)
+    page = show(qtbot, EnrollmentPage(db_deps))
+    enter_person(qtbot, page, GRANDMOTHER, "张桂英")
+    qtbot.keyClick(page.name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "程序内部错误" in page.page_error.text() and not page.done
+    assert len(list(paths.log_dir().glob("crash-*.txt"))) == 1

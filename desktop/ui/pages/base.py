@@ -168,19 +168,6 @@ class BusinessPage(Page):
         self.outcome.setText("")
         self.status_message.emit("⚠ " + refusal.message)
 
-    def show_crash(self, exc: BaseException) -> None:
-        """An unexpected error: the clerk gets words and what to do, the log a crash report."""
-        from desktop.services import crash
-
-        try:
-            path = crash.write_report(exc, f"页面“{self.title}”")
-        except OSError:
-            path = None
-        message = crash.clerk_message(path)
-        self.page_error.show_message(message)
-        self.outcome.setText("")
-        self.status_message.emit("⚠ 程序内部错误，本次操作没有完成")
-
     def submit(self) -> None:
         ctx = self.deps.context()
         if ctx is None or not self.confirm.isEnabled():

@@ -120,6 +120,9 @@ class DayReportPage(BusinessPage):
         except Refusal as refusal:
             self.show_refusal(refusal)
             return
+        except Exception as exc:  # noqa: BLE001 - the page boundary (BusinessPage.show_crash)
+            self.show_crash(exc)
+            return
         self.print_build = docs
         self.print_button.setEnabled(docs is not None)
         self.outcome.setText(outcome)
