@@ -56,6 +56,52 @@ def _clip(text: str, limit: int = 24) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# Invisible characters in free text
+# --------------------------------------------------------------------------------------------
+
+# Control (Cc), format (Cf: bidi overrides such as U+202E, zero-width characters, the BOM) and
+# lone surrogates (Cs) are never typed on purpose: they hide or reorder what a paper, a list or
+# a reviewer's screen shows, and xlsx cannot hold most controls. Private-use (Co) and characters
+# this Python's Unicode tables do not know yet (Cn: Extensions H-J ideographs) are not invisible.
+_INVISIBLE = ("Cc", "Cf", "Cs")
+
+
+def invisible_character(text: str, *, allowed: str = "") -> tuple[int, str] | None:
+    """The first control or format character in `text` (not in `allowed`): (1-based position,
+    the character), or None. `str.isprintable` is the fast path: it is False for every one."""
+    if text.isprintable():
+        return None
+    for position, char in enumerate(text, start=1):
+        if char not in allowed and unicodedata.category(char) in _INVISIBLE:
+            return position, char
+    return None
+
+
+def invisible_message(label: str, found: tuple[int, str]) -> str:
+    position, char = found
+    return f"{label}第{position}个字符（U+{ord(char):04X}）是不可见的控制字符或格式字符，请删除后重新输入"
+
+
+def refuse_invisible(text: str, field: str, label: str) -> str:
+    """`text`, or Refusal(`invalid_field`) naming the field and the first invisible character."""
+    found = invisible_character(text)
+    if found is not None:
+        raise Refusal("invalid_field", invisible_message(label, found), field)
+    return text
+
+
+def visible(text: str) -> str:
+    """`text` with each control or format character (other than tab and line breaks) spelled
+    as [U+XXXX]: how a list shows a value stored before these were refused."""
+    if text.isprintable():
+        return text
+    return "".join(
+        f"[U+{ord(c):04X}]" if c not in "\t\n\r" and unicodedata.category(c) in _INVISIBLE else c
+        for c in text
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # ID numbers (GB 11643-1999)
 # --------------------------------------------------------------------------------------------
 
@@ -291,6 +337,16 @@ def mask_id(number: str) -> str:
     return text[:6] + "*" * (len(text) - 10) + text[-4:]
 
 
+def mask_name(name: str) -> str:
+    """A name for a screen others may see: the first character, and the last of three or more,
+    the rest as *: 王* , 孙*兰, 欧**娜. Never raises."""
+    if not isinstance(name, str) or not name:
+        return ""
+    if len(name) <= 2:
+        return name[0] + "*" * (len(name) - 1)
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 _FRAGMENT = re.compile(r"[0-9]{3,17}[0-9X]")
 
 
@@ -518,8 +574,8 @@ def _normalize_name(raw: str, field: str, label: str) -> str:
                 f"{label}第{position}个字符（U+{cp:04X}）是私用区的自造字，其他系统无法识别，"
                 "请改用标准汉字录入"
             )
-        elif unicodedata.category(char) in ("Cc", "Cf", "Cs"):
-            message = f"{label}第{position}个字符（U+{cp:04X}）是不可见的控制字符，请删除后重新输入"
+        elif unicodedata.category(char) in _INVISIBLE:
+            message = invisible_message(label, (position, char))
         else:
             message = f"{label}第{position}个字符{_shown(char)}不是汉字、字母或间隔号·"
         raise Refusal(INVALID_NAME, message, field)

@@ -53,9 +53,20 @@ def _export(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     from desktop.records import audit, db, paths
 
-    broken = audit.verify_audit_chain(db.open_db(paths.db_path(args.db)))
+    anchor = None
+    if args.anchor:
+        try:
+            anchor = audit.parse_anchor(args.anchor)
+        except ValueError as exc:
+            return refuse(Refusal("invalid_field", str(exc), "anchor"))
+    database = db.open_db(paths.db_path(args.db))
+    broken = audit.verify_audit_chain(database, anchor=anchor)
     if broken is None:
-        print(json.dumps({"audit": "intact"}, ensure_ascii=False))
+        head = audit.head(database)
+        out = {"audit": "intact", "head": head.text if head else None}
+        if anchor is not None:
+            out["anchor"] = f"{anchor[0]}:{anchor[1]}"
+        print(json.dumps(out, ensure_ascii=False))
         return 0
     print(json.dumps({"audit": "broken", "first_broken": {"seq": broken.seq, "entity_id": broken.entity_id, "reason": broken.reason}}, ensure_ascii=False, default=str))
     return 1
@@ -76,4 +87,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_export)
     p = sub.add_parser("audit", help="审计日志")
     p.add_argument("action", choices=["verify"])
+    p.add_argument("--anchor", metavar="SEQ:HASH",
+                   help="日结报表或同步时记下的审计链末条（序号:哈希），证明此前的记录一条未删未改")
     p.set_defaults(func=_audit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from desktop.documents import furniture as f
 from desktop.documents.charts import count_bars
@@ -23,6 +23,13 @@ def _amount(entry: ReceiptEntry) -> str:
 def serial_range(report: DayReport) -> str:
     serials = sorted(r.serial for r in report.receipts)
     return f"{serials[0]} 至 {serials[-1]}" if serials else "无回执"
+def _chain_head(report: DayReport, s: Styles) -> list[Flowable]:
+    """The audit chain's head, to be checked later with `yibao-desk audit verify --anchor`."""
+    if not report.chain_head:
+        return []
+    seq, _, digest = report.chain_head.partition(":")
+    grouped = " ".join(digest[i : i + 8] for i in range(0, len(digest), 8))  # copied by hand
+    return [Spacer(1, s.small.fontSize), s.para(f"审计链末条：第 {seq} 条，校验值 {grouped}", s.small)]
 
 
 def render(report: DayReport) -> bytes:
@@ -68,7 +75,8 @@ def render(report: DayReport) -> bytes:
                       f.grid(["操作", "次数"], [[o.business, str(o.count)] for o in report.others], s,
                              widths=[1, None], align={1: "right"})]
         # The signatures never stand alone on a page: they sign what is printed above them.
-        return [*parts, KeepTogether([*last, f.signatures(["经办人签字", "负责人签字"], s)])]
+        return [*parts, KeepTogether([*last, f.signatures(["经办人签字", "负责人签字"], s)]),
+                *_chain_head(report, s)]
 
     running = f"{TITLE}（续）　{cn_date(report.day)}　{report.scope}　回执号 {serial_range(report)}"
     return build_pdf(report.paper, story, title=f"{TITLE} {report.day.isoformat()}",

@@ -294,4 +294,7 @@ class DayReport(_Frozen):
     businesses: tuple[BusinessCount, ...]  # businesses only: what the 合计 counts
     receipts: tuple[ReceiptEntry, ...]
     others: tuple[BusinessCount, ...] = ()  # logins, accounts, settings, voids, reprints: apart
+    # The audit chain's newest entry when the report was made ("SEQ:HASH"): kept on paper, it is
+    # the anchor `yibao-desk audit verify --anchor` later proves nothing before it was removed.
+    chain_head: str | None = None
     paper: Paper = field(default=Paper.A4, init=False)

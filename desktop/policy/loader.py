@@ -41,6 +41,7 @@ def _read_raw(path: Path) -> dict:
         raise PackError(f"{path.name}: 无法读取：{exc}") from exc
     if not isinstance(raw, dict):
         raise PackError(f"{path.name}: 不是政策包（顶层应为键值表）")
+    _refuse_invisible(raw, path.name, "")
     return raw
 
 
@@ -219,6 +220,25 @@ def read_all(paths: list[Path], known: list[Pack] | tuple[Pack, ...] = (),
         except PackError as exc:
             problems.append(str(exc))
     return [done[i] for i in sorted(done)], problems  # in the files' order
+
+
+def _refuse_invisible(node: object, name: str, key: str) -> None:
+    """Every string of a pack (keys too) free of control and format characters: they would be
+    printed on papers and shown to the clerk (a bidi override reorders what is read). Line
+    breaks and tabs of a multi-line clause are kept."""
+    from desktop.identity import invisible_character, invisible_message
+
+    if isinstance(node, dict):
+        for k, v in node.items():
+            _refuse_invisible(k, name, key)
+            _refuse_invisible(v, name, f"{key}.{k}" if key else str(k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            _refuse_invisible(v, name, f"{key}[{i}]")
+    elif isinstance(node, str):
+        found = invisible_character(node, allowed="\n\t\r")
+        if found is not None:
+            raise PackError(f"{name}: {key or '（键名）'}: {invisible_message('文字', found)}")
 
 
 @dataclass

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from desktop.records.audit import check_state
 from desktop.records.rows import insert, one
 
 ROLE_SEPARATOR = ","
@@ -45,7 +46,14 @@ def settings(db: Database) -> dict[str, str]:
     return {r["key"]: r["value"] for r in db.query("SELECT key, value FROM settings")}
 
 
+def _checked_setting(db: Database, key: str) -> None:
+    stored = one(db, "SELECT * FROM settings WHERE key = ?", [key])
+    if stored is not None:
+        check_state(db, "settings", stored)
+
+
 def put_setting(db: Database, key: str, value: str, at: str, by: str) -> None:
+    _checked_setting(db, key)
     db.execute(
         "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
@@ -55,11 +63,17 @@ def put_setting(db: Database, key: str, value: str, at: str, by: str) -> None:
 
 
 def delete_setting(db: Database, key: str) -> None:
+    _checked_setting(db, key)
     db.execute("DELETE FROM settings WHERE key = ?", [key])
 
 
-def get(db: Database, username: str) -> dict[str, Any] | None:
-    return one(db, "SELECT * FROM accounts WHERE username = ?", [username])
+def get(db: Database, username: str, *, checked: bool = True) -> dict[str, Any] | None:
+    """The account, refused (`tampered`) when the row is not what the audit chain last recorded
+    (unless `checked` is False: only to print a name, never to decide what the account may do)."""
+    row = one(db, "SELECT * FROM accounts WHERE username = ?", [username])
+    if row is not None and checked:
+        check_state(db, "accounts", row)
+    return row
 
 
 def add(db: Database, row: dict[str, Any]) -> None:
@@ -67,6 +81,7 @@ def add(db: Database, row: dict[str, Any]) -> None:
 
 
 def update(db: Database, username: str, values: dict[str, Any]) -> None:
+    get(db, username)  # never carry an edited row into the chain
     cols = ", ".join(f"{k} = ?" for k in values)
     db.execute(f"UPDATE accounts SET {cols} WHERE username = ?", [*values.values(), username])
 

@@ -645,7 +645,33 @@ def _v8(db: Database) -> None:
     _append_only_triggers(db, ("certificates", "chronic_applications", "review_requests"))
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
+# v9: accounts, settings and the hall's configuration come under `audit verify` (issue 13): every
+# audit entry about such a row records the row's SHA-256 after the change (audit.STATE_HASHED).
+# No table changes; one `baseline` entry per existing row records the state found at the upgrade,
+# so from here on an edit by SQL is named. (What was edited before the upgrade cannot be told.)
+def _v9(db: Database) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from desktop.records.rows import Stamp
+
+    config = db.execute("SELECT hall_code, window_code FROM hall_config").fetchone()
+    hall_code, window_code = config if config else ("000000", "00")
+    stamp = Stamp(hall_code, window_code, "migration", "-", datetime.now(timezone(timedelta(hours=8))))
+    entries = [
+        {"action": "baseline", "business": "integrity", "entity": table, "entity_id": str(row[0]),
+         "payload": {"schema": 9}}
+        for table, key in audit.STATE_HASHED.items()
+        for row in db.execute(f"SELECT {key} FROM {table} ORDER BY {key}").fetchall()
+    ]
+    db.execute(
+        "CREATE INDEX audit_state ON audit(entity, entity_id) "
+        "WHERE entity IN ('accounts', 'settings', 'hall_config')"
+    )
+    if entries:
+        audit.append_many(db, stamp, entries)
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
 LATEST = len(MIGRATIONS)
 
 

@@ -34,6 +34,15 @@ def db_path(override: str | os.PathLike[str] | None = None) -> Path:
     return data_dir() / DB_FILE_NAME
 
 
+def log_dir() -> Path:
+    """Crash reports (no personal data in them): `logs/` in `YIBAO_DESK_HOME` when set, else
+    platformdirs' per-user log directory (created if missing)."""
+    chosen = os.environ.get(HOME_ENV)
+    path = Path(chosen) / "logs" if chosen else Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def backup_dir(db: str | os.PathLike[str]) -> Path:
     """Automatic daily backups live next to the database they copy, in `backups/`."""
     path = Path(db).parent / "backups"

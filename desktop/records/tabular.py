@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
 from desktop.errors import Refusal
+from desktop.identity import visible
 
 Row = tuple[int, dict[str, Any]]  # (spreadsheet row number, header -> value)
 _FORMULA_START = ("=", "+", "-", "@")
@@ -93,7 +94,28 @@ def _read_csv(path: Path) -> Iterable[tuple[int, Sequence[Any]]]:
             continue
     else:  # pragma: no cover - gb18030 decodes every byte sequence
         raise Refusal("invalid_file", "无法识别CSV文件的编码", "path")
-    return list(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, Sequence[Any]]] = []
+    try:
+        for values in reader:
+            rows.append((len(rows) + 1, values))
+    except csv.Error as exc:
+        # A quote left open swallows the rest of the file into one cell until the csv module's
+        # field limit (128 KB): refuse the file at the row where it went wrong, nothing read.
+        raise Refusal("invalid_file", _csv_problem(len(rows) + 1, str(exc)), "path") from None
+    return rows
+
+
+def _csv_problem(row: int, reason: str) -> str:
+    if "field larger than field limit" in reason:
+        what = "有一个单元格超过128KB（多半是引号没有配对，后面的内容都被当成了这一格）"
+    elif "unexpected end of data" in reason or "expected after" in reason:
+        what = "的引号没有配对，文件在引号内结束"
+    elif "NUL" in reason or "null" in reason.lower():
+        what = "含有空字符（NUL），文件可能已损坏或不是文本文件"
+    else:
+        what = "格式有误"
+    return f"CSV文件第{row}行{what}，未导入任何记录；请在Excel中打开核对后另存为CSV再导入"
 
 
 def _text(value: Any) -> Any:
@@ -101,6 +123,10 @@ def _text(value: Any) -> Any:
         return ""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str):
+        # a value stored before control characters were refused: shown, never a crash (xlsx
+        # cannot hold most of them) nor a hidden bidi override
+        return visible(value)
     return value
 
 

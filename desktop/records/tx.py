@@ -1,8 +1,9 @@
 """Write transactions: BEGIN IMMEDIATE at the outside, savepoints inside.
 
-A full disk, a read-only file or a damaged file surfaces from here as a `Refusal` with a Chinese
-message (codes `disk_full`, `read_only`, `corrupt`), after the transaction has been rolled back:
-the business is either wholly written or not at all.
+A full disk, a read-only file, a damaged file or another writer holding the file past the busy
+timeout surfaces from here as a `Refusal` with a Chinese message (codes `disk_full`, `read_only`,
+`corrupt`, `busy`), after the transaction has been rolled back: the business is either wholly
+written or not at all.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ READ_ONLY_MESSAGE = (
     "数据库文件是只读的（文件属性、共享文件夹权限或U盘写保护），本次业务没有保存。"
     "请让管理员恢复写入权限后重新办理"
 )
+BUSY_MESSAGE = (
+    "数据库正被另一个窗口或导入任务占用（等待超时），请稍后重试，本次业务没有保存"
+    "（已全部撤销，没有写入一半的记录）"
+)
 CORRUPT_MESSAGE = (
     "数据库文件已损坏，本次业务没有保存。请停止办理，由管理员从最近一次通过校验的备份恢复"
     "（yibao-desk restore 备份文件）"
@@ -42,6 +47,8 @@ def storage_refusal(exc: BaseException) -> Refusal | None:
         return Refusal("disk_full", DISK_FULL_MESSAGE, "db")
     if "readonly database" in text or "read-only" in text or "query_only" in text:
         return Refusal("read_only", READ_ONLY_MESSAGE, "db")
+    if "database is locked" in text or "database table is locked" in text or "database schema is locked" in text:
+        return Refusal("busy", BUSY_MESSAGE, "db")
     if "malformed" in text or "not a database" in text:
         return Refusal("corrupt", CORRUPT_MESSAGE, "db")
     return None

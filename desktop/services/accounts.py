@@ -19,6 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlite_utils import Database
 
 from desktop.errors import Refusal
+from desktop.identity import refuse_invisible
 from desktop.records import accounts as rows
 from desktop.records import audit
 from desktop.records.rows import Stamp, new_id
@@ -94,7 +95,8 @@ def _stamp(hall: dict[str, Any], operator: str, role: str, at: datetime) -> Stam
     return Stamp(hall["hall_code"], hall["window_code"], operator, role or "-", at)
 
 
-def _text(value: Any, field: str, label: str, *, max_len: int) -> str:
+def _text(value: Any, field: str, label: str, *, max_len: int, shown: bool = True) -> str:
+    """`shown`: text people read (a name, a reason), where invisible characters are refused."""
     if not isinstance(value, str):
         raise Refusal("invalid_field", f"请填写{label}", field)
     try:
@@ -103,7 +105,7 @@ def _text(value: Any, field: str, label: str, *, max_len: int) -> str:
         raise Refusal("invalid_field", f"{label}含有无法识别的字符", field) from None
     if len(value) > max_len:
         raise Refusal("invalid_field", f"{label}不能超过{max_len}个字符", field)
-    return value
+    return refuse_invisible(value, field, label) if shown else value
 
 
 def check_username(username: Any) -> str:
@@ -118,7 +120,7 @@ def check_username(username: Any) -> str:
 def check_password_strength(password: Any, username: str = "", field: str = "new_password") -> str:
     """The minimal rule: 8-128 characters, letters and digits both, not the user name, not one
     of the commonest passwords."""
-    text = _text(password, field, "密码", max_len=MAX_PASSWORD)
+    text = _text(password, field, "密码", max_len=MAX_PASSWORD, shown=False)
     if len(text) < MIN_PASSWORD:
         raise Refusal("weak_password", f"密码至少{MIN_PASSWORD}位", field)
     if not (re.search(r"[A-Za-z]", text) and re.search(r"[0-9]", text)):

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from desktop.errors import Refusal
-from desktop.identity import parse_date
+from desktop.identity import parse_date, refuse_invisible
 from desktop.records.money import to_fen
 
 T = TypeVar("T")
@@ -16,14 +16,15 @@ T = TypeVar("T")
 def text(
     value: Any, field: str, label: str, *, required: bool = True, max_len: int = 200
 ) -> str | None:
-    """Trimmed text, or None when optional and empty."""
+    """Trimmed text (runs of white space one space), or None when optional and empty; control
+    and format characters are refused (identity.refuse_invisible)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise Refusal("missing_field", f"请填写{label}", field)
         return None
     if not isinstance(value, str):
         raise Refusal("invalid_field", f"{label}应为文字", field)
-    value = " ".join(value.split())
+    value = refuse_invisible(" ".join(value.split()), field, label)
     if len(value) > max_len:
         raise Refusal("invalid_field", f"{label}最长{max_len}个字，现在是{len(value)}个", field)
     return value

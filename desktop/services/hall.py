@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from desktop.errors import Refusal
+from desktop.identity import refuse_invisible
 from desktop.records import accounts as rows
 from desktop.records import audit
 from desktop.records.rows import Stamp
@@ -98,6 +99,7 @@ def configure_hall(
     name = hall_name.strip() if isinstance(hall_name, str) else ""
     if not name or len(name) > 60:
         raise Refusal("invalid_field", "请填写大厅名称（不超过60个字）", "hall_name")
+    refuse_invisible(name, "hall_name", "大厅名称")
     code = hall_code.strip() if isinstance(hall_code, str) else ""
     if not re.fullmatch(r"[0-9]{6}", code):
         raise Refusal("invalid_field", "大厅编码须为6位数字", "hall_code")
@@ -108,6 +110,7 @@ def configure_hall(
     shown = admin_display_name.strip() if isinstance(admin_display_name, str) else ""
     if not shown or len(shown) > 50:
         raise Refusal("invalid_field", "请填写管理员姓名（不超过50个字）", "admin_display_name")
+    refuse_invisible(shown, "admin_display_name", "管理员姓名")
     secret = check_password_strength(admin_password, username, "admin_password")
     moment = (now or china_now()).astimezone(CHINA)
     stamp = Stamp(code, win, username, "admin", moment)
@@ -164,9 +167,9 @@ def _checked_value(key: str, value: Any) -> str | None:
                 raise Refusal("invalid_field", f"{label}须在{lo}至{hi}之间", key)
             return str(number)
         text = str(value).strip()
-        if len(text) > 400 or "\x00" in text:
+        if len(text) > 400:
             raise Refusal("invalid_field", f"{label}不正确", key)
-        return text
+        return refuse_invisible(text, key, label)
     try:
         number = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
@@ -210,6 +213,7 @@ def context_for(
     config = rows.hall(db)
     if config is None:
         raise Refusal("not_configured", "本大厅尚未完成首次设置", "hall")
+    audit.check_state(db, "hall_config", config)  # a region or code edited by SQL acts nowhere
     acting = role or account.primary_role
     if acting not in account.roles:
         raise Refusal("forbidden", f"账户“{account.username}”没有该身份", "role")

@@ -49,7 +49,7 @@ from desktop.documents.model import (
 from desktop.errors import Refusal
 from desktop.policy import levels
 from desktop.records import accounts as account_rows
-from desktop.records import enrollments, paths, receipts, reports, reviews
+from desktop.records import audit, enrollments, paths, receipts, reports, reviews
 from desktop.records.rows import one
 from desktop.services import calc, day_end, verification
 from desktop.services.context import Context
@@ -220,7 +220,7 @@ class Furniture:
 
 def clerk_name(ctx: Context, operator_id: str) -> str:
     """An operator's display name from the accounts, else the operator id itself."""
-    row = account_rows.get(ctx.db, operator_id) if account_rows.count(ctx.db) else None
+    row = account_rows.get(ctx.db, operator_id, checked=False) if account_rows.count(ctx.db) else None
     return row["display_name"] if row and row["display_name"] else operator_id
 
 
@@ -962,9 +962,11 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
     else:
         scope = "全厅"
         head = header(ctx, hall_code=hall, window_code=ctx.window, operator_id=ctx.operator_id, serial=None)
+    chain = audit.head(ctx.db)
     return DayReport(header=head, day=day, scope=scope, businesses=businesses, receipts=receipt_rows,
                      others=tuple(BusinessCount(business=label, count=count, assessed=Decimal(0))
-                                  for label, count in not_business.items()))
+                                  for label, count in not_business.items()),
+                     chain_head=chain.text if chain else None)
 
 
 # ---------------------------------------------------------------- what a visit prints

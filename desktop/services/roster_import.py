@@ -12,7 +12,14 @@ written with one executemany per table through the records functions the counter
 Re-importing a file changes nothing: a row whose person already holds an active enrollment of
 that year in the same category is reported unchanged. The import reports progress and can be
 cancelled through callbacks, so the window runs it on a worker thread (with its own Context
-and connection: sqlite3 connections stay on their thread). Cancelling rolls everything back.
+and connection: sqlite3 connections stay on their thread).
+
+The windows of the hall write to the same file, so the import never holds the write lock for
+long: it commits whenever a transaction has run HOLD_SECONDS (whole chunks, each chunk's rows
+with their audit entries and name index), then pauses YIELD_SECONDS, longer than SQLite's
+busy handler sleeps between two tries, so a window waiting for the lock gets it. Cancelling
+(or a failure) keeps the chunks already committed and rolls back the current one; importing
+the same file again skips the persons already enrolled and finishes the rest.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -76,6 +84,10 @@ HEADERS = {
 }
 _YES = {"是", "有", "已提供", "Y", "y", "yes", "1", "√", "true", "True"}
 PROGRESS_EVERY = 100
+# The longest the import holds the write lock at a time, and its pause between transactions
+# (SQLite's busy handler retries a waiting writer every 100 ms at most).
+HOLD_SECONDS = 0.5
+YIELD_SECONDS = 0.12
 
 Progress = Callable[[int, int], None]
 
@@ -98,11 +110,18 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     cancelled: bool = False
+    saved_rows: int = 0  # rows of the file whose outcome is committed
 
     @property
     def summary(self) -> str:
-        if self.cancelled:
+        if self.cancelled and not self.saved_rows:
             return f"导入已取消，未写入任何记录（共{self.total}行）"
+        if self.cancelled:
+            return (
+                f"导入已取消：前{self.saved_rows}行已保存（新参保{self.enrolled}人，已参保未变"
+                f"{self.unchanged}人，退回{len(self.rejected)}行），其余{self.total - self.saved_rows}行"
+                "未导入；再次导入同一文件会跳过已参保的人"
+            )
         return (
             f"共{self.total}行：新参保{self.enrolled}人，已参保未变{self.unchanged}人，"
             f"退回{len(self.rejected)}行"
@@ -144,41 +163,67 @@ def import_roster(
         return rules[year]
 
     batch = _Batch(dataclasses.replace(ctx, answer=cached, rules=category_rules), target)
+    saved = ImportReport(total=len(rows))  # what is committed
+    start = 0
     try:
-        with write(ctx.db), _page_cache(ctx.db):
-            for start in range(0, len(rows), PROGRESS_EVERY):
-                chunk = rows[start : start + PROGRESS_EVERY]
-                for outcome in batch.run(chunk, cancelled):
-                    if isinstance(outcome, RejectedRow):
-                        report.rejected.append(outcome)
-                    elif outcome == "enrolled":
-                        report.enrolled += 1
-                    else:
-                        report.unchanged += 1
-                if progress is not None:
-                    progress(start + len(chunk), len(rows))
-            search.index_new_names(ctx.db, batch.names)
-            if report.enrolled:  # a re-import that changes nothing leaves no trace either
-                stamp = ctx.stamp()
-                audit.append(
-                    ctx.db,
-                    stamp,
-                    action="import",
-                    business="roster_import",
-                    entity="roster",
-                    entity_id=new_id(),
-                    payload={
-                        "file": os.path.basename(path),
-                        "year": target,
-                        "total": report.total,
-                        "enrolled": report.enrolled,
-                        "unchanged": report.unchanged,
-                        "rejected": len(report.rejected),
-                    },
-                )
+        with _page_cache(ctx.db):
+            while start < len(rows):
+                if start:
+                    time.sleep(YIELD_SECONDS)  # a waiting window's turn
+                report = dataclasses.replace(saved, rejected=list(saved.rejected))
+                began = time.monotonic()
+                with write(ctx.db):
+                    while start < len(rows) and (start == saved.saved_rows or time.monotonic() - began < HOLD_SECONDS):
+                        chunk = rows[start : start + PROGRESS_EVERY]
+                        for outcome in batch.run(chunk, cancelled):
+                            if isinstance(outcome, RejectedRow):
+                                report.rejected.append(outcome)
+                            elif outcome == "enrolled":
+                                report.enrolled += 1
+                            else:
+                                report.unchanged += 1
+                        start += len(chunk)
+                        if progress is not None:
+                            progress(start, len(rows))
+                    search.index_new_names(ctx.db, batch.names)
+                    if start == len(rows):
+                        _audit_import(ctx, path, target, report)
+                batch.names = []
+                report.saved_rows = start
+                saved = report
     except Cancelled:
-        return ImportReport(total=len(rows), cancelled=True)
-    return report
+        if saved.saved_rows:
+            with write(ctx.db):
+                _audit_import(ctx, path, target, saved, cancelled=True)
+        return dataclasses.replace(saved, cancelled=True)
+    except Refusal as refusal:
+        if not saved.saved_rows:
+            raise
+        raise Refusal(
+            refusal.code,
+            f"{refusal.message}（本文件前{saved.saved_rows}行已导入并保存；再次导入同一文件会跳过"
+            "已参保的人，接着导入其余各行）",
+            refusal.field,
+        ) from refusal
+    return saved
+
+
+def _audit_import(ctx: Context, path: Any, year: int, report: ImportReport, *, cancelled: bool = False) -> None:
+    """The import's own entry (its rows have theirs); none for a re-import that changed nothing."""
+    if not report.enrolled:
+        return
+    payload = {
+        "file": os.path.basename(path),
+        "year": year,
+        "total": report.total,
+        "enrolled": report.enrolled,
+        "unchanged": report.unchanged,
+        "rejected": len(report.rejected),
+    }
+    if cancelled:
+        payload.update(cancelled=True, saved_rows=report.saved_rows)
+    audit.append(ctx.db, ctx.stamp(), action="import", business="roster_import", entity="roster",
+                 entity_id=new_id(), payload=payload)
 
 
 # The import's connection keeps more of the file in memory while it runs (the persons' indexes

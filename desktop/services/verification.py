@@ -1,5 +1,10 @@
 """The check value printed in a receipt's QR code, and checking a scanned one.
 
+The QR holds no amount, so a receipt whose printed amount was changed by pen still carries a
+good check value: the answer shows what the database holds (business, amount, masked name and
+ID number, time of issue) for the clerk to compare with the paper, and a voided receipt is not
+valid.
+
 QR text = `serial|check`, where `check` is a short HMAC-SHA256 (base32, 12 characters = 60 bits)
 over the serial and the receipt's essential fields: the amount in fen, the person's ID number
 (as it was when the receipt was issued) and the moment of issue. The key is a per-hall secret
@@ -19,7 +24,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from desktop.identity import mask_id, mask_name
 from desktop.records import receipts
+from desktop.records.money import to_yuan
 from desktop.records.rows import one
 from desktop.records.tx import write
 
@@ -150,6 +157,14 @@ class Verification:
     business: str | None
     issued_at: str | None
     message: str
+    # what the stored receipt says, for the clerk to compare with the paper
+    business_label: str | None = None
+    amount: str | None = None  # yuan, "730.00"
+    amount_fen: int | None = None
+    person: str | None = None  # masked name
+    id_number: str | None = None  # masked, as at the time of issue
+    void_reason: str | None = None
+    voided_at: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -180,21 +195,44 @@ def verify(db: Database, text: str) -> Verification:
     voided = receipt["void_reason"] is not None
     business = receipt["business"]
     issued = receipt["created_at"]
-    expected = check_value(serial, essential_fields(db, receipt), hall_secret(db, receipt["hall_code"]))
+    essential = essential_fields(db, receipt)
+    expected = check_value(serial, essential, hall_secret(db, receipt["hall_code"]))
     label = BUSINESS_LABELS.get(business, business)
+    person = one(db, "SELECT name FROM persons WHERE id = ?", [receipt["person_id"]]) if receipt["person_id"] else None
+    fen = receipt["amount_fen"]
+    stored = {
+        "business_label": label,
+        "amount": None if fen is None else to_yuan(fen),
+        "amount_fen": fen,
+        "person": mask_name(person["name"]) if person else None,
+        "id_number": mask_id(essential["id_number"]) if essential["id_number"] else None,
+        "void_reason": receipt["void_reason"],
+        "voided_at": receipt["voided_at"],
+    }
+
+    def answer(valid: bool, message: str) -> Verification:
+        return Verification(serial, valid, voided, business, issued, message, **stored)
+
     if not hmac.compare_digest(expected, check):
-        return Verification(
-            serial, False, voided, business, issued,
-            "校验码不符：收据内容（金额、证件号码或开具时间）与库中记录不一致，可能被篡改",
-        )
+        return answer(False, "校验码不符：收据内容（金额、证件号码或开具时间）与库中记录不一致，可能被篡改")
     if not _record_amount_matches(db, receipt):
-        return Verification(
-            serial, False, voided, business, issued,
-            "收据金额与业务记录中的金额不一致，库中数据可能被篡改",
-        )
+        return answer(False, "收据金额与业务记录中的金额不一致，库中数据可能被篡改")
     if voided:
-        return Verification(
-            serial, True, True, business, issued,
-            f"校验码正确，但该{label}收据已于{receipt['voided_at'][:10]}作废：{receipt['void_reason']}",
+        return answer(
+            False,
+            f"该{label}收据已于{receipt['voided_at'][:10]}作废（{receipt['void_reason']}），"
+            "不能作为办理凭证；" + _what_it_says(stored, issued),
         )
-    return Verification(serial, True, False, business, issued, f"校验通过：{label}收据，{issued[:10]}开具")
+    return answer(True, f"校验通过：{_what_it_says(stored, issued)}；请核对纸面上的业务、金额和姓名与此一致")
+
+
+def _what_it_says(stored: Mapping[str, Any], issued: str) -> str:
+    """The stored receipt in words: 参保登记收据，金额 730.00 元，王*（320412********0011），
+    2025-11-15 10:00 开具."""
+    parts = [f"{stored['business_label']}收据"]
+    if stored["amount"] is not None:
+        parts.append(f"金额 {stored['amount']} 元")
+    if stored["person"]:
+        parts.append(stored["person"] + (f"（{stored['id_number']}）" if stored["id_number"] else ""))
+    parts.append(f"{issued[:10]} {issued[11:16]} 开具")
+    return "，".join(parts)

@@ -233,10 +233,35 @@ class Session:
         self.login()
 
 
+_CRASH_BOXES: list[Any] = []
+
+
+def crash_hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+    """sys.excepthook of the window: an exception that escaped a page's own boundary (a slot of
+    any widget) is a crash report in the log and a Chinese message, never a traceback."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.services import crash
+
+    if exc.__traceback__ is None:
+        exc = exc.with_traceback(tb)
+    try:
+        path = crash.write_report(exc, "窗口")
+    except OSError:
+        path = None
+    box = QMessageBox(QMessageBox.Icon.Critical, "程序内部错误", crash.clerk_message(path))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _CRASH_BOXES.append(box)  # held until closed: a parentless box would be collected at once
+    box.finished.connect(lambda _r: _CRASH_BOXES.remove(box))
+    box.open()  # not exec(): the window keeps running behind it
+
+
 def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     app = QApplication.instance() or QApplication(sys.argv)
+    sys.excepthook = crash_hook
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
     app.setApplicationDisplayName("医保窗口经办")

@@ -188,6 +188,28 @@ class Page(QWidget):
     def first_field(self) -> QWidget | None:
         return None
 
+    def show_crash(self, exc: BaseException) -> None:
+        """An unexpected error at the page boundary: the clerk gets words and what to do (under
+        the page's fields, or in a box), the log a crash report without personal data."""
+        from desktop.services import crash
+
+        try:
+            path = crash.write_report(exc, f"页面“{self.title}”")
+        except OSError:
+            path = None
+        message = crash.clerk_message(path)
+        error = getattr(self, "page_error", None)
+        if isinstance(error, ErrorLabel):
+            error.show_message(message)
+        else:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(self, "程序内部错误", message)
+        outcome = getattr(self, "outcome", None)
+        if isinstance(outcome, QLabel):
+            outcome.setText("")
+        self.status_message.emit("⚠ 程序内部错误，本次操作没有完成")
+
     def showEvent(self, event) -> None:  # noqa: N802
         # long pack labels (资助参保类别 …) must not set a page's minimum width: combos show
         # what fits and the full text in the drop-down

@@ -33,7 +33,13 @@ class _Runner(QObject):
         except Refusal as refusal:
             self.failed.emit(refusal.message)
         except Exception as exc:  # shown to the clerk in words, never a traceback in a dialog
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            from desktop.services import crash
+
+            try:
+                path = crash.write_report(exc, "后台任务")
+            except OSError:
+                path = None
+            self.failed.emit(crash.clerk_message(path))
         else:
             self.done.emit(result)
 

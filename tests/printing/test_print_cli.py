@@ -96,12 +96,37 @@ def test_an_id_number_change_does_not_break_earlier_receipts(ctx, enrolled):
     assert verification.verify(ctx.db, qr).valid
 
 
-def test_voided_receipt_verifies_but_says_void(ctx, enrolled):
+def test_the_answer_shows_what_the_paper_must_say_so_a_hand_altered_amount_is_caught(ctx, enrolled, db_path):
+    """Issue 13, finding 8: the QR holds only the serial and a check value, so a receipt whose
+    printed amount was changed by pen still verifies; the answer therefore shows the stored
+    business, amount, masked name and ID number and the time of issue for the clerk to compare."""
+    qr = verification.qr_text(ctx.db, enrolled.receipt_serial)
+    answer = cli_json(done := run_cli("verify", qr, db=db_path))
+    assert done.returncode == 0 and answer["valid"] is True
+    # 常州 2026 老年居民: the personal contribution the enrollment assessed, in yuan
+    stored = f"{enrolled.contribution.personal_fen / 100:.2f}"
+    assert answer["amount"] == stored and answer["amount_fen"] == enrolled.contribution.personal_fen
+    assert answer["business_label"] == "参保登记"
+    assert answer["person"] == "王*" and answer["id_number"] == ELDER[:6] + "********" + ELDER[-4:]
+    assert answer["issued_at"].startswith("2025-11-15T")
+    for shown in (f"金额{stored}元", "王*", ELDER[-4:], "2025-11-15", "请核对"):
+        assert shown in answer["message"].replace(" ", ""), shown
+    assert ELDER not in json.dumps(answer, ensure_ascii=False)  # masked everywhere
+    # the pen changed 730.00 into 30.00 on paper: the clerk reads 730.00 in the answer
+    assert "30.00" != answer["amount"]
+
+
+def test_a_voided_receipt_is_not_valid(ctx, enrolled, db_path):
     from desktop.services import receipt
 
     receipt.void_receipt(ctx, enrolled.receipt_serial, "重复开具")
     result = verification.verify(ctx.db, verification.qr_text(ctx.db, enrolled.receipt_serial))
-    assert result.valid and result.voided and "作废" in result.message
+    assert result.valid is False and result.voided is True
+    assert result.void_reason == "重复开具" and result.voided_at.startswith("2025-11-15")
+    assert "作废" in result.message and "重复开具" in result.message
+    answer = cli_json(done := run_cli("verify", verification.qr_text(ctx.db, enrolled.receipt_serial), db=db_path))
+    assert done.returncode == 1 and answer["valid"] is False and answer["voided"] is True
+    assert answer["void_reason"] == "重复开具"
 
 
 def test_render_estimate_from_a_json_request(tmp_path):

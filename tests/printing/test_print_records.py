@@ -233,6 +233,12 @@ def test_day_report_counts_businesses_and_lists_voided_receipts(ctx, enrolled):
     assert [e.serial for e in voided] == [second.receipt_serial] and voided[0].void_reason == "类别选错"
     text = flat(render(report))
     assert "日结报表" in text and "类别选错" in text and enrolled.receipt_serial in text
+    # the audit chain's head, printed as the anchor of `audit verify --anchor` (issue 13)
+    from desktop.records import audit
+
+    head = audit.head(ctx.db)
+    assert report.chain_head == head.text
+    assert f"审计链末条：第{head.seq}条，校验值{head.hash.hex()}" in text.replace(" ", "")
     hall = printing.day_report(ctx, date(2025, 11, 15))
     assert hall.scope == "全厅"
     # a voided receipt's reprint says so

@@ -350,7 +350,7 @@ def test_a_v7_file_upgrades_to_v8_keeping_its_reviews_and_its_backup_still_resto
     before_upgrade = backup.backup(connect(db_path), tmp_path / "v7.sqlite3")
     assert backup.check_file(before_upgrade).ok
     db = open_db(db_path)
-    assert migrations.version(db) == migrations.LATEST == 8
+    assert migrations.version(db) == migrations.LATEST == 9
     assert db.execute("SELECT business, summary FROM review_requests").fetchall() == [("change", "李娟 姓名")]
     assert db.execute("SELECT request_id FROM reviews").fetchall() == [("q1",)]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -85,7 +85,8 @@ def _verify(path, capsys) -> tuple[int, dict]:
 
 
 def test_untouched_chain_verifies(filled, capsys):
-    assert _verify(filled, capsys) == (0, {"audit": "intact"})
+    code, out = _verify(filled, capsys)
+    assert code == 0 and out["audit"] == "intact"
 
 
 def test_an_edited_amount_is_named_by_seq_and_reason(filled, capsys):

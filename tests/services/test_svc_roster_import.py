@@ -106,7 +106,12 @@ def test_ten_thousand_rows_with_bad_ones_and_an_idempotent_reimport(ctx, tmp_pat
     print(f"first import {first_seconds:.1f} s")
 
 
-def test_cancelled_import_writes_nothing(ctx, tmp_path):
+def test_cancelled_import_keeps_committed_chunks_and_a_reimport_finishes(ctx, tmp_path, monkeypatch):
+    """The import commits as it goes (so windows get the write lock, issue 13): cancelling keeps
+    the chunks committed, rolls back the current one, and importing the file again finishes it.
+    Committing after every chunk (HOLD_SECONDS = 0) makes the cut fall at a known row."""
+    monkeypatch.setattr(roster_import, "HOLD_SECONDS", 0)
+    monkeypatch.setattr(roster_import, "YIELD_SECONDS", 0)
     rows = _roster(10_000)[0][:500]
     path = tmp_path / "roster.csv"
     tabular.write_rows(
@@ -121,6 +126,21 @@ def test_cancelled_import_writes_nothing(ctx, tmp_path):
         progress=lambda done, total: calls.append(done),
         cancelled=lambda: len(calls) >= 2,
     )
+    assert report.cancelled and report.saved_rows == 200
+    assert "前200行已保存" in report.summary and "其余300行未导入" in report.summary
+    assert counts(ctx.db)["enrollments"] - before["enrollments"] == report.enrolled
+    rest = roster_import.import_roster(ctx, path, 2026)
+    assert rest.unchanged == report.enrolled and rest.enrolled + rest.unchanged + len(rest.rejected) == 500
+
+
+def test_cancelled_within_the_first_transaction_writes_nothing(ctx, tmp_path):
+    rows = _roster(10_000)[0][:300]
+    path = tmp_path / "roster.csv"
+    tabular.write_rows(
+        path, [(h, h) for h in HEADER], [dict(zip(HEADER, r, strict=True)) for r in rows]
+    )
+    before = counts(ctx.db)
+    report = roster_import.import_roster(ctx, path, 2026, cancelled=lambda: True)
     assert report.cancelled and "未写入" in report.summary
     assert counts(ctx.db) == before
 

@@ -178,6 +178,12 @@ def test_day_report_counts_the_days_businesses(qtbot, db_deps, printed, previews
     rows = [[page.business_table.item(r, c).text() for c in range(5)] for r in range(page.business_table.rowCount())]
     assert any(r[1] == "参保登记" and r[3] == "1" and r[4] == "730.00" for r in rows), rows
     assert "收据开具 1 张" in page.summary.text()
+    from desktop.records import audit
+
+    head = audit.head(db_deps.db)
+    shown = page.chain_head.text()
+    assert shown.startswith(f"审计链末条：第 {head.seq} 条，校验值 ")
+    assert shown.split("校验值 ")[1].replace(" ", "") == head.hash.hex()  # in groups of 8
     qtbot.keyClick(page.day, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed[-1][1].startswith(b"%PDF")
     serial = page.receipt_table.item(0, 4).text()

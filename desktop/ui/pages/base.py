@@ -182,6 +182,9 @@ class BusinessPage(Page):
         except Refusal as refusal:
             self.show_refusal(refusal)
             return
+        except Exception as exc:  # noqa: BLE001 - the page boundary: a message, never a traceback
+            self.show_crash(exc)
+            return
         self.print_build = build
         self.served = self.id_field.id_number.number if self.id_field.id_number else None
         self.print_button.setEnabled(build is not None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -36,7 +37,7 @@ ACTION = {
     "login": "登录", "login_failed": "登录失败", "unlock": "解锁", "unlock_failed": "解锁失败",
     "change_password": "修改密码", "change_password_failed": "修改密码失败", "create_account": "新建账户",
     "disable_account": "停用账户", "enable_account": "启用账户", "set_roles": "修改身份", "reset_password": "重置密码",
-    "configure_hall": "首次设置", "set_setting": "修改设置", "import_pack": "导入政策包", "refused": "被拒绝的操作",
+    "configure_hall": "首次设置", "set_setting": "修改设置", "import_pack": "导入政策包", "refused": "被拒绝的操作", "baseline": "审计基线",
     "export": "导出",
 }
 
@@ -70,6 +71,14 @@ class DayReportPage(BusinessPage):
         self.right.addWidget(QLabel("收据"))
         self.right.addWidget(self.receipt_table, 1)
         self.right.addWidget(self.summary)
+        # the audit chain's head, as the printed report carries it (audit verify --anchor)
+        self.chain_head = QLabel("")
+        self.chain_head.setWordWrap(True)
+        self.chain_head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # two lines kept for it: the tables above take every spare pixel, and a wrapped label
+        # is otherwise given the height of one
+        self.chain_head.setMinimumHeight(self.chain_head.fontMetrics().lineSpacing() * 2 + 4)
+        self.right.addWidget(self.chain_head)
         self.day.returnPressed.connect(self.submit)
         self.scope.currentIndexChanged.connect(self.submit)
         # 作废收据: the serial stays used, marked void with the reason (services.receipt)
@@ -178,6 +187,9 @@ class DayReportPage(BusinessPage):
         except Refusal as refusal:
             self.show_refusal(refusal)
             return
+        except Exception as exc:  # noqa: BLE001 - the page boundary (BusinessPage.show_crash)
+            self.show_crash(exc)
+            return
         self.print_build = docs
         self.print_button.setEnabled(docs is not None)
         self.outcome.setText(outcome)
@@ -206,6 +218,12 @@ class DayReportPage(BusinessPage):
         count = sum(b["count"] for b in report.businesses if is_business(b["business"], b["action"]))
         others = sum(b["count"] for b in report.businesses) - count
         self.summary.setText(f"共 {count} 笔业务（登录、账户、设置、作废、补打等其他操作 {others} 次不计入）；{receipts}")
+        from desktop.records import audit
+
+        head = audit.head(ctx.db)
+        digest = head.hash.hex() if head else ""
+        grouped = " ".join(digest[i : i + 8] for i in range(0, len(digest), 8))  # wraps, reads aloud
+        self.chain_head.setText(f"审计链末条：第 {head.seq} 条，校验值 {grouped}" if head else "")
         operator = None if hall else ctx.operator_id
 
         def build(ctx, paper):

@@ -603,6 +603,9 @@ class EnrollmentPage(Page):
                 widget.setFocus()
             self.status_message.emit("⚠ " + refusal.message)
             return
+        except Exception as exc:  # noqa: BLE001 - the page boundary (BusinessPage.show_crash)
+            self.show_crash(exc)
+            return
         person, result = visit.person, visit.enrollment
         self.done.append(Done(person["name"], number.number, visit.relationship or "户主", result))
         self.queue = [m for m in self.queue if m["id_number"] != number.number]
