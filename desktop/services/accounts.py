@@ -10,7 +10,7 @@ administrator and are refused (code `forbidden`, audited) for anyone else.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from desktop.records.rows import Stamp, new_id
 from desktop.records.tx import write
 from desktop.services.context import CHINA, Context, china_now
 from desktop.services.permissions import ACCOUNT_ROLES, ROLE_LABELS, require
+from desktop.services.session import Session, issue
 
 MAX_FAILED = 5
 LOCK_MINUTES = 15
@@ -48,6 +49,7 @@ class Account:
     disabled: bool = False
     locked_until: str | None = None
     last_login_at: str | None = None
+    session: Session | None = field(default=None, compare=False, repr=False)  # set by a login only
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -62,7 +64,7 @@ class Account:
         return "、".join(ROLE_LABELS[r] for r in ACCOUNT_ROLES if r in self.roles)
 
 
-def _account(row: dict[str, Any]) -> Account:
+def _account(row: dict[str, Any], session: Session | None = None) -> Account:
     return Account(
         row["id"],
         row["username"],
@@ -71,6 +73,7 @@ def _account(row: dict[str, Any]) -> Account:
         row["disabled_at"] is not None,
         row["locked_until"],
         row["last_login_at"],
+        session,
     )
 
 
@@ -227,7 +230,7 @@ def _authenticate(db: Database, username: Any, password: Any, now: datetime | No
                 values["password_hash"] = HASHER.hash(secret)
                 payload["rehashed"] = True
             rows.update(db, row["username"], values)
-            result = _account({**row, **values})
+            result = _account({**row, **values}, issue(row["username"]))
         audit.append(
             db,
             stamp,

@@ -33,6 +33,7 @@ from desktop.services.accounts import (
 from desktop.services.context import CHINA, Context, china_now
 from desktop.services.permissions import require
 from desktop.services.regions import region_group
+from desktop.services.session import issue, proves
 
 # Figures the policy packs leave to the hall (Decimal); more keys come from the packs' `setting`s.
 POLICY_SETTINGS = {
@@ -112,7 +113,8 @@ def configure_hall(
         rows.add(db, account)
         audit.append(db, stamp, action="configure_hall", business="hall", entity="hall_config", entity_id=code, payload=config)
         audit.append(db, stamp, action="create_account", business="account", entity="accounts", entity_id=account["id"], payload={"username": username, "display_name": shown, "roles": ["admin"]})
-    return Account(account["id"], username, shown, frozenset({"admin"}))
+    # the administrator has just set the password: this is their first login
+    return Account(account["id"], username, shown, frozenset({"admin"}), session=issue(username))
 
 
 def _parse(key: str, text: str) -> Any:
@@ -204,6 +206,8 @@ def context_for(
     config = rows.hall(db)
     if config is None:
         raise Refusal("not_configured", "本大厅尚未完成首次设置", "hall")
+    if not proves(account.session, account.username):
+        raise Refusal("forbidden", f"账户“{account.username}”未登录：请先以本人账户登录", "username")
     acting = role or account.primary_role
     if acting not in account.roles:
         raise Refusal("forbidden", f"账户“{account.username}”没有该身份", "role")
@@ -217,6 +221,7 @@ def context_for(
         clock=clock or china_now,
         settings=policy_settings(db),
         packs=loader.with_hall_packs(packs_dir(db)),
+        session=account.session,
     )
 
 

@@ -118,6 +118,12 @@ DAY_LABELS = {
     ("setting", "set_setting"): "修改大厅参数",
     ("pack", "import_pack"): "导入政策包",
     ("export", "export"): "导出清单",
+    ("print", "print"): "打印业务单据",
+    ("backup", "backup"): "备份数据库",
+    ("backup", "restore"): "从备份恢复数据库",
+    ("account", "recover"): "凭恢复码解除锁定",
+    ("account", "recover_failed"): "恢复码错误",
+    ("hall", "recovery_code"): "生成大厅恢复码",
 }
 ASSESSED = {"enroll", "renewal"}  # businesses whose amount is a contribution assessed
 AMOUNT_WORDS = {"refund": "退费金额", "manual_claim": "金额", "receipt": "原收据金额"}

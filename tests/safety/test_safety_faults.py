@@ -179,6 +179,9 @@ def _readonly_ctx(path, how: str) -> Context:
     file is made with SQLite itself: a `?mode=ro` URI connection, or PRAGMA query_only."""
     from sqlite_utils import Database
 
+    writable = open_db(path)  # the clerk logged in before the file turned read-only
+    account = accounts.login(writable, "clerk-03", "Desk2026qq", NOW)
+    writable.close()
     if how == "uri":
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         db = Database(conn)
@@ -187,7 +190,6 @@ def _readonly_ctx(path, how: str) -> Context:
         db.execute("PRAGMA query_only = 1")
     from desktop.services import hall
 
-    account = accounts.Account("x", "clerk-03", "经办clerk-03", frozenset({"clerk"}))
     return hall.context_for(db, account, lambda: NOW)
 
 
