@@ -56,7 +56,26 @@ def _configure(args: argparse.Namespace) -> int:
         _db(args), args.region, args.hall_name, args.hall_code, args.window,
         args.admin_user, secret(NEW_PASSWORD_ENV, "新管理员密码："), args.admin_name,
     )
-    return _out({"configured": args.hall_code, "admin": account.username})
+    return _out({"configured": args.hall_code, "admin": account.username, "recovery_code": account.recovery_code,
+                 "note": RECOVERY_NOTE})
+
+
+RECOVERY_NOTE = ("这是本大厅的恢复码，只显示这一次：请抄写后交大厅负责人另行保管（不要与电脑放在一起）。"
+                 "唯一的管理员账户被锁定或忘记密码时，凭它执行 yibao-desk admin unlock 解锁")
+
+
+@_run
+def _unlock(args: argparse.Namespace) -> int:
+    from desktop.commands import username
+    from desktop.services import accounts
+
+    name = username(args)
+    database = _db(args)
+    code = secret(accounts.RECOVERY_ENV, "大厅恢复码：")
+    new = secret(NEW_PASSWORD_ENV, "新密码：") if args.reset_password else None
+    fresh = accounts.recover(database, name, code, new)
+    return _out({"unlocked": name, "password_reset": new is not None, "recovery_code": fresh,
+                 "note": "原恢复码已作废。" + RECOVERY_NOTE})
 
 
 @_run
@@ -169,6 +188,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = with_user(act.add_parser("reset-password", help="重置密码（同时解除锁定）"))
     p.add_argument("username")
     p.set_defaults(func=_reset)
+    p = with_user(act.add_parser("unlock", help="凭大厅恢复码解锁管理员账户（离线可用；恢复码取自 YIBAO_DESK_RECOVERY_CODE 或提示输入；用后换新）"))
+    p.add_argument("--reset-password", action="store_true", help="同时重置密码（新密码取自 YIBAO_DESK_NEW_PASSWORD 或提示输入）")
+    p.set_defaults(func=_unlock)
     p = with_user(act.add_parser("accounts", help="列出账户"))
     p.set_defaults(func=_accounts)
     p = with_user(act.add_parser("set", help="修改大厅设置（空值清除）"))

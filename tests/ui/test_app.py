@@ -4,6 +4,7 @@ login (lockout told in words), the status bar, the idle lock, what each role see
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from conftest import PASSWORD, show, signed_in
@@ -49,10 +50,10 @@ def test_unconfigured_machine_opens_the_demo_hall_logged_in_as_the_demo_clerk(qt
 
 
 def test_first_start_sets_up_the_hall_then_logs_in(qtbot, tmp_path):
-    from desktop.ui.login import LoginDialog, SetupDialog
+    from desktop.ui.login import LoginDialog, RecoveryCodeDialog, SetupDialog
 
     path = tmp_path / "hall.sqlite3"
-    seen = []
+    seen, shown = [], []
 
     def ask(dialog):
         seen.append(dialog)
@@ -72,6 +73,11 @@ def test_first_start_sets_up_the_hall_then_logs_in(qtbot, tmp_path):
             dialog.hall_code.setText("120101")
             dialog.ok.click()
             return dialog.result() == dialog.DialogCode.Accepted
+        if isinstance(dialog, RecoveryCodeDialog):  # shown once, before the first login
+            qtbot.addWidget(dialog)
+            shown.append(dialog.code.text())
+            dialog.ok.click()
+            return True
         assert isinstance(dialog, LoginDialog)
         dialog.username.setText("admin01")
         dialog.password.setText("Guard2026zz")
@@ -82,7 +88,11 @@ def test_first_start_sets_up_the_hall_then_logs_in(qtbot, tmp_path):
     assert session.start()
     w = session.window
     qtbot.addWidget(w)
-    assert [type(d).__name__ for d in seen] == ["SetupDialog", "LoginDialog"]
+    assert [type(d).__name__ for d in seen] == ["SetupDialog", "RecoveryCodeDialog", "LoginDialog"]
+    # the recovery code: 20 characters in groups of four, stored only as a hash
+    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){4}", shown[0])
+    stored = session.deps.db.execute("SELECT value FROM settings WHERE key = 'recovery_code'").fetchone()[0]
+    assert stored.startswith("$argon2") and shown[0] not in stored
     assert not session.deps.demo and not w.demo_label.isVisible()
     assert "赵管理" in w.person_label.text() and "管理员" in w.person_label.text()
     assert "和平区便民服务中心" in w.hall_label.text() and "02号窗口" in w.hall_label.text()
@@ -298,6 +308,8 @@ def test_from_the_demo_the_hall_is_set_up_and_the_window_logs_in_again(qtbot, tm
             dialog.password_again.setText(PASSWORD)
             dialog.ok.click()
             return dialog.result() == dialog.DialogCode.Accepted
+        if type(dialog).__name__ == "RecoveryCodeDialog":
+            return True
         assert isinstance(dialog, LoginDialog)
         dialog.username.setText("admin")
         dialog.password.setText(PASSWORD)
@@ -309,7 +321,7 @@ def test_from_the_demo_the_hall_is_set_up_and_the_window_logs_in_again(qtbot, tm
     demo_window = session.window
     qtbot.addWidget(demo_window)
     demo_window.setup_requested.emit()  # 账户 → 首次设置本大厅（正式使用）
-    assert seen == ["SetupDialog", "LoginDialog"]
+    assert seen == ["SetupDialog", "RecoveryCodeDialog", "LoginDialog"]
     w = session.window
     qtbot.addWidget(w)
     assert not session.deps.demo and "孙管理" in w.person_label.text() and "钟楼区医保中心" in w.hall_label.text()
