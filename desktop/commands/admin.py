@@ -139,17 +139,16 @@ def _import_pack(args: argparse.Namespace) -> int:
 
 @_run
 def _check(args: argparse.Namespace) -> int:
-    import sqlite3
-
     from desktop.records import paths
+    from desktop.records.db import database_errors
     from desktop.services import safety
 
     try:  # a damaged file may refuse the login itself: the check is what says so
         _admin_ctx(args)
-    except sqlite3.DatabaseError:
+    except database_errors():
         pass
     except Refusal as r:
-        if r.code != "corrupt":
+        if r.code not in ("corrupt", "no_key", "wrong_key"):
             raise
     while _OPENED:
         _OPENED.pop().close()

@@ -98,7 +98,14 @@ def _import(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     from desktop.records import audit, db, paths
 
-    broken = audit.verify_audit_chain(db.open_db(paths.db_path(args.db)))
+    try:
+        database = db.open_db(paths.db_path(args.db))
+    except Refusal as r:
+        return refuse(r)
+    try:
+        broken = audit.verify_audit_chain(database)
+    finally:
+        database.close()
     if broken is None:
         print(json.dumps({"audit": "intact"}, ensure_ascii=False))
         return 0

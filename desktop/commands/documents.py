@@ -237,7 +237,10 @@ def _verify(args: argparse.Namespace) -> int:
     if not path.exists():
         result = verification.Verification(None, False, False, None, None, f"数据库文件不存在：{path}")
     else:
-        db = records_db.open_db(path)
+        try:
+            db = records_db.open_db(path)
+        except Refusal as r:
+            return refuse(r)
         try:
             result = verification.verify(db, args.text)
         finally:

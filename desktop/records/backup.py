@@ -31,7 +31,7 @@ def _connection(db: Database | str | os.PathLike[str]) -> tuple[sqlite3.Connecti
     """(connection, opened_here) for a Database or a path."""
     if isinstance(db, Database):
         return db.conn, False
-    return sqlite3.connect(str(db)), True
+    return dbmod.raw_connect(db), True
 
 
 def backup(db: Database | str | os.PathLike[str], dest: str | os.PathLike[str]) -> Path:
@@ -42,7 +42,7 @@ def backup(db: Database | str | os.PathLike[str], dest: str | os.PathLike[str]) 
     partial.unlink(missing_ok=True)
     source, opened = _connection(db)
     try:
-        with contextlib.closing(sqlite3.connect(str(partial))) as out:
+        with contextlib.closing(dbmod.raw_connect(partial)) as out:
             source.backup(out)
             # A single self-contained file: no -wal beside the copy.
             out.execute("PRAGMA journal_mode=DELETE")
@@ -74,7 +74,7 @@ def check_file(path: str | os.PathLike[str]) -> dbmod.IntegrityResult:
         return dbmod.IntegrityResult(False, (f"文件不存在：{path}",))
     try:
         with contextlib.closing(
-            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            dbmod.raw_connect(path, readonly=True)
         ) as conn:
             problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
             if problems:
@@ -83,7 +83,9 @@ def check_file(path: str | os.PathLike[str]) -> dbmod.IntegrityResult:
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
-    except sqlite3.DatabaseError as exc:
+    except Refusal as refusal:  # encrypted with no key, or another key
+        return dbmod.IntegrityResult(False, (refusal.message,))
+    except dbmod.database_errors() as exc:
         return dbmod.IntegrityResult(False, (f"不是有效的数据库文件：{exc}",))
     if not 1 <= version <= migrations.LATEST:
         return dbmod.IntegrityResult(
@@ -142,13 +144,13 @@ def exclusive(path: str | os.PathLike[str]) -> Iterator[sqlite3.Connection]:
     any other connection (a window, a sync, another command, of any process) has the file open,
     and once taken keeps every other opener out until it is closed.
     """
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=0)
+    conn = dbmod.raw_connect(path, timeout=0)
     try:
         conn.execute("PRAGMA locking_mode=EXCLUSIVE")
         conn.execute("BEGIN EXCLUSIVE")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("COMMIT")  # in exclusive locking mode the lock outlives the transaction
-    except sqlite3.OperationalError as exc:
+    except dbmod.database_errors() as exc:
         conn.close()
         if "locked" in str(exc) or "busy" in str(exc):
             raise Refusal("in_use", IN_USE_MESSAGE, "db") from None
@@ -255,8 +257,8 @@ def restore(
 
 def _stage(source: Path, staging: Path) -> Database:
     """The backup copied, upgraded and checked in full; Refusal `invalid_backup` otherwise."""
-    with contextlib.closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as conn:
-        out = sqlite3.connect(str(staging), isolation_level=None)
+    with contextlib.closing(dbmod.raw_connect(source, readonly=True)) as conn:
+        out = dbmod.raw_connect(staging)
         conn.backup(out)
     staged = Database(out, execute_plugins=False)
     try:
@@ -283,14 +285,14 @@ def _install(source: Path, target: Path, staged: Database, stamp: Stamp, keep: i
     with exclusive(target) as live:
         try:
             live_head: Head | None = head(live)
-        except sqlite3.DatabaseError:  # missing tables (a new file) or a damaged one
+        except dbmod.database_errors():  # missing tables (a new file) or a damaged one
             live_head = None
         incoming = head(staged.conn)
         common = common_seq(staged.conn, live, min(incoming.seq, live_head.seq)) if live_head else 0
         previous: Path | None = None
         if live_head is not None:
             previous = folder / f"{BEFORE_RESTORE_PREFIX}{datetime.now():%Y%m%d-%H%M%S-%f}.sqlite3"
-            with contextlib.closing(sqlite3.connect(str(previous))) as out:
+            with contextlib.closing(dbmod.raw_connect(previous)) as out:
                 live.backup(out)
                 out.execute("PRAGMA journal_mode=DELETE")
             rotate(folder, BEFORE_RESTORE_PREFIX, keep or _keep(Database(live, execute_plugins=False)))
@@ -319,7 +321,7 @@ def _keep(db: Database) -> int:
 
     try:
         return max(1, int(settings(db).get("backup_keep", DEFAULT_KEEP)))
-    except (ValueError, sqlite3.DatabaseError):
+    except (ValueError, *dbmod.database_errors()):
         return DEFAULT_KEEP
 
 
@@ -329,13 +331,13 @@ def _authorize(target: Path, staged: Database, authorize: Callable[[Database], S
     if target.exists():
         try:
             live = dbmod.connect(target)
-        except sqlite3.DatabaseError:
+        except (Refusal, *dbmod.database_errors()):
             live = None
         if live is not None:
             try:
                 try:
                     readable = live.execute("SELECT count(*) FROM accounts").fetchone() is not None
-                except sqlite3.DatabaseError:
+                except dbmod.database_errors():
                     readable = False
                 if readable:
                     return authorize(live)

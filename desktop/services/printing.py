@@ -16,7 +16,6 @@ code, window number, operator id). ID numbers are masked (first 6, last 4) on ev
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -955,7 +954,7 @@ def db_file(ctx: Context) -> Path | None:
     """The database file the context's connection has open (None for an in-memory one)."""
     try:
         row = ctx.db.execute("PRAGMA database_list").fetchone()
-    except sqlite3.Error:
+    except Exception:  # noqa: BLE001 - a closed connection of either driver (sqlite3, SQLCipher)
         return None
     return Path(row[2]) if row and row[2] else None
 

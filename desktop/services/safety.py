@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +14,7 @@ from sqlite_utils import Database
 
 from desktop.errors import Refusal
 from desktop.records import backup, paths, startup
-from desktop.records.db import IntegrityResult
+from desktop.records.db import IntegrityResult, database_errors
 from desktop.records.rows import Stamp
 from desktop.records.tx import storage_refusal
 
@@ -54,7 +53,7 @@ def startup_check(path: str | os.PathLike[str] | None = None, *, today: date | N
     target = paths.db_path(path)
     try:
         started = startup.start(target, today=today)
-    except (sqlite3.DatabaseError, Refusal) as exc:
+    except (*database_errors(), Refusal) as exc:
         refusal = exc if isinstance(exc, Refusal) else storage_refusal(exc)
         problem = refusal.message if refusal else f"无法打开数据库：{exc}"
         integrity = IntegrityResult(False, (problem,))
@@ -84,7 +83,7 @@ def verified_backup(db: Database, dest: str | os.PathLike[str]) -> Path:
         Path(str(dest) + ".partial").unlink(missing_ok=True)
         code = "disk_full" if exc.errno == 28 else "backup_failed"
         raise Refusal(code, f"备份未能写入：{exc.strerror or exc}", "dest") from None
-    except sqlite3.DatabaseError as exc:
+    except database_errors() as exc:
         Path(str(dest) + ".partial").unlink(missing_ok=True)
         refusal = storage_refusal(exc)
         raise Refusal(refusal.code if refusal else "backup_failed", f"备份未能写入：{exc}", "dest") from None

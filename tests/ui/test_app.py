@@ -400,3 +400,36 @@ def test_a_refused_password_never_shows_the_frame_built_meanwhile(qtbot, hall_db
     assert w is frames[1] and w.isVisible() and "王经办" in w.person_label.text()
     w.close()
     session.deps.db.close()
+
+
+def test_an_encrypted_hall_opens_checks_and_backs_up_with_the_key(qtbot, tmp_path, monkeypatch):
+    """Finding 4 of the hall's attack: encryption was claimed but not wired. With
+    YIBAO_DESK_DB_KEY set the window opens the encrypted file, logs in, runs its start-up checks
+    and takes the day's backup, encrypted with the same key."""
+    import sqlite3
+
+    import pytest
+
+    from desktop.records import crypt
+    from desktop.records.db import open_db
+    from desktop.services import hall
+
+    if not crypt.available():
+        pytest.skip("sqlcipher3-wheels not installed")
+    monkeypatch.setenv(crypt.KEY_ENV, "柜台-密钥-2026-lang-enough")
+    path = tmp_path / "hall.sqlite3"
+    db = open_db(path)
+    hall.configure_hall(db, "武进区", "武进区医保中心", "320412", "03", "admin", PASSWORD, "钱管理")
+    db.close()
+    session = Session(argparse.Namespace(db=str(path), demo=False), ask=answer_login("admin"))
+    assert session.start()
+    w = session.window
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.audit_label.text() == "✔ 审计链完整", timeout=20000)
+    daily = list((tmp_path / "backups").glob("daily-*.sqlite3"))
+    assert len(daily) == 1
+    for file in (path, daily[0]):
+        with pytest.raises(sqlite3.DatabaseError):
+            sqlite3.connect(str(file)).execute("SELECT count(*) FROM sqlite_master").fetchall()
+    w.close()
+    session.deps.db.close()
