@@ -67,6 +67,54 @@ def auto_backup(
     return target
 
 
+def remove_partials(db_path: str | os.PathLike[str]) -> list[Path]:
+    """Remove what a killed backup or restore left in backups/ (`*.partial`: a copy of personal
+    data that never verified), except one that is still being written: its writer holds a lock
+    on it (a backup), or its process is alive (a restore's staging copy, named by its pid)."""
+    folder = paths.backup_dir(db_path)
+    removed = []
+    for partial in sorted(folder.glob("*.partial")):
+        if _being_written(partial):
+            continue
+        for extra in ("", "-journal", "-wal", "-shm"):
+            Path(str(partial) + extra).unlink(missing_ok=True)
+        removed.append(partial)
+    return removed
+
+
+def _being_written(partial: Path) -> bool:
+    pid = partial.name.removeprefix("restore-").partition(".")[0]
+    if partial.name.startswith("restore-") and pid.isdigit() and _alive(int(pid)):
+        return True
+    # A backup writes its copy inside one write transaction: while it runs, nobody else can take
+    # the exclusive lock (plain sqlite3 here: the lock is the file's, encrypted or not).
+    conn = sqlite3.connect(str(partial), isolation_level=None, timeout=0)
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    except sqlite3.DatabaseError:  # half a file, or an encrypted one: a leftover
+        return False
+    finally:
+        conn.close()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False  # (Windows: the lock check alone)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def check_file(path: str | os.PathLike[str]) -> dbmod.IntegrityResult:
     """Is this a yibao-desk database we can open: integrity, schema version, the tables."""
     path = Path(path)

@@ -40,6 +40,8 @@ def raw_connect(path: str | os.PathLike[str], *, readonly: bool = False,
     keyed with YIBAO_DESK_DB_KEY when it is set (records/crypt.py), else sqlite3. A file that
     is not plain SQLite opened without a key is refused (`no_key`) rather than called damaged."""
     key = crypt.configured_key()
+    if not readonly:
+        paths.private_file(path)  # 0600 on POSIX: the file, and so its -wal and -shm
     if key is not None:
         return crypt.raw_connect(path, key, readonly=readonly, timeout=timeout)
     _plain_or_refuse(Path(path))

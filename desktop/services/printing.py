@@ -16,6 +16,7 @@ code, window number, operator id). ID numbers are masked (first 6, last 4) on ev
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -968,14 +969,15 @@ def archive_folder(ctx: Context) -> Path:
 
 def archive(pdf: bytes, *, folder: Path, kind: str, name: str, month: date) -> Path:
     """Write `<folder>/YYYY/MM/<name>-<kind>.pdf`; a reprint gets `-2`, `-3` … (never overwrites)."""
-    target_dir = folder / f"{month.year:04d}" / f"{month.month:02d}"
-    target_dir.mkdir(parents=True, exist_ok=True)
+    target_dir = paths.private_dir(paths.private_dir(folder / f"{month.year:04d}") / f"{month.month:02d}")
     stem = f"{name}-{kind}"
     n = 1
     while True:
         target = target_dir / (f"{stem}.pdf" if n == 1 else f"{stem}-{n}.pdf")
         try:
-            with open(target, "xb") as out:  # exclusive: two windows printing at once never collide
+            # exclusive: two windows printing at once never collide; 0600: personal data
+            with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                                   paths.PRIVATE_FILE), "wb") as out:
                 out.write(pdf)
             return target
         except FileExistsError:
