@@ -11,8 +11,7 @@ from desktop.errors import Refusal
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from desktop.records import audit, db, paths
-    from desktop.records.tx import write
+    from desktop.records import db, paths
     from desktop.services import safety
 
     path = paths.db_path(args.db)
@@ -21,10 +20,7 @@ def _backup(args: argparse.Namespace) -> int:
         try:
             ctx = logged_in(source, args, "backup", "backup")
             dest = Path(args.dest) if args.dest else paths.backup_dir(path) / "manual.sqlite3"
-            made = safety.verified_backup(source, dest)
-            with write(source):
-                audit.append(source, ctx.stamp(), action="backup", business="backup", entity="database",
-                             entity_id=made.name, payload={"file": str(made.resolve())})
+            made = safety.backup_as(ctx, dest)
         finally:
             source.close()
     except Refusal as r:

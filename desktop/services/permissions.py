@@ -39,8 +39,9 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "settle": (frozenset({"clerk", "reviewer", "head"}), "办理报销结算"),
     "administer": (frozenset({"admin"}), "管理账户、设置和政策包"),
     "export": (frozenset({"clerk", "reviewer", "head", "admin"}), "导出清单"),
-    # a whole copy of the hall's data, or replacing it: the administrator's
-    "backup": (frozenset({"admin"}), "备份数据库"),
+    # a whole copy of the hall's data, or replacing it: the administrator's (the hall's head
+    # before the hall has accounts)
+    "backup": (frozenset({"admin", "head"}), "备份数据库"),
     "restore": (frozenset({"admin"}), "从备份恢复数据库"),
     # a stored business's paper (personal data) from the command line
     "print": (frozenset({"clerk", "reviewer", "head"}), "打印业务单据"),

@@ -94,6 +94,20 @@ def verified_backup(db: Database, dest: str | os.PathLike[str]) -> Path:
     return made
 
 
+def backup_as(ctx: Any, dest: str | os.PathLike[str]) -> Path:
+    """备份 by an administrator: a verified copy (`verified_backup`) and its audit entry."""
+    from desktop.records import audit
+    from desktop.records.tx import write
+    from desktop.services.permissions import require
+
+    require(ctx, "backup", "backup")
+    made = verified_backup(ctx.db, dest)
+    with write(ctx.db):
+        audit.append(ctx.db, ctx.stamp(), action="backup", business="backup", entity="database",
+                     entity_id=made.name, payload={"file": str(made.resolve())})
+    return made
+
+
 def restore_backup(
     db_path: str | os.PathLike[str], src: str | os.PathLike[str], username: Any, password: Any,
     *, now: datetime | None = None,

@@ -38,11 +38,18 @@ def test_roster_import_runs_on_a_worker_and_lists_rejections(qtbot, db_deps, tmp
 
 
 def test_backup_runs_on_a_worker(qtbot, db_deps, tmp_path):
+    from dataclasses import replace
+
     page = show(qtbot, SettingsPage(db_deps))
+    page.start_backup(tmp_path / "备份.sqlite3")  # a clerk may not copy the whole hall
+    qtbot.waitUntil(lambda: page.backup_button.isEnabled(), timeout=20000)
+    assert "没有备份数据库的权限" in page.job_note.text() and not (tmp_path / "备份.sqlite3").exists()
+    db_deps.hall = replace(db_deps.hall, role="head")  # the hall's head, before the hall has accounts
     page.start_backup(tmp_path / "备份.sqlite3")
     qtbot.waitUntil(lambda: page.backup_button.isEnabled(), timeout=20000)
     assert page.job_note.text().startswith("✔ 已备份")
     assert (tmp_path / "备份.sqlite3").exists()
+    assert db_deps.db.execute("SELECT action FROM audit ORDER BY seq DESC LIMIT 1").fetchone()[0] == "backup"
 
 
 def test_worker_can_be_cancelled(qtbot):

@@ -360,28 +360,35 @@ class SettingsPage(Page):
             self.worker.cancel()
             self.job_note.setText("正在取消…")
 
-    def start_import(self, path: Path, year: int) -> None:
-        """花名册导入 on a worker thread, with its own connection and Context."""
-        path_db = db_file(self.deps.db)
+    def _worker_context(self):
+        """For a job on a worker thread: `make(db)` gives the logged-in account's Context on the
+        worker's own connection (sqlite3 connections stay on their thread)."""
         deps = self.deps
         account, base = deps.account, deps.context()
 
+        def make(db):
+            from dataclasses import replace
+
+            if account is not None:
+                from desktop.services.hall import context_for
+
+                return context_for(db, account, deps.clock)
+            return replace(base, db=db)  # the pre-account hall (no accounts to check)
+
+        return make
+
+    def start_import(self, path: Path, year: int) -> None:
+        """花名册导入 on a worker thread, with its own connection and Context."""
+        path_db = db_file(self.deps.db)
+        make = self._worker_context()
+
         def job(progress, cancelled):
             from desktop.records.db import connect
-            from desktop.services.context import Context
             from desktop.services.roster_import import import_roster
 
             db = connect(path_db)
             try:
-                if account is not None:
-                    from desktop.services.hall import context_for
-
-                    ctx = context_for(db, account, deps.clock)
-                else:
-                    ctx = Context(db=db, region=base.region, hall_code=base.hall_code, window=base.window,
-                                  operator_id=base.operator_id, role=base.role, clock=base.clock,
-                                  settings=base.settings, packs=base.packs)
-                return import_roster(ctx, path, year, progress=progress, cancelled=cancelled)
+                return import_roster(make(db), path, year, progress=progress, cancelled=cancelled)
             finally:
                 db.close()
 
@@ -396,12 +403,18 @@ class SettingsPage(Page):
 
     def start_backup(self, dest: Path) -> None:
         path_db = db_file(self.deps.db)
+        make = self._worker_context()
 
         def job(progress, cancelled):
-            from desktop.records.backup import backup
+            from desktop.records.db import connect
+            from desktop.services.safety import backup_as
 
             progress(0, 1)
-            out = backup(path_db, dest)
+            db = connect(path_db)
+            try:
+                out = backup_as(make(db), dest)  # administrator only, verified, audited
+            finally:
+                db.close()
             progress(1, 1)
             return out
 
@@ -476,13 +489,15 @@ class SettingsPage(Page):
                   "receipts": {"day": self.deps.today().isoformat()},
                   "audit": {"day": self.deps.today().isoformat()}}[name]
 
+        make = self._worker_context()
+
         def job(progress, cancelled):
             from desktop.records.db import connect
-            from desktop.records.exports import export_list
+            from desktop.services.privacy import export_list
 
             db = connect(path_db)
-            try:
-                return export_list(db, name, dest, **params)
+            try:  # the role checked, a personal list noted as such, the export audited
+                return export_list(make(db), name, dest, **params)["file"]
             finally:
                 db.close()
 
