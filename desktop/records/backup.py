@@ -358,6 +358,7 @@ def _install(source: Path, target: Path, staged: Database, stamp: Stamp, keep: i
         with write(staged):
             entry = audit.append(staged, stamp, action="restore", business="backup", entity="database",
                                  entity_id=incoming.hash.hex()[:16], payload=payload)
+            entry = {**entry, "seq": head(staged.conn).seq}
         staged.conn.backup(live)
         live.execute("PRAGMA journal_mode=WAL")
     return Restored(source, previous, incoming, live_head, common, entry)

@@ -166,7 +166,7 @@ def test_an_old_backup_restored_names_the_entries_it_lacks(hall, capsys, monkeyp
     assert db.execute("SELECT count(*) FROM persons").fetchone()[0] == 20
     assert verify_audit_chain(db) is None
     entry = next(iter(db.query("SELECT * FROM audit ORDER BY seq DESC LIMIT 1")))
-    assert (entry["action"], entry["operator_id"]) == ("restore", "admin")
+    assert (entry["action"], entry["operator_id"]) == ("restore", "admin") and entry["seq"] == out["audit_seq"]
     said = payload_of(entry)
     assert said["file"] == str(saved.resolve()) and said["head"]["seq"] == old_top
     assert said["lacking"] == out["lacking"] and said["lacking"]["count"] == out["lacking"]["last"] - old_top
