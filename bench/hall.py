@@ -39,12 +39,29 @@ def cache_path(n: int) -> Path:
     return CACHE / f"hall-{n}-schema{migrations.LATEST}-gen{GENERATOR_VERSION}.sqlite3"
 
 
+_SESSIONS: dict[int, object] = {}  # id(db) -> bench01's logged-in Account on that connection
+
+
 def context(db, region: str = "武进区", *, window: str = "03", now: datetime | None = None):
+    """bench01's Context; on a configured hall through a real login (once per connection): a
+    Context that no login made is refused there."""
+    from dataclasses import replace
+
+    from desktop.records import accounts as account_rows
     from desktop.services.context import CHINA, Context
 
     moment = now or datetime.combine(synth.TODAY, datetime.min.time()).replace(hour=10, tzinfo=CHINA)
-    return Context(db=db, region=region, hall_code=HALL_CODE[region], window=window,
-                   operator_id="bench01", clock=lambda: moment, settings=dict(HALL_SETTINGS))
+    ctx = Context(db=db, region=region, hall_code=HALL_CODE[region], window=window,
+                  operator_id=BENCH_CLERK[0], clock=lambda: moment, settings=dict(HALL_SETTINGS))
+    if not account_rows.count(db):
+        return ctx
+    from desktop.services import accounts
+    from desktop.services import hall as hall_service
+
+    account = _SESSIONS.get(id(db))
+    if account is None:
+        account = _SESSIONS[id(db)] = accounts.login(db, BENCH_CLERK[0], BENCH_PASSWORD)
+    return replace(ctx, session=hall_service.context_for(db, account).session)
 
 
 YEARS = (2024, 2025, 2026)  # the policy years a hall working since the 2024 collection holds

@@ -1,40 +1,18 @@
 """Administration from the command line: first-start configuration, accounts, settings, policy
-packs and the start-up check. Every change is made by a logged-in administrator (password from
-YIBAO_DESK_PASSWORD or a prompt) through the same services as the window, so it is audited."""
+packs and the start-up check. Everything but the first-start configuration is done by a logged-in
+administrator (`--user`, password from YIBAO_DESK_PASSWORD or a prompt) through the same services
+as the window, so it is audited."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 from typing import Any
 
-from desktop.commands import refuse
+from desktop.commands import add_user, logged_in, refuse, secret
 from desktop.errors import Refusal
 
-PASSWORD_ENV = "YIBAO_DESK_PASSWORD"
 NEW_PASSWORD_ENV = "YIBAO_DESK_NEW_PASSWORD"
-
-
-def cli_stamp(db: Any):
-    """A stamp for work done at the command line without a login (exports): the hall's codes
-    and the operating-system user."""
-    from desktop.records import accounts as rows
-    from desktop.records.rows import Stamp
-    from desktop.services.context import china_now
-
-    config = rows.hall(db) or {"hall_code": "000000", "window_code": "00"}
-    try:
-        user = getpass.getuser()
-    except Exception:  # noqa: BLE001
-        user = "unknown"
-    return Stamp(config["hall_code"], config["window_code"], f"cli:{user}", "cli", china_now())
-
-
-def _secret(env: str, prompt: str) -> str:
-    value = os.environ.get(env)
-    return value if value is not None else getpass.getpass(prompt)
 
 
 def _out(value: Any) -> int:
@@ -42,18 +20,19 @@ def _out(value: Any) -> int:
     return 0
 
 
+_OPENED: list[Any] = []  # closed when the command ends (`_run`): a restore must find the file free
+
+
 def _db(args: argparse.Namespace):
     from desktop.records import db, paths
 
-    return db.open_db(paths.db_path(args.db))
+    database = db.open_db(paths.db_path(args.db))
+    _OPENED.append(database)
+    return database
 
 
 def _admin_ctx(args: argparse.Namespace):
-    from desktop.services import accounts, hall
-
-    database = _db(args)
-    account = accounts.login(database, args.user, _secret(PASSWORD_ENV, "管理员密码："))
-    return hall.context_for(database, account, role="admin" if account.has("admin") else None)
+    return logged_in(_db(args), args, "administer", "account")
 
 
 def _run(func):
@@ -62,6 +41,9 @@ def _run(func):
             return func(args)
         except Refusal as r:
             return refuse(r)
+        finally:
+            while _OPENED:
+                _OPENED.pop().close()
 
     return wrapped
 
@@ -72,9 +54,28 @@ def _configure(args: argparse.Namespace) -> int:
 
     account = hall.configure_hall(
         _db(args), args.region, args.hall_name, args.hall_code, args.window,
-        args.admin_user, _secret(NEW_PASSWORD_ENV, "新管理员密码："), args.admin_name,
+        args.admin_user, secret(NEW_PASSWORD_ENV, "新管理员密码："), args.admin_name,
     )
-    return _out({"configured": args.hall_code, "admin": account.username})
+    return _out({"configured": args.hall_code, "admin": account.username, "recovery_code": account.recovery_code,
+                 "note": RECOVERY_NOTE})
+
+
+RECOVERY_NOTE = ("这是本大厅的恢复码，只显示这一次：请抄写后交大厅负责人另行保管（不要与电脑放在一起）。"
+                 "唯一的管理员账户被锁定或忘记密码时，凭它执行 yibao-desk admin unlock 解锁")
+
+
+@_run
+def _unlock(args: argparse.Namespace) -> int:
+    from desktop.commands import username
+    from desktop.services import accounts
+
+    name = username(args)
+    database = _db(args)
+    code = secret(accounts.RECOVERY_ENV, "大厅恢复码：")
+    new = secret(NEW_PASSWORD_ENV, "新密码：") if args.reset_password else None
+    fresh = accounts.recover(database, name, code, new)
+    return _out({"unlocked": name, "password_reset": new is not None, "recovery_code": fresh,
+                 "note": "原恢复码已作废。" + RECOVERY_NOTE})
 
 
 @_run
@@ -82,7 +83,7 @@ def _create(args: argparse.Namespace) -> int:
     from desktop.services import accounts
 
     made = accounts.create_account(
-        _admin_ctx(args), args.username, _secret(NEW_PASSWORD_ENV, "新账户密码："),
+        _admin_ctx(args), args.username, secret(NEW_PASSWORD_ENV, "新账户密码："),
         args.name, [r for r in args.roles.split(",") if r],
     )
     return _out({"created": made.username, "roles": sorted(made.roles)})
@@ -100,7 +101,7 @@ def _disable(args: argparse.Namespace) -> int:
 def _reset(args: argparse.Namespace) -> int:
     from desktop.services import accounts
 
-    done = accounts.reset_password(_admin_ctx(args), args.username, _secret(NEW_PASSWORD_ENV, "新密码："))
+    done = accounts.reset_password(_admin_ctx(args), args.username, secret(NEW_PASSWORD_ENV, "新密码："))
     return _out({"reset": done.username})
 
 
@@ -125,7 +126,7 @@ def _set(args: argparse.Namespace) -> int:
 def _settings(args: argparse.Namespace) -> int:
     from desktop.services import hall
 
-    database = _db(args)
+    database = _admin_ctx(args).db
     return _out({"hall": hall.hall(database), "settings": hall.settings(database)})
 
 
@@ -139,9 +140,21 @@ def _import_pack(args: argparse.Namespace) -> int:
 @_run
 def _check(args: argparse.Namespace) -> int:
     from desktop.records import paths
+    from desktop.records.db import database_errors
     from desktop.services import safety
 
+    try:  # a damaged file may refuse the login itself: the check is what says so
+        _admin_ctx(args)
+    except database_errors():
+        pass
+    except Refusal as r:
+        if r.code not in ("corrupt", "no_key", "wrong_key"):
+            raise
+    while _OPENED:
+        _OPENED.pop().close()
     report = safety.startup_check(paths.db_path(args.db))
+    if report.started is not None:
+        report.started.db.close()
     _out({"ok": report.ok, "message": report.message, "last_good_backup": report.last_good_backup})
     return 0 if report.ok else 1
 
@@ -160,8 +173,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_configure)
 
     def with_user(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--user", required=True, help="管理员用户名（密码取自 YIBAO_DESK_PASSWORD 或提示输入）")
-        return p
+        return add_user(p, "管理员账户")
 
     p = with_user(act.add_parser("create-account", help="新建账户"))
     p.add_argument("username")
@@ -175,16 +187,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = with_user(act.add_parser("reset-password", help="重置密码（同时解除锁定）"))
     p.add_argument("username")
     p.set_defaults(func=_reset)
+    p = with_user(act.add_parser("unlock", help="凭大厅恢复码解锁管理员账户（离线可用；恢复码取自 YIBAO_DESK_RECOVERY_CODE 或提示输入；用后换新）"))
+    p.add_argument("--reset-password", action="store_true", help="同时重置密码（新密码取自 YIBAO_DESK_NEW_PASSWORD 或提示输入）")
+    p.set_defaults(func=_unlock)
     p = with_user(act.add_parser("accounts", help="列出账户"))
     p.set_defaults(func=_accounts)
     p = with_user(act.add_parser("set", help="修改大厅设置（空值清除）"))
     p.add_argument("key")
     p.add_argument("value")
     p.set_defaults(func=_set)
-    p = act.add_parser("settings", help="显示大厅配置和设置")
+    p = with_user(act.add_parser("settings", help="显示大厅配置和设置"))
     p.set_defaults(func=_settings)
     p = with_user(act.add_parser("import-pack", help="导入政策包（校验后复制到数据目录 packs/）"))
     p.add_argument("file")
     p.set_defaults(func=_import_pack)
-    p = act.add_parser("check", help="启动检查：完整性，损坏时给出最近一次可用的备份")
+    p = with_user(act.add_parser("check", help="启动检查：完整性，损坏时给出最近一次可用的备份"))
     p.set_defaults(func=_check)

@@ -3,9 +3,9 @@
 
     yibao-desk render checklist --input materials.json [--large-print] --out list.pdf
     yibao-desk render estimate --input inpatient.json [--paper A5] [--setting k=v] --out est.pdf
-    yibao-desk --db hall.sqlite3 render receipt --record 320402-03-2025-000001 --out r.pdf
-    yibao-desk --db hall.sqlite3 render payment_notice --record 320402-03-2025-000001 --reprint [--user u]
-    yibao-desk --db hall.sqlite3 render day_report --day 2025-11-15 [--operator clerk01]
+    yibao-desk --db hall.sqlite3 render receipt --record 320402-03-2025-000001 --user clerk01 --out r.pdf
+    yibao-desk --db hall.sqlite3 render payment_notice --record 320402-03-2025-000001 --reprint --user clerk01
+    yibao-desk --db hall.sqlite3 render day_report --day 2025-11-15 --user clerk01 [--operator clerk01]
     yibao-desk --db hall.sqlite3 verify "320402-03-2025-000001|ABCDEFGH2345"
 
 Every rendered PDF is also kept in the hall's archive (services/printing.py). Refusals are the
@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desktop.commands import refuse
+from desktop.commands import add_user, logged_in, refuse
 from desktop.errors import Refusal
 
 CALC_KINDS = {"checklist": ("materials",), "estimate": ("inpatient", "outpatient")}
@@ -205,7 +205,7 @@ def _render_or_refuse(args: argparse.Namespace) -> int:
                 day = date.fromisoformat(args.day) if args.day else None
             except ValueError:
                 raise Refusal("invalid_date", f"日期“{args.day}”无效，应为 YYYY-MM-DD", "day") from None
-            ctx = _context(db, args, settings)
+            ctx = logged_in(db, args, "print", "print")
             document = printing.day_report(ctx, day or ctx.today(), operator_id=args.operator,
                                            hall_code=args.hall)
         else:
@@ -220,10 +220,10 @@ def _render_or_refuse(args: argparse.Namespace) -> int:
                                   "out": _write(args.out, printed.pdf), "archived": str(printed.archived)},
                                  ensure_ascii=False))
                 return 0
+            ctx = logged_in(db, args, "print", "print")  # a stored business: personal data
             receipt = receipts.get(db, args.record) or receipts.of_record(db, args.record)
             if receipt is None:
                 raise Refusal("not_found", f"找不到收据号或业务记录“{args.record}”，请核对后重试", "record")
-            ctx = _context(db, args, settings, receipt=receipt)
             if args.kind == "checklist":  # the business's 一次性告知单, materials as received
                 document = printing.checklist_for(ctx, args.record, large_print=args.large_print)
             elif args.kind == "certificate":  # a 参保证明 issued before (`yibao-desk certificate`)
@@ -233,6 +233,14 @@ def _render_or_refuse(args: argparse.Namespace) -> int:
             else:
                 document = printing.for_record(ctx, args.kind, args.record, paper=paper)
         printed = printing.print_document(ctx, document, kind=args.kind)
+        if ctx.session is not None:  # a business's paper or a day's report: who printed it
+            from desktop.records import audit
+            from desktop.records.tx import write
+
+            with write(db):
+                audit.append(db, ctx.stamp(), action="print", business="print", entity="documents",
+                             entity_id=args.record or str(day or ctx.today()),
+                             payload={"kind": args.kind, "serial": printed.serial, "archived": str(printed.archived)})
         out = _write(args.out, printed.pdf)
         print(json.dumps({"kind": args.kind, "serial": printed.serial, "out": out,
                           "archived": str(printed.archived)}, ensure_ascii=False))
@@ -274,7 +282,10 @@ def _verify(args: argparse.Namespace) -> int:
     if not path.exists():
         result = verification.Verification(None, False, False, None, None, f"数据库文件不存在：{path}")
     else:
-        db = records_db.open_db(path)
+        try:
+            db = records_db.open_db(path)
+        except Refusal as r:
+            return refuse(r)
         try:
             result = verification.verify(db, args.text)
         finally:
@@ -284,7 +295,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("render", help="打印单据为 PDF（并存入档案目录）：告知单、测算单或某笔业务的回执、通知单、处理单、日结")
+    p = add_user(sub.add_parser("render", help="打印单据为 PDF（并存入档案目录）：告知单、测算单或某笔业务的回执、通知单、处理单、日结；"
+                                "某笔业务的单据和日结须以经办人或复核人账户执行（--user）"), "经办人或复核人账户")
     p.add_argument("kind", choices=KINDS, help="单据类型")
     p.add_argument("--input", help="checklist / estimate 的计算请求 JSON 文件（默认读标准输入）")
     p.add_argument("--record", help="收据号或业务记录编号（receipt、payment_notice、offsite_receipt、processing_slip；"

@@ -1,18 +1,20 @@
 """Opt-in encryption at rest with SQLCipher (the `sqlcipher3-wheels` package, not installed by
 default: `pip install 'yibao-desk[encrypt]'`).
 
-The key comes from the environment variable YIBAO_DESK_DB_KEY or from the caller (the window's
-prompt); it is never written to disk, neither beside the database nor in the settings. Without
-the package, or without a key, opening an encrypted database is a clear refusal.
-
-Backups of an encrypted database go through `encrypted_backup` (SQLCipher's `sqlcipher_export`
-into a copy encrypted with the same key): the plain `backup.backup` cannot read the file.
+The key comes from the environment variable YIBAO_DESK_DB_KEY (or the caller); it is never written
+to disk, neither beside the database nor in the settings. With the key set, every connection the
+application opens (`db.raw_connect`: the window, its workers, every command, the start-up check)
+is a SQLCipher one keyed with it, so a new hall file is made encrypted, and backups, the daily
+copy, the restore's staging and before-restore copies are encrypted with the same key (the backup
+API between two keyed connections). Without the package, or without a key, opening an encrypted
+database is a clear refusal. Exports (xlsx/csv) and archived PDFs are plaintext by design.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -58,47 +60,46 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def connect_encrypted(path: str | os.PathLike[str], key: str | None = None) -> Database:
-    """A connection to the encrypted file at `path` (created when missing), with the same
-    settings as `db.connect`; a wrong key is refused (`wrong_key`)."""
+def configured_key() -> str | None:
+    """The key in the environment (checked for length), or None: the hall is not encrypted."""
+    return _key(None) if os.environ.get(KEY_ENV) else None
+
+
+def raw_connect(path: str | os.PathLike[str], key: str | None = None, *, readonly: bool = False,
+                timeout: float = BUSY_TIMEOUT_MS / 1000) -> Any:
+    """A DB-API connection to the encrypted file at `path` (created when missing unless
+    `readonly`), keyed; a wrong key (or a plain file) is refused (`wrong_key`)."""
     driver = _driver()
     secret = _key(key)
-    conn = driver.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    if readonly:
+        conn = driver.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=timeout)
+    else:
+        conn = driver.connect(str(path), isolation_level=None, timeout=timeout)
     conn.execute(f"PRAGMA key = {_quoted(secret)}")
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except driver.DatabaseError:
+    except driver.DatabaseError as exc:
         conn.close()
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
         raise Refusal("wrong_key", "数据库密钥不正确，或该文件不是加密数据库", "key") from None
-    db = Database(conn, execute_plugins=False)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    return db
+    return conn
+
+
+def errors() -> tuple[type[BaseException], ...]:
+    """SQLCipher's DatabaseError when the package is there (it is not sqlite3's)."""
+    try:
+        import sqlcipher3
+    except ImportError:
+        return ()
+    return (sqlcipher3.DatabaseError,)
 
 
 def open_encrypted(path: str | os.PathLike[str], key: str | None = None) -> Database:
-    """Open (creating or upgrading) an encrypted database."""
+    """Open (creating or upgrading) an encrypted database with `key` (default: the environment's)."""
+    from desktop.records import db as dbmod
+
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = connect_encrypted(path, key)
+    db = dbmod.configure(Database(raw_connect(path, key), execute_plugins=False))
     migrations.migrate(db)
     return db
-
-
-def encrypted_backup(db: Database, dest: str | os.PathLike[str], key: str | None = None) -> Path:
-    """Copy an encrypted database to `dest`, encrypted with the same key (or `key`)."""
-    secret = _key(key)
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(dest.name + ".partial")
-    partial.unlink(missing_ok=True)
-    version = migrations.version(db)
-    db.execute(f"ATTACH DATABASE {_quoted(str(partial))} AS bk KEY {_quoted(secret)}")
-    try:
-        db.execute("SELECT sqlcipher_export('bk')")
-        db.execute(f"PRAGMA bk.user_version = {int(version)}")
-    finally:
-        db.execute("DETACH DATABASE bk")
-    os.replace(partial, dest)
-    return dest

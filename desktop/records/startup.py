@@ -33,6 +33,7 @@ def start(
     would push out the good copies the hall needs to restore from."""
     target = paths.db_path(path)
     db = open_db(target)
+    backup.remove_partials(target)  # what a backup killed last time left behind
     integrity = quick_check(db)
     made = (
         backup.auto_backup(db, target, today=today or date.today(), keep=keep)
@@ -66,6 +67,7 @@ def checks(
     target = paths.db_path(path)
     db = connect(target)
     try:
+        backup.remove_partials(target)  # what a backup killed last time left behind
         integrity = quick_check(db)
         made = (
             backup.auto_backup(db, target, today=today or date.today(), keep=keep)

@@ -10,7 +10,7 @@ administrator and are refused (code `forbidden`, audited) for anyone else.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ from desktop.records.rows import Stamp, new_id
 from desktop.records.tx import write
 from desktop.services.context import CHINA, Context, china_now
 from desktop.services.permissions import ACCOUNT_ROLES, ROLE_LABELS, require
+from desktop.services.session import Session, issue
 
 MAX_FAILED = 5
 LOCK_MINUTES = 15
@@ -49,6 +50,9 @@ class Account:
     disabled: bool = False
     locked_until: str | None = None
     last_login_at: str | None = None
+    session: Session | None = field(default=None, compare=False, repr=False)  # set by a login only
+    # the hall's recovery code, in clear only on the Account `hall.configure_hall` returns: shown once
+    recovery_code: str | None = field(default=None, compare=False, repr=False)
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -63,7 +67,7 @@ class Account:
         return "、".join(ROLE_LABELS[r] for r in ACCOUNT_ROLES if r in self.roles)
 
 
-def _account(row: dict[str, Any]) -> Account:
+def _account(row: dict[str, Any], session: Session | None = None) -> Account:
     return Account(
         row["id"],
         row["username"],
@@ -72,6 +76,7 @@ def _account(row: dict[str, Any]) -> Account:
         row["disabled_at"] is not None,
         row["locked_until"],
         row["last_login_at"],
+        session,
     )
 
 
@@ -151,6 +156,63 @@ def hash_password(password: str) -> str:
     return HASHER.hash(password)
 
 
+# --- the hall's recovery code: the way back for a locked-out last administrator -------------
+
+RECOVERY_KEY = "recovery_code"  # in `settings`: an argon2 hash, never the code
+RECOVERY_ENV = "YIBAO_DESK_RECOVERY_CODE"
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_recovery_code() -> str:
+    """20 Crockford base32 characters (100 random bits) in groups of four, easy to copy by hand."""
+    import secrets
+
+    text = "".join(secrets.choice(_CROCKFORD) for _ in range(20))
+    return "-".join(text[i:i + 4] for i in range(0, 20, 4))
+
+
+def _normal_code(code: str) -> str:
+    """As typed: case, blanks and dashes ignored; O read as 0, I and L as 1 (Crockford)."""
+    text = "".join(code.split()).replace("-", "").upper()
+    return text.translate(str.maketrans("OIL", "011"))
+
+
+def store_recovery_code(db: Database, code: str, at: str, by: str) -> None:
+    """Keep the argon2 hash of `code` (inside the caller's transaction), replacing the old one."""
+    rows.put_setting(db, RECOVERY_KEY, HASHER.hash(_normal_code(code)), at, by)
+
+
+def recover(db: Database, username: Any, code: Any, new_password: Any = None, now: datetime | None = None) -> str:
+    """凭恢复码解锁 (offline, no other administrator needed): an administrator account locked
+    out is unlocked, and given `new_password` its password is reset. The code is used up: the
+    new one is returned, to be shown once. Every attempt is audited."""
+    hall = _hall_or_refuse(db)
+    moment = _moment(now)
+    name = username.strip() if isinstance(username, str) else ""
+    row = rows.get(db, name) if name else None
+    if row is None or row["disabled_at"] is not None or "admin" not in rows.decode_roles(row["roles"]):
+        raise Refusal("not_found", f"“{name}”不是本大厅可用的管理员账户：恢复码只用于解锁管理员账户", "username")
+    fresh_password = check_password_strength(new_password, row["username"]) if new_password is not None else None
+    stored = rows.settings(db).get(RECOVERY_KEY)
+    if stored is None:
+        raise Refusal("no_recovery_code", "本大厅没有设置恢复码，无法凭恢复码解锁；请由其他管理员重置密码", "code")
+    ok = isinstance(code, str) and len(code) <= 64 and _verify(stored, _normal_code(code))
+    fresh = new_recovery_code()
+    stamp = _stamp(hall, row["username"], row["roles"], moment)
+    with write(db):
+        if ok:
+            values: dict[str, Any] = {"failed_attempts": 0, "locked_until": None, "updated_at": _iso(moment)}
+            if fresh_password is not None:
+                values.update(password_hash=HASHER.hash(fresh_password), password_changed_at=_iso(moment))
+            rows.update(db, row["username"], values)
+            store_recovery_code(db, fresh, _iso(moment), row["username"])
+        audit.append(db, stamp, action="recover" if ok else "recover_failed", business="account", entity="accounts",
+                     entity_id=row["id"], payload={"username": row["username"], "password_reset": bool(ok and fresh_password)})
+    if not ok:
+        raise Refusal("wrong_code", "恢复码不正确，账户未解锁（本次尝试已记录）", "code")
+    return fresh
+
+
 def _verify(stored: str, password: str) -> bool:
     try:
         return HASHER.verify(stored, password)
@@ -161,6 +223,12 @@ def _verify(stored: str, password: str) -> bool:
 def _lock_text(until: str) -> str:
     moment = datetime.fromisoformat(until)
     return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _way_back(row: dict[str, Any]) -> str:
+    if "admin" in rows.decode_roles(row["roles"]):
+        return f"或请其他管理员重置密码；也可凭大厅恢复码解锁：yibao-desk admin unlock --user {row['username']}"
+    return "或请管理员重置密码"
 
 
 def _authenticate(db: Database, username: Any, password: Any, now: datetime | None, action: str) -> Account:
@@ -198,7 +266,7 @@ def _authenticate(db: Database, username: Any, password: Any, now: datetime | No
             refusal = Refusal(
                 "locked",
                 f"密码连续输错{MAX_FAILED}次，账户已锁定，请于{_lock_text(row['locked_until'])}后再试"
-                "（或请管理员重置密码）",
+                f"（{_way_back(row)}）",
                 "username",
             )
             payload["reason"] = "locked"
@@ -211,7 +279,7 @@ def _authenticate(db: Database, username: Any, password: Any, now: datetime | No
                 refusal = Refusal(
                     "locked",
                     f"密码连续输错{MAX_FAILED}次，账户已锁定{LOCK_MINUTES}分钟，"
-                    f"请于{_lock_text(values['locked_until'])}后再试（或请管理员重置密码）",
+                    f"请于{_lock_text(values['locked_until'])}后再试（{_way_back(row)}）",
                     "password",
                 )
             else:
@@ -229,7 +297,7 @@ def _authenticate(db: Database, username: Any, password: Any, now: datetime | No
                 values["password_hash"] = HASHER.hash(secret)
                 payload["rehashed"] = True
             rows.update(db, row["username"], values)
-            result = _account({**row, **values})
+            result = _account({**row, **values}, issue(row["username"]))
         audit.append(
             db,
             stamp,

@@ -50,6 +50,8 @@ class Context:
     packs: Any = None  # the hall's PackSet (bundled + imported); None: the bundled packs
     # Replaces `category_rules` (a batch's per-year memo, see roster_import); None: the pack's.
     rules: Callable[[int], dict] | None = None
+    # The login this Context comes from (services/session.py); required once the hall has accounts.
+    session: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Configuration errors, not clerk input: fail loudly at start-up.

@@ -25,15 +25,19 @@ from desktop.records import audit
 from desktop.records.rows import Stamp
 from desktop.records.tx import write
 from desktop.services.accounts import (
+    RECOVERY_KEY,
     Account,
     _new_row,
     check_password_strength,
     check_username,
     hash_password,
+    new_recovery_code,
+    store_recovery_code,
 )
 from desktop.services.context import CHINA, Context, china_now
 from desktop.services.permissions import require
 from desktop.services.regions import region_group
+from desktop.services.session import issue, proves
 
 if TYPE_CHECKING:
     from desktop.policy.loader import PackSet
@@ -89,7 +93,8 @@ def configure_hall(
     now: datetime | None = None,
 ) -> Account:
     """首次设置: the hall and its first administrator, once. Returns the administrator's account
-    (the window then logs in with it). A second call is refused (`already_configured`)."""
+    (the window then logs in with it), carrying the hall's recovery code to show once. A second
+    call is refused (`already_configured`)."""
     if rows.hall(db) is not None:
         raise Refusal("already_configured", "本大厅已完成首次设置，不能再次设置", "hall")
     if not isinstance(region, str) or not region.strip():
@@ -115,6 +120,7 @@ def configure_hall(
     moment = (now or china_now()).astimezone(CHINA)
     stamp = Stamp(code, win, username, "admin", moment)
     account = _new_row(stamp.created_at, username, username, shown, frozenset({"admin"}), hash_password(secret))
+    recovery = new_recovery_code()  # the way back if the last administrator is locked out
     with write(db):
         if rows.hall(db) is not None:  # again, under the write lock
             raise Refusal("already_configured", "本大厅已完成首次设置，不能再次设置", "hall")
@@ -123,7 +129,11 @@ def configure_hall(
         rows.add(db, account)
         audit.append(db, stamp, action="configure_hall", business="hall", entity="hall_config", entity_id=code, payload=config)
         audit.append(db, stamp, action="create_account", business="account", entity="accounts", entity_id=account["id"], payload={"username": username, "display_name": shown, "roles": ["admin"]})
-    return Account(account["id"], username, shown, frozenset({"admin"}))
+        store_recovery_code(db, recovery, stamp.created_at, username)
+        audit.append(db, stamp, action="recovery_code", business="hall", entity="settings", entity_id=RECOVERY_KEY, payload={"made_by": username})
+    # the administrator has just set the password: this is their first login; the recovery code
+    # is shown to them once (the window's setup, `admin configure`) and kept only as a hash
+    return Account(account["id"], username, shown, frozenset({"admin"}), session=issue(username), recovery_code=recovery)
 
 
 def _parse(key: str, text: str) -> Any:
@@ -214,6 +224,8 @@ def context_for(
     if config is None:
         raise Refusal("not_configured", "本大厅尚未完成首次设置", "hall")
     audit.check_state(db, "hall_config", config)  # a region or code edited by SQL acts nowhere
+    if not proves(account.session, account.username):
+        raise Refusal("forbidden", f"账户“{account.username}”未登录：请先以本人账户登录", "username")
     acting = role or account.primary_role
     if acting not in account.roles:
         raise Refusal("forbidden", f"账户“{account.username}”没有该身份", "role")
@@ -227,6 +239,7 @@ def context_for(
         clock=clock or china_now,
         settings=policy_settings(db),
         packs=hall_packs(db),
+        session=account.session,
     )
 
 

@@ -8,7 +8,8 @@ under its own name (the Context built by `hall.context_for` from the logged-in a
 
 Once the hall has accounts (after `hall.configure_hall`), the roles are read from the accounts
 table for `ctx.operator_id`, never taken from the Context: a Context naming a disabled or
-unknown account, or claiming a role its account does not hold, is refused. A database without
+unknown account, or claiming a role its account does not hold, is refused, and so is one that no
+login made (its `session`, services/session.py, missing or naming another account). A database without
 accounts (the demo hall, tests of single businesses) falls back to `ctx.role`.
 
 Every refusal here is a `Refusal` with code `forbidden` and an audit entry (action `refused`)
@@ -25,6 +26,7 @@ from desktop.records import accounts, audit
 from desktop.records.rows import new_id
 from desktop.records.tx import write
 from desktop.services.context import Context
+from desktop.services.session import proves
 
 ROLE_LABELS = {"clerk": "经办人", "reviewer": "复核人", "admin": "管理员", "head": "大厅负责人"}
 ACCOUNT_ROLES = ("clerk", "reviewer", "admin")
@@ -39,6 +41,12 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "administer": (frozenset({"admin"}), "管理账户、设置和政策包"),
     "export": (frozenset({"clerk", "reviewer", "head", "admin"}), "导出清单"),
     "view": (frozenset({"clerk", "reviewer", "head"}), "查阅参保人档案"),
+    # a whole copy of the hall's data, or replacing it: the administrator's (the hall's head
+    # before the hall has accounts)
+    "backup": (frozenset({"admin", "head"}), "备份数据库"),
+    "restore": (frozenset({"admin"}), "从备份恢复数据库"),
+    # a stored business's paper (personal data) from the command line
+    "print": (frozenset({"clerk", "reviewer", "head"}), "打印业务单据"),
 }
 # roles that see whole ID numbers in lists (a reviewer checks the number against the papers)
 FULL_ID_ROLES = frozenset({"clerk", "reviewer", "head"})
@@ -52,6 +60,8 @@ def roles_of(ctx: Context) -> frozenset[str] | None:
 def _roles(ctx: Context, has_accounts: bool) -> frozenset[str] | None:
     if not has_accounts:
         return frozenset({ctx.role})
+    if not proves(ctx.session, ctx.operator_id):  # built by hand, not by a login
+        return None
     account = accounts.get(ctx.db, ctx.operator_id)
     if account is None or account["disabled_at"] is not None:
         return None
@@ -122,7 +132,7 @@ def require(
     elif roles is None:
         refusal = Refusal(
             "forbidden",
-            f"“{ctx.operator_id}”不是本大厅的有效账户（未登记或已停用），不能{label}；"
+            f"“{ctx.operator_id}”不是本大厅已登录的有效账户（未登录、未登记或已停用），不能{label}；"
             "每笔业务只能以登录者本人的名义办理",
             "operator_id",
         )

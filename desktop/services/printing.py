@@ -16,7 +16,7 @@ code, window number, operator id). ID numbers are masked (first 6, last 4) on ev
 from __future__ import annotations
 
 import json
-import sqlite3
+import os
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -126,6 +126,12 @@ DAY_LABELS = {
     ("export", "export"): "导出清单",
     ("certificate", "issue"): "出具参保证明",
     ("chronic_application", "accept"): "门诊慢特病待遇申请受理",
+    ("print", "print"): "打印业务单据",
+    ("backup", "backup"): "备份数据库",
+    ("backup", "restore"): "从备份恢复数据库",
+    ("account", "recover"): "凭恢复码解除锁定",
+    ("account", "recover_failed"): "恢复码错误",
+    ("hall", "recovery_code"): "生成大厅恢复码",
 }
 ASSESSED = {"enroll", "renewal"}  # businesses whose amount is a contribution assessed
 AMOUNT_WORDS = {"refund": "退费金额", "manual_claim": "金额", "receipt": "原收据金额"}
@@ -1025,7 +1031,7 @@ def db_file(ctx: Context) -> Path | None:
     """The database file the context's connection has open (None for an in-memory one)."""
     try:
         row = ctx.db.execute("PRAGMA database_list").fetchone()
-    except sqlite3.Error:
+    except Exception:  # noqa: BLE001 - a closed connection of either driver (sqlite3, SQLCipher)
         return None
     return Path(row[2]) if row and row[2] else None
 
@@ -1039,14 +1045,15 @@ def archive_folder(ctx: Context) -> Path:
 
 def archive(pdf: bytes, *, folder: Path, kind: str, name: str, month: date) -> Path:
     """Write `<folder>/YYYY/MM/<name>-<kind>.pdf`; a reprint gets `-2`, `-3` … (never overwrites)."""
-    target_dir = folder / f"{month.year:04d}" / f"{month.month:02d}"
-    target_dir.mkdir(parents=True, exist_ok=True)
+    target_dir = paths.private_dir(paths.private_dir(folder / f"{month.year:04d}") / f"{month.month:02d}")
     stem = f"{name}-{kind}"
     n = 1
     while True:
         target = target_dir / (f"{stem}.pdf" if n == 1 else f"{stem}-{n}.pdf")
         try:
-            with open(target, "xb") as out:  # exclusive: two windows printing at once never collide
+            # exclusive: two windows printing at once never collide; 0600: personal data
+            with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                                   paths.PRIVATE_FILE), "wb") as out:
                 out.write(pdf)
             return target
         except FileExistsError:

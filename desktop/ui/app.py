@@ -126,7 +126,14 @@ class Session:
                 self.deps.db.close()
                 self.deps = build_deps(self.args, demo=True)
                 return self._open_demo()
+            self._show_recovery_code(setup)
         return self.login()
+
+    def _show_recovery_code(self, setup: Any) -> None:
+        from desktop.ui.login import RecoveryCodeDialog
+
+        if setup.account is not None and setup.account.recovery_code:
+            self.ask(RecoveryCodeDialog(setup.account.recovery_code, self.window))
 
     def login(self) -> bool:
         from desktop.records import accounts as account_rows
@@ -224,6 +231,7 @@ class Session:
             if not self.ask(setup):
                 real.db.close()
                 return
+            self._show_recovery_code(setup)
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()

@@ -115,6 +115,38 @@ class SetupDialog(QDialog):
         self.accept()
 
 
+class RecoveryCodeDialog(QDialog):
+    """The hall's recovery code, shown once right after the first-start setup: the way back
+    when the only administrator is locked out (`yibao-desk admin unlock`). Kept only as a hash."""
+
+    def __init__(self, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("大厅恢复码 — 请抄写保管")
+        self.setObjectName("recoveryCodeDialog")
+        intro = QLabel("这是本大厅的恢复码，只显示这一次。请抄写在纸上，交大厅负责人另行保管（不要与电脑放在一起）。"
+                       "唯一的管理员账户被锁定或忘记密码时，凭它解锁：yibao-desk admin unlock --user 管理员用户名")
+        intro.setWordWrap(True)
+        self.code = QLabel(code)
+        self.code.setObjectName("recoveryCode")
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.code.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setFamilies(["DejaVu Sans Mono", "Consolas", "monospace"])
+        self.code.setFont(font)
+        self.ok = QPushButton("我已抄下恢复码")
+        self.ok.setDefault(True)
+        self.ok.clicked.connect(self.accept)
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addWidget(self.code)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.ok)
+        lay.addLayout(row)
+        self.resize(560, self.sizeHint().height())
+
+
 def _database_file(db) -> str:
     """The file of the connection's main database ('' for an in-memory one)."""
     return db.execute("PRAGMA database_list").fetchone()[2] or ""

@@ -11,10 +11,13 @@ and a print job goes to the spooler. Tests replace `Deps.printer` by a recorder.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from io import BytesIO
 from pathlib import Path
 
@@ -144,20 +147,41 @@ class SystemPrinter:
 
     @staticmethod
     def _spool(pdf: bytes, printer: str, paper: str) -> None:
-        with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as out:
+        """Hand the PDF (personal data) to the spooler through a file only its owner can read,
+        removed once handed over: `lp` has copied it when it returns; the Windows viewer opens it
+        later, so there the spool folder's files older than an hour go at the next print."""
+        folder = spool_dir()
+        with tempfile.NamedTemporaryFile(suffix=".pdf", dir=folder, delete=False) as out:  # 0600
             out.write(pdf)
         if sys.platform.startswith("win"):
-            import os
-
             os.startfile(out.name, "print")  # type: ignore[attr-defined]  # the default PDF viewer prints it
             return
-        tool = shutil.which("lp") or shutil.which("lpr")
-        if tool is None:
-            raise OSError("本机没有可用的打印程序（lp），请打开已存档的PDF文件后打印")
-        media = {"A4": "A4", "A5": "A5", "80mm": "Custom.80x297mm"}.get(paper, "A4")
-        args = [tool, "-d", printer, "-o", f"media={media}", out.name] if tool.endswith("lp") else \
-            [tool, "-P", printer, out.name]
-        subprocess.run(args, check=True, capture_output=True, timeout=60)
+        try:
+            tool = shutil.which("lp") or shutil.which("lpr")
+            if tool is None:
+                raise OSError("本机没有可用的打印程序（lp），请打开已存档的PDF文件后打印")
+            media = {"A4": "A4", "A5": "A5", "80mm": "Custom.80x297mm"}.get(paper, "A4")
+            args = [tool, "-d", printer, "-o", f"media={media}", out.name] if tool.endswith("lp") else \
+                [tool, "-P", printer, out.name]
+            subprocess.run(args, check=True, capture_output=True, timeout=60)
+        finally:
+            Path(out.name).unlink(missing_ok=True)
+
+
+SPOOL_KEEP_SECONDS = 3600
+
+
+def spool_dir() -> Path:
+    """`spool/` in the data folder (0700), swept of print files older than an hour."""
+    from desktop.records import paths
+
+    folder = paths.private_dir(paths.data_dir() / "spool")
+    now = time.time()
+    for old in folder.glob("*.pdf"):
+        with contextlib.suppress(OSError):
+            if now - old.stat().st_mtime > SPOOL_KEEP_SECONDS:
+                old.unlink()
+    return folder
 
 
 def paint(images: list, device, paper: str) -> None:

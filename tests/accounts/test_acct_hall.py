@@ -146,12 +146,13 @@ def test_admin_cli(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("YIBAO_DESK_PASSWORD", "Desk2026qq")
     assert main(["--db", path, "admin", "set", "idle_lock_minutes", "6", "--user", "clerk"]) == 2
     capsys.readouterr()
-    assert main(["--db", path, "admin", "settings"]) == 0
+    monkeypatch.setenv("YIBAO_DESK_PASSWORD", "Guard2026zz")
+    assert main(["--db", path, "admin", "settings", "--user", "admin"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["settings"]["idle_lock_minutes"] == 5 and shown["hall"]["window_code"] == "02"
-    assert main(["--db", path, "admin", "check"]) == 0
+    assert main(["--db", path, "admin", "check", "--user", "admin"]) == 0
     capsys.readouterr()
-    assert main(["--db", path, "export", "persons", str(tmp_path / "p.csv")]) == 0
+    assert main(["--db", path, "export", "persons", str(tmp_path / "p.csv"), "--user", "admin"]) == 0
     assert json.loads(capsys.readouterr().out)["personal"] is True
     assert (tmp_path / "p.csv").read_text(encoding="utf-8-sig").startswith("# 本文件含参保人个人信息")
     assert main(["--db", path, "audit", "verify"]) == 0

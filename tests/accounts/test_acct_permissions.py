@@ -123,10 +123,39 @@ def test_no_business_under_another_name(staff, enrolled):
     _refused(as_reviewer, change.change, as_reviewer, NUMBER, "phone", "13812345678")
     ghost = dataclasses.replace(admin, operator_id="ghost", role="clerk")
     refusal = _refused(ghost, persons.register_person, ghost, OTHER, "王五")
-    assert "不是本大厅的有效账户" in refusal.message
+    assert "不是本大厅已登录的有效账户" in refusal.message
     accounts.disable_account(admin, "clerk", "离职")
     gone = staff["clerk"]
     _refused(gone, persons.register_person, gone, OTHER, "王五")
+
+
+def test_a_context_made_without_a_login_does_nothing(staff, enrolled):
+    """Finding 3 of the hall's attack: a Context built by hand naming the administrator or a
+    reviewer (no login in the chain) approved, created accounts and reset passwords."""
+    from desktop.services.context import Context
+    from desktop.services.session import Session, issue
+
+    base = staff["clerk"]
+    db = base.db
+    forged = {role: Context(db=db, region=base.region, hall_code=base.hall_code, window=base.window,
+                            operator_id=name, role=role, clock=base.clock)
+              for name, role in (("admin", "admin"), ("rev", "reviewer"))}
+    before = db.execute("SELECT count(*) FROM accounts").fetchone()[0]
+    _refused(forged["admin"], accounts.create_account, forged["admin"], "intruder", "Intrude2026", "入侵", ["admin"])
+    _refused(forged["admin"], accounts.reset_password, forged["admin"], "admin", "Taken2026xx")
+    _refused(forged["admin"], hall.set_setting, forged["admin"], "idle_lock_minutes", "5")
+    # another account's login carried over to a name it does not prove
+    borrowed = dataclasses.replace(staff["clerk"], operator_id="admin", role="admin")
+    _refused(borrowed, accounts.create_account, borrowed, "intruder", "Intrude2026", "入侵", ["admin"])
+    r = refund.request_refund(staff["clerk"], NUMBER, 2024, "死亡")
+    _refused(forged["reviewer"], review.decide, forged["reviewer"], r.review_request_id, True)
+    assert db.execute("SELECT count(*) FROM accounts").fetchone()[0] == before
+    # an Account built by hand proves nothing either, and a Session is made by a login only
+    with pytest.raises(Refusal):
+        hall.context_for(db, accounts.Account("x", "admin", "王管理", frozenset({"admin"})))
+    with pytest.raises(TypeError):
+        Session("admin", object())
+    assert issue("admin").username == "admin"  # (the one door, used by login)
 
 
 def test_clerks_and_reviewers_do_not_administer(staff, tmp_path):

@@ -39,10 +39,30 @@ def flat(data: bytes) -> str:
     return "".join(pdf_text(data).split()).replace(",", "")
 
 
+CLERK_PASSWORD = "Desk2026qq"
+
+
+def with_accounts(db_path: Path, *, region: str = "天宁区", hall_code: str = "320402") -> None:
+    """Configure the hall of a file whose businesses were done by `clerk01` and give clerk01
+    an account: `render --record` runs as a logged-in clerk."""
+    from desktop.records.db import open_db
+    from desktop.services import accounts, hall
+
+    db = open_db(db_path)
+    try:
+        admin = hall.configure_hall(db, region, "测试大厅", hall_code, "03", "admin", "Guard2026zz", "王管理")
+        accounts.create_account(hall.context_for(db, admin), "clerk01", CLERK_PASSWORD, "李经办", ["clerk"])
+    finally:
+        db.close()
+
+
 def run_cli(*args: str, db: Path | None = None, home: Path | None = None,
-            stdin: str | None = None) -> subprocess.CompletedProcess:
+            stdin: str | None = None, password: str | None = None) -> subprocess.CompletedProcess:
     """The real command line, `python -m desktop.cli`, never touching the user's data."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("YIBAO_DESK_PASSWORD", None)
+    if password is not None:
+        env["YIBAO_DESK_PASSWORD"] = password
     if home is not None:
         env["YIBAO_DESK_HOME"] = str(home)
     argv = [sys.executable, "-m", "desktop.cli", *(["--db", str(db)] if db else []), *args]

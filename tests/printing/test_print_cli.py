@@ -7,8 +7,9 @@ import sqlite3
 from datetime import date, datetime
 
 import pytest
-from print_helpers import cli_json, flat, make_ctx, make_id, run_cli
+from print_helpers import CLERK_PASSWORD, cli_json, flat, make_ctx, make_id, run_cli, with_accounts
 
+from desktop.records.db import open_db
 from desktop.services import enrollment, persons, printing, verification
 from desktop.services.context import CHINA
 
@@ -165,8 +166,8 @@ def test_render_refusals_are_the_calculators_json_with_exit_2(tmp_path):
     assert done.returncode == 2 and cli_json(done)["error"]["code"] == "invalid_json"
     done = run_cli("render", "checklist", db=db, stdin=json.dumps(INPATIENT, ensure_ascii=False))
     assert done.returncode == 2 and cli_json(done)["error"]["code"] == "unknown_calc"
-    done = run_cli("render", "receipt", "--record", "nope", db=db)
-    assert done.returncode == 2 and "找不到" in cli_json(done)["error"]["message"]
+    done = run_cli("render", "receipt", "--record", "nope", db=db)  # the account first: no hint whether it exists
+    assert done.returncode == 2 and cli_json(done)["error"]["code"] == "missing_user"
     done = run_cli("render", "checklist", "--paper", "80mm", db=db, stdin="{}")
     assert done.returncode == 2 and cli_json(done)["error"]["code"] == "invalid_paper"
     # issue 15.11: a hall setting no pack reads is refused, not silently ignored
@@ -178,17 +179,33 @@ def test_render_refusals_are_the_calculators_json_with_exit_2(tmp_path):
 def test_render_record_documents_from_the_cli_and_archive_reprints(ctx, enrolled, db_path, tmp_path):
     serial = enrolled.receipt_serial
     ctx.db.close()
+    with_accounts(db_path)
     out = tmp_path / "notice.pdf"
-    done = run_cli("render", "payment_notice", "--record", serial, "--paper", "80mm", "--out", str(out), db=db_path)
+    clerk = ("--user", "clerk01")
+    # without an account, with a wrong password, as an administrator: refused, nothing printed
+    for argv, password, code in ((("render", "payment_notice", "--record", serial), None, "missing_user"),
+                                 (("render", "payment_notice", "--record", serial, *clerk), "Wrong2026xx", "login_failed"),
+                                 (("render", "payment_notice", "--record", serial, "--user", "admin"), "Guard2026zz", "forbidden")):
+        done = run_cli(*argv, "--out", str(out), db=db_path, password=password)
+        assert done.returncode == 2 and cli_json(done)["error"]["code"] == code, done.stdout
+    assert not out.exists() and not (tmp_path / "archive" / "2025").exists()
+    done = run_cli("render", "payment_notice", "--record", serial, "--paper", "80mm", "--out", str(out), *clerk,
+                   db=db_path, password=CLERK_PASSWORD)
     assert done.returncode == 0, done.stderr
     assert "缴费通知单" in flat(out.read_bytes())
     first = cli_json(done)["archived"]
-    again = cli_json(run_cli("render", "payment_notice", "--record", serial, db=db_path))["archived"]
+    again = cli_json(run_cli("render", "payment_notice", "--record", serial, *clerk, db=db_path,
+                             password=CLERK_PASSWORD))["archived"]
     assert first == str(tmp_path / "archive" / "2025" / "11" / f"{serial}-payment_notice.pdf")
     assert again == first.replace("-payment_notice.pdf", "-payment_notice-2.pdf")
-    done = run_cli("render", "day_report", "--day", "2025-11-15", "--operator", "clerk01", db=db_path)
+    done = run_cli("render", "day_report", "--day", "2025-11-15", "--operator", "clerk01", *clerk, db=db_path,
+                   password=CLERK_PASSWORD)
     assert done.returncode == 0, done.stderr
     assert cli_json(done)["archived"].endswith("day_report.pdf")
+    db = open_db(db_path)
+    printed = [(r["operator_id"], r["entity_id"]) for r in db.query("SELECT * FROM audit WHERE action = 'print' ORDER BY seq")]
+    db.close()
+    assert printed == [("clerk01", serial), ("clerk01", serial), ("clerk01", "2025-11-15")]
 
 
 def test_archive_never_overwrites(ctx, enrolled, tmp_path):
@@ -232,11 +249,15 @@ def test_render_claim_estimate_and_checklist_by_record(db, db_path, tmp_path):
             "start_on": "2026-02-01", "end_on": "2026-02-10"}
     r = manual_claim.accept_claim(ctx, ELDER, [bill], ["医疗收费票据"], category="老年居民", offsite="")
     db.close()
+    with_accounts(db_path, region="武进区", hall_code="320412")
     out = tmp_path / "claim-estimate.pdf"
-    done = run_cli("render", "estimate", "--record", r.receipt_serial, "--out", str(out), db=db_path)
+    clerk = ("--user", "clerk01")
+    done = run_cli("render", "estimate", "--record", r.receipt_serial, "--out", str(out), *clerk, db=db_path,
+                   password=CLERK_PASSWORD)
     assert done.returncode == 0, done.stderr
     assert "6300.00" in flat(out.read_bytes())  # (10000 − 1000) × 70%, as stored with the claim
-    done = run_cli("render", "checklist", "--record", r.claim_id, "--out", str(out), db=db_path)
+    done = run_cli("render", "checklist", "--record", r.claim_id, "--out", str(out), *clerk, db=db_path,
+                   password=CLERK_PASSWORD)
     assert done.returncode == 0, done.stderr
     assert "请补齐以下材料后再来办理" in flat(out.read_bytes())
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from rec_helpers import add_person, make_id
@@ -11,6 +11,8 @@ from rec_helpers import add_person, make_id
 from desktop.errors import Refusal
 from desktop.records import backup, paths, startup
 from desktop.records.db import open_db
+from desktop.records.rows import Stamp
+from desktop.services.context import CHINA
 
 
 def _count(db):
@@ -43,30 +45,44 @@ def test_auto_backup_once_a_day_keeping_n(db, db_path):
     assert kept == ["daily-20251103.sqlite3", "daily-20251104.sqlite3", "daily-20251105.sqlite3"]
 
 
+STAMP = Stamp("320412", "03", "admin", "admin", datetime(2025, 11, 15, 10, 0, tzinfo=CHINA))
+
+
+def _authorized(db):
+    return STAMP
+
+
 def test_restore_refuses_a_bad_file_and_changes_nothing(db, db_path, tmp_path):
     add_person(db, "张三", make_id(date(1980, 1, 1), 1))
+    db.close()
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"this is not a database" * 100)
     with pytest.raises(Refusal) as refused:
-        backup.restore(junk, db)
+        backup.restore(junk, db_path, _authorized)
     assert refused.value.code == "invalid_backup" and refused.value.field == "src"
     other = tmp_path / "other.sqlite3"
     with sqlite3.connect(other) as conn:
         conn.execute("CREATE TABLE t (x)")
     with pytest.raises(Refusal, match="结构版本"):
-        backup.restore(other, db)
-    assert _count(db) == 1
+        backup.restore(other, db_path, _authorized)
+    again = open_db(db_path)
+    assert _count(again) == 1
+    again.close()
     assert not list(paths.backup_dir(db_path).glob("before-restore-*"))
+    assert not list(paths.backup_dir(db_path).glob("*.partial"))
 
 
-def test_restore_into_the_open_database(db, db_path, tmp_path):
+def test_restore_waits_for_the_file_to_be_closed(db, db_path, tmp_path):
     add_person(db, "张三", make_id(date(1980, 1, 1), 1))
     saved = backup.backup(db, tmp_path / "saved.sqlite3")
     add_person(db, "李四", make_id(date(1980, 1, 1), 2))
-    assert _count(db) == 2
-    safety = backup.restore(saved, db)
-    assert _count(db) == 1  # the open connection sees the restored content
-    assert safety is not None and backup.check_file(safety).ok
+    with pytest.raises(Refusal) as busy:
+        backup.restore(saved, db_path, _authorized)
+    assert busy.value.code == "in_use" and _count(db) == 2  # an open connection: refused
+    db.close()
+    done = backup.restore(saved, db_path, _authorized)
+    assert done.previous_copy is not None and backup.check_file(done.previous_copy).ok
+    assert done.entry["action"] == "restore" and done.lacking is None  # (no audit entries here)
     reopened = open_db(db_path)
     assert _count(reopened) == 1
     reopened.close()

@@ -179,6 +179,9 @@ def _readonly_ctx(path, how: str) -> Context:
     file is made with SQLite itself: a `?mode=ro` URI connection, or PRAGMA query_only."""
     from sqlite_utils import Database
 
+    writable = open_db(path)  # the clerk logged in before the file turned read-only
+    account = accounts.login(writable, "clerk-03", "Desk2026qq", NOW)
+    writable.close()
     if how == "uri":
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         db = Database(conn)
@@ -187,7 +190,6 @@ def _readonly_ctx(path, how: str) -> Context:
         db.execute("PRAGMA query_only = 1")
     from desktop.services import hall
 
-    account = accounts.Account("x", "clerk-03", "经办clerk-03", frozenset({"clerk"}))
     return hall.context_for(db, account, lambda: NOW)
 
 
@@ -249,11 +251,14 @@ def test_corrupt_file_points_to_the_last_good_backup_and_restores(tmp_path):
     assert "完整性检查未通过" in report.message or "损坏" in report.message
     assert str(good) in report.message and "yibao-desk restore" in report.message
     assert not (tmp_path / "backups" / "daily-20251116.sqlite3").exists()  # damage never rotated in
-    used = safety.restore_last_good(path)
+    used = safety.restore_last_good(path, "admin", "Guard2026zz")
     assert used == good
     db = open_db(path)
     assert quick_check(db, full=True).ok
-    assert all_counts(db) == kept
+    # the administrator logged in against the backup's accounts (the live file is damaged),
+    # and the restore is the restored file's newest entry
+    assert all_counts(db) == {**kept, "audit": kept["audit"] + 2}
+    assert [r[0] for r in db.execute("SELECT action FROM audit ORDER BY seq DESC LIMIT 2")] == ["restore", "login"]
     check_no_half_business(db)
     assert verify_audit_chain(db) is None
     db.close()

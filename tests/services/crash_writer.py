@@ -9,9 +9,12 @@ from datetime import date, timedelta
 from svc_helpers import make_ctx, make_id
 
 from desktop.errors import Refusal
+from desktop.records import accounts as account_rows
 from desktop.records import receipts
 from desktop.records.db import open_db
-from desktop.services import change, enrollment, persons, receipt
+from desktop.services import accounts, change, enrollment, hall, persons, receipt
+
+CLERK_PASSWORD = "Desk2026qq"  # safety_helpers.PASSWORD
 
 
 def pause_inside_transactions(after: int) -> None:
@@ -37,6 +40,12 @@ def main(path: str, start: int, pause_after: int, window: str) -> None:
         pause_inside_transactions(pause_after)
     db = open_db(path)
     ctx = make_ctx(db, window=window, operator_id=f"clerk-{window}")
+    if account_rows.count(db):  # a configured hall: the clerk logs in (the safety suite's password)
+        from argon2 import PasswordHasher
+
+        accounts.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        account = accounts.login(db, ctx.operator_id, CLERK_PASSWORD)
+        ctx = hall.context_for(db, account, ctx.clock, window=window)
     i = start
     while True:
         number = make_id(date(1940, 1, 1) + timedelta(days=i % 20_000), 1 + i // 20_000)

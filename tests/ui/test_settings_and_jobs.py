@@ -3,7 +3,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from conftest import make_id, show
+from conftest import PASSWORD, make_id, show
 
 from desktop.ui.pages.settings import SettingsPage
 from desktop.ui.reader import CardData, SimulatedReader, parse_wz
@@ -38,11 +38,18 @@ def test_roster_import_runs_on_a_worker_and_lists_rejections(qtbot, db_deps, tmp
 
 
 def test_backup_runs_on_a_worker(qtbot, db_deps, tmp_path):
+    from dataclasses import replace
+
     page = show(qtbot, SettingsPage(db_deps))
+    page.start_backup(tmp_path / "备份.sqlite3")  # a clerk may not copy the whole hall
+    qtbot.waitUntil(lambda: page.backup_button.isEnabled(), timeout=20000)
+    assert "没有备份数据库的权限" in page.job_note.text() and not (tmp_path / "备份.sqlite3").exists()
+    db_deps.hall = replace(db_deps.hall, role="head")  # the hall's head, before the hall has accounts
     page.start_backup(tmp_path / "备份.sqlite3")
     qtbot.waitUntil(lambda: page.backup_button.isEnabled(), timeout=20000)
     assert page.job_note.text().startswith("✔ 已备份")
     assert (tmp_path / "备份.sqlite3").exists()
+    assert db_deps.db.execute("SELECT action FROM audit ORDER BY seq DESC LIMIT 1").fetchone()[0] == "backup"
 
 
 def test_worker_can_be_cancelled(qtbot):
@@ -143,9 +150,13 @@ def test_restore_names_the_file_and_the_safety_copy_before_replacing(qtbot, deps
     assert "昨天.sqlite3" in asked[0] and "before-restore" in asked[0]
     assert hall_db.execute("SELECT COUNT(*) FROM persons").fetchone()[0] == 1  # nothing replaced
     page.confirm = lambda title, text: True
+    page.ask_password = lambda: "wrong-password-1"
+    assert not page.restore_from(saved)
+    assert "用户名或密码错误" in page.job_note.text()
+    page.ask_password = lambda: PASSWORD
     with qtbot.waitSignal(page.restored, timeout=1000):
-        assert page.restore_from(saved)
-    assert hall_db.execute("SELECT COUNT(*) FROM persons").fetchone()[0] == 0
+        assert page.restore_from(saved)  # this window let go of the file, and opened it again
+    assert admin.db.execute("SELECT COUNT(*) FROM persons").fetchone()[0] == 0
     assert "恢复前的数据已另存为" in page.job_note.text() and "before-restore" in page.job_note.text()
 
 

@@ -38,7 +38,8 @@ ACTION = {
     "change_password": "修改密码", "change_password_failed": "修改密码失败", "create_account": "新建账户",
     "disable_account": "停用账户", "enable_account": "启用账户", "set_roles": "修改身份", "reset_password": "重置密码",
     "configure_hall": "首次设置", "set_setting": "修改设置", "import_pack": "导入政策包", "refused": "被拒绝的操作", "baseline": "审计基线",
-    "export": "导出",
+    "export": "导出", "print": "打印", "backup": "备份", "restore": "从备份恢复",
+    "recover": "凭恢复码解锁", "recover_failed": "恢复码错误", "recovery_code": "生成恢复码",
 }
 
 

@@ -360,28 +360,35 @@ class SettingsPage(Page):
             self.worker.cancel()
             self.job_note.setText("正在取消…")
 
-    def start_import(self, path: Path, year: int) -> None:
-        """花名册导入 on a worker thread, with its own connection and Context."""
-        path_db = db_file(self.deps.db)
+    def _worker_context(self):
+        """For a job on a worker thread: `make(db)` gives the logged-in account's Context on the
+        worker's own connection (sqlite3 connections stay on their thread)."""
         deps = self.deps
         account, base = deps.account, deps.context()
 
+        def make(db):
+            from dataclasses import replace
+
+            if account is not None:
+                from desktop.services.hall import context_for
+
+                return context_for(db, account, deps.clock)
+            return replace(base, db=db)  # the pre-account hall (no accounts to check)
+
+        return make
+
+    def start_import(self, path: Path, year: int) -> None:
+        """花名册导入 on a worker thread, with its own connection and Context."""
+        path_db = db_file(self.deps.db)
+        make = self._worker_context()
+
         def job(progress, cancelled):
             from desktop.records.db import connect
-            from desktop.services.context import Context
             from desktop.services.roster_import import import_roster
 
             db = connect(path_db)
             try:
-                if account is not None:
-                    from desktop.services.hall import context_for
-
-                    ctx = context_for(db, account, deps.clock)
-                else:
-                    ctx = Context(db=db, region=base.region, hall_code=base.hall_code, window=base.window,
-                                  operator_id=base.operator_id, role=base.role, clock=base.clock,
-                                  settings=base.settings, packs=base.packs)
-                return import_roster(ctx, path, year, progress=progress, cancelled=cancelled)
+                return import_roster(make(db), path, year, progress=progress, cancelled=cancelled)
             finally:
                 db.close()
 
@@ -396,12 +403,18 @@ class SettingsPage(Page):
 
     def start_backup(self, dest: Path) -> None:
         path_db = db_file(self.deps.db)
+        make = self._worker_context()
 
         def job(progress, cancelled):
-            from desktop.records.backup import backup
+            from desktop.records.db import connect
+            from desktop.services.safety import backup_as
 
             progress(0, 1)
-            out = backup(path_db, dest)
+            db = connect(path_db)
+            try:
+                out = backup_as(make(db), dest)  # administrator only, verified, audited
+            finally:
+                db.close()
             progress(1, 1)
             return out
 
@@ -418,10 +431,21 @@ class SettingsPage(Page):
         if path:
             self.restore_from(Path(path))
 
+    def ask_password(self) -> str | None:
+        """The administrator's password again: a restore replaces everyone's data."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text, ok = QInputDialog.getText(self, "确认管理员身份", "请再次输入您的密码：", QLineEdit.EchoMode.Password)
+        return text if ok else None
+
     def restore_from(self, src: Path) -> bool:
-        """恢复备份: the backup is checked, the current data copied aside first (records.backup)."""
+        """恢复备份 (services.safety.restore_backup): the backup is checked and the current data
+        copied aside first; this window lets go of the file for the restore, and the restore is
+        refused while any other window or program still has it open."""
         from desktop.records import paths
-        from desktop.records.backup import check_file, restore
+        from desktop.records.backup import check_file
+        from desktop.records.db import open_db
+        from desktop.services.safety import restore_backup
 
         checked = check_file(src)
         if not checked.ok:
@@ -430,16 +454,23 @@ class SettingsPage(Page):
         current = Path(db_file(self.deps.db))
         safety = paths.backup_dir(current) / "before-restore-<恢复时刻>.sqlite3"
         text = (f"将用备份文件\n{src}\n替换本机数据库\n{current}\n的全部内容。\n\n"
-                f"恢复前的当前数据会先另存为\n{safety}\n\n确定恢复吗？")
+                f"恢复前的当前数据会先另存为\n{safety}\n\n恢复前请关闭其他电脑和本机其他医保窗口。确定恢复吗？")
         if not self.confirm("确认从备份恢复", text):
             self.job_note.setText("已取消恢复")
             return False
+        password = self.ask_password()
+        if password is None or self.deps.account is None:
+            self.job_note.setText("已取消恢复")
+            return False
+        self.deps.db.close()  # the restore needs the file to itself
         try:
-            made = restore(src, self.deps.db)
+            done = restore_backup(current, src, self.deps.account.username, password)
         except Refusal as refusal:
             self.job_note.setText("⚠ " + refusal.message)
             return False
-        self.job_note.setText(f"✔ 已从 {src.name} 恢复。恢复前的数据已另存为 {made}。请重新登录以确认账户。")
+        finally:
+            self.deps.db = open_db(current)
+        self.job_note.setText(f"✔ 已从 {src.name} 恢复。恢复前的数据已另存为 {done.previous_copy}。请重新登录以确认账户。")
         self.status_message.emit("✔ 已从备份恢复")
         self.refresh_accounts()
         self.restored.emit()
@@ -458,13 +489,15 @@ class SettingsPage(Page):
                   "receipts": {"day": self.deps.today().isoformat()},
                   "audit": {"day": self.deps.today().isoformat()}}[name]
 
+        make = self._worker_context()
+
         def job(progress, cancelled):
             from desktop.records.db import connect
-            from desktop.records.exports import export_list
+            from desktop.services.privacy import export_list
 
             db = connect(path_db)
-            try:
-                return export_list(db, name, dest, **params)
+            try:  # the role checked, a personal list noted as such, the export audited
+                return export_list(make(db), name, dest, **params)["file"]
             finally:
                 db.close()
 
