@@ -12,22 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 
-from desktop.commands import refuse
+from desktop.commands import add_user, logged_in, refuse
 from desktop.errors import Refusal
 
 
 def _context(args: argparse.Namespace, db):
     from desktop.records import accounts as account_rows
 
-    if account_rows.count(db):
-        if not args.user:
-            raise Refusal("login_required", "本大厅已设置账户：请用 --user 指定经办人账户（密码取自 YIBAO_DESK_PASSWORD 或提示输入）",
-                          "user")
-        from desktop.commands.admin import PASSWORD_ENV, _secret
-        from desktop.services import accounts, hall
-
-        account = accounts.login(db, args.user, _secret(PASSWORD_ENV, "经办人密码："))
-        return hall.context_for(db, account, role="clerk" if account.has("clerk") else None)
+    if account_rows.count(db):  # issuing writes: the clerk's login, in a role that may handle it
+        return logged_in(db, args, "handle", "certificate")
     from desktop.commands.documents import _context as counter_context
 
     return counter_context(db, argparse.Namespace(hall=None, operator=args.user), {})
@@ -61,6 +54,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="period_from", required=True, help="起始年份或年月，如 2025 或 2025-03")
     p.add_argument("--to", dest="period_to", help="截止年份或年月（默认同起始）")
     p.add_argument("--purpose", help="证明用途，如 子女入学")
-    p.add_argument("--user", help="经办人账户（大厅已设置账户时必填）")
+    add_user(p, "经办人账户（大厅已设置账户时必填）")
     p.add_argument("--out", help="输出 PDF 文件（档案目录中总会另存一份）")
     p.set_defaults(func=_issue)

@@ -259,14 +259,7 @@ def _reprint(db, args: argparse.Namespace, settings: dict, paper):
     if args.kind not in reprint.KINDS:
         raise Refusal("not_applicable", f"{args.kind} 不能补打（可补打：{'、'.join(reprint.KINDS)}）", "kind")
     if account_rows.count(db):
-        if not args.user:
-            raise Refusal("login_required", "本大厅已设置账户：补打须以本人账户登录（--user，密码取自 "
-                          "YIBAO_DESK_PASSWORD 或提示输入）", "user")
-        from desktop.commands.admin import PASSWORD_ENV, _secret
-        from desktop.services import accounts, hall
-
-        account = accounts.login(db, args.user, _secret(PASSWORD_ENV, "密码："))
-        ctx = hall.context_for(db, account)
+        ctx = logged_in(db, args, "reprint", "reprint")
     else:
         issued = receipts.get(db, args.record)  # its hall and window; the reprint is not its clerk's
         ctx = _context(db, args, settings, receipt={**issued, "operator_id": CLI_OPERATOR} if issued else None)
@@ -310,7 +303,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--hall", help="大厅代码（默认取大厅配置）")
     p.add_argument("--reprint", action="store_true",
                    help="补打（与 --record 收据号同用）：单据标明“补打”和原办理时间，记入审计日志")
-    p.add_argument("--user", help="补打时登录的账户（大厅已设置账户时必填；密码取自 YIBAO_DESK_PASSWORD 或提示输入）")
     p.add_argument("--sample", action="store_true", help="打印样张（每页印“样张”字样；不读数据库、不存档），用于检查打印机和字体")
     p.set_defaults(func=_render)
     p = sub.add_parser("verify", help="核验收据二维码：收据号|校验码")

@@ -208,6 +208,9 @@ def recover(db: Database, username: Any, code: Any, new_password: Any = None, no
             store_recovery_code(db, fresh, _iso(moment), row["username"])
         audit.append(db, stamp, action="recover" if ok else "recover_failed", business="account", entity="accounts",
                      entity_id=row["id"], payload={"username": row["username"], "password_reset": bool(ok and fresh_password)})
+        if ok:  # the replaced code's row, hashed into the chain as every setting is
+            audit.append(db, stamp, action="recovery_code", business="hall", entity="settings",
+                         entity_id=RECOVERY_KEY, payload={"made_by": row["username"]})
     if not ok:
         raise Refusal("wrong_code", "恢复码不正确，账户未解锁（本次尝试已记录）", "code")
     return fresh

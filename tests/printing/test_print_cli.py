@@ -286,4 +286,4 @@ def test_reprint_from_the_cli_needs_a_login_once_the_hall_has_accounts(db, db_pa
     hall.configure_hall(db, "天宁区", "天宁区医保经办大厅", "320402", "03", "admin", "Guard2026zz", "王管理")
     db.close()
     done = run_cli("render", "receipt", "--record", "320402-03-2025-000001", "--reprint", db=db_path)
-    assert done.returncode == 2 and cli_json(done)["error"]["code"] == "login_required"
+    assert done.returncode == 2 and cli_json(done)["error"]["code"] == "missing_user"
