@@ -136,6 +136,29 @@ CREATE INDEX IF NOT EXISTS changes_person_field ON hub.changes (person_id, field
 CREATE INDEX IF NOT EXISTS audit_registered_number ON hub.audit (((payload::jsonb) ->> 'id_number'))
   WHERE entity = 'persons' AND action = 'register';
 CREATE INDEX IF NOT EXISTS audit_entity ON hub.audit (entity_id);
+CREATE INDEX IF NOT EXISTS receipts_record ON hub.receipts (record_id);
+CREATE INDEX IF NOT EXISTS refund_payouts_enrollment ON hub.refund_payouts (enrollment_id);
+CREATE INDEX IF NOT EXISTS terminations_enrollment ON hub.terminations (enrollment_id);
+CREATE INDEX IF NOT EXISTS review_requests_subject ON hub.review_requests (subject_id);
+CREATE INDEX IF NOT EXISTS reviews_request ON hub.reviews (request_id);
+-- A node's reported chain head may only move forward, and must be an entry the hub holds.
+CREATE OR REPLACE FUNCTION hub.check_chain_head() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM hub.chain_heads h WHERE h.hall_code = NEW.hall_code
+             AND h.window_code = NEW.window_code AND h.seq > NEW.seq) THEN
+    RAISE EXCEPTION '节点 %-% 的审计记录少于上次上传时（第 % 条之后的记录不见了）',
+      NEW.hall_code, NEW.window_code, NEW.seq USING ERRCODE = 'check_violation';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM hub.audit a WHERE a.hall_code = NEW.hall_code
+                 AND a.window_code = NEW.window_code AND a.seq = NEW.seq AND a.hash = NEW.hash) THEN
+    RAISE EXCEPTION '节点 %-% 报告的审计链末条（第 % 条）与中心库不符',
+      NEW.hall_code, NEW.window_code, NEW.seq USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS chain_head_forward ON hub.chain_heads;
+CREATE TRIGGER chain_head_forward BEFORE INSERT ON hub.chain_heads
+  FOR EACH ROW EXECUTE FUNCTION hub.check_chain_head();
 """
 
 # Tables a node writes its own rows into (row-level security by hall and window codes).
