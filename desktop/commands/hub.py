@@ -58,6 +58,19 @@ def _conflicts(args: argparse.Namespace) -> int:
     return _run(job)
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from desktop.hub import verify
+
+    result: dict[str, Any] = {}
+
+    def job() -> Any:
+        result.update(verify.verify(args.url))
+        return result
+
+    code = _run(job)
+    return 1 if code == 0 and not result.get("ok") else code
+
+
 def _sync(args: argparse.Namespace) -> int:
     from desktop.records import db, paths
     from desktop.sync import sync_once
@@ -83,6 +96,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = hub.add_parser("conflicts", help="未处理的冲突（JSON）")
     p.add_argument("--url", required=True)
     p.set_defaults(func=_conflicts)
+    p = hub.add_parser("verify", help="核对每个节点的收据号与审计链；有断开时退出码为 1")
+    p.add_argument("--url", required=True)
+    p.set_defaults(func=_verify)
     p = sub.add_parser("sync", help="与中心库同步一次：先上传本窗口的业务，再下载其他窗口的业务")
     p.add_argument("--hub", help="本窗口节点的连接地址（首次需要，之后记住）")
     p.set_defaults(func=_sync)
