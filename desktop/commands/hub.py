@@ -71,6 +71,28 @@ def _verify(args: argparse.Namespace) -> int:
     return 1 if code == 0 and not result.get("ok") else code
 
 
+def _hub_import(args: argparse.Namespace) -> int:
+    from desktop.hub import bundles
+
+    return _run(lambda: bundles.import_bundle(args.url, args.file))
+
+
+def _hub_export(args: argparse.Namespace) -> int:
+    from desktop.hub import bundles
+
+    return _run(lambda: bundles.export_for(args.url, args.for_node, args.out))
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from desktop.records import db, paths
+    from desktop.sync import bundle
+
+    database = db.open_db(paths.db_path(args.db))
+    if args.bundle_command == "export":
+        return _run(lambda: bundle.export_bundle(database, args.out))
+    return _run(lambda: bundle.import_county(database, args.file))
+
+
 def _sync(args: argparse.Namespace) -> int:
     from desktop.records import db, paths
     from desktop.sync import sync_once
@@ -99,6 +121,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = hub.add_parser("verify", help="核对每个节点的收据号与审计链；有断开时退出码为 1")
     p.add_argument("--url", required=True)
     p.set_defaults(func=_verify)
+    p = hub.add_parser("import", help="导入乡镇中心的数据包（一个事务；重复、顺序不对或被改动的数据包拒绝）")
+    p.add_argument("--url", required=True)
+    p.add_argument("file")
+    p.set_defaults(func=_hub_import)
+    p = hub.add_parser("export", help="为乡镇中心导出全县其他节点的记录")
+    p.add_argument("--url", required=True)
+    p.add_argument("--for", dest="for_node", required=True, help="节点编码，如 320412-09")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_hub_export)
+    p = sub.add_parser("bundle", help="无网络的乡镇中心：导出本机业务、导入中心库数据包")
+    bundle = p.add_subparsers(dest="bundle_command", required=True)
+    p = bundle.add_parser("export", help="导出尚未被中心库确认的本机业务")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_bundle)
+    p = bundle.add_parser("import", help="导入中心库导出的全县记录")
+    p.add_argument("file")
+    p.set_defaults(func=_bundle)
     p = sub.add_parser("sync", help="与中心库同步一次：先上传本窗口的业务，再下载其他窗口的业务")
     p.add_argument("--hub", help="本窗口节点的连接地址（首次需要，之后记住）")
     p.set_defaults(func=_sync)

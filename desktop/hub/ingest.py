@@ -16,7 +16,7 @@ import psycopg
 from psycopg import sql
 
 from desktop.errors import Refusal
-from desktop.hub import canonical, tables
+from desktop.hub import canonical, conflicts, tables
 from desktop.hub.schema import _TYPES
 
 TABLE_LABELS = {
@@ -103,3 +103,39 @@ def ingest_traces(conn: psycopg.Connection, traces: Mapping[str, str], origin: t
                 for key, text in traces.items()
             ],
         )
+
+
+def ingest_batch(
+    conn: psycopg.Connection,
+    table: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    origin: tuple[str, str],
+    traces: Mapping[str, str] | None = None,
+    changes_seen: int = 0,
+) -> list[Mapping[str, Any]]:
+    """One batch of a node's rows, inside the caller's transaction (push lock held): the traces
+    its enrollments point at, the rows, the conflicts they make, and after audit entries the
+    node's new chain head. Returns the rows that were new."""
+    if not rows:
+        return []
+    if traces:
+        ingest_traces(conn, traces, origin)
+    new = ingest(conn, table, rows)
+    if table == "enrollments":
+        conflicts.detect(conn, enrollments=[r["id"] for r in new])
+    elif table == "changes":
+        conflicts.detect(conn, changes=[r["id"] for r in new], changes_seen=changes_seen)
+    elif table == "audit":
+        registrations = [
+            (r["hall_code"], r["window_code"], r["seq"])
+            for r in new
+            if r["entity"] == "persons" and r["action"] == "register"
+        ]
+        conflicts.detect(conn, registrations=registrations)
+        last = rows[-1]
+        conn.execute(
+            "INSERT INTO hub.chain_heads (hall_code, window_code, seq, hash) VALUES (%s, %s, %s, %s)",
+            [last["hall_code"], last["window_code"], last["seq"], last["hash"]],
+        )
+    return new

@@ -45,6 +45,8 @@ CREATE TABLE IF NOT EXISTS hub.nodes (
   last_bundle bigint NOT NULL DEFAULT 0,
   UNIQUE (hall_code, window_code)
 );
+-- A centre's pull cursors as its last bundle carried them: where the reverse bundle starts.
+ALTER TABLE hub.nodes ADD COLUMN IF NOT EXISTS pulled jsonb NOT NULL DEFAULT '{}';
 CREATE TABLE IF NOT EXISTS hub.traces (
   sha256 text PRIMARY KEY, text text NOT NULL,
   hall_code text NOT NULL, window_code text NOT NULL,

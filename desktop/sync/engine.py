@@ -24,7 +24,7 @@ import psycopg
 from sqlite_utils import Database
 
 from desktop.errors import Refusal
-from desktop.hub import conflicts, ingest, schema, tables
+from desktop.hub import bundles, ingest, schema, tables
 from desktop.records.tx import write
 from desktop.sync import apply, credentials, state
 from desktop.sync.rows import bounds, own_batches
@@ -175,37 +175,23 @@ def push(db: Database, conn: psycopg.Connection, hall: str, window: str, *, batc
 def send(
     db: Database, conn: psycopg.Connection, table: str, rows: list[dict[str, Any]], origin: tuple[str, str], *, changes_seen: int
 ) -> list:
-    """One batch into the hub inside the caller's transaction (push lock held): the rows, the
-    traces of enrollments, the conflicts they make, the chain head after audit entries."""
-    if not rows:
-        return []
-    if table == "enrollments":
-        keys = sorted({r["trace_sha256"] for r in rows if r.get("trace_sha256")})
-        found = {}
-        for start in range(0, len(keys), 500):
-            part = keys[start : start + 500]
-            found.update(
-                db.conn.execute(
-                    f"SELECT sha256, text FROM traces WHERE sha256 IN ({', '.join('?' * len(part))})", part
-                ).fetchall()
-            )
-        ingest.ingest_traces(conn, found, origin)
-    new = ingest.ingest(conn, table, rows)
-    if table == "enrollments":
-        conflicts.detect(conn, enrollments=[r["id"] for r in new])
-    elif table == "changes":
-        conflicts.detect(conn, changes=[r["id"] for r in new], changes_seen=changes_seen)
-    elif table == "audit":
-        registrations = [
-            (r["hall_code"], r["window_code"], r["seq"]) for r in new if r["entity"] == "persons" and r["action"] == "register"
-        ]
-        conflicts.detect(conn, registrations=registrations)
-        last = rows[-1]
-        conn.execute(
-            "INSERT INTO hub.chain_heads (hall_code, window_code, seq, hash) VALUES (%s, %s, %s, %s)",
-            [last["hall_code"], last["window_code"], last["seq"], last["hash"]],
+    """One batch into the hub inside the caller's transaction (see ingest.ingest_batch), with the
+    calculation traces the enrollments point at."""
+    return ingest.ingest_batch(
+        conn, table, rows, origin=origin, traces=traces_of(db, rows) if table == "enrollments" else None, changes_seen=changes_seen
+    )
+
+
+def traces_of(db: Database, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The trace texts enrollment rows point at, by key."""
+    keys = sorted({r["trace_sha256"] for r in rows if r.get("trace_sha256")})
+    found: dict[str, str] = {}
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        found.update(
+            db.conn.execute(f"SELECT sha256, text FROM traces WHERE sha256 IN ({', '.join('?' * len(part))})", part).fetchall()
         )
-    return new
+    return found
 
 
 def _push_resolutions(db: Database, conn: psycopg.Connection, hall: str, window: str) -> None:
@@ -226,15 +212,8 @@ def _push_resolutions(db: Database, conn: psycopg.Connection, hall: str, window:
             )
 
 
-def _high_water(conn: psycopg.Connection) -> int:
-    parts = " UNION ALL ".join(
-        f"SELECT max(hub_seq) FROM hub.{t}" for t in (*tables.ORDER, "conflicts", "conflict_resolutions")
-    )
-    return conn.execute(f"SELECT coalesce(max(m), 0) FROM ({parts}) AS x(m)").fetchone()[0]
-
-
 def pull(db: Database, conn: psycopg.Connection, hall: str, window: str, *, batch: int = BATCH) -> int:
-    high = _high_water(conn)
+    high = bundles.high_water(conn)
     pulled = 0
     for table in tables.ORDER:
         cols = tables.columns(table)
