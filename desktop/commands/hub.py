@@ -97,7 +97,7 @@ def _sync(args: argparse.Namespace) -> int:
     from desktop.records import db, paths
     from desktop.sync import sync_once
 
-    return _run(lambda: sync_once(db.open_db(paths.db_path(args.db)), args.hub).as_dict())
+    return _run(lambda: sync_once(db.open_db(paths.db_path(args.db)), args.hub, batch=args.batch).as_dict())
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -140,4 +140,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_bundle)
     p = sub.add_parser("sync", help="与中心库同步一次：先上传本窗口的业务，再下载其他窗口的业务")
     p.add_argument("--hub", help="本窗口节点的连接地址（首次需要，之后记住）")
+    p.add_argument("--batch", type=int, default=2000, help="每批记录数（每批在两边各是一个事务）")
     p.set_defaults(func=_sync)
