@@ -24,10 +24,10 @@ ORDER = (
     "receipts",
     "enrollments",
     "changes",
-    "review_requests",
-    "reviews",
     "terminations",
     "refunds",
+    "review_requests",
+    "reviews",  # after the subjects they approve: the final approval applies its subject
     "refund_payouts",
     "offsite_filings",
     "manual_claims",

@@ -702,6 +702,7 @@ def _v8(db: Database) -> None:
         "CREATE INDEX persons_id_rev ON persons(id_number_rev)",
         "CREATE INDEX persons_id_number ON persons(id_number)",
         "CREATE UNIQUE INDEX persons_one_id_number ON persons(id_number) WHERE alias_of IS NULL",
+        "CREATE INDEX persons_alias ON persons(alias_of) WHERE alias_of IS NOT NULL",
     ):
         db.execute(statement)
 
