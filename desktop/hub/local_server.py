@@ -83,7 +83,13 @@ class LocalServer:
                 "-E", "UTF8", "--locale=C.UTF-8",
             ])
         self.password = secret.read_text().strip()
+        port_file = self.root / "port"
+        if not self.port and port_file.exists():
+            self.port = int(port_file.read_text())
         self.port = self.port or free_port()
+        port_file.write_text(str(self.port))
+        if self.running():
+            return self
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
         self._run([
             str(bin_dir() / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "server.log"),
@@ -106,6 +112,38 @@ class LocalServer:
                 time.sleep(0.1)
         raise RuntimeError("local PostgreSQL did not accept connections")
 
+    def running(self) -> bool:
+        argv = [str(bin_dir() / "pg_ctl"), "-D", str(self.data), "status"]
+        if os.geteuid() == 0:
+            argv = ["runuser", "-u", "postgres", "--", *argv]
+        return subprocess.run(argv, capture_output=True, cwd="/").returncode == 0
+
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
             self._run([str(bin_dir() / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`make hub`: a local hub to try out under `.hub/` (started, initialised, its URL printed)."""
+    import argparse
+    import json
+
+    from desktop.hub import schema
+
+    parser = argparse.ArgumentParser(prog="python -m desktop.hub.local_server")
+    parser.add_argument("root", nargs="?", default=".hub")
+    parser.add_argument("--stop", action="store_true")
+    args = parser.parse_args(argv)
+    server = LocalServer(Path(args.root).resolve())
+    if args.stop:
+        server.stop()
+        print(json.dumps({"stopped": str(server.root)}))
+        return 0
+    server.start()
+    schema.init_hub(server.url)
+    print(json.dumps({"url": server.url, "data": str(server.data), "stop": "make hub-stop"}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
