@@ -14,6 +14,8 @@ wrote it, never copied from another node:
                                 applied (the later value stays)
     a termination's final approval   the enrollment's status (and a death on the person)
     a refund payout             the enrollment is refunded
+    audit account / setting changes of the same hall   the account's disabled state and roles,
+                                the hall setting (accounts themselves are created per window)
 
 Every function runs inside the caller's write transaction.
 """
@@ -92,10 +94,58 @@ def _audit(db: Database, entry: Mapping[str, Any]) -> None:
         )
     elif entity == "household_members" and action == "add_member":
         _add_member(db, entry, payload)
+    elif entity == "accounts" and action in _ACCOUNT_CHANGES and _same_hall(db, entry):
+        _account(db, entry, payload)
+    elif entity == "settings" and action == "set_setting" and _same_hall(db, entry):
+        _setting(db, entry, payload)
     elif entity == "household_members" and action == "remove_member":
         db.conn.execute(
             "DELETE FROM household_members WHERE person_id = ? AND household_id = ?",
             [entry["person_id"], payload["household_id"]],
+        )
+
+
+# What a hall shares between its windows: a clerk may sit at any window of the hall, so an
+# account disabled (or re-enabled, or given other roles) at one window is so at every window at
+# the next pull, and a hall setting changed at one is changed at all. The change is audited where
+# it was made (its entry, pulled, is in foreign_audit); a newer change made here stands.
+_ACCOUNT_CHANGES = frozenset({"disable_account", "enable_account", "set_roles"})
+
+
+def _same_hall(db: Database, entry: Mapping[str, Any]) -> bool:
+    mine = db.conn.execute("SELECT hall_code FROM sync_node WHERE one = 1").fetchone()
+    return mine is not None and mine[0] == entry["hall_code"]
+
+
+def _account(db: Database, entry: Mapping[str, Any], payload: dict[str, Any]) -> None:
+    at = entry["created_at"]
+    row = one(db, "SELECT updated_at FROM accounts WHERE username = ?", [payload["username"]])
+    if row is None or row["updated_at"] > at:
+        return
+    values: dict[str, Any] = {"updated_at": at}
+    if entry["action"] == "disable_account":
+        values.update(disabled_at=at, disabled_by=entry["operator_id"])
+    elif entry["action"] == "enable_account":
+        values.update(disabled_at=None, disabled_by=None, failed_attempts=0, locked_until=None)
+    else:
+        values["roles"] = ",".join(sorted(payload["after"]))
+    assignments = ", ".join(f"{k} = ?" for k in values)
+    db.conn.execute(f"UPDATE accounts SET {assignments} WHERE username = ?", [*values.values(), payload["username"]])
+
+
+def _setting(db: Database, entry: Mapping[str, Any], payload: dict[str, Any]) -> None:
+    at = entry["created_at"]
+    local = db.conn.execute("SELECT updated_at FROM settings WHERE key = ?", [payload["key"]]).fetchone()
+    if local is not None and local[0] > at:
+        return
+    if payload["after"] is None:
+        db.conn.execute("DELETE FROM settings WHERE key = ?", [payload["key"]])
+    else:
+        db.conn.execute(
+            "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
+            "updated_by = excluded.updated_by",
+            [payload["key"], payload["after"], at, entry["operator_id"]],
         )
 
 
