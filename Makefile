@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench package clean
+.PHONY: run test lint bench package clean hub hub-stop
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,14 @@ bench: $(STAMP)
 	@# PYTHONDONTWRITEBYTECODE keeps Python from writing it at first import.
 	$(BIN)/python -m compileall -q desktop
 	$(BIN)/python -m bench $(if $(QUICK),--quick,) $(if $(PROFILE),--profile,)
+
+# make hub: a local PostgreSQL hub to try sync out (data under .hub/; a county runs its own
+# server, see the README's "The hub"). Prints the admin URL for `yibao-desk hub add-node`.
+hub: $(STAMP)
+	$(BIN)/python -m desktop.hub.local_server .hub
+
+hub-stop: $(STAMP)
+	$(BIN)/python -m desktop.hub.local_server .hub --stop
 
 # make package: PyInstaller one-folder build into dist/yibao-desk/, then the bundle's own test.
 # PyInstaller is installed here only, so `make test` stays lean.

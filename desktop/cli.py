@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desktop.commands import admin, calc, certificate, data, documents
+from desktop.commands import admin, calc, certificate, data, documents, hub
 
 # Each module adds its subcommands; keep this list the one place that names them.
-COMMANDS = [calc, data, documents, certificate, admin]
+COMMANDS = [calc, data, documents, certificate, admin, hub]
 
 
 def build_parser() -> argparse.ArgumentParser:

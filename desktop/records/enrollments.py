@@ -32,6 +32,11 @@ WITH_TRACE = (
 )
 
 
+# A person's enrollments include those made under an alias of theirs: the same ID number
+# registered at another window while apart (schema v8, desktop/sync).
+_PERSON = "e.person_id IN (SELECT ? UNION ALL SELECT id FROM persons WHERE alias_of = ?)"
+
+
 def row(db: Database, enrollment_id: str) -> dict[str, Any] | None:
     """The stored enrollment row (with its `trace` text), or None."""
     return one(db, f"{WITH_TRACE} WHERE e.id = ?", [enrollment_id])
@@ -59,8 +64,9 @@ def get(db: Database, enrollment_id: str) -> dict[str, Any] | None:
 def active(db: Database, person_id: str, year: int) -> dict[str, Any] | None:
     return one(
         db,
-        f"{_WITH_STATUS} WHERE e.person_id = ? AND e.year = ? AND s.enrollment_id IS NULL",
-        [person_id, year],
+        f"{_WITH_STATUS} WHERE {_PERSON} AND e.year = ? AND s.enrollment_id IS NULL "
+        "ORDER BY e.created_at, e.id",
+        [person_id, person_id, year],
     )
 
 
@@ -68,8 +74,8 @@ def of_person(db: Database, person_id: str) -> list[dict[str, Any]]:
     """All enrollments of a person, newest year first."""
     return list(
         db.query(
-            f"{_WITH_STATUS} WHERE e.person_id = ? ORDER BY e.year DESC, e.created_at DESC",
-            [person_id],
+            f"{_WITH_STATUS} WHERE {_PERSON} ORDER BY e.year DESC, e.created_at DESC",
+            [person_id, person_id],
         )
     )
 
@@ -78,9 +84,9 @@ def latest_for_year(db: Database, person_id: str, year: int) -> dict[str, Any] |
     """The newest enrollment of that year that was not refunded (the basis of a renewal/claim)."""
     return one(
         db,
-        f"{_WITH_STATUS} WHERE e.person_id = ? AND e.year = ? AND {STATUS} <> 'refunded' "
+        f"{_WITH_STATUS} WHERE {_PERSON} AND e.year = ? AND {STATUS} <> 'refunded' "
         "ORDER BY e.created_at DESC LIMIT 1",
-        [person_id, year],
+        [person_id, person_id, year],
     )
 
 

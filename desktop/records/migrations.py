@@ -671,7 +671,124 @@ def _v9(db: Database) -> None:
         audit.append_many(db, stamp, entries)
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
+# v10: windows that share one county record through a PostgreSQL hub (issue 12, desktop/sync).
+# - persons: the same ID number registered at two windows while apart is two persons; the later
+#   one (by registration time, then id) becomes an alias of the earlier (`alias_of`), so every
+#   row pointing at either keeps its reference. The ID number stays unique among persons that
+#   are nobody's alias (a partial UNIQUE index); a plain index serves lookups by number.
+# - one_active_enrollment guards this window's own enrollments only: another window's
+#   enrollment pulled from the hub was paid for and receipted there, so it is kept, and a second
+#   active one for the person and year is listed as a conflict (sync_conflicts), resolved by a
+#   new business (termination, refund).
+# - foreign_audit: other windows' audit entries, each node's chain apart (a window's own `audit`
+#   stays its own chain, which `audit verify` walks as before).
+# - sync_node (this file's node identity and hub), sync_cursor (what was pushed and pulled),
+#   sync_conflicts (the hub's open conflicts as last pulled), conflict_resolutions (append-only),
+#   bundles (what a centre without network exported).
+V10 = """
+CREATE TABLE sync_node (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  hall_code   TEXT NOT NULL,
+  window_code TEXT NOT NULL,
+  hub_ref     TEXT,
+  last_sync_at TEXT,
+  last_attempt_at TEXT,
+  last_error  TEXT
+);
+CREATE TABLE sync_cursor (
+  tbl    TEXT PRIMARY KEY,
+  pushed TEXT,
+  pulled INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE foreign_audit (
+  seq INTEGER NOT NULL,
+  created_at  TEXT NOT NULL,
+  hall_code   TEXT NOT NULL,
+  window_code TEXT NOT NULL,
+  operator_id TEXT NOT NULL,
+  operator_role TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  business   TEXT NOT NULL,
+  entity     TEXT NOT NULL,
+  entity_id  TEXT NOT NULL,
+  person_id  TEXT,
+  amount_fen INTEGER,
+  payload    TEXT,
+  hash       BLOB NOT NULL CHECK (length(hash) = 32),
+  PRIMARY KEY (hall_code, window_code, seq)
+) WITHOUT ROWID;
+CREATE INDEX foreign_audit_day ON foreign_audit(created_at);
+CREATE TABLE sync_conflicts (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  year INTEGER,
+  a_id TEXT NOT NULL,
+  b_id TEXT NOT NULL,
+  a_origin TEXT NOT NULL,
+  b_origin TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  found_at TEXT NOT NULL
+);
+CREATE TABLE conflict_resolutions (
+  conflict_id INTEGER PRIMARY KEY,
+  record_id   TEXT NOT NULL,
+  hall_code   TEXT NOT NULL,
+  window_code TEXT NOT NULL,
+  operator_id TEXT NOT NULL,
+  created_at  TEXT NOT NULL
+);
+CREATE TRIGGER conflict_resolutions_no_update BEFORE UPDATE ON conflict_resolutions
+  BEGIN SELECT RAISE(ABORT, 'conflict_resolutions 只增不改'); END;
+CREATE TRIGGER conflict_resolutions_no_delete BEFORE DELETE ON conflict_resolutions
+  BEGIN SELECT RAISE(ABORT, 'conflict_resolutions 只增不改'); END;
+CREATE TABLE bundles (
+  seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+  created_at TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  watermarks TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  acknowledged INTEGER NOT NULL DEFAULT 0
+);
+DROP TRIGGER one_active_enrollment;
+CREATE TRIGGER one_active_enrollment BEFORE INSERT ON enrollments
+  WHEN NOT EXISTS (SELECT 1 FROM sync_node n
+                   WHERE n.hall_code <> NEW.hall_code OR n.window_code <> NEW.window_code)
+   AND EXISTS (SELECT 1 FROM enrollments e WHERE e.person_id = NEW.person_id AND e.year = NEW.year
+               AND NOT EXISTS (SELECT 1 FROM enrollment_status s WHERE s.enrollment_id = e.id))
+  BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: one active enrollment per person and year'); END
+"""
+
+
+def _v10(db: Database) -> None:
+    for statement in V10.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    # persons rebuilt without the inline UNIQUE on id_number (SQLite cannot drop a constraint);
+    # `num` (the search index's key) and every column keep their values.
+    create = db.execute("SELECT sql FROM sqlite_master WHERE name = 'persons'").fetchone()[0]
+    rebuilt = create.replace("CREATE TABLE persons", "CREATE TABLE persons_v10", 1).replace(
+        "id_number   TEXT NOT NULL UNIQUE", "id_number   TEXT NOT NULL", 1
+    )
+    assert rebuilt.count("UNIQUE") == create.count("UNIQUE") - 1, "persons.id_number UNIQUE not found"
+    cols = [r[1] for r in db.execute("PRAGMA table_info(persons)").fetchall()]
+    db.execute(rebuilt)
+    db.execute("ALTER TABLE persons_v10 ADD COLUMN alias_of TEXT REFERENCES persons(id)")
+    db.execute(f"INSERT INTO persons_v10 ({', '.join(cols)}) SELECT {', '.join(cols)} FROM persons")
+    db.execute("DROP TABLE persons")
+    db.execute("ALTER TABLE persons_v10 RENAME TO persons")
+    for statement in (
+        "CREATE INDEX persons_name ON persons(name)",
+        "CREATE INDEX persons_phone ON persons(phone)",
+        "CREATE INDEX persons_id_rev ON persons(id_number_rev)",
+        "CREATE INDEX persons_id_number ON persons(id_number)",
+        "CREATE UNIQUE INDEX persons_one_id_number ON persons(id_number) WHERE alias_of IS NULL",
+        "CREATE INDEX persons_alias ON persons(alias_of) WHERE alias_of IS NOT NULL",
+    ):
+        db.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
 LATEST = len(MIGRATIONS)
 
 

@@ -41,7 +41,8 @@ def get(db: Database, person_id: str) -> dict[str, Any] | None:
 
 
 def get_by_id_number(db: Database, id_number: str) -> dict[str, Any] | None:
-    return one(db, "SELECT * FROM persons WHERE id_number = ?", [id_number])
+    """The person registered under the number (not an alias: see migrations v8)."""
+    return one(db, "SELECT * FROM persons WHERE id_number = ? AND alias_of IS NULL", [id_number])
 
 
 def get_many_by_id_number(db: Database, id_numbers: list[str]) -> dict[str, dict[str, Any]]:
@@ -50,7 +51,9 @@ def get_many_by_id_number(db: Database, id_numbers: list[str]) -> dict[str, dict
     for start in range(0, len(id_numbers), 500):
         part = id_numbers[start : start + 500]
         cur = db.conn.execute(
-            f"SELECT * FROM persons WHERE id_number IN ({', '.join('?' * len(part))})", part
+            f"SELECT * FROM persons WHERE id_number IN ({', '.join('?' * len(part))}) "
+            "AND alias_of IS NULL",
+            part,
         )
         keys = [d[0] for d in cur.description]
         for values in cur:

@@ -54,7 +54,10 @@ def day_end(
     businesses = list(
         db.query(
             f"SELECT operator_id, business, action, count(*) AS count, sum(amount_fen) AS amount_fen "
-            f"FROM audit WHERE {cond} GROUP BY operator_id, business, action ORDER BY operator_id, business, action",
+            # other windows' entries too, once pulled from the hub: the hall's day covers them all
+            "FROM (SELECT created_at, hall_code, operator_id, business, action, amount_fen FROM audit "
+            "UNION ALL SELECT created_at, hall_code, operator_id, business, action, amount_fen FROM foreign_audit) "
+            f"WHERE {cond} GROUP BY operator_id, business, action ORDER BY operator_id, business, action",
             params,
         )
     )
