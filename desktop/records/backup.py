@@ -106,11 +106,7 @@ def restore(
     checked = check_file(src)
     if not checked.ok:
         raise Refusal("invalid_backup", f"备份文件不能用于恢复：{checked.message()}", "src")
-    target_path = (
-        Path(db.conn.execute("PRAGMA database_list").fetchone()[2])
-        if isinstance(db, Database)
-        else Path(db)
-    )
+    target_path = paths.db_file(db) if isinstance(db, Database) else Path(db)
     safety: Path | None = None
     if isinstance(db, Database) or target_path.exists():
         stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")

@@ -8,13 +8,16 @@ the user's real files.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
 APP_NAME = "yibao-desk"
 HOME_ENV = "YIBAO_DESK_HOME"
 DB_FILE_NAME = "yibao-desk.sqlite3"
+DEMO_FILE_NAME = "yibao-desk-demo.sqlite3"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -32,6 +35,21 @@ def db_path(override: str | os.PathLike[str] | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
     return data_dir() / DB_FILE_NAME
+
+
+def demo_db_path() -> Path:
+    """The demo hall's own database (演示数据), apart from the hall's real one."""
+    return data_dir() / "demo" / DEMO_FILE_NAME
+
+
+def db_file(db: Any) -> Path | None:
+    """The file an open connection (sqlite_utils Database or sqlite3) reads: None for an
+    in-memory or temporary one, or a connection that can no longer answer."""
+    try:
+        row = db.execute("PRAGMA database_list").fetchone()
+    except sqlite3.Error:
+        return None
+    return Path(row[2]) if row and row[2] else None
 
 
 def backup_dir(db: str | os.PathLike[str]) -> Path:

@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from desktop.records import receipts
 from desktop.records.rows import one
 from desktop.records.tx import write
+from desktop.services import labels
 
 CHECK_LENGTH = 12
 SEPARATOR = "|"
@@ -39,18 +40,7 @@ RECORD_TABLES: dict[str, tuple[str, str | None]] = {
     "certificate": ("certificates", "amount_fen"),
     "chronic_application": ("chronic_applications", None),
 }
-BUSINESS_LABELS = {
-    "enroll": "参保登记",
-    "renewal": "续保",
-    "change": "变更登记",
-    "suspension": "停保",
-    "termination": "退保",
-    "refund": "退费",
-    "offsite_filing": "异地就医备案",
-    "manual_claim": "零星报销",
-    "certificate": "参保证明",
-    "chronic_application": "门诊慢特病待遇申请",
-}
+BUSINESS_LABELS = labels.BUSINESS_LABELS  # printing reads it from here until it imports labels
 
 
 def check_value(serial: str, record_fields: Mapping[str, Any], secret: bytes | str) -> str:
@@ -181,7 +171,7 @@ def verify(db: Database, text: str) -> Verification:
     business = receipt["business"]
     issued = receipt["created_at"]
     expected = check_value(serial, essential_fields(db, receipt), hall_secret(db, receipt["hall_code"]))
-    label = BUSINESS_LABELS.get(business, business)
+    label = labels.BUSINESS_LABELS.get(business, business)
     if not hmac.compare_digest(expected, check):
         return Verification(
             serial, False, voided, business, issued,

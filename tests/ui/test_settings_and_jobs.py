@@ -193,6 +193,10 @@ def test_export_runs_on_a_worker(qtbot, db_deps, tmp_path):
 
     rows = list(load_workbook(tmp_path / "人员.xlsx").active.values)
     assert rows[0][0] == "姓名" and rows[1][0] == "钱学文"
+    # the window's export is the audited one (services.privacy): its entry, and the privacy note
+    entries = list(db_deps.db.query("SELECT action, entity_id FROM audit WHERE business = 'export'"))
+    assert entries == [{"action": "export", "entity_id": "persons"}]
+    assert load_workbook(tmp_path / "人员.xlsx").sheetnames[0] == "个人信息说明"
 
 
 def test_f12_reads_the_card_from_an_sdk_reader(qtbot, deps):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import Refusal
+from desktop.services.database import connect, db_file
 from desktop.ui.deps import Deps
 from desktop.ui.widgets import (
     ErrorLabel,
@@ -41,11 +42,6 @@ from desktop.ui.widgets import (
 EXPORTS = {"参保人员清单": "persons", "本年度参保登记清单": "enrollments", "今日收据清单": "receipts",
            "今日业务日志": "audit"}
 ROLE_BOXES = (("clerk", "经办人"), ("reviewer", "复核人"), ("admin", "管理员"))
-
-
-def db_file(db) -> str | None:
-    row = db.execute("PRAGMA database_list").fetchone()
-    return row[2] if row and row[2] else None
 
 
 def ask_user(parent: QWidget, title: str, text: str) -> bool:
@@ -360,30 +356,42 @@ class SettingsPage(Page):
             self.worker.cancel()
             self.job_note.setText("正在取消…")
 
-    def start_import(self, path: Path, year: int) -> None:
-        """花名册导入 on a worker thread, with its own connection and Context."""
+    def worker_context(self):
+        """A function running `work(ctx, progress, cancelled)` as a Worker's job: on the worker's
+        own connection to the database file, as the window's account (sqlite3 connections stay
+        on their thread)."""
         path_db = db_file(self.deps.db)
         deps = self.deps
         account, base = deps.account, deps.context()
 
-        def job(progress, cancelled):
-            from desktop.records.db import connect
-            from desktop.services.context import Context
-            from desktop.services.roster_import import import_roster
+        def run(work):
+            def job(progress, cancelled):
+                from desktop.services.context import Context
 
-            db = connect(path_db)
-            try:
-                if account is not None:
-                    from desktop.services.hall import context_for
+                db = connect(path_db)
+                try:
+                    if account is not None:
+                        from desktop.services.hall import context_for
 
-                    ctx = context_for(db, account, deps.clock)
-                else:
-                    ctx = Context(db=db, region=base.region, hall_code=base.hall_code, window=base.window,
-                                  operator_id=base.operator_id, role=base.role, clock=base.clock,
-                                  settings=base.settings, packs=base.packs)
-                return import_roster(ctx, path, year, progress=progress, cancelled=cancelled)
-            finally:
-                db.close()
+                        ctx = context_for(db, account, deps.clock)
+                    else:
+                        ctx = Context(db=db, region=base.region, hall_code=base.hall_code, window=base.window,
+                                      operator_id=base.operator_id, role=base.role, clock=base.clock,
+                                      settings=base.settings, packs=base.packs)
+                    return work(ctx, progress, cancelled)
+                finally:
+                    db.close()
+
+            return job
+
+        return run
+
+    def start_import(self, path: Path, year: int) -> None:
+        """花名册导入 on a worker thread, with its own connection and Context."""
+        from desktop.services.roster_import import import_roster
+
+        job = self.worker_context()(
+            lambda ctx, progress, cancelled: import_roster(ctx, path, year, progress=progress, cancelled=cancelled))
 
         self.job_note.setText(f"正在导入 {path.name}（{year}年度）…")
         self._start(job, self._import_done)
@@ -398,10 +406,10 @@ class SettingsPage(Page):
         path_db = db_file(self.deps.db)
 
         def job(progress, cancelled):
-            from desktop.records.backup import backup
+            from desktop.services.safety import verified_backup
 
             progress(0, 1)
-            out = backup(path_db, dest)
+            out = verified_backup(path_db, dest)
             progress(1, 1)
             return out
 
@@ -419,23 +427,22 @@ class SettingsPage(Page):
             self.restore_from(Path(path))
 
     def restore_from(self, src: Path) -> bool:
-        """恢复备份: the backup is checked, the current data copied aside first (records.backup)."""
-        from desktop.records import paths
-        from desktop.records.backup import check_file, restore
+        """恢复备份: the backup is checked, the current data copied aside first (services.safety)."""
+        from desktop.services.safety import backup_dir, check_backup, restore_backup
 
-        checked = check_file(src)
+        checked = check_backup(src)
         if not checked.ok:
             self.job_note.setText(f"⚠ 备份文件不能用于恢复：{checked.message()}")
             return False
         current = Path(db_file(self.deps.db))
-        safety = paths.backup_dir(current) / "before-restore-<恢复时刻>.sqlite3"
+        safety = backup_dir(current) / "before-restore-<恢复时刻>.sqlite3"
         text = (f"将用备份文件\n{src}\n替换本机数据库\n{current}\n的全部内容。\n\n"
                 f"恢复前的当前数据会先另存为\n{safety}\n\n确定恢复吗？")
         if not self.confirm("确认从备份恢复", text):
             self.job_note.setText("已取消恢复")
             return False
         try:
-            made = restore(src, self.deps.db)
+            made = restore_backup(src, self.deps.db)
         except Refusal as refusal:
             self.job_note.setText("⚠ " + refusal.message)
             return False
@@ -453,20 +460,15 @@ class SettingsPage(Page):
             self.start_export(name, Path(path))
 
     def start_export(self, name: str, dest: Path) -> None:
-        path_db = db_file(self.deps.db)
+        """导出清单 through the audited service (services.privacy: the privacy note on a list of
+        persons, the audit entry), on a worker."""
+        from desktop.services.privacy import export_list
+
         params = {"persons": {}, "enrollments": {"year": self.deps.enrollment_year()},
                   "receipts": {"day": self.deps.today().isoformat()},
                   "audit": {"day": self.deps.today().isoformat()}}[name]
 
-        def job(progress, cancelled):
-            from desktop.records.db import connect
-            from desktop.records.exports import export_list
-
-            db = connect(path_db)
-            try:
-                return export_list(db, name, dest, **params)
-            finally:
-                db.close()
+        job = self.worker_context()(lambda ctx, progress, cancelled: export_list(ctx, name, dest, **params)["file"])
 
         self.job_note.setText("正在导出…")
         self._start(job, self._export_done)
