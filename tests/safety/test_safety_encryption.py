@@ -7,12 +7,12 @@ import sqlite3
 from datetime import date
 
 import pytest
-from svc_helpers import make_ctx, make_id
 
 from desktop.errors import Refusal
 from desktop.records import crypt
 from desktop.records.audit import verify_audit_chain
 from desktop.services import enrollment, persons
+from tests.support.services import make_ctx, make_id
 
 KEY = "柜台-密钥-2026-lang-enough"
 

@@ -6,12 +6,11 @@ import sys
 import time
 from datetime import date, timedelta
 
-from svc_helpers import make_ctx, make_id
-
 from desktop.errors import Refusal
 from desktop.records import receipts
 from desktop.records.db import open_db
 from desktop.services import change, enrollment, persons, receipt
+from tests.support.services import make_ctx, make_id
 
 
 def pause_inside_transactions(after: int) -> None:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conftest import pdf_text
 from PySide6.QtCore import Qt
 
 from desktop.ui.pages.calculator import CalculatorPage
+from tests.support.ui import pdf_text
 
 
 def make(qtbot, deps):
