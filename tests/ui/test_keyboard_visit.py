@@ -207,7 +207,7 @@ def test_a_november_roster_is_enrolled_for_next_year(qtbot, db_deps, tmp_path, m
     wb.active.append(["姓名", "身份证号", "参保类别"])
     wb.active.append(["村民甲", make_id(date(1970, 1, 1), 1), "非从业居民"])
     wb.save(tmp_path / "花名册.xlsx")
-    monkeypatch.setattr(settings.QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "花名册.xlsx"), ""))
+    monkeypatch.setattr(settings.jobs.QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "花名册.xlsx"), ""))
     page = show(qtbot, settings.SettingsPage(db_deps))
     page.import_button.click()
     assert "2026年度" in page.job_note.text()
@@ -276,7 +276,7 @@ def test_enter_on_a_button_presses_it(qtbot, deps, hall_db, printed, monkeypatch
     assert "收据号" in day.void_error.text()  # 作废 was pressed: the services ask for the serial
 
     chosen = []
-    monkeypatch.setattr(settings.QFileDialog, "getOpenFileName", lambda *a, **k: (chosen.append(1), ("", ""))[1])
+    monkeypatch.setattr(settings.jobs.QFileDialog, "getOpenFileName", lambda *a, **k: (chosen.append(1), ("", ""))[1])
     page = show_page(qtbot, settings.SettingsPage(clerk))
     page.import_button.setFocus()
     press(qtbot, Qt.Key.Key_Return)
