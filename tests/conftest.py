@@ -7,6 +7,9 @@ differs there (the printing tests' 天宁区 context, for one)."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -18,21 +21,43 @@ def pytest_addoption(parser):
     parser.addoption("--onscreen", action="store_true", default=False, help="show the windows (needs a display)")
 
 
+def home_env(base: Path) -> dict[str, str]:
+    """HOME, the XDG folders (platformdirs reads them), the data home and the pack cache, all
+    under `base`."""
+    user = base / "user"
+    return {"HOME": str(user), "XDG_DATA_HOME": str(user / ".local/share"),
+            "XDG_CACHE_HOME": str(user / ".cache"), "XDG_CONFIG_HOME": str(user / ".config"),
+            "XDG_STATE_HOME": str(user / ".local/state"), "YIBAO_DESK_HOME": str(base / "home"),
+            "YIBAO_DESK_CACHE": str(base / "cache")}
+
+
+# Directory conftests and test modules that read the packs when imported (documents/samples.py),
+# and session-scoped fixtures, run before any test's own home: a home for the whole run, set as
+# this file is imported (before the other conftests) and removed at the run's end.
+_RUN_HOME = Path(tempfile.mkdtemp(prefix="yibao-desk-tests-"))
+_BEFORE = {name: os.environ.get(name) for name in home_env(_RUN_HOME)}
+os.environ.update(home_env(_RUN_HOME))
+
+
 def pytest_configure(config):
     if not config.getoption("--onscreen"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
+def pytest_unconfigure(config):
+    for name, value in _BEFORE.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    shutil.rmtree(_RUN_HOME, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def own_home(tmp_path, monkeypatch):
-    """The test's own HOME, XDG folders, data home and pack cache (platformdirs reads them)."""
-    home = tmp_path / "user"
-    for name, sub in (("XDG_DATA_HOME", ".local/share"), ("XDG_CACHE_HOME", ".cache"),
-                      ("XDG_CONFIG_HOME", ".config"), ("XDG_STATE_HOME", ".local/state")):
-        monkeypatch.setenv(name, str(home / sub))
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("YIBAO_DESK_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("YIBAO_DESK_CACHE", str(tmp_path / "cache"))
+    """The test's own home (`home_env`): nothing it writes outlives it or meets another test's."""
+    for name, value in home_env(tmp_path).items():
+        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture(autouse=True)
