@@ -193,7 +193,7 @@ class IdNumber:
 
     def masked(self) -> str:
         """First 6 and last 4 digits shown (design.md: documents and lists mask the number)."""
-        return self.number[:6] + "********" + self.number[-4:]
+        return mask_id(self.number)
 
     def __str__(self) -> str:
         return self.number
@@ -326,15 +326,25 @@ def parse_id_number(
     return IdNumber(number=number, birth_date=birth_date, sex=sex, region_code=number[:6])
 
 
-def mask_id(number: str) -> str:
-    """Mask any ID-like string for display: first 6 and last 4 kept when at least 11
-    characters, everything masked when shorter. Never raises."""
+_MASK = "********"  # always eight: a masked number does not give its length away
+
+
+def mask_id(number: str, *, full: bool = False) -> str:
+    """An ID number as screens, lists and papers show it (design.md: first 6 and last 4) — the
+    one rule, wherever a number is shown. Eight stars between, whatever the length, so a 15-digit
+    number or a passport does not show its length; a number too short to keep 6 + 4 and still
+    hide something keeps its last 4 (or nothing). `full`: a document that must carry the whole
+    number (a 参保证明 asked for with it). Blank or not text: "". Never raises."""
     if not isinstance(number, str):
         return ""
     text = "".join(number.split())
-    if len(text) <= 10:
-        return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    if full or not text:
+        return text
+    if len(text) > 10:
+        return text[:6] + _MASK + text[-4:]
+    if len(text) > 4:
+        return _MASK + text[-4:]
+    return _MASK
 
 
 def mask_name(name: str) -> str:

@@ -16,12 +16,14 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
 APP_NAME = "yibao-desk"
 HOME_ENV = "YIBAO_DESK_HOME"
 DB_FILE_NAME = "yibao-desk.sqlite3"
+DEMO_FILE_NAME = "yibao-desk-demo.sqlite3"
 
 
 PRIVATE_DIR = 0o700
@@ -77,6 +79,21 @@ def db_path(override: str | os.PathLike[str] | None = None) -> Path:
             private_dir(path.parent)
         return path
     return data_dir() / DB_FILE_NAME
+
+
+def demo_db_path() -> Path:
+    """The demo hall's own database (演示数据), apart from the hall's real one."""
+    return data_dir() / "demo" / DEMO_FILE_NAME
+
+
+def db_file(db: Any) -> Path | None:
+    """The file an open connection (sqlite_utils Database or sqlite3) reads: None for an
+    in-memory or temporary one, or a connection that can no longer answer."""
+    try:
+        row = db.execute("PRAGMA database_list").fetchone()
+    except Exception:  # noqa: BLE001 - a closed connection of either driver (sqlite3, SQLCipher)
+        return None
+    return Path(row[2]) if row and row[2] else None
 
 
 def log_dir() -> Path:

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from desktop.errors import Refusal
 from desktop.identity import refuse_invisible
 from desktop.records import accounts as rows
-from desktop.records import audit
+from desktop.records import audit, paths
 from desktop.records.rows import Stamp
 from desktop.records.tx import write
 from desktop.services.accounts import (
@@ -264,14 +264,9 @@ def imported_packs(db: Database) -> dict[str, str]:
     return found
 
 
-def db_file(db: Database) -> Path | None:
-    row = db.execute("PRAGMA database_list").fetchone()
-    return Path(row[2]) if row and row[2] else None
-
-
 def packs_dir(db: Database) -> Path:
     """The hall's imported packs: `packs/` next to the database file."""
-    path = db_file(db)
+    path = paths.db_file(db)
     folder = (path.parent if path else Path.cwd()) / "packs"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -17,9 +17,9 @@ from desktop.records import history as rows
 from desktop.records.tx import write
 from desktop.services import change as change_service
 from desktop.services.context import Context
+from desktop.services.labels import BUSINESS_LABELS
 from desktop.services.permissions import mask_for, require, roles_of
 from desktop.services.persons import require_person
-from desktop.services.verification import BUSINESS_LABELS
 
 STATUS_LABELS = {"active": "有效", "suspended": "已停保", "terminated": "已退保", "refunded": "已退费"}
 REVIEW_LABELS = {"pending": "待复核", "approved": "复核通过", "rejected": "复核驳回"}

@@ -7,6 +7,7 @@ from typing import Any
 from desktop.errors import Refusal
 from desktop.identity import IdNumber, mask_id, normalize_name, normalize_phone, parse_id_number
 from desktop.records import audit, households, persons
+from desktop.records import search as records_search
 from desktop.records.tx import write
 from desktop.services import fields
 from desktop.services.context import Context
@@ -344,3 +345,9 @@ def household_of(ctx: Context, id_number: Any) -> list[dict[str, Any]]:
     if current is None:
         return [{**person, "relationship": None}]
     return households.members(ctx.db, current["household_id"])
+
+
+def search(db: Any, text: str, limit: int = records_search.DEFAULT_LIMIT) -> list[dict[str, Any]]:
+    """The window's search box: persons by ID number, name or phone, businesses by receipt
+    serial (read-only; opening a person's history is what is audited)."""
+    return records_search.search(db, text, limit)

@@ -18,6 +18,12 @@ from desktop.records.db import IntegrityResult, database_errors
 from desktop.records.rows import Stamp
 from desktop.records.tx import storage_refusal
 
+# The window's start-up checks (integrity, the day's backup, the audit chain) on a worker once it
+# is up; checking a backup file and restoring one (the current data copied aside first).
+startup_checks = startup.checks
+check_backup = backup.check_file
+backup_dir = paths.backup_dir
+
 
 @dataclass(frozen=True)
 class StartupReport:
@@ -75,7 +81,7 @@ def _damaged(target: Path, integrity: IntegrityResult, started: startup.Started 
     return StartupReport(False, target, f"{integrity.message()}。{advice}", integrity, good, started)
 
 
-def verified_backup(db: Database, dest: str | os.PathLike[str]) -> Path:
+def verified_backup(db: Database | str | os.PathLike[str], dest: str | os.PathLike[str]) -> Path:
     """Back up to `dest` and check the copy; a copy that fails the check is removed and refused."""
     try:
         made = backup.backup(db, dest)

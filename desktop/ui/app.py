@@ -23,9 +23,9 @@ DEMO_ENV = "YIBAO_DESK_DEMO"
 
 
 def demo_db_path() -> Path:
-    from desktop.records import paths
+    from desktop.services import database
 
-    return paths.data_dir() / "demo" / "yibao-desk-demo.sqlite3"
+    return database.demo_path()
 
 
 def wants_demo(args: argparse.Namespace | None) -> bool:
@@ -34,17 +34,14 @@ def wants_demo(args: argparse.Namespace | None) -> bool:
         return True
     if getattr(args, "db", None):
         return False
-    from desktop.records import paths
+    from desktop.services import database, hall
 
-    target = paths.db_path(None)
+    target = database.default_path()
     if not target.exists():
         return True
-    from desktop.records import accounts as account_rows
-    from desktop.records.db import open_db
-
-    db = open_db(target)
+    db = database.open_database(target)
     try:
-        return account_rows.hall(db) is None
+        return hall.hall(db) is None
     finally:
         db.close()
 
@@ -53,7 +50,7 @@ def build_deps(args: argparse.Namespace | None = None, *, demo: bool | None = No
     """The database for the window; the packs are read on first use (`Deps.packs`, PackError on
     a bad pack). The demo database is filled on first use; a hall's start-up checks (integrity,
     daily backup, audit chain) run on a worker once the window is up."""
-    from desktop.records.db import defer_checkpoints, open_db
+    from desktop.services.database import defer_checkpoints, open_database
     from desktop.ui.deps import Deps
 
     demo = wants_demo(args) if demo is None else demo
@@ -62,13 +59,13 @@ def build_deps(args: argparse.Namespace | None = None, *, demo: bool | None = No
 
         path = Path(getattr(args, "db", None) or demo_db_path()) if getattr(args, "demo", False) else demo_db_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = open_db(path)
+        db = open_database(path)
         ensure_demo(db)
         integrity = None
     else:
         # quick_check, the daily backup and the audit chain read the whole file: on a big hall
         # they take tens of seconds, so the window runs them on a worker once it is up
-        db = open_db(getattr(args, "db", None))
+        db = open_database(getattr(args, "db", None))
         integrity = None
     defer_checkpoints(db)  # the window checkpoints the WAL when idle (MainWindow's timer)
     # the packs are read on first use (`Deps.packs`): the window paints first, then its first
@@ -117,10 +114,10 @@ class Session:
         return True
 
     def _enter_hall(self) -> bool:
-        from desktop.records import accounts as account_rows
+        from desktop.services import hall
         from desktop.ui.login import SetupDialog
 
-        if account_rows.hall(self.deps.db) is None:
+        if hall.hall(self.deps.db) is None:
             setup = SetupDialog(self.deps.db, self.deps.regions())
             if not self.ask(setup):
                 self.deps.db.close()
@@ -136,11 +133,11 @@ class Session:
             self.ask(RecoveryCodeDialog(setup.account.recovery_code, self.window))
 
     def login(self) -> bool:
-        from desktop.records import accounts as account_rows
+        from desktop.services import hall
         from desktop.ui.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
         from desktop.ui.login import LoginDialog
 
-        config = account_rows.hall(self.deps.db)
+        config = hall.hall(self.deps.db)
         hint = ""
         if self.deps.demo:
             names = "、".join(f"{u}（{n}）" for u, n, _ in DEMO_ACCOUNTS)
@@ -224,9 +221,9 @@ class Session:
 
         args = argparse.Namespace(db=getattr(self.args, "db", None), demo=False)
         real = build_deps(args, demo=False)
-        from desktop.records import accounts as account_rows
+        from desktop.services import hall
 
-        if account_rows.hall(real.db) is None:
+        if hall.hall(real.db) is None:
             setup = SetupDialog(real.db, real.regions(), self.window)
             if not self.ask(setup):
                 real.db.close()

@@ -34,9 +34,9 @@ def _id(rng: random.Random, birth: date, seq: int) -> str:
 
 
 def is_demo(db) -> bool:
-    from desktop.records import accounts as rows
+    from desktop.services import hall
 
-    config = rows.hall(db)
+    config = hall.hall(db)
     return config is not None and config["hall_name"] == DEMO_HALL[0]
 
 

@@ -58,10 +58,9 @@ class Deps:
     def sign_in(self, account: Any) -> None:
         """After `accounts.login`: the hall as configured, the person and their role, the hall's
         settings and packs (bundled + imported) for every Context from now on."""
-        from desktop.records import accounts as account_rows
         from desktop.services import hall
 
-        config = account_rows.hall(self.db)
+        config = hall.hall(self.db)
         self.account = account
         self.hall = Hall(region=config["region"], hall_code=config["hall_code"], hall_name=config["hall_name"],
                          window=config["window_code"], clerk=account.display_name, role=account.primary_role)
@@ -234,17 +233,12 @@ class Deps:
         )
 
     def search(self, text: str, limit: int = 20) -> list[dict]:
-        """The search box: a services search when it exists, else the records' read-only query."""
+        """The search box (services.persons.search)."""
         if self.db is None or not text.strip():
             return []
-        try:
-            from desktop.services import search as service  # type: ignore[attr-defined]
+        from desktop.services.persons import search
 
-            return list(service.search(self.context(), text, limit=limit))
-        except ImportError:
-            from desktop.records import search as records_search
-
-            return records_search.search(self.db, text, limit)
+        return search(self.db, text, limit)
 
 
 # `Deps.packs` is read lazily: importing pydantic and validating the packs costs more than the

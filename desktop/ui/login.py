@@ -147,20 +147,15 @@ class RecoveryCodeDialog(QDialog):
         self.resize(560, self.sizeHint().height())
 
 
-def _database_file(db) -> str:
-    """The file of the connection's main database ('' for an in-memory one)."""
-    return db.execute("PRAGMA database_list").fetchone()[2] or ""
-
-
 def login_while(db, username: str, password: str, now, prepare=None, discard=None):
     """`accounts.login`, the same answer; with `prepare`, the check (argon2, which releases the
     GIL, plus the lockout bookkeeping and its audit entry) runs on a worker thread with its own
     connection to the same file while `prepare()` runs here, and this returns once both are done.
     The caller shows nothing of the hall before it returns an account; when the check refuses
     (or fails), `discard()` runs before the refusal is raised: what `prepare` built goes unseen."""
-    from desktop.services import accounts
+    from desktop.services import accounts, database
 
-    path = _database_file(db) if prepare is not None else ""
+    path = database.db_file(db) if prepare is not None else None
     if not path:
         if prepare is not None:
             prepare()
@@ -172,12 +167,10 @@ def login_while(db, username: str, password: str, now, prepare=None, discard=Non
             raise
     import threading
 
-    from desktop.records.db import connect
-
     outcome: dict[str, Any] = {}
 
     def check() -> None:
-        own = connect(path)  # sqlite3 connections stay on their thread
+        own = database.connect(path)  # sqlite3 connections stay on their thread
         try:
             outcome["account"] = accounts.login(own, username, password, now=now)
         except BaseException as exc:  # handed to the GUI thread below  # noqa: BLE001

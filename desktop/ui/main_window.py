@@ -489,7 +489,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.person_label)
         self.statusBar().addPermanentWidget(self.audit_label)
         self.startup_worker = None
-        self.db_path = self.deps.db.execute("PRAGMA database_list").fetchone()[2] if self.deps.db else None
+        from desktop.services.database import db_file
+
+        self.db_path = db_file(self.deps.db) if self.deps.db is not None else None
         self.checkpoint_timer = QTimer(self)  # started by `attach`
         self.checkpoint_timer.timeout.connect(self._checkpoint)
         self.hall_label = QLabel()
@@ -501,18 +503,18 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.demo_label)
 
     def check_audit_chain(self) -> None:
-        """Start-up checks on a worker (records.startup.checks): integrity, the day's backup and
+        """Start-up checks on a worker (services.safety.startup_checks): integrity, the day's backup and
         the whole audit chain read every page of the file, so the window does not wait for them."""
         if self.db_path is None or not self.isVisible():
             self.audit_label.setText("")
             return
-        from desktop.records import startup
+        from desktop.services.safety import startup_checks
         from desktop.ui.worker import Worker
 
         path = self.db_path
         self.audit_label.setText("… 正在核对数据库和审计链")
         self.audit_label.setToolTip("启动后在后台进行完整性检查、当日备份和审计哈希链核对")
-        self.startup_worker = Worker(lambda progress, cancelled: startup.checks(path), self)
+        self.startup_worker = Worker(lambda progress, cancelled: startup_checks(path), self)
         self.startup_worker.finished.connect(self._checks_done)
         self.startup_worker.failed.connect(lambda message: self.audit_label.setText(f"⚠ 启动检查未完成：{message}"))
         self.startup_worker.start()
@@ -539,7 +541,7 @@ class MainWindow(QMainWindow):
     def _checkpoint(self) -> None:
         """Idle WAL checkpoint (the connection defers them out of business commits)."""
         if self.deps.db is not None and self.isVisible():
-            from desktop.records.db import checkpoint
+            from desktop.services.database import checkpoint
 
             checkpoint(self.deps.db)
 

@@ -173,9 +173,9 @@ SPOOL_KEEP_SECONDS = 3600
 
 def spool_dir() -> Path:
     """`spool/` in the data folder (0700), swept of print files older than an hour."""
-    from desktop.records import paths
+    from desktop.services.database import spool_dir as data_spool
 
-    folder = paths.private_dir(paths.data_dir() / "spool")
+    folder = data_spool()
     now = time.time()
     for old in folder.glob("*.pdf"):
         with contextlib.suppress(OSError):

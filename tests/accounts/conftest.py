@@ -1,31 +1,9 @@
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))  # svc_helpers
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # acct_helpers
-
-from acct_helpers import FAST, NOW, PASSWORDS  # noqa: E402
-
-from desktop.records.db import open_db  # noqa: E402
-from desktop.services import accounts, hall  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch):
-    monkeypatch.setattr(accounts, "HASHER", FAST)
-    monkeypatch.setattr(accounts, "_dummy_hash", None)
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_db(tmp_path / "desk.sqlite3")
-    yield database
-    database.close()
+from desktop.services import accounts, hall
+from tests.support.accounts import NOW, PASSWORDS
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from acct_helpers import NOW, PASSWORDS
-from svc_helpers import counts, make_id
 
 from desktop.cli import main
 from desktop.errors import Refusal
@@ -18,6 +16,8 @@ from desktop.policy import loader
 from desktop.records.audit import verify_audit_chain
 from desktop.services import accounts, hall, persons, privacy
 from desktop.services.permissions import mask_for
+from tests.support.accounts import NOW, PASSWORDS
+from tests.support.services import counts, make_id
 
 
 def _last(db, action):

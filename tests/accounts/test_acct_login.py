@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from acct_helpers import NOW, PASSWORDS
 from argon2 import PasswordHasher
 
 from desktop.errors import Refusal
 from desktop.records import accounts as account_rows
 from desktop.records.audit import verify_audit_chain
 from desktop.services import accounts, hall
+from tests.support.accounts import NOW, PASSWORDS
 
 
 def _audit(db, action):

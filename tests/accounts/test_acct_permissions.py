@@ -8,8 +8,6 @@ import dataclasses
 from datetime import date
 
 import pytest
-from acct_helpers import NOW
-from svc_helpers import counts, make_id, seed_enrollment
 
 from desktop.errors import Refusal
 from desktop.records.audit import verify_audit_chain
@@ -26,6 +24,8 @@ from desktop.services import (
     review,
     termination,
 )
+from tests.support.accounts import NOW
+from tests.support.services import counts, make_id, seed_enrollment
 
 NUMBER = make_id(date(1984, 6, 1), 2, region_code="120101")
 OTHER = make_id(date(1990, 3, 3), 5, region_code="120101")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from acct_helpers import NOW, PASSWORDS
 
 from desktop.cli import main
 from desktop.errors import Refusal
@@ -16,6 +15,7 @@ from desktop.records import accounts as account_rows
 from desktop.records.audit import verify_audit_chain
 from desktop.records.db import open_db
 from desktop.services import accounts, hall
+from tests.support.accounts import NOW, PASSWORDS
 
 
 def _locked_out(db):

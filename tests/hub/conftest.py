@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -35,10 +34,6 @@ def hub_url(pg_server):
     yield pg_server.url.rsplit("/", 1)[0] + f"/{name}"
 
 
-# The services tests' helpers (valid ID numbers, a window's context with a fixed clock).
-sys.path.insert(0, str(Path(__file__).parents[1] / "services"))
-
-
 @pytest.fixture
 def hub(hub_url):
     """An initialised hub: its admin URL."""
@@ -51,10 +46,9 @@ def hub(hub_url):
 @pytest.fixture
 def make_node(tmp_path, hub):
     """A window: its own SQLite file, its node role on the hub, a context at that window."""
-    from svc_helpers import make_ctx
-
     from desktop.hub import schema
     from desktop.records.db import open_db
+    from tests.support.services import make_ctx
 
     opened = []
 

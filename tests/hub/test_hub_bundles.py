@@ -10,13 +10,13 @@ from datetime import date
 
 import psycopg
 import pytest
-from svc_helpers import make_id
 
 from desktop.cli import main
 from desktop.records import persons
 from desktop.services import enrollment
 from desktop.services import persons as person_services
 from desktop.sync import sync_once
+from tests.support.services import make_id
 
 ZHANG = make_id(date(1984, 6, 1), 2)
 LI = make_id(date(1957, 3, 1), 1)

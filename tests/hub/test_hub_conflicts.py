@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 import psycopg
 import pytest
-from svc_helpers import make_ctx, make_id
 
 from desktop.cli import main
 from desktop.errors import Refusal
@@ -18,6 +17,7 @@ from desktop.services import change, enrollment, review, termination
 from desktop.services import persons as person_services
 from desktop.services.context import CHINA
 from desktop.sync import hub_has_enrollment, hub_url, open_conflicts, resolve_conflict, sync_once
+from tests.support.services import make_ctx, make_id
 
 ZHANG = make_id(date(1984, 6, 1), 2)
 

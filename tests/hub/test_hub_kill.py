@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 
 import psycopg
 import pytest
-from svc_helpers import make_id
 
 from desktop.hub import bundles, conflicts, verify
 from desktop.records import audit
@@ -23,6 +22,7 @@ from desktop.services import enrollment
 from desktop.services import persons as person_services
 from desktop.services.context import CHINA
 from desktop.sync import bundle, sync_once
+from tests.support.services import make_id
 
 pytestmark = pytest.mark.slow
 WINDOWS = ("03", "05", "07")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import psycopg
-from svc_helpers import make_id
 
 from desktop.hub import conflicts as hub_conflicts
 from desktop.records import audit, persons, reports, search
@@ -14,6 +13,7 @@ from desktop.services import enrollment
 from desktop.services import persons as person_services
 from desktop.services.context import CHINA
 from desktop.sync import last_sync, open_conflicts, pending_count, sync_once
+from tests.support.services import make_id
 
 ZHANG = make_id(date(1984, 6, 1), 2)
 LI = make_id(date(1957, 3, 1), 1)

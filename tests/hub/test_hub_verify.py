@@ -8,7 +8,6 @@ from datetime import date
 
 import psycopg
 import pytest
-from svc_helpers import make_ctx, make_id
 
 from desktop.cli import main
 from desktop.errors import Refusal
@@ -16,6 +15,7 @@ from desktop.records.db import open_db
 from desktop.services import enrollment
 from desktop.services import persons as person_services
 from desktop.sync import last_sync, sync_once
+from tests.support.services import make_ctx, make_id
 
 ZHANG = make_id(date(1984, 6, 1), 2)
 LI = make_id(date(1957, 3, 1), 1)

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from print_helpers import make_ctx
 
-from desktop.records.db import open_db
+from tests.support.printing import make_ctx
 
 
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "hall.sqlite3"
-
-
-@pytest.fixture
-def db(db_path):
-    database = open_db(db_path)
-    yield database
-    database.close()
 
 
 @pytest.fixture

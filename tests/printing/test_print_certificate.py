@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from print_helpers import cli_json, flat, make_ctx, make_id, run_cli
 
 from desktop.errors import Refusal
 from desktop.services import certificate, enrollment, persons, printing, receipt, verification
 from desktop.services.context import CHINA
+from tests.support.printing import cli_json, flat, make_ctx, make_id, run_cli
 
 CHILD = make_id(date(2016, 9, 9), 3)  # 9 in 2025: 未成年居民
 

@@ -7,11 +7,19 @@ import sqlite3
 from datetime import date, datetime
 
 import pytest
-from print_helpers import CLERK_PASSWORD, cli_json, flat, make_ctx, make_id, run_cli, with_accounts
 
 from desktop.records.db import open_db
 from desktop.services import enrollment, persons, printing, verification
 from desktop.services.context import CHINA
+from tests.support.printing import (
+    CLERK_PASSWORD,
+    cli_json,
+    flat,
+    make_ctx,
+    make_id,
+    run_cli,
+    with_accounts,
+)
 
 ELDER = make_id(date(1950, 2, 1), 1)
 INPATIENT = {"calc": "inpatient", "region": "天宁区", "year": 2026, "scheme": "resident",

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from print_helpers import flat, make_id
 
 from desktop.documents import render
 from desktop.services import accounts, enrollment, hall, persons, printing, receipt
 from desktop.services.context import CHINA
+from tests.support.printing import flat, make_id
 
 NOW = datetime(2025, 11, 15, 10, 0, tzinfo=CHINA)
 PASSWORD = "Guard2026zz"

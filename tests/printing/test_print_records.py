@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from print_helpers import flat, make_ctx, make_id, pdf_text
 
 from desktop.documents import render
 from desktop.documents.model import Paper
@@ -23,6 +22,7 @@ from desktop.services import (
     review,
 )
 from desktop.services.context import CHINA
+from tests.support.printing import flat, make_ctx, make_id, pdf_text
 
 ELDER = make_id(date(1950, 2, 1), 1)  # 75: 老年居民
 TJ_ADULT = make_id(date(1982, 6, 1), 2, region_code="120101")

@@ -9,13 +9,13 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
-from print_helpers import flat, make_ctx, make_id
 from pypdf import PdfReader
 
 from desktop.documents import render
 from desktop.policy import api
 from desktop.services import enrollment, persons, printing
 from desktop.services.context import CHINA
+from tests.support.printing import flat, make_ctx, make_id
 
 TJ_ADULT = make_id(date(1982, 6, 1), 2, region_code="120101")
 ELDER = make_id(date(1950, 2, 1), 1)

@@ -6,10 +6,10 @@ import sqlite3
 from datetime import date
 
 import pytest
-from rec_helpers import STAMP, add_person, make_id
 
 from desktop.records import audit, receipts
 from desktop.records.migrations import APPEND_ONLY
+from tests.support.records import STAMP, add_person, make_id
 
 
 def test_every_business_table_has_both_triggers(db):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from rec_helpers import STAMP
-
 from desktop.records import audit
+from tests.support.records import STAMP
 
 
 def _fill(db, n=5):

@@ -6,13 +6,13 @@ import sqlite3
 from datetime import date, datetime, timedelta
 
 import pytest
-from rec_helpers import add_person, make_id
 
 from desktop.errors import Refusal
 from desktop.records import backup, paths, startup
 from desktop.records.db import open_db
 from desktop.records.rows import Stamp
 from desktop.services.context import CHINA
+from tests.support.records import add_person, make_id
 
 
 def _count(db):

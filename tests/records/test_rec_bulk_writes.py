@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from rec_helpers import STAMP, add_person, make_id
 
 from desktop.records import enrollments, persons, receipts, search
 from desktop.records.tx import write
+from tests.support.records import STAMP, add_person, make_id
 
 
 def _enrollment(person_id: str, serial: str, **extra) -> dict:

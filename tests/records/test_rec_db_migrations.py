@@ -6,11 +6,11 @@ import sqlite3
 from datetime import date
 
 import pytest
-from rec_helpers import STAMP, add_person, make_id
 
 from desktop.errors import Refusal
 from desktop.records import migrations, paths, search
 from desktop.records.db import connect, open_db, quick_check
+from tests.support.records import STAMP, add_person, make_id
 
 
 def test_new_file_has_latest_schema_and_settings(db):

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from rec_helpers import add_person, make_id
 
 from desktop.errors import Refusal
 from desktop.identity import normalize_name
 from desktop.records import persons, search
 from desktop.records.db import open_db
+from tests.support.records import add_person, make_id
 
 # Han characters of the URO, Extension A and Extensions B-H (GB 18030-2022 four-byte ranges).
 HAN = st.one_of(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from rec_helpers import STAMP, add_person, make_id
 
 from desktop.errors import Refusal
 from desktop.records import persons, receipts, search
+from tests.support.records import STAMP, add_person, make_id
 
 RARE = "\U00020087"  # 𠂇, CJK Extension B (GB 18030-2022 four-byte)
 

@@ -6,13 +6,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from safety_helpers import FAST, clerk_ctx, visit  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: the checkout, for tests.support
 
 from desktop.records.db import open_db  # noqa: E402
 from desktop.services import accounts  # noqa: E402
+from tests.support.safety import FAST, clerk_ctx, visit  # noqa: E402
 
 
 def main(path: str, start: int) -> None:

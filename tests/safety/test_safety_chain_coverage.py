@@ -9,13 +9,13 @@ import json
 import sqlite3
 
 import pytest
-from safety_helpers import FAST, NOW, PASSWORD, clerk_ctx, configured, visit
 
 from desktop.cli import main
 from desktop.errors import Refusal
 from desktop.records import audit, migrations
 from desktop.records.db import connect, open_db
 from desktop.services import accounts, hall
+from tests.support.safety import FAST, NOW, PASSWORD, clerk_ctx, configured, visit
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ import json
 from datetime import date
 
 import pytest
-from safety_helpers import NOW, PASSWORD, all_counts, clerk_ctx, configured, visit
-from svc_helpers import make_id
 
 from desktop.cli import main
 from desktop.records import paths, tabular
 from desktop.records.audit import payload_of, verify_audit_chain
 from desktop.records.db import open_db
+from tests.support.safety import NOW, PASSWORD, all_counts, clerk_ctx, configured, visit
+from tests.support.services import make_id
 
 ADMIN = ("admin", "Guard2026zz")
 CLERK = ("clerk-03", PASSWORD)

@@ -7,13 +7,13 @@ import sqlite3
 from datetime import date, datetime
 
 import pytest
-from svc_helpers import make_ctx, make_id
 
 from desktop.errors import Refusal
 from desktop.records import backup, crypt
 from desktop.records.audit import verify_audit_chain
 from desktop.services import enrollment, persons
 from desktop.services.context import CHINA
+from tests.support.services import make_ctx, make_id
 
 KEY = "柜台-密钥-2026-lang-enough"
 NOW = datetime(2025, 11, 15, 10, 0, tzinfo=CHINA)
@@ -78,9 +78,8 @@ def test_without_sqlcipher_the_refusal_is_clear(monkeypatch, tmp_path):
 
 @pytest.fixture
 def encrypted_hall(tmp_path, monkeypatch):
-    from safety_helpers import clerk_ctx, configured, visit
-
     from desktop.records.db import open_db
+    from tests.support.safety import clerk_ctx, configured, visit
 
     monkeypatch.setenv(crypt.KEY_ENV, KEY)
     monkeypatch.setattr("desktop.services.hall.china_now", lambda: NOW)
@@ -111,10 +110,9 @@ def _plain_sees_nothing(path):
 
 @needs_sqlcipher
 def test_every_command_works_on_an_encrypted_hall(encrypted_hall, tmp_path, capsys, monkeypatch):
-    from safety_helpers import PASSWORD
-
     from desktop.records import backup, paths, startup
     from desktop.records.db import open_db
+    from tests.support.safety import PASSWORD
 
     path, numbers = encrypted_hall
     _plain_sees_nothing(path)

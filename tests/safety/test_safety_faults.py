@@ -13,9 +13,6 @@ import subprocess
 from datetime import date
 
 import pytest
-from safety_helpers import NOW, all_counts, check_no_half_business, clerk_ctx, configured, visit
-from svc_helpers import make_id
-from test_svc_crash import _run_and_kill
 
 from desktop.errors import Refusal
 from desktop.records import backup
@@ -23,6 +20,15 @@ from desktop.records.audit import verify_audit_chain
 from desktop.records.db import open_db, quick_check
 from desktop.services import accounts, change, enrollment, persons, receipt, safety
 from desktop.services.context import Context
+from tests.support.safety import (
+    NOW,
+    all_counts,
+    check_no_half_business,
+    clerk_ctx,
+    configured,
+    visit,
+)
+from tests.support.services import make_id, run_and_kill
 
 # ----------------------------------------------------------------------------- SIGKILL
 
@@ -36,7 +42,7 @@ def test_sigkill_at_random_points_with_accounts_enforced(tmp_path):
     db.close()
     rnd = random.Random(7)
     for round_ in range(3):
-        _run_and_kill(path, 3_000 * round_, rnd)
+        run_and_kill(path, 3_000 * round_, rnd)
         db = open_db(path)
         try:
             check_no_half_business(db)

@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
-from safety_helpers import clerk_ctx, configured, visit
 
 from desktop.records import backup, paths, startup
 from desktop.records.db import open_db
 from desktop.services import printing, safety
+from tests.support.safety import clerk_ctx, configured, visit
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX modes (Windows: the user profile's ACL)")
 

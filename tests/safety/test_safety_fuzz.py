@@ -14,8 +14,6 @@ from datetime import date, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from safety_helpers import FAST, NOW, all_counts, configured
-from svc_helpers import make_id, seed_enrollment
 
 from desktop.errors import Refusal
 from desktop.records.audit import verify_audit_chain
@@ -36,6 +34,8 @@ from desktop.services import (
     termination,
 )
 from desktop.services.context import CHINA
+from tests.support.safety import FAST, NOW, all_counts, configured
+from tests.support.services import make_id, seed_enrollment
 
 SCALE = float(os.environ.get("YIBAO_FUZZ_SCALE", "1"))
 BUDGET = {

@@ -12,14 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
-from safety_helpers import all_counts, clerk_ctx, configured
-from svc_helpers import make_id
 
 from desktop.errors import Refusal
 from desktop.records import db as db_module
 from desktop.records import tabular
 from desktop.records.db import open_db
 from desktop.services import persons, roster_import
+from tests.support.safety import all_counts, clerk_ctx, configured
+from tests.support.services import make_id
 
 HERE = Path(__file__).resolve().parent
 HOLDER = """
@@ -55,7 +55,7 @@ def test_a_write_lock_held_past_the_busy_timeout_is_a_busy_refusal(tmp_path, mon
 
 
 def test_a_roster_import_never_blocks_a_window_for_more_than_a_second(tmp_path, monkeypatch):
-    from test_svc_roster_import import HEADER, _roster
+    from tests.services.test_svc_roster_import import HEADER, _roster
 
     path = tmp_path / "desk.sqlite3"
     db = open_db(path)

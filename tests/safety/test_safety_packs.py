@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from safety_helpers import NOW, clerk_ctx, configured
 
 from desktop.errors import Refusal
 from desktop.records.db import open_db
 from desktop.services import accounts, hall
+from tests.support.safety import NOW, clerk_ctx, configured
 
 INPATIENT_2025 = {"calc": "inpatient", "region": "武进区", "year": 2025, "scheme": "resident", "category": "老年居民",
                   "hospital_level": 2, "admission": 1, "compliant_cost": "10000"}

@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from safety_helpers import PASSWORD, all_counts, clerk_ctx, configured, visit
 
 from desktop.cli import main
 from desktop.records import backup, paths
 from desktop.records.audit import payload_of, verify_audit_chain
 from desktop.records.db import open_db
 from desktop.services import accounts
+from tests.support.safety import PASSWORD, all_counts, clerk_ctx, configured, visit
 
 WRITER = Path(__file__).with_name("hall_writer.py")
 ADMIN_PASSWORD = "Guard2026zz"

@@ -8,7 +8,6 @@ import json
 import sqlite3
 
 import pytest
-from safety_helpers import NOW, clerk_ctx, configured, visit
 
 from desktop.cli import main
 from desktop.errors import Refusal
@@ -16,6 +15,7 @@ from desktop.policy import loader
 from desktop.records.audit import verify_audit_chain
 from desktop.records.db import open_db
 from desktop.services import accounts, hall, privacy, refund, review
+from tests.support.safety import NOW, clerk_ctx, configured, visit
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from safety_helpers import PASSWORD, all_counts, clerk_ctx, configured, visit
-from svc_helpers import make_id
 
 from desktop.errors import Refusal
 from desktop.policy import loader
 from desktop.records.db import open_db
 from desktop.services import accounts, change, hall, persons, privacy, receipt, roster_import
+from tests.support.safety import PASSWORD, all_counts, clerk_ctx, configured, visit
+from tests.support.services import make_id
 
 BAD = ["\x00", "\x1b", "\x7f", "\u202e", "\u200b", "\u2066", "\ufeff", "\x1b[31m"]
 

@@ -10,15 +10,13 @@ import time
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-
-from safety_helpers import FAST, NOW, PASSWORD  # noqa: E402
-from svc_helpers import make_id  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: the checkout, for tests.support
 
 from desktop.errors import Refusal  # noqa: E402
 from desktop.records.db import open_db  # noqa: E402
 from desktop.services import accounts, hall, persons  # noqa: E402
+from tests.support.safety import FAST, NOW, PASSWORD  # noqa: E402
+from tests.support.services import make_id  # noqa: E402
 
 
 def main(db_path: str, stop: str, user: str) -> None:

@@ -6,15 +6,14 @@ import sys
 import time
 from datetime import date, timedelta
 
-from svc_helpers import make_ctx, make_id
-
 from desktop.errors import Refusal
 from desktop.records import accounts as account_rows
 from desktop.records import receipts
 from desktop.records.db import open_db
 from desktop.services import accounts, change, enrollment, hall, persons, receipt
+from tests.support.services import make_ctx, make_id
 
-CLERK_PASSWORD = "Desk2026qq"  # safety_helpers.PASSWORD
+CLERK_PASSWORD = "Desk2026qq"  # tests.support.safety.PASSWORD
 
 
 def pause_inside_transactions(after: int) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from svc_helpers import make_ctx
 
 from desktop.errors import Refusal
 from desktop.services import away
+from tests.support.services import make_ctx
 
 
 @pytest.fixture

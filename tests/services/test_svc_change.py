@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from svc_helpers import counts, make_ctx, make_id
 
 from desktop.errors import Refusal
 from desktop.records import persons as person_rows
 from desktop.records import search
 from desktop.services import change, persons, review
+from tests.support.services import counts, make_ctx, make_id
 
 NUMBER = make_id(date(1984, 6, 1), 2)
 NEW_NUMBER = make_id(date(1984, 6, 2), 2)

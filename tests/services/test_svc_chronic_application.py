@@ -8,7 +8,6 @@ from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
-from svc_helpers import counts, make_ctx, make_id
 
 from desktop.errors import Refusal
 from desktop.policy.citation import shown
@@ -21,6 +20,7 @@ from desktop.services import (
     review,
 )
 from desktop.services.context import CHINA
+from tests.support.services import counts, make_ctx, make_id
 
 ELDER = make_id(date(1957, 3, 2), 1)  # 68 in 2025: 老年居民
 SPECIAL_MATERIALS = ["病史资料", "社保卡"]  # 002 §三(二)3.2

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from svc_helpers import counts, make_ctx, make_id, seed_enrollment
 
 from desktop.errors import Refusal
 from desktop.records import enrollments, receipts
 from desktop.services import enrollment, persons
 from desktop.services.context import CHINA
+from tests.support.services import counts, make_ctx, make_id, seed_enrollment
 
 # 2025-11-15 (ctx fixture) is inside the 2026 window 2025-10 … 2025-12 (002 §一(一)).
 GRANDMOTHER = make_id(date(1957, 3, 1), 1)  # 68

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from svc_helpers import counts, make_ctx, make_id
 
 from desktop.errors import Refusal
 from desktop.services import enrollment, persons
 from desktop.services.context import CHINA
+from tests.support.services import counts, make_ctx, make_id
 
 ADULT = make_id(date(1982, 6, 1), 1, region_code="120101")  # 41
 CHILD = make_id(date(2014, 6, 1), 2, region_code="120101")  # 9

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from svc_helpers import counts, make_id, seed_enrollment
 
 from desktop.errors import Refusal
 from desktop.records import households
 from desktop.records import persons as person_rows
 from desktop.services import persons
 from desktop.services.enrollment_visit import enroll_visit
+from tests.support.services import counts, make_id, seed_enrollment
 
 # 2025-11-15 (ctx fixture) is inside the 2026 window 2025-10 … 2025-12.
 GRANDMOTHER = make_id(date(1957, 3, 1), 1)  # 68

@@ -6,11 +6,11 @@ import json
 from datetime import date, datetime
 
 import pytest
-from svc_helpers import counts, make_ctx, make_id, seed_enrollment
 
 from desktop.errors import Refusal
 from desktop.services import manual_claim, offsite_filing, persons
 from desktop.services.context import CHINA
+from tests.support.services import counts, make_ctx, make_id, seed_enrollment
 
 NUMBER = make_id(date(1950, 2, 1), 1)
 # 002 §六(四)2 零星报销 材料 (as the 2026 pack lists them)

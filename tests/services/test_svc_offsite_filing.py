@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from svc_helpers import counts, make_ctx, make_id
 
 from desktop.errors import Refusal
 from desktop.records import receipts
 from desktop.services import offsite_filing, persons
 from desktop.services.context import CHINA
+from tests.support.services import counts, make_ctx, make_id
 
 NUMBER = make_id(date(1950, 2, 1), 1)
 # 002 §六(二): 本人医保电子凭证或有效身份证件或社保卡; 居住证、居民户口簿任选其一，或个人承诺书

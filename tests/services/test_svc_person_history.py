@@ -6,7 +6,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from svc_helpers import counts, make_ctx, make_id
 
 from desktop.errors import Refusal
 from desktop.services import (
@@ -20,6 +19,7 @@ from desktop.services import (
     termination,
 )
 from desktop.services.context import CHINA
+from tests.support.services import counts, make_ctx, make_id
 
 GRANDMOTHER = make_id(date(1957, 3, 2), 1)
 DAUGHTER_IN_LAW = make_id(date(1984, 6, 1), 2)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from svc_helpers import counts, make_ctx, make_id
 
 from desktop.errors import Refusal
 from desktop.records import receipts, reports
 from desktop.services import change, enrollment, persons, receipt
 from desktop.services.context import CHINA
+from tests.support.services import counts, make_ctx, make_id
 
 A, B, C = (make_id(date(1984, 6, 1), i) for i in (1, 2, 3))
 

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 import pytest
 from openpyxl import Workbook
-from svc_helpers import counts, make_id
 
 from desktop.errors import Refusal
 from desktop.records import tabular
 from desktop.services import roster_import
+from tests.support.services import counts, make_id
 
 HEADER = ["序号", "姓名", "身份证号", "联系电话", "参保类别", "地址"]
 ON = date(2025, 11, 15)  # the ctx fixture's day

@@ -6,13 +6,13 @@ import sqlite3
 from datetime import date, datetime
 
 import pytest
-from svc_helpers import counts, make_ctx, make_id, seed_enrollment
 
 from desktop.errors import Refusal
 from desktop.records import enrollments
 from desktop.records import persons as person_rows
 from desktop.services import enrollment, persons, refund, review, termination
 from desktop.services.context import CHINA
+from tests.support.services import counts, make_ctx, make_id, seed_enrollment
 
 NUMBER = make_id(date(1984, 6, 1), 2)
 

@@ -7,12 +7,12 @@ import argparse
 import re
 from pathlib import Path
 
-from conftest import PASSWORD, show, signed_in
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from desktop.ui.app import Session, build_deps
 from desktop.ui.main_window import MainWindow
+from tests.support.ui import PASSWORD, show, signed_in
 
 
 def answer_login(username, password=PASSWORD, seen=None):
@@ -175,9 +175,8 @@ def test_roles_see_their_own_window(qtbot, deps, hall_db):
 def test_the_services_refusal_shows_when_a_role_reaches_a_business(qtbot, deps, hall_db):
     from datetime import date
 
-    from conftest import make_id
-
     from desktop.services.persons import register_person
+    from tests.support.ui import make_id
 
     number = make_id(date(1956, 8, 8), 11)
     register_person(signed_in(deps, hall_db, "wang").context(), number, "孙玉兰")

@@ -3,7 +3,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from conftest import make_id, pdf_text, show, type_text
 from PySide6.QtCore import Qt
 
 from desktop.services.persons import register_person
@@ -12,6 +11,7 @@ from desktop.ui.pages.claim import ClaimPage
 from desktop.ui.pages.day_report import DayReportPage
 from desktop.ui.pages.offsite import OffsitePage
 from desktop.ui.pages.termination import TerminationPage
+from tests.support.ui import make_id, pdf_text, show, type_text
 
 PERSON = make_id(date(1956, 8, 8), 11)
 
@@ -226,11 +226,10 @@ def test_tianjin_name_change_waits_in_the_reviewers_queue(qtbot, db_deps):
 def test_a_claim_is_reviewed_by_a_reviewer_then_settled(qtbot, deps, hall_db, previews):
     from datetime import datetime
 
-    from conftest import signed_in
-
     from desktop.services.context import CHINA
     from desktop.services.enrollment import enroll
     from desktop.services.manual_claim import accept_claim
+    from tests.support.ui import signed_in
 
     summer = replace(deps, clock=lambda: datetime(2026, 7, 1, 9, 0, tzinfo=CHINA))
     clerk = signed_in(summer, hall_db, "wang")

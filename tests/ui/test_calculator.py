@@ -2,19 +2,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conftest import pdf_text
 from PySide6.QtCore import Qt
 
 from desktop.ui.pages.calculator import CalculatorPage
+from tests.support.ui import pdf_text, show
 
 
 def make(qtbot, deps):
-    page = CalculatorPage(deps)
-    qtbot.addWidget(page)
-    with qtbot.waitActive(page):
-        page.show()
-        page.activateWindow()
-    return page
+    return show(qtbot, CalculatorPage(deps))
 
 
 def choose(combo, text):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import make_id, pdf_text, show
 from PySide6.QtCore import Qt
 
 from desktop.services import enrollment, persons
 from desktop.ui.pages.chronic import ChronicPage
+from tests.support.ui import make_id, pdf_text, show
 
 ELDER = make_id(date(1957, 3, 2), 1)
 

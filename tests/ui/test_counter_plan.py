@@ -9,11 +9,11 @@ import sys
 from dataclasses import replace
 from datetime import date, datetime
 
-from conftest import make_id, show, signed_in
 from PySide6.QtCore import Qt
 
 from desktop.services.context import CHINA
 from desktop.ui.pages.enrollment import EnrollmentPage
+from tests.support.ui import make_id, show, signed_in
 
 TURNED_60 = make_id(date(1965, 6, 1), 41)  # 59 on 2024-11-20, 60 on 2025-11-15
 
@@ -89,9 +89,8 @@ def pack_2027(tmp_path):
 def test_an_imported_2027_pack_serves_the_page_and_calc_alike(qtbot, deps, hall_db, tmp_path):
     """Finding 2: the page proposed from the bundled packs only (no 2027: “setting missing”),
     and `yibao-desk calc` answered from the bundled packs whatever the hall imported."""
-    from conftest import PASSWORD
-
     from desktop.services import accounts, hall
+    from tests.support.ui import PASSWORD
 
     autumn = lambda: datetime(2026, 11, 16, 10, 0, tzinfo=CHINA)  # noqa: E731
     admin = accounts.login(hall_db, "admin", PASSWORD, now=autumn())
@@ -228,10 +227,9 @@ def test_a_tianjin_login_shows_no_refusal_on_the_empty_form(qtbot, deps, db):
 
 def test_setup_asks_for_the_region_instead_of_defaulting_to_tianning(qtbot, db):
     """Finding 8: a 天津 hall was created as 天宁区, the first item, unwarned."""
-    from conftest import PASSWORD
-
     from desktop.policy import loader
     from desktop.ui.login import SetupDialog
+    from tests.support.ui import PASSWORD
 
     dialog = SetupDialog(db, loader.bundled().regions())
     qtbot.addWidget(dialog)

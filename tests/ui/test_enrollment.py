@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import make_id, pdf_text, show, type_text
 from PySide6.QtCore import Qt
 
 from desktop.ui.pages.enrollment import EnrollmentPage
+from tests.support.ui import make_id, pdf_text, show, type_text
 
 GRANDMOTHER = make_id(date(1957, 3, 2), 1)  # 68 on 2025-11-15
 MOTHER = make_id(date(1984, 6, 1), 2)  # 41

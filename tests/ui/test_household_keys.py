@@ -7,13 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from conftest import PASSWORD, make_id, signed_in
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from test_keyboard_visit import shown_window
 
 from desktop.services.context import CHINA
 from desktop.ui.reader import CardData, SimulatedReader
+from tests.support.ui import PASSWORD, make_id, shown_window, signed_in
 
 GRANDMOTHER = make_id(date(1957, 3, 2), 61)  # 67 on 2024-11-20, 68 on 2025-11-15
 MOTHER = make_id(date(1984, 6, 1), 62)  # 41

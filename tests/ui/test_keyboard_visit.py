@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import make_id, pdf_text, signed_in, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.ui.main_window import MainWindow
+from tests.support.ui import make_id, pdf_text, shown_window, signed_in, type_text
 
 
 def focused():
@@ -63,16 +62,6 @@ def test_registration_to_receipt_with_the_keyboard_only(qtbot, deps, hall_db, pr
     assert [p.name for p in archived] == [f"{serial}-payment_notice.pdf", f"{serial}-receipt.pdf"]
     notice = "".join(pdf_text(archived[0].read_bytes()))
     assert "李秀梅" in notice and "830.00" in notice and serial in notice and "王经办" in notice
-
-
-def shown_window(qtbot, account):
-    """The main window of `account`, shown and active."""
-    w = MainWindow(account)
-    qtbot.addWidget(w)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
-    return w
 
 
 def window_on(qtbot, clerk, fkey, key):
@@ -209,16 +198,16 @@ def test_a_registered_persons_name_and_phone_are_shown_as_recorded(qtbot, deps, 
 def test_a_november_roster_is_enrolled_for_next_year(qtbot, db_deps, tmp_path, monkeypatch):
     # 导入花名册 used the calendar year: in the 集中参保缴费期 a village's roster was enrolled for
     # this year, late (from the next month, no benefits for the year it was brought for)
-    from conftest import show
     from openpyxl import Workbook
 
     from desktop.ui.pages import settings
+    from tests.support.ui import show
 
     wb = Workbook()
     wb.active.append(["姓名", "身份证号", "参保类别"])
     wb.active.append(["村民甲", make_id(date(1970, 1, 1), 1), "非从业居民"])
     wb.save(tmp_path / "花名册.xlsx")
-    monkeypatch.setattr(settings.QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "花名册.xlsx"), ""))
+    monkeypatch.setattr(settings.jobs.QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "花名册.xlsx"), ""))
     page = show(qtbot, settings.SettingsPage(db_deps))
     page.import_button.click()
     assert "2026年度" in page.job_note.text()
@@ -287,7 +276,7 @@ def test_enter_on_a_button_presses_it(qtbot, deps, hall_db, printed, monkeypatch
     assert "收据号" in day.void_error.text()  # 作废 was pressed: the services ask for the serial
 
     chosen = []
-    monkeypatch.setattr(settings.QFileDialog, "getOpenFileName", lambda *a, **k: (chosen.append(1), ("", ""))[1])
+    monkeypatch.setattr(settings.jobs.QFileDialog, "getOpenFileName", lambda *a, **k: (chosen.append(1), ("", ""))[1])
     page = show_page(qtbot, settings.SettingsPage(clerk))
     page.import_button.setFocus()
     press(qtbot, Qt.Key.Key_Return)
@@ -295,7 +284,7 @@ def test_enter_on_a_button_presses_it(qtbot, deps, hall_db, printed, monkeypatch
 
 
 def show_page(qtbot, page):
-    from conftest import show
+    from tests.support.ui import show
 
     return show(qtbot, page)
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import re
 
-from conftest import show
 from PySide6.QtCore import QSettings, Qt
 
 from desktop.ui.main_window import MainWindow
+from tests.support.ui import show
 
 
 def test_function_keys_switch_pages_and_focus_the_first_field(qtbot, db_deps):
@@ -58,10 +58,9 @@ def test_status_bar_names_hall_window_clerk_and_demo(qtbot, db_deps):
 def test_a_business_message_with_its_receipt_serial_fits_beside_the_status_labels(qtbot, deps, db, clock):
     """The longest messages (an off-site filing: ~75 characters ending with the serial) must not
     be cut under the hall, clerk and audit labels at 1366 px, for a hall with a long name."""
-    from conftest import PASSWORD, signed_in
-
     from desktop.services import hall
     from desktop.ui.app import load_fonts
+    from tests.support.ui import PASSWORD, signed_in
 
     load_fonts()  # the bundled faces, as the window has them: their glyphs set the widths
     hall.configure_hall(db, "武进区", "武进区医保中心经办大厅", "320412", "03", "admin", PASSWORD, "钱管理",
@@ -97,9 +96,8 @@ def test_font_scaling_and_contrast_are_remembered(qtbot, db_deps):
 def test_search_finds_an_enrolled_person_as_you_type(qtbot, db_deps):
     from datetime import date
 
-    from conftest import make_id
-
     from desktop.services.persons import register_person
+    from tests.support.ui import make_id
 
     number = make_id(date(1960, 1, 2), 7)
     register_person(db_deps.context(), number, "赵国庆")

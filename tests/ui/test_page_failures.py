@@ -8,12 +8,12 @@ import sqlite3
 import subprocess
 import sys
 
-from conftest import show
 from PySide6.QtCore import Qt
-from test_business_pages import registered
 
 from desktop.records import paths
 from desktop.ui.pages.change import ChangePage
+from tests.support.ui import show
+from tests.ui.test_business_pages import registered
 
 HOLDER = """
 import sqlite3, sys, time
@@ -91,7 +91,7 @@ def test_an_exception_escaping_any_slot_is_reported_not_a_traceback(qtbot):
 
 
 def test_the_enrollment_page_catches_an_unexpected_error_too(qtbot, db_deps, monkeypatch):
-    from test_enrollment import GRANDMOTHER, enter_person
+    from tests.ui.test_enrollment import GRANDMOTHER, enter_person
 
     from desktop.services import enrollment_visit
     from desktop.ui.pages.enrollment import EnrollmentPage

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import make_id, show
 from PySide6.QtCore import Qt
 
 from desktop.services import enrollment, persons, receipt
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.history import HistoryPage
+from tests.support.ui import make_id, show
 
 HEAD = make_id(date(1957, 3, 2), 1)
 PERSON = make_id(date(1984, 6, 1), 2)
@@ -104,7 +104,7 @@ def test_a_search_result_opens_the_persons_page_from_a_page_without_a_person(qtb
 
 
 def test_a_certificate_is_planned_issued_and_printed_from_the_persons_page(qtbot, db_deps, printed, previews):
-    from conftest import pdf_text, type_text
+    from tests.support.ui import pdf_text, type_text
 
     ctx = db_deps.context()
     persons.register_person(ctx, HEAD, "周桂兰")
@@ -148,7 +148,7 @@ def test_the_person_enrolled_stays_selected_when_the_page_clears_for_the_next_me
 
 
 def test_a_reviewer_reads_the_history_but_issues_no_certificate(qtbot, deps, hall_db):
-    from conftest import signed_in
+    from tests.support.ui import signed_in
 
     clerk = signed_in(deps, hall_db, "wang")
     persons.register_person(clerk.context(), PERSON, "陈静")

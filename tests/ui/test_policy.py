@@ -84,7 +84,7 @@ def next_year_pack(tmp_path):
 
 
 def test_a_new_years_pack_shows_what_changed_before_it_is_imported(qtbot, deps, hall_db, tmp_path):
-    from conftest import signed_in
+    from tests.support.ui import signed_in
 
     admin = signed_in(deps, hall_db, "admin")
     page = PolicyPage(admin)
@@ -111,7 +111,7 @@ def test_a_new_years_pack_shows_what_changed_before_it_is_imported(qtbot, deps, 
 
 
 def test_only_an_administrator_imports_a_pack(qtbot, deps, hall_db, tmp_path):
-    from conftest import signed_in
+    from tests.support.ui import signed_in
 
     page = PolicyPage(signed_in(deps, hall_db, "wang"))
     qtbot.addWidget(page)

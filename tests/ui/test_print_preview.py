@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import make_id, pdf_text, show
 from PySide6.QtCore import QSettings, Qt
 
 from desktop.services.enrollment import enroll
 from desktop.services.persons import register_person
 from desktop.ui.pages.base import visit_build
 from desktop.ui.print_preview import ARCHIVE_ONLY, PrintPreviewDialog
+from tests.support.ui import make_id, pdf_text, show
 
 
 def enrolled(deps):

@@ -3,11 +3,10 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from conftest import PASSWORD, make_id, show
-
 from desktop.ui.pages.settings import SettingsPage
 from desktop.ui.reader import CardData, SimulatedReader, parse_wz
 from desktop.ui.worker import Worker
+from tests.support.ui import PASSWORD, make_id, show
 
 
 def roster(path, rows):
@@ -84,9 +83,8 @@ def test_waiting_for_a_finished_job_returns_without_the_event_loop(qtbot):
 
 
 def test_hall_settings_go_through_the_services(qtbot, deps, hall_db):
-    from conftest import signed_in
-
     from desktop.services import hall
+    from tests.support.ui import signed_in
 
     admin = signed_in(deps, hall_db, "admin")
     page = show(qtbot, SettingsPage(admin))
@@ -103,7 +101,7 @@ def test_hall_settings_go_through_the_services(qtbot, deps, hall_db):
 
 
 def test_a_clerk_reaching_the_settings_sees_the_refusal(qtbot, deps, hall_db):
-    from conftest import signed_in
+    from tests.support.ui import signed_in
 
     page = show(qtbot, SettingsPage(signed_in(deps, hall_db, "wang")))
     assert "没有管理账户" in page.account_note.text()
@@ -113,7 +111,7 @@ def test_a_clerk_reaching_the_settings_sees_the_refusal(qtbot, deps, hall_db):
 
 
 def test_accounts_are_created_and_disabled_by_the_administrator(qtbot, deps, hall_db):
-    from conftest import signed_in
+    from tests.support.ui import signed_in
 
     page = show(qtbot, SettingsPage(signed_in(deps, hall_db, "admin")))
     assert page.account_table.rowCount() == 3
@@ -135,10 +133,9 @@ def test_accounts_are_created_and_disabled_by_the_administrator(qtbot, deps, hal
 
 
 def test_restore_names_the_file_and_the_safety_copy_before_replacing(qtbot, deps, hall_db, tmp_path):
-    from conftest import signed_in
-
     from desktop.records.backup import backup
     from desktop.services.persons import register_person
+    from tests.support.ui import signed_in
 
     admin = signed_in(deps, hall_db, "admin")
     saved = backup(hall_db, tmp_path / "昨天.sqlite3")
@@ -204,6 +201,10 @@ def test_export_runs_on_a_worker(qtbot, db_deps, tmp_path):
 
     rows = list(load_workbook(tmp_path / "人员.xlsx").active.values)
     assert rows[0][0] == "姓名" and rows[1][0] == "钱学文"
+    # the window's export is the audited one (services.privacy): its entry, and the privacy note
+    entries = list(db_deps.db.query("SELECT action, entity_id FROM audit WHERE business = 'export'"))
+    assert entries == [{"action": "export", "entity_id": "persons"}]
+    assert load_workbook(tmp_path / "人员.xlsx").sheetnames[0] == "个人信息说明"
 
 
 def test_f12_reads_the_card_from_an_sdk_reader(qtbot, deps):

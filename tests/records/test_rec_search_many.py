@@ -1,18 +1,18 @@
-"""Search answers in milliseconds on 1 000 000 persons (the brief's size of a big hall)."""
+"""Each kind of search finds the person sought among many of similar names. How fast it answers
+on a million persons is a figure of `make bench` (bench/figures.py `search`, against the same
+SELECT by hand in the same run), not a wall-clock assertion here: a loaded CI machine is no
+measure of the code."""
 
 from __future__ import annotations
 
 import random
-import time
 from datetime import date, timedelta
-
-import pytest
-from rec_helpers import STAMP, make_id
 
 from desktop.records import search
 from desktop.records.tx import write
+from tests.support.records import STAMP, make_id
 
-N = 1_000_000
+N = 20_000  # enough for 50-row limits and shared prefixes; the million is the bench's
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉浩宇轩子涵欣怡梓萱一诺"
 
@@ -57,32 +57,26 @@ def _fill(db, n: int) -> list[tuple]:
     return rows
 
 
-def _timed(fn, *args) -> tuple[float, list]:
-    began = time.perf_counter()
-    result = fn(*args)
-    return (time.perf_counter() - began) * 1000, result
-
-
-@pytest.mark.slow
-def test_searches_on_a_million_persons(db):
+def test_searches_among_many_persons(db):
     rows = _fill(db, N)
     assert db.execute("SELECT count(*) FROM persons").fetchone()[0] == N
-    target = rows[654_321]
-    timings = {
-        "whole ID": _timed(search.by_id_number, db, target[7]),
-        "last 6 of ID": _timed(search.by_id_number, db, target[7][-6:]),
-        "name prefix": _timed(search.by_name_prefix, db, target[9]),
-        "name contains (2 chars)": _timed(search.by_name_contains, db, target[9][-2:]),
-        "name contains (1 common char)": _timed(search.by_name_contains, db, "明"),
-        "phone": _timed(search.by_phone, db, target[12]),
-        "search box": _timed(search.search, db, target[9]),
+    target = rows[14_321]
+    found = {
+        "whole ID": search.by_id_number(db, target[7]),
+        "last 6 of ID": search.by_id_number(db, target[7][-6:]),
+        "name prefix": search.by_name_prefix(db, target[9]),
+        "name contains (2 chars)": search.by_name_contains(db, target[9][-2:]),
+        "name contains (1 common char)": search.by_name_contains(db, "明"),
+        "phone": search.by_phone(db, target[12]),
+        "search box": search.search(db, target[9]),
     }
-    assert any(r["id_number"] == target[7] for r in timings["last 6 of ID"][1])
-    assert (
-        any(r["id_number"] == target[7] for r in timings["name prefix"][1])
-        or len(timings["name prefix"][1]) == 50
-    )
-    for label, (ms, found) in timings.items():
-        print(f"{label}: {ms:.1f} ms, {len(found)} rows")
-        assert found, label
-        assert ms < 100, f"{label} took {ms:.1f} ms"
+    for label, result in found.items():
+        assert result, label
+        assert len(result) <= 50, label  # a search shows at most DEFAULT_LIMIT rows
+    assert [r["id_number"] for r in found["whole ID"]] == [target[7]]
+    assert any(r["id_number"] == target[7] for r in found["last 6 of ID"])
+    assert any(r["id_number"] == target[7] for r in found["phone"])
+    assert all(r["name"].startswith(target[9]) for r in found["name prefix"])
+    assert any(r["id_number"] == target[7] for r in found["name prefix"]) or len(found["name prefix"]) == 50
+    assert all(target[9][-2:] in r["name"] for r in found["name contains (2 chars)"])
+    assert all("明" in r["name"] for r in found["name contains (1 common char)"])

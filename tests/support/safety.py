@@ -5,16 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from argon2 import PasswordHasher
-from svc_helpers import make_id
-from test_svc_crash import _check as check_no_half_business  # noqa: F401 - re-exported
-
 from desktop.services import accounts, change, enrollment, hall, persons, receipt
 from desktop.services.context import CHINA
+from tests.support.accounts import FAST  # noqa: F401 - re-exported
+from tests.support.services import check_no_half_business, make_id  # noqa: F401 - re-exported
 
 NOW = datetime(2025, 11, 15, 10, 0, tzinfo=CHINA)
-# argon2 at its real cost takes ~50 ms a hash; the rules under test do not depend on the cost.
-FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "Desk2026qq"
 
 
