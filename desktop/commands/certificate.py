@@ -23,10 +23,10 @@ def _context(args: argparse.Namespace, db):
         if not args.user:
             raise Refusal("login_required", "本大厅已设置账户：请用 --user 指定经办人账户（密码取自 YIBAO_DESK_PASSWORD 或提示输入）",
                           "user")
-        from desktop.commands.admin import PASSWORD_ENV, _secret
+        from desktop.commands import PASSWORD_ENV, secret
         from desktop.services import accounts, hall
 
-        account = accounts.login(db, args.user, _secret(PASSWORD_ENV, "经办人密码："))
+        account = accounts.login(db, args.user, secret(PASSWORD_ENV, "经办人密码："))
         return hall.context_for(db, account, role="clerk" if account.has("clerk") else None)
     from desktop.commands.documents import _context as counter_context
 

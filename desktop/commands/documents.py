@@ -310,7 +310,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--hall", help="大厅代码（默认取大厅配置）")
     p.add_argument("--reprint", action="store_true",
                    help="补打（与 --record 收据号同用）：单据标明“补打”和原办理时间，记入审计日志")
-    p.add_argument("--user", help="补打时登录的账户（大厅已设置账户时必填；密码取自 YIBAO_DESK_PASSWORD 或提示输入）")
     p.add_argument("--sample", action="store_true", help="打印样张（每页印“样张”字样；不读数据库、不存档），用于检查打印机和字体")
     p.set_defaults(func=_render)
     p = sub.add_parser("verify", help="核验收据二维码：收据号|校验码")

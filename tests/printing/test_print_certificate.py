@@ -109,11 +109,11 @@ def test_the_command_line_issues_with_a_clerks_login_and_prints_it_again(db, db_
     admin = hall.configure_hall(db, "天宁区", "天宁区医保中心", "320402", "03", "admin", password, "钱管理",
                                 now=datetime(2025, 11, 30, 9, 0, tzinfo=CHINA))
     accounts.create_account(hall.context_for(db, admin), "wang", password, "王经办", ["clerk"])
-    monkeypatch.setenv("YIBAO_DESK_PASSWORD", password)
     args = ("certificate", CHILD, "--from", "2025", "--to", "2026", "--purpose", "子女入学")
     refused = run_cli(*args, db=db_path, home=tmp_path / "home")
     assert refused.returncode == 2 and cli_json(refused)["error"]["field"] == "user"
-    done = run_cli(*args, "--user", "wang", "--out", str(tmp_path / "c.pdf"), db=db_path, home=tmp_path / "home")
+    done = run_cli(*args, "--user", "wang", "--out", str(tmp_path / "c.pdf"), db=db_path, home=tmp_path / "home",
+                   password=password)
     answer = cli_json(done)
     assert done.returncode == 0 and answer["years"] == [2025, 2026] and answer["personal"] == "770.00"
     text = flat((tmp_path / "c.pdf").read_bytes())
@@ -122,6 +122,6 @@ def test_the_command_line_issues_with_a_clerks_login_and_prints_it_again(db, db_
     assert entry == ("issue", "wang")
     assert verification.verify(db, verification.qr_text(db, answer["serial"])).valid
     again = run_cli("render", "certificate", "--record", answer["serial"], "--out", str(tmp_path / "again.pdf"),
-                    db=db_path, home=tmp_path / "home")
+                    "--user", "wang", db=db_path, home=tmp_path / "home", password=password)
     assert again.returncode == 0, again.stdout
     assert "个人缴费合计770.00元" in flat((tmp_path / "again.pdf").read_bytes())
