@@ -141,5 +141,5 @@ def document(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) -> Enroll
         period_from=date.fromisoformat(row["period_from"]), period_to=date.fromisoformat(row["period_to"]),
         lines=lines, total_personal=Decimal(row["amount_fen"]) / 100, issuer=f.hall,
         issued_on=date.fromisoformat(row["created_at"][:10]), purpose=row["purpose"],
-        phone=printing._hotline(ctx, region, years[-1]) if years else None,
+        phone=printing.hotline(ctx, region, years[-1]) if years else None,
         qr_text=verification.qr_text(ctx.db, serial), paper=Paper(paper))

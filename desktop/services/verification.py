@@ -29,6 +29,7 @@ from desktop.records import receipts
 from desktop.records.money import to_yuan
 from desktop.records.rows import one
 from desktop.records.tx import write
+from desktop.services import labels
 
 CHECK_LENGTH = 12
 SEPARATOR = "|"
@@ -45,18 +46,6 @@ RECORD_TABLES: dict[str, tuple[str, str | None]] = {
     "manual_claim": ("manual_claims", "total_fen"),
     "certificate": ("certificates", "amount_fen"),
     "chronic_application": ("chronic_applications", None),
-}
-BUSINESS_LABELS = {
-    "enroll": "参保登记",
-    "renewal": "续保",
-    "change": "变更登记",
-    "suspension": "停保",
-    "termination": "退保",
-    "refund": "退费",
-    "offsite_filing": "异地就医备案",
-    "manual_claim": "零星报销",
-    "certificate": "参保证明",
-    "chronic_application": "门诊慢特病待遇申请",
 }
 
 
@@ -197,7 +186,7 @@ def verify(db: Database, text: str) -> Verification:
     issued = receipt["created_at"]
     essential = essential_fields(db, receipt)
     expected = check_value(serial, essential, hall_secret(db, receipt["hall_code"]))
-    label = BUSINESS_LABELS.get(business, business)
+    label = labels.BUSINESSES.get(business, business)
     person = one(db, "SELECT name FROM persons WHERE id = ?", [receipt["person_id"]]) if receipt["person_id"] else None
     fen = receipt["amount_fen"]
     stored = {

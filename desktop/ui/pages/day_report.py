@@ -20,27 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import Refusal
+from desktop.services import labels
 from desktop.ui.pages.base import BusinessPage
 from desktop.ui.widgets import ErrorLabel, add_field, fill_table, table
-
-BUSINESS = {
-    "enroll": "参保登记", "renewal": "续保", "change": "变更登记", "suspension": "停保", "termination": "退保",
-    "refund": "退费", "offsite_filing": "异地就医备案", "manual_claim": "零星报销", "person": "人员登记",
-    "household": "家庭成员", "receipt": "收据", "roster_import": "花名册导入",
-    "account": "账户", "hall": "大厅", "setting": "设置", "pack": "政策包", "review": "复核", "export": "导出",
-}
-ACTION = {
-    "enroll": "登记", "renewal": "续保", "register": "登记", "change": "变更", "request": "提交申请",
-    "approve": "复核通过", "approve_partial": "一级复核通过", "reject": "驳回", "void": "作废", "file": "备案",
-    "cancel": "取消", "accept": "受理", "review": "审核", "settle": "结算", "supplement": "补交材料",
-    "add_member": "加入家庭", "remove_member": "移出家庭", "death": "死亡登记", "student": "在校登记",
-    "login": "登录", "login_failed": "登录失败", "unlock": "解锁", "unlock_failed": "解锁失败",
-    "change_password": "修改密码", "change_password_failed": "修改密码失败", "create_account": "新建账户",
-    "disable_account": "停用账户", "enable_account": "启用账户", "set_roles": "修改身份", "reset_password": "重置密码",
-    "configure_hall": "首次设置", "set_setting": "修改设置", "import_pack": "导入政策包", "refused": "被拒绝的操作", "baseline": "审计基线",
-    "export": "导出", "print": "打印", "backup": "备份", "restore": "从备份恢复",
-    "recover": "凭恢复码解锁", "recover_failed": "恢复码错误", "recovery_code": "生成恢复码",
-}
 
 
 def yuan(fen) -> str:
@@ -205,8 +187,8 @@ class DayReportPage(BusinessPage):
         hall = self.scope.currentData() == "hall"
         report = day_end(ctx.db, day, hall_code=self.deps.hall.hall_code,
                          operator_id=None if hall else ctx.operator_id)
-        fill_table(self.business_table, [[b["operator_id"], BUSINESS.get(b["business"], b["business"]),
-                                          ACTION.get(b["action"], b["action"]), b["count"], yuan(b["amount_fen"])]
+        fill_table(self.business_table, [[b["operator_id"], labels.AUDITED.get(b["business"], b["business"]),
+                                          labels.ACTIONS.get(b["action"], b["action"]), b["count"], yuan(b["amount_fen"])]
                                          for b in report.businesses])
         fill_table(self.receipt_table, [[r["operator_id"], r["window_code"], r["issued"], r["voided"], r["first"] or "",
                                          r["last"] or "", yuan(r["amount_fen"])] for r in report.receipts])
@@ -246,9 +228,8 @@ class DayReportPage(BusinessPage):
         except Refusal as refusal:
             self.void_error.show_message(refusal.message)
             return
-        from desktop.services.verification import BUSINESS_LABELS
 
-        business = BUSINESS_LABELS.get(row.get("business") or "", "业务")
+        business = labels.BUSINESSES.get(row.get("business") or "", "业务")
         # a void cancels the slip only: say so, or a clerk may take the business as undone
         self.void_note.setText(f"✔ 收据 {row.get('serial', self.void_serial.text())} 已作废（原因：{self.void_reason.text()}），"
                                f"号码保留不再使用。\n对应的{business}仍然有效；如需撤销或更正，请另行办理。")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import Refusal
 from desktop.identity import IdNumber, mask_id
+from desktop.services import labels
 from desktop.ui.deps import Deps
 from desktop.ui.keyed_choice import KeyedChoice
 from desktop.ui.person_box import IdField
@@ -49,7 +50,6 @@ from desktop.ui.widgets import (
 
 NONE = OPTIONAL_NONE
 SCHOOLS = ("（不在校）", "中小学", "职业院校", "技工院校", "托育机构", "高等院校")
-KINDS = {"enroll": "参保登记", "renewal": "续保"}
 
 
 def yuan(fen: int) -> str:
@@ -480,7 +480,7 @@ class EnrollmentPage(Page):
 
     def _show_plan(self, plan) -> None:
         blank = plan is None
-        self.kind_label.setText("" if blank else f"业务：{KINDS[plan.kind]}")
+        self.kind_label.setText("" if blank else f"业务：{labels.BUSINESSES[plan.kind]}")
         c = None if blank else plan.contribution
         for key, fen in (("standard", c and c.standard_fen), ("ltc", c and c.ltc_fen),
                          ("assisted", c and c.assisted_fen), ("personal", c and c.personal_fen)):
@@ -609,7 +609,7 @@ class EnrollmentPage(Page):
         person, result = visit.person, visit.enrollment
         self.done.append(Done(person["name"], number.number, visit.relationship or "户主", result))
         self.queue = [m for m in self.queue if m["id_number"] != number.number]
-        self.status_message.emit(f"✔ {person['name']} {result.year}年度{KINDS[result.kind]}已办理，收据号 {result.receipt_serial}")
+        self.status_message.emit(f"✔ {person['name']} {result.year}年度{labels.BUSINESSES[result.kind]}已办理，收据号 {result.receipt_serial}")
         self._next_member()
         self._show_done()
 
@@ -624,7 +624,7 @@ class EnrollmentPage(Page):
             rows.append([m["name"], mask_id(m["id_number"]), m.get("relationship") or "",
                          planned.category if planned else "", yuan(planned.contribution.personal_fen) if planned else "",
                          planned.benefit.start.isoformat() if planned else "", "",
-                         f"待{KINDS[planned.kind]}" if planned else "待办理"])
+                         f"待{labels.BUSINESSES[planned.kind]}" if planned else "待办理"])
         fill_table(self.visit_table, rows)
         waiting = f"，待办理：{len(self.queue)} 人（确认后自动带出下一位）" if self.queue else ""
         self.visit_note.setText(f"本次来访已办理：{len(self.done)} 人{waiting}")
