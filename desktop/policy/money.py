@@ -28,6 +28,11 @@ def yuan_text(amount: Decimal, *, grouped: bool = False) -> str:
     return f"{amount.quantize(FEN, ROUND_HALF_UP):{',' if grouped else ''}.2f}"
 
 
+def fen_text(amount: int | None, *, grouped: bool = False) -> str:
+    """Stored fen as text: 123450 -> "1234.50" (or "1,234.50" with `grouped`)."""
+    return yuan_text(from_fen(amount), grouped=grouped)
+
+
 def parse_amount(raw: object, field: str, label: str | None = None) -> Decimal:
     """Read money from a request: a decimal string or a JSON number, never negative or absurd."""
     name = label or field

@@ -11,6 +11,7 @@ from decimal import Decimal
 from desktop.documents.household_receipt import HouseholdLine, HouseholdReceipt
 from desktop.documents.model import Paper
 from desktop.errors import Refusal
+from desktop.policy.money import from_fen
 from desktop.records import households
 from desktop.services import labels, printing, verification
 from desktop.services.context import Context
@@ -27,7 +28,7 @@ def household_receipt(ctx: Context, serials: Sequence[str], *, paper: Paper | st
     for src in sources:
         e = src.record
         member = households.membership(ctx.db, src.person["id"]) if src.person else None
-        personal = Decimal(e["personal_fen"]) / 100
+        personal = from_fen(e["personal_fen"])
         total += personal
         lines.append(HouseholdLine(
             name=src.person["name"] if src.person else "", id_number=src.person["id_number"] if src.person else "",

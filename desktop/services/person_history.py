@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from desktop.policy import money
 from desktop.records import audit, households
 from desktop.records import history as rows
 from desktop.records.tx import write
@@ -28,7 +29,7 @@ SCHOOL_KINDS = {"university": "高等院校", "school": "中小学校、职业�
 
 
 def _yuan(fen: int | None) -> Decimal | None:
-    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
+    return None if fen is None else money.fen(money.from_fen(fen))
 
 
 def _day(text: str | None) -> date | None:

@@ -3,6 +3,7 @@ suffixes)."""
 
 from __future__ import annotations
 
+from desktop.documents import Document
 from desktop.documents.certificate import EnrollmentCertificate
 from desktop.documents.household_receipt import HouseholdReceipt
 from desktop.documents.model import (
@@ -15,8 +16,7 @@ from desktop.documents.model import (
     ReimbursementEstimate,
 )
 
-Document = (AcceptanceReceipt | PaymentNotice | ChecklistNotice | ReimbursementEstimate
-            | OffsiteFilingReceipt | ProcessingSlip | DayReport)
+__all__ = ["KIND_OF", "Document"]
 
 KIND_OF: dict[type, str] = {
     AcceptanceReceipt: "receipt",

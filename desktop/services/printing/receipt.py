@@ -26,14 +26,25 @@ from desktop.services.printing.lookup import (
 from desktop.services.printing.offsite import destination
 from desktop.services.printing.payment import benefit_line, enrollment_terms
 from desktop.services.printing.review import review_state, review_steps
-from desktop.services.printing.text import cn_day, fen_money, fen_money_words, loads, shown
+from desktop.services.printing.text import (
+    change_subject,
+    cn_day,
+    enrollment_kind,
+    fen_money,
+    fen_money_words,
+    loads,
+    reason_text,
+    shown,
+    stop_kind,
+    year_text,
+)
 
 Lines = tuple[str, list[str], list[str]]  # the business, what was accepted, 后续办理
 
 
 def _enrollment(ctx: Context, src: Source) -> Lines:
     e = enrollment_of(ctx, src) or src.record
-    kind = "续保" if src.business == "renewal" else "参保登记"
+    kind = enrollment_kind(src.business)
     business = f"城乡居民医保{kind}（{e['year']}年度）"
     what = f"{e['year']}年度城乡居民基本医疗保险{kind}：{e['category']}"
     if e.get("tier"):
@@ -56,8 +67,7 @@ def _enrollment(ctx: Context, src: Source) -> Lines:
 
 def _change(ctx: Context, src: Source) -> Lines:
     c = src.record
-    label = labels.CHANGE_FIELDS.get(c["field"], c["field"])
-    level = "重要信息" if c["level"] == "important" else "基础信息"
+    label, level = change_subject(c)
     accepted = [f"变更{label}（{level}）：{shown(c['field'], c['before'])} → {shown(c['field'], c['after'])}"]
     if c["reason"]:
         accepted.append(f"变更原因：{c['reason']}")
@@ -85,11 +95,9 @@ def _change_terms(ctx: Context, row: Mapping[str, Any]) -> list[str]:
 
 def _termination(ctx: Context, src: Source) -> Lines:
     t = src.record
-    kind = "停保" if t["kind"] == "suspension" else "退保"
-    e = enrollment_of(ctx, src)
-    year = f"{e['year']}年度" if e else ""
-    reason = t["reason"] + (f"（{t['reason_note']}）" if t["reason_note"] else "")
-    accepted = [f"{year}城乡居民医保{kind}申请，原因：{reason}", f"{kind}日期：{cn_day(t['effective_on'])}"]
+    kind = stop_kind(t)
+    year = year_text(enrollment_of(ctx, src))
+    accepted = [f"{year}城乡居民医保{kind}申请，原因：{reason_text(t)}", f"{kind}日期：{cn_day(t['effective_on'])}"]
     if t["death_date"]:
         accepted.append(f"死亡日期：{cn_day(t['death_date'])}")
     steps = review_steps(review_state(ctx, t["id"]), what=f"自{cn_day(t['effective_on'])}起{kind}",
@@ -99,8 +107,7 @@ def _termination(ctx: Context, src: Source) -> Lines:
 
 def _refund(ctx: Context, src: Source) -> Lines:
     r = src.record
-    e = enrollment_of(ctx, src)
-    year = f"{e['year']}年度" if e else ""
+    year = year_text(enrollment_of(ctx, src))
     accepted = [f"{year}城乡居民医保个人缴费退费申请，原因：{r['reason']}",
                 f"申请退费金额：{fen_money_words(r['amount_fen'])}", f"适用情形：{r['rule']}"]
     steps = review_steps(review_state(ctx, r["id"]), what=f"退还个人缴费{fen_money(r['amount_fen'])}",

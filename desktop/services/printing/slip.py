@@ -11,14 +11,25 @@ from desktop.services.printing.furniture import header_of
 from desktop.services.printing.lookup import Source, claim_status, enrollment_of, find, person_of
 from desktop.services.printing.offsite import destination
 from desktop.services.printing.review import review_result, review_state
-from desktop.services.printing.text import cn_day, fen_money, fen_money_words, loads, shown
+from desktop.services.printing.text import (
+    change_subject,
+    cn_day,
+    enrollment_kind,
+    fen_money,
+    fen_money_words,
+    loads,
+    reason_text,
+    shown,
+    stop_kind,
+    year_text,
+)
 
 Slip = tuple[str, list[tuple[str, str]], str, list[str]]  # business, details, result, remarks
 
 
 def _enrollment(ctx: Context, src: Source) -> Slip:
     e = enrollment_of(ctx, src) or src.record
-    kind = "续保" if src.business == "renewal" else "参保登记"
+    kind = enrollment_kind(src.business)
     details = [("参保年度", f"{e['year']}年度"), ("统筹区", e["region"]), ("参保缴费身份", e["category"])]
     if e["category"] != e["proposed_category"]:
         details += [("系统推定类别", e["proposed_category"]), ("调整原因", e["category_reason"] or "")]
@@ -35,8 +46,7 @@ def _enrollment(ctx: Context, src: Source) -> Slip:
 
 def _change(ctx: Context, src: Source) -> Slip:
     c = src.record
-    label = labels.CHANGE_FIELDS.get(c["field"], c["field"])
-    level = "重要信息" if c["level"] == "important" else "基础信息"
+    label, level = change_subject(c)
     details = [("变更项目", f"{label}（{level}）"), ("变更前", shown(c["field"], c["before"])),
                ("变更后", shown(c["field"], c["after"]))]
     if c["reason"]:
@@ -49,10 +59,8 @@ def _change(ctx: Context, src: Source) -> Slip:
 
 def _termination(ctx: Context, src: Source) -> Slip:
     t = src.record
-    kind = "停保" if t["kind"] == "suspension" else "退保"
-    e = enrollment_of(ctx, src)
-    details = [("参保年度", f"{e['year']}年度" if e else "—"),
-               ("原因", t["reason"] + (f"（{t['reason_note']}）" if t["reason_note"] else "")),
+    kind = stop_kind(t)
+    details = [("参保年度", year_text(enrollment_of(ctx, src), "—")), ("原因", reason_text(t)),
                (f"{kind}日期", cn_day(t["effective_on"]))]
     if t["death_date"]:
         details.append(("死亡日期", cn_day(t["death_date"])))
@@ -61,8 +69,7 @@ def _termination(ctx: Context, src: Source) -> Slip:
 
 def _refund(ctx: Context, src: Source) -> Slip:
     r = src.record
-    e = enrollment_of(ctx, src)
-    details = [("参保年度", f"{e['year']}年度" if e else "—"), ("退费原因", r["reason"]),
+    details = [("参保年度", year_text(enrollment_of(ctx, src), "—")), ("退费原因", r["reason"]),
                ("适用情形", r["rule"]), ("退费金额", fen_money_words(r["amount_fen"]))]
     return "退费", details, review_result(review_state(ctx, r["id"]), f"退费{fen_money(r['amount_fen'])}"), []
 

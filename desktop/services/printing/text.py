@@ -1,12 +1,16 @@
-"""How the papers word stored values: fen amounts, stored dates, stored JSON lists, changed fields."""
+"""How the papers word stored values: fen amounts, stored dates, stored JSON lists, the kind of
+a business, changed fields."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from desktop.documents.format import cn_date, mask_id, money, money_in_words
 from desktop.policy.money import from_fen
+from desktop.services import labels
 
 
 def fen_money(fen: int | None) -> str:
@@ -46,6 +50,31 @@ def loads_obj(text: str | None) -> dict:
     except json.JSONDecodeError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def enrollment_kind(business: str) -> str:
+    return "续保" if business == "renewal" else "参保登记"
+
+
+def change_subject(change: Mapping[str, Any]) -> tuple[str, str]:
+    """What a change touched: the field's name and its level (重要信息 / 基础信息)."""
+    level = "重要信息" if change["level"] == "important" else "基础信息"
+    return labels.CHANGE_FIELDS.get(change["field"], change["field"]), level
+
+
+def stop_kind(termination: Mapping[str, Any]) -> str:
+    return "停保" if termination["kind"] == "suspension" else "退保"
+
+
+def reason_text(termination: Mapping[str, Any]) -> str:
+    """A termination's reason with the clerk's note."""
+    note = termination["reason_note"]
+    return termination["reason"] + (f"（{note}）" if note else "")
+
+
+def year_text(enrollment: Mapping[str, Any] | None, missing: str = "") -> str:
+    """`2026年度` of an enrollment, `missing` without one."""
+    return f"{enrollment['year']}年度" if enrollment else missing
 
 
 def shown(field: str, value: str | None) -> str:

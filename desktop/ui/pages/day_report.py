@@ -6,7 +6,6 @@ with the void reason) is `services.printing.day_report`, archived like every pap
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,13 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import Refusal
+from desktop.policy.money import fen_text
 from desktop.services import labels
 from desktop.ui.pages.base import BusinessPage
 from desktop.ui.widgets import ErrorLabel, add_field, fill_table, table
-
-
-def yuan(fen) -> str:
-    return f"{Decimal(fen or 0) / 100:.2f}"
 
 
 class DayReportPage(BusinessPage):
@@ -188,10 +184,10 @@ class DayReportPage(BusinessPage):
         report = day_end(ctx.db, day, hall_code=self.deps.hall.hall_code,
                          operator_id=None if hall else ctx.operator_id)
         fill_table(self.business_table, [[b["operator_id"], labels.AUDITED.get(b["business"], b["business"]),
-                                          labels.ACTIONS.get(b["action"], b["action"]), b["count"], yuan(b["amount_fen"])]
+                                          labels.ACTIONS.get(b["action"], b["action"]), b["count"], fen_text(b["amount_fen"])]
                                          for b in report.businesses])
         fill_table(self.receipt_table, [[r["operator_id"], r["window_code"], r["issued"], r["voided"], r["first"] or "",
-                                         r["last"] or "", yuan(r["amount_fen"])] for r in report.receipts])
+                                         r["last"] or "", fen_text(r["amount_fen"])] for r in report.receipts])
         issued = sum(r["issued"] for r in report.receipts)
         voided = sum(r["voided"] for r in report.receipts)
         # the printed report lists the valid receipts apart from the voided ones: say both ways

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import Refusal
 from desktop.identity import IdNumber, mask_id
+from desktop.policy.money import fen_text
 from desktop.services import labels
 from desktop.ui.deps import Deps
 from desktop.ui.keyed_choice import KeyedChoice
@@ -50,10 +51,6 @@ from desktop.ui.widgets import (
 
 NONE = OPTIONAL_NONE
 SCHOOLS = ("（不在校）", "中小学", "职业院校", "技工院校", "托育机构", "高等院校")
-
-
-def yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
 
 
 @dataclass
@@ -484,7 +481,7 @@ class EnrollmentPage(Page):
         c = None if blank else plan.contribution
         for key, fen in (("standard", c and c.standard_fen), ("ltc", c and c.ltc_fen),
                          ("assisted", c and c.assisted_fen), ("personal", c and c.personal_fen)):
-            self.figures[key].setText("—" if blank else yuan(fen))
+            self.figures[key].setText("—" if blank else fen_text(fen))
         b = None if blank else plan.benefit
         self.figures["benefit_start"].setText("—" if blank else b.start.isoformat())
         self.figures["benefit_end"].setText("—" if blank else b.end.isoformat())
@@ -553,7 +550,7 @@ class EnrollmentPage(Page):
 
     @staticmethod
     def _previous_text(previous: dict) -> str:
-        return (f"上年度（{previous['year']}年度）：{previous['category']}，个人缴费 {yuan(previous['personal_fen'])} 元"
+        return (f"上年度（{previous['year']}年度）：{previous['category']}，个人缴费 {fen_text(previous['personal_fen'])} 元"
                 f"（收据号 {previous['receipt_serial']}）")
 
     @staticmethod
@@ -617,12 +614,12 @@ class EnrollmentPage(Page):
         rows = []
         for d in self.done:
             r = d.result
-            rows.append([d.name, mask_id(d.id_number), d.relationship, r.category, yuan(r.contribution.personal_fen),
+            rows.append([d.name, mask_id(d.id_number), d.relationship, r.category, fen_text(r.contribution.personal_fen),
                          r.benefit.start.isoformat(), r.receipt_serial, "✔ 已办理"])
         for m in self.queue:
             planned = self._plan_of(m["id_number"])
             rows.append([m["name"], mask_id(m["id_number"]), m.get("relationship") or "",
-                         planned.category if planned else "", yuan(planned.contribution.personal_fen) if planned else "",
+                         planned.category if planned else "", fen_text(planned.contribution.personal_fen) if planned else "",
                          planned.benefit.start.isoformat() if planned else "", "",
                          f"待{labels.BUSINESSES[planned.kind]}" if planned else "待办理"])
         fill_table(self.visit_table, rows)
