@@ -8,7 +8,7 @@
     yibao-desk --db hall.sqlite3 render day_report --day 2025-11-15 --user clerk01 [--operator clerk01]
     yibao-desk --db hall.sqlite3 verify "320402-03-2025-000001|ABCDEFGH2345"
 
-Every rendered PDF is also kept in the hall's archive (services/printing.py). Refusals are the
+Every rendered PDF is also kept in the hall's archive (services/printing/archive.py). Refusals are the
 calculator's JSON on standard output with exit status 2.
 """
 
