@@ -14,6 +14,7 @@ import json
 
 from desktop.commands import add_user, logged_in, refuse
 from desktop.errors import Refusal
+from desktop.policy.money import fen_text
 
 
 def _context(args: argparse.Namespace, db):
@@ -43,7 +44,7 @@ def _issue(args: argparse.Namespace) -> int:
     except Refusal as r:
         return refuse(r)
     print(json.dumps({"serial": issued.receipt_serial, "years": [line["year"] for line in issued.plan.lines],
-                      "personal": f"{issued.plan.amount_fen / 100:.2f}", "out": _write(args.out, printed.pdf),
+                      "personal": fen_text(issued.plan.amount_fen), "out": _write(args.out, printed.pdf),
                       "archived": str(printed.archived)}, ensure_ascii=False))
     return 0
 

@@ -8,7 +8,7 @@
     yibao-desk --db hall.sqlite3 render day_report --day 2025-11-15 --user clerk01 [--operator clerk01]
     yibao-desk --db hall.sqlite3 verify "320402-03-2025-000001|ABCDEFGH2345"
 
-Every rendered PDF is also kept in the hall's archive (services/printing.py). Refusals are the
+Every rendered PDF is also kept in the hall's archive (services/printing/archive.py). Refusals are the
 calculator's JSON on standard output with exit status 2.
 """
 
@@ -76,22 +76,10 @@ def _request(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _paper(kind: str, value: str | None):
-    from desktop.documents.certificate import EnrollmentCertificate
-    from desktop.documents.model import (
-        AcceptanceReceipt,
-        ChecklistNotice,
-        DayReport,
-        OffsiteFilingReceipt,
-        Paper,
-        PaymentNotice,
-        ProcessingSlip,
-        ReimbursementEstimate,
-    )
+    from desktop.documents.model import Paper
+    from desktop.services.printing import KIND_OF
 
-    model = {"checklist": ChecklistNotice, "estimate": ReimbursementEstimate, "receipt": AcceptanceReceipt,
-             "payment_notice": PaymentNotice, "offsite_receipt": OffsiteFilingReceipt,
-             "processing_slip": ProcessingSlip, "day_report": DayReport,
-             "certificate": EnrollmentCertificate}[kind]
+    model = next(document for document, name in KIND_OF.items() if name == kind)
     paper = Paper(value) if value else Paper.A4
     if paper not in model.PAPERS:
         allowed = "、".join(p.value for p in model.PAPERS)

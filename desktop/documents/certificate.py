@@ -15,6 +15,7 @@ from desktop.documents import furniture as f
 from desktop.documents.format import cn_date, mask_id, money
 from desktop.documents.layout import Styles, build_pdf
 from desktop.documents.model import Header, Paper, Person, _Frozen
+from desktop.policy.money import yuan_text
 
 TITLE = "城乡居民基本医疗保险参保缴费证明"
 HEAD = ("参保年度", "参保地", "参保类别", "个人缴费（元）", "政府资助（元）", "待遇享受期", "参保状态")
@@ -60,9 +61,9 @@ def render(c: EnrollmentCertificate) -> bytes:
     def story(s: Styles) -> list[Flowable]:
         opening = (f"兹证明{c.person.name}（公民身份号码：{mask_id(c.person.id_number, full=c.full_id)}）"
                    f"于{period_text(c.period_from, c.period_to)}期间参加城乡居民基本医疗保险，参保缴费情况如下：")
-        rows = [(str(line.year), line.region, line.category, f"{line.personal:,.2f}", f"{line.assisted:,.2f}",
+        rows = [(str(line.year), line.region, line.category, yuan_text(line.personal, grouped=True), yuan_text(line.assisted, grouped=True),
                  f"{cn_date(line.benefit_start)}至{cn_date(line.benefit_end)}", line.status) for line in c.lines]
-        rows.append(("合计", "", "", f"{c.total_personal:,.2f}", "", "", ""))
+        rows.append(("合计", "", "", yuan_text(c.total_personal, grouped=True), "", "", ""))
         table = f.grid(HEAD, rows, s, widths=[None, None, None, None, None, 1, None],
                        align={3: "right", 4: "right"}, bold_last_row=True)
         # official letters indent each paragraph by two characters

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from desktop.identity import mask_id  # noqa: F401 - the one rule (identity.py), imported from here by the papers
-
-_FEN = Decimal("0.01")
+from desktop.policy.money import yuan_text
 
 
 def money(amount: Decimal) -> str:
     """`Decimal("1234.5")` -> `"1,234.50 元"`. Floats are refused: they cannot hold fen exactly."""
     if not isinstance(amount, Decimal):
         raise TypeError(f"money must be Decimal, not {type(amount).__name__}")
-    return f"{amount.quantize(_FEN, rounding=ROUND_HALF_UP):,.2f} 元"
+    return f"{yuan_text(amount, grouped=True)} 元"
 
 
 def money_in_words(amount: Decimal) -> str:
@@ -27,7 +26,7 @@ def money_in_words(amount: Decimal) -> str:
         raise ValueError(f"金额大写只用于非负金额: {amount}")
     import cn2an  # here: its import takes some 0.2 s, wanted only when a document prints money
 
-    words = cn2an.an2cn(f"{amount.quantize(_FEN, rounding=ROUND_HALF_UP):.2f}", "rmb")
+    words = cn2an.an2cn(yuan_text(amount), "rmb")
     if words.endswith("角"):
         words += "整"
     return "人民币" + words

@@ -17,9 +17,20 @@ def fen(amount: Decimal) -> Decimal:
     return amount.quantize(FEN, ROUND_HALF_UP)
 
 
-def yuan_text(amount: Decimal) -> str:
-    """The wire form of money: a decimal string with two places, e.g. "1234.50"."""
-    return str(amount.quantize(FEN, ROUND_HALF_UP))
+def from_fen(amount: int | None) -> Decimal:
+    """Stored integer fen as Decimal yuan (exact: 83050 -> 830.5; None, no amount, -> 0)."""
+    return Decimal(amount or 0) / 100
+
+
+def yuan_text(amount: Decimal, *, grouped: bool = False) -> str:
+    """Money as text with two places: "1234.50" (the wire form and the screen's), or with
+    `grouped` "1,234.50" (the papers' amount columns)."""
+    return f"{amount.quantize(FEN, ROUND_HALF_UP):{',' if grouped else ''}.2f}"
+
+
+def fen_text(amount: int | None, *, grouped: bool = False) -> str:
+    """Stored fen as text: 123450 -> "1234.50" (or "1,234.50" with `grouped`)."""
+    return yuan_text(from_fen(amount), grouped=grouped)
 
 
 def parse_amount(raw: object, field: str, label: str | None = None) -> Decimal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from desktop.policy.money import fen, parse_amount
+from desktop.policy.money import fen_text, parse_amount
 
 
 def to_fen(value: str | int | Decimal, field: str = "amount", label: str = "金额") -> int:
@@ -14,4 +14,4 @@ def to_fen(value: str | int | Decimal, field: str = "amount", label: str = "金�
 
 def to_yuan(fen_amount: int) -> str:
     """83000 -> '830.00' (the spec's money text)."""
-    return str(fen(Decimal(fen_amount) / 100))
+    return fen_text(fen_amount)

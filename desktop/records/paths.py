@@ -127,7 +127,7 @@ def archive_dir(
     """The hall's archive of printed PDFs (created if missing): `override` (the hall's setting)
     when given; else `archive/` beside the database file `db` (so `--db PATH` keeps its archive
     with it); else `<data dir>/archive`. Documents go under `YYYY/MM/` inside (see
-    services/printing.py), and are never overwritten."""
+    services/printing/archive.py), and are never overwritten."""
     if override:  # the hall's chosen folder: made if missing, its rights left to the hall
         path = Path(override)
         path.mkdir(parents=True, exist_ok=True)

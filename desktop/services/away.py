@@ -60,7 +60,7 @@ def _rule(ctx: Context, year: int, label: str) -> str:
     """The type's ratio rule in a few words where it is one cut for every kind of cost (it is in
     both bundled packs), else as the 备案回执 words it."""
     from desktop.policy import loader
-    from desktop.services import printing
+    from desktop.services.printing.offsite import rule_text
 
     try:
         pack = (ctx.packs or loader.bundled()).find(ctx.region, year, "resident")
@@ -69,7 +69,7 @@ def _rule(ctx: Context, year: int, label: str) -> str:
     kind = next((t for t in pack.offsite.types if t.label == label), None) if pack and pack.offsite else None
     cuts = set(kind.reductions.values()) if kind is not None else set()
     if len(cuts) != 1:
-        return printing.offsite_rule(ctx, ctx.region, year, label)
+        return rule_text(ctx, ctx.region, year, label)
     cut = cuts.pop()
     said = f"基本医保支付比例降低{(cut * 100).normalize():f}个百分点" if cut else "基本医保支付比例与参保地一致"
     return f"{said}（{kind.source}）"

@@ -18,12 +18,12 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from desktop.documents.certificate import CertificateLine, EnrollmentCertificate
 from desktop.documents.model import Paper, Person
 from desktop.errors import Refusal
+from desktop.policy.money import from_fen
 from desktop.records import audit, receipts
 from desktop.records import history as history_rows
 from desktop.records.rows import content, insert, one, to_json
@@ -127,7 +127,7 @@ def document(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) -> Enroll
     f = printing.furniture(ctx, row["hall_code"], row["window_code"], row["operator_id"])
     lines = tuple(
         CertificateLine(year=line["year"], region=line["region"], category=line["category"],
-                        personal=Decimal(line["personal_fen"]) / 100, assisted=Decimal(line["assisted_fen"]) / 100,
+                        personal=from_fen(line["personal_fen"]), assisted=from_fen(line["assisted_fen"]),
                         benefit_start=date.fromisoformat(line["benefit_start"]),
                         benefit_end=date.fromisoformat(line["benefit_end"]),
                         status=STATUS_WORDS.get(line["status"], line["status"]))
@@ -139,7 +139,7 @@ def document(ctx: Context, ref: str, *, paper: Paper | str = Paper.A4) -> Enroll
                                operator_id=row["operator_id"], serial=serial),
         person=Person(name=person["name"], id_number=person["id_number"]),
         period_from=date.fromisoformat(row["period_from"]), period_to=date.fromisoformat(row["period_to"]),
-        lines=lines, total_personal=Decimal(row["amount_fen"]) / 100, issuer=f.hall,
+        lines=lines, total_personal=from_fen(row["amount_fen"]), issuer=f.hall,
         issued_on=date.fromisoformat(row["created_at"][:10]), purpose=row["purpose"],
-        phone=printing._hotline(ctx, region, years[-1]) if years else None,
+        phone=printing.hotline(ctx, region, years[-1]) if years else None,
         qr_text=verification.qr_text(ctx.db, serial), paper=Paper(paper))

@@ -16,19 +16,12 @@ from desktop.policy import procedures
 from desktop.records import audit, persons, receipts, reviews
 from desktop.records.rows import Stamp, content, insert, one
 from desktop.records.tx import write
-from desktop.services import calc, fields
+from desktop.services import calc, fields, labels
 from desktop.services.context import Context
 from desktop.services.permissions import require
 from desktop.services.persons import require_alive, require_person
 
-LABELS = {
-    "name": "姓名",
-    "id_number": "身份证号码",
-    "phone": "联系电话",
-    "address": "地址",
-    "hukou_nature": "户口性质",
-    "category": "参保类别",
-}
+LABELS = labels.CHANGE_FIELDS  # the fields a change may touch, in words
 
 
 @dataclass(frozen=True)

@@ -12,25 +12,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from desktop.policy import money
 from desktop.records import audit, households
 from desktop.records import history as rows
 from desktop.records.tx import write
 from desktop.services import change as change_service
+from desktop.services import labels
 from desktop.services.context import Context
-from desktop.services.labels import BUSINESS_LABELS
 from desktop.services.permissions import mask_for, require, roles_of
 from desktop.services.persons import require_person
 
-STATUS_LABELS = {"active": "有效", "suspended": "已停保", "terminated": "已退保", "refunded": "已退费"}
 REVIEW_LABELS = {"pending": "待复核", "approved": "复核通过", "rejected": "复核驳回"}
-KIND_LABELS = {"enroll": "参保登记", "renewal": "续保"}
 OFFSITE_ACTIONS = {"file": "备案", "change": "变更备案", "cancel": "取消备案"}
 CHRONIC_KINDS = {"chronic": "门诊慢性病", "special": "门诊特殊病"}
 SCHOOL_KINDS = {"university": "高等院校", "school": "中小学校、职业院校或托育机构"}
 
 
 def _yuan(fen: int | None) -> Decimal | None:
-    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
+    return None if fen is None else money.fen(money.from_fen(fen))
 
 
 def _day(text: str | None) -> date | None:
@@ -218,12 +217,12 @@ def history(ctx: Context, id_number: Any) -> PersonHistory:
         for m in members)
     enrollments = tuple(
         EnrollmentLine(
-            year=e["year"], region=e["region"], kind=KIND_LABELS.get(e["kind"], e["kind"]),
+            year=e["year"], region=e["region"], kind=labels.BUSINESSES.get(e["kind"], e["kind"]),
             category=e["category"], tier=e["tier"], assistance=e["assistance"],
             standard=_yuan(e["standard_fen"]), assisted=_yuan(e["assisted_fen"]),
             personal=_yuan(e["personal_fen"]), paid_on=_day(e["paid_on"]),
             benefit_start=_day(e["benefit_start"]), benefit_end=_day(e["benefit_end"]),
-            waiting_months=e["waiting_months"], status=STATUS_LABELS.get(e["status"], e["status"]),
+            waiting_months=e["waiting_months"], status=labels.STATUSES.get(e["status"], e["status"]),
             serial=e["receipt_serial"], voided=e["void_reason"] is not None)
         for e in rows.enrollments(ctx.db, pid))
     changes = tuple(
@@ -279,7 +278,7 @@ def history(ctx: Context, id_number: Any) -> PersonHistory:
     receipts = tuple(
         ReceiptLine(
             serial=r["serial"], issued=_day(r["created_at"]),
-            business=BUSINESS_LABELS.get(r["business"], r["business"]), amount=_yuan(r["amount_fen"]),
+            business=labels.BUSINESSES.get(r["business"], r["business"]), amount=_yuan(r["amount_fen"]),
             voided=r["void_reason"] is not None, void_reason=r["void_reason"], voided_on=_day(r["voided_at"]))
         for r in rows.receipts(ctx.db, pid))
     stamp = ctx.stamp()

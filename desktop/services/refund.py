@@ -14,6 +14,7 @@ from typing import Any
 from desktop.errors import Refusal
 from desktop.policy import procedures
 from desktop.policy.citation import shown
+from desktop.policy.money import fen_text
 from desktop.policy.pack import RefundRules
 from desktop.records import audit, enrollments, receipts, reviews
 from desktop.records.rows import Stamp, content, insert, one, to_json
@@ -165,7 +166,7 @@ def plan_for(ctx: Context, enrollment: dict[str, Any], reason: str, **facts: boo
                           f"符合退费情形（{case.rule}），由{handling.where}受理{bring}（{shown(handling.source)}）")
     since = f"自{handling.start.year}年{handling.start.month}月{handling.start.day}日起，" if handling.start else ""
     return RefundPlan(case, False, handling.where, step,
-                      f"符合退费情形（{case.rule}），可退{case.amount_fen / 100:.2f}元；{since}退费由{handling.where}"
+                      f"符合退费情形（{case.rule}），可退{fen_text(case.amount_fen)}元；{since}退费由{handling.where}"
                       f"办理，本窗口不受理（{shown(handling.source)}）{offer}")
 
 
@@ -234,7 +235,7 @@ def request_refund(
             subject_id=row["id"],
             person_id=person["id"],
             levels=1,
-            summary=f"{person['name']} {target}年度退费 {case.amount_fen / 100:.2f}元（§七(一){case.case_no}）",
+            summary=f"{person['name']} {target}年度退费 {fen_text(case.amount_fen)}元（§七(一){case.case_no}）",
         )
         audit.append(
             ctx.db,

@@ -18,15 +18,13 @@ from desktop.documents.model import Paper
 from desktop.errors import Refusal
 from desktop.records import audit, receipts
 from desktop.records.tx import write
-from desktop.services import fields, printing
+from desktop.services import fields, labels, printing
 from desktop.services.context import Context
 from desktop.services.permissions import require
 
 # what can be reprinted: the CLI's kind names (printing.RECORD_KINDS) in the window's words
-KINDS = {
-    "receipt": "受理回执", "payment_notice": "缴费通知单", "processing_slip": "综合业务处理单",
-    "offsite_receipt": "异地就医备案回执", "estimate": "报销测算单",
-}
+KINDS = {kind: labels.DOCUMENTS[kind]
+         for kind in ("receipt", "payment_notice", "processing_slip", "offsite_receipt", "estimate")}
 
 
 def reprint_document(ctx: Context, serial: Any, kind: Any = "receipt", *,

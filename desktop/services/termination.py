@@ -18,7 +18,7 @@ from desktop.policy.citation import shown
 from desktop.records import audit, enrollments, persons, receipts, reviews
 from desktop.records.rows import Stamp, content, insert, one
 from desktop.records.tx import write
-from desktop.services import fields
+from desktop.services import fields, labels
 from desktop.services.context import Context
 from desktop.services.permissions import require
 from desktop.services.persons import require_person
@@ -29,7 +29,6 @@ KINDS = {
     "suspension": "suspension",
     "termination": "termination",
 }
-KIND_LABELS = {"suspension": "停保", "termination": "退保"}
 REASONS = ("参军", "外地就读", "参加职工医保", "死亡", "其他")
 
 
@@ -135,7 +134,7 @@ def request_termination(
             subject_id=row["id"],
             person_id=person["id"],
             levels=1,
-            summary=f"{person['name']} {enrollment['year']}年度{KIND_LABELS[code]}（{why}）",
+            summary=f"{person['name']} {enrollment['year']}年度{labels.BUSINESSES[code]}（{why}）",
         )
         audit.append(
             ctx.db,

@@ -47,7 +47,6 @@ RECORD_TABLES: dict[str, tuple[str, str | None]] = {
     "certificate": ("certificates", "amount_fen"),
     "chronic_application": ("chronic_applications", None),
 }
-BUSINESS_LABELS = labels.BUSINESS_LABELS  # printing reads it from here until it imports labels
 
 
 def check_value(serial: str, record_fields: Mapping[str, Any], secret: bytes | str) -> str:
@@ -187,7 +186,7 @@ def verify(db: Database, text: str) -> Verification:
     issued = receipt["created_at"]
     essential = essential_fields(db, receipt)
     expected = check_value(serial, essential, hall_secret(db, receipt["hall_code"]))
-    label = labels.BUSINESS_LABELS.get(business, business)
+    label = labels.BUSINESSES.get(business, business)
     person = one(db, "SELECT name FROM persons WHERE id = ?", [receipt["person_id"]]) if receipt["person_id"] else None
     fen = receipt["amount_fen"]
     stored = {

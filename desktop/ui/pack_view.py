@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from desktop.policy import levels
 from desktop.policy.citation import shown as cite_text
+from desktop.policy.money import yuan_text
 from desktop.policy.pack import BandSpec, Pack, Setting, settings_of
 
 LEVELS = {**levels.NAMES, "*": "各级"}
@@ -25,8 +26,7 @@ def money(value: object) -> str:
         return "不设"
     if isinstance(value, Setting):
         return f"由大厅设置（{value.label}）"
-    d = Decimal(value)
-    text = f"{d:,.2f}"
+    text = yuan_text(Decimal(value), grouped=True)
     return text[:-3] if text.endswith(".00") else text
 
 

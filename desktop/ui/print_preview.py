@@ -235,13 +235,10 @@ class PrintPreviewDialog(QDialog):
 
 
 def _label(document) -> str:
+    from desktop.services.labels import DOCUMENTS
     from desktop.services.printing import KIND_OF
 
-    names = {"receipt": "受理回执", "payment_notice": "缴费通知单", "offsite_receipt": "异地就医备案回执",
-             "processing_slip": "综合业务处理单", "estimate": "报销测算单", "checklist": "一次性告知单",
-             "day_report": "日结报表", "certificate": "参保缴费证明", "chronic_receipt": "受理回执",
-             "household_receipt": "受理回执（家庭）"}
-    return names.get(KIND_OF.get(type(document), ""), "单据")
+    return DOCUMENTS.get(KIND_OF.get(type(document), ""), "单据")
 
 
 def summary(printed: list) -> str:

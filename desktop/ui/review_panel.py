@@ -17,11 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import Refusal
+from desktop.services import labels
 from desktop.ui.deps import Deps
 from desktop.ui.widgets import ErrorLabel, fill_table, table
-
-BUSINESS = {"change": "变更登记", "termination": "停保/退保", "refund": "退费",
-            "chronic_application": "门诊慢特病"}
 
 
 class ReviewPanel(QGroupBox):
@@ -73,7 +71,7 @@ class ReviewPanel(QGroupBox):
             else:
                 who = "经办人（只能查看，复核须由复核人办理）"
             self.info.setText(f"待复核 {len(self.queue)} 件；当前身份：{who}")
-        fill_table(self.table, [[BUSINESS.get(q["business"], q["business"]), q.get("summary", ""), q["operator_id"],
+        fill_table(self.table, [[labels.REVIEW_BUSINESS.get(q["business"], q["business"]), q.get("summary", ""), q["operator_id"],
                                  str(q["created_at"])[:16].replace("T", " "), "可以" if q.get("may_decide") else "不可以"]
                                 for q in self.queue])
         can = any(q.get("may_decide") for q in self.queue)

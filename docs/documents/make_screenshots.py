@@ -4,7 +4,7 @@
 Nothing here is typed into a document. A temporary hall database is configured like a real
 hall (首次设置, accounts), the real services record one morning at the counter (a family's
 enrollment with a 低保 member, a change, an 异地就医备案, a 零星报销 with a material missing,
-a voided receipt, a 补打 in February) and `desktop/services/printing.py` builds each document from those records
+a voided receipt, a 补打 in February) and `desktop/services/printing` builds each document from those records
 and the bundled policy packs, on each paper the document prints on. The clock is fixed
 (2025-11-20 10:32 Beijing time), so a rerun gives the same pictures.
 
@@ -78,7 +78,7 @@ class Clock:
 
 
 def documents(folder: Path) -> dict[str, object]:
-    """File stem -> document built by printing.py from a morning recorded in `folder`."""
+    """File stem -> document built by services/printing from a morning recorded in `folder`."""
     db = open_db(folder / "hall.sqlite3")
     clock = Clock(MORNING.replace(hour=8, minute=30))
     admin = hall.configure_hall(db, "武进区", "武进区湖塘镇便民服务中心", "320412", "03",

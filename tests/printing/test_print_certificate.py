@@ -109,7 +109,6 @@ def test_the_command_line_issues_with_a_clerks_login_and_prints_it_again(db, db_
     admin = hall.configure_hall(db, "天宁区", "天宁区医保中心", "320402", "03", "admin", password, "钱管理",
                                 now=datetime(2025, 11, 30, 9, 0, tzinfo=CHINA))
     accounts.create_account(hall.context_for(db, admin), "wang", password, "王经办", ["clerk"])
-    monkeypatch.setenv("YIBAO_DESK_PASSWORD", password)
     args = ("certificate", CHILD, "--from", "2025", "--to", "2026", "--purpose", "子女入学")
     refused = run_cli(*args, db=db_path, home=tmp_path / "home")
     assert refused.returncode == 2 and cli_json(refused)["error"]["field"] == "user"

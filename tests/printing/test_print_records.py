@@ -1,4 +1,4 @@
-"""Record -> document: real services write the records, printing.py builds the documents, the
+"""Record -> document: real services write the records, services/printing builds the documents, the
 rendered PDFs are read back with pypdf (words, amounts, masked ID numbers)."""
 
 from __future__ import annotations

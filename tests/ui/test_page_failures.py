@@ -91,10 +91,9 @@ def test_an_exception_escaping_any_slot_is_reported_not_a_traceback(qtbot):
 
 
 def test_the_enrollment_page_catches_an_unexpected_error_too(qtbot, db_deps, monkeypatch):
-    from tests.ui.test_enrollment import GRANDMOTHER, enter_person
-
     from desktop.services import enrollment_visit
     from desktop.ui.pages.enrollment import EnrollmentPage
+    from tests.ui.test_enrollment import GRANDMOTHER, enter_person
 
     def broken(*_a, **_k):
         raise RuntimeError("unexpected")

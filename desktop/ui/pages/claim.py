@@ -5,8 +5,6 @@ clerk, `manual_claim.review_claim`), 结算 (`settle_claim`) and its 综合业�
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import Refusal
 from desktop.policy import levels
+from desktop.policy.money import fen_text
 from desktop.ui.materials_box import MaterialsBox
 from desktop.ui.pages.base import BusinessPage, visit_build
 from desktop.ui.widgets import ErrorLabel, add_field, fill_table, table
@@ -266,7 +265,7 @@ class ClaimPage(BusinessPage):
         r = accept_claim(ctx, self.id_field.id_number.number, self.bills, received,
                          offsite=None if answer is None else answer.person_type)
         for key in self.figures:
-            self.figures[key].setText(f"{Decimal(getattr(r, key + '_fen')) / 100:,.2f}")
+            self.figures[key].setText(fen_text(getattr(r, key + "_fen"), grouped=True))
         missing = "；".join(r.missing)
         outcome = f"✔ 已受理，收据号 {r.receipt_serial}"
         outcome += f"\n⚠ 缺少材料：{missing}（已列入一次性告知单）" if r.missing else "\n✔ 材料齐全"
@@ -311,17 +310,17 @@ class ClaimPage(BusinessPage):
     def _show_claim(self, claim: dict, name: str = "") -> None:
         missing = "；".join(claim["missing"]) or "无"
         text = f"{name}：当前环节 {claim['step']}；尚缺材料：{missing}。"
-        estimate = Decimal(claim.get("estimate_basic_fen") or 0) / 100
+        estimate = fen_text(claim.get("estimate_basic_fen"))
         if claim["step"] == "受理" and claim["missing"]:
             text += "请勾选本次带来的材料。"
         elif claim["step"] == "受理":
             text += "材料齐全，待复核人审核。"
         elif claim["step"] == "审核":
-            text += f"已审核，待结算（测算基本医保 {estimate:.2f} 元）。"
-            self.settle_amount.setText(f"{estimate:.2f}")
+            text += f"已审核，待结算（测算基本医保 {estimate} 元）。"
+            self.settle_amount.setText(estimate)
         elif claim["step"] == "结算":
             settled = next((s["settled_fen"] for s in claim["steps"] if s["step"] == "结算"), 0) or 0
-            text += f"已结算 {Decimal(settled) / 100:.2f} 元。"
+            text += f"已结算 {fen_text(settled)} 元。"
         self.back_note.setText(text)
         self.back_submit.setEnabled(claim["step"] == "受理" and bool(claim["missing"]))
         self.review_button.setEnabled(claim["step"] == "受理" and not claim["missing"])

@@ -6,7 +6,6 @@ with the void reason) is `services.printing.day_report`, archived like every pap
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,13 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import Refusal
-from desktop.services.labels import ACTION_LABELS, BUSINESS_LABELS
+from desktop.policy.money import fen_text
+from desktop.services import labels
 from desktop.ui.pages.base import BusinessPage
 from desktop.ui.widgets import ErrorLabel, add_field, fill_table, table
-
-
-def yuan(fen) -> str:
-    return f"{Decimal(fen or 0) / 100:.2f}"
 
 
 class DayReportPage(BusinessPage):
@@ -186,11 +182,11 @@ class DayReportPage(BusinessPage):
             raise Refusal("invalid_date", f"日期“{self.day.text()}”无效（应为 YYYY-MM-DD）", "day") from None
         hall = self.scope.currentData() == "hall"
         report = day_end(ctx, day, operator_id=None if hall else ctx.operator_id)
-        fill_table(self.business_table, [[b["operator_id"], BUSINESS_LABELS.get(b["business"], b["business"]),
-                                          ACTION_LABELS.get(b["action"], b["action"]), b["count"], yuan(b["amount_fen"])]
+        fill_table(self.business_table, [[b["operator_id"], labels.AUDITED.get(b["business"], b["business"]),
+                                          labels.ACTIONS.get(b["action"], b["action"]), b["count"], fen_text(b["amount_fen"])]
                                          for b in report.businesses])
         fill_table(self.receipt_table, [[r["operator_id"], r["window_code"], r["issued"], r["voided"], r["first"] or "",
-                                         r["last"] or "", yuan(r["amount_fen"])] for r in report.receipts])
+                                         r["last"] or "", fen_text(r["amount_fen"])] for r in report.receipts])
         issued = sum(r["issued"] for r in report.receipts)
         voided = sum(r["voided"] for r in report.receipts)
         # the printed report lists the valid receipts apart from the voided ones: say both ways
@@ -224,7 +220,8 @@ class DayReportPage(BusinessPage):
         except Refusal as refusal:
             self.void_error.show_message(refusal.message)
             return
-        business = BUSINESS_LABELS.get(row.get("business") or "", "业务")
+
+        business = labels.BUSINESSES.get(row.get("business") or "", "业务")
         # a void cancels the slip only: say so, or a clerk may take the business as undone
         self.void_note.setText(f"✔ 收据 {row.get('serial', self.void_serial.text())} 已作废（原因：{self.void_reason.text()}），"
                                f"号码保留不再使用。\n对应的{business}仍然有效；如需撤销或更正，请另行办理。")

@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import Refusal
 from desktop.identity import IdNumber, mask_id
+from desktop.policy.money import fen_text
+from desktop.services import labels
 from desktop.ui.deps import Deps
 from desktop.ui.keyed_choice import KeyedChoice
 from desktop.ui.person_box import IdField
@@ -49,11 +51,6 @@ from desktop.ui.widgets import (
 
 NONE = OPTIONAL_NONE
 SCHOOLS = ("（不在校）", "中小学", "职业院校", "技工院校", "托育机构", "高等院校")
-KINDS = {"enroll": "参保登记", "renewal": "续保"}
-
-
-def yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
 
 
 @dataclass
@@ -480,11 +477,11 @@ class EnrollmentPage(Page):
 
     def _show_plan(self, plan) -> None:
         blank = plan is None
-        self.kind_label.setText("" if blank else f"业务：{KINDS[plan.kind]}")
+        self.kind_label.setText("" if blank else f"业务：{labels.BUSINESSES[plan.kind]}")
         c = None if blank else plan.contribution
         for key, fen in (("standard", c and c.standard_fen), ("ltc", c and c.ltc_fen),
                          ("assisted", c and c.assisted_fen), ("personal", c and c.personal_fen)):
-            self.figures[key].setText("—" if blank else yuan(fen))
+            self.figures[key].setText("—" if blank else fen_text(fen))
         b = None if blank else plan.benefit
         self.figures["benefit_start"].setText("—" if blank else b.start.isoformat())
         self.figures["benefit_end"].setText("—" if blank else b.end.isoformat())
@@ -553,7 +550,7 @@ class EnrollmentPage(Page):
 
     @staticmethod
     def _previous_text(previous: dict) -> str:
-        return (f"上年度（{previous['year']}年度）：{previous['category']}，个人缴费 {yuan(previous['personal_fen'])} 元"
+        return (f"上年度（{previous['year']}年度）：{previous['category']}，个人缴费 {fen_text(previous['personal_fen'])} 元"
                 f"（收据号 {previous['receipt_serial']}）")
 
     @staticmethod
@@ -609,7 +606,7 @@ class EnrollmentPage(Page):
         person, result = visit.person, visit.enrollment
         self.done.append(Done(person["name"], number.number, visit.relationship or "户主", result))
         self.queue = [m for m in self.queue if m["id_number"] != number.number]
-        self.status_message.emit(f"✔ {person['name']} {result.year}年度{KINDS[result.kind]}已办理，收据号 {result.receipt_serial}")
+        self.status_message.emit(f"✔ {person['name']} {result.year}年度{labels.BUSINESSES[result.kind]}已办理，收据号 {result.receipt_serial}")
         self._next_member()
         self._show_done()
 
@@ -617,14 +614,14 @@ class EnrollmentPage(Page):
         rows = []
         for d in self.done:
             r = d.result
-            rows.append([d.name, mask_id(d.id_number), d.relationship, r.category, yuan(r.contribution.personal_fen),
+            rows.append([d.name, mask_id(d.id_number), d.relationship, r.category, fen_text(r.contribution.personal_fen),
                          r.benefit.start.isoformat(), r.receipt_serial, "✔ 已办理"])
         for m in self.queue:
             planned = self._plan_of(m["id_number"])
             rows.append([m["name"], mask_id(m["id_number"]), m.get("relationship") or "",
-                         planned.category if planned else "", yuan(planned.contribution.personal_fen) if planned else "",
+                         planned.category if planned else "", fen_text(planned.contribution.personal_fen) if planned else "",
                          planned.benefit.start.isoformat() if planned else "", "",
-                         f"待{KINDS[planned.kind]}" if planned else "待办理"])
+                         f"待{labels.BUSINESSES[planned.kind]}" if planned else "待办理"])
         fill_table(self.visit_table, rows)
         waiting = f"，待办理：{len(self.queue)} 人（确认后自动带出下一位）" if self.queue else ""
         self.visit_note.setText(f"本次来访已办理：{len(self.done)} 人{waiting}")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import Refusal
+from desktop.policy.money import fen_text, yuan_text
 from desktop.ui.deps import Deps
 from desktop.ui.person_box import IdField
 from desktop.ui.widgets import (
@@ -53,7 +54,7 @@ TABS = (
 
 
 def _yuan(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:,.2f}"
+    return "" if value is None else yuan_text(value, grouped=True)
 
 
 def _serial(serial: str, voided: bool) -> str:
@@ -165,7 +166,7 @@ class HistoryPage(Page):
             self.cert_errors.show(refusal)
             return
         years = "、".join(f"{line['year']}年（{line['category']}）" for line in planned.lines)
-        self.cert_plan.setText(f"将证明：{years}；个人缴费合计 {planned.amount_fen / 100:,.2f} 元")
+        self.cert_plan.setText(f"将证明：{years}；个人缴费合计 {fen_text(planned.amount_fen, grouped=True)} 元")
 
     def issue_certificate(self) -> None:
         """出具: the certificate is written (serial, audit), then its print preview."""

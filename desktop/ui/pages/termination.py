@@ -4,8 +4,6 @@ reviewer; nothing is paid before approval, and one payment is never refunded twi
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import Refusal
+from desktop.policy.money import fen_text
 from desktop.ui.pages.base import BusinessPage, visit_build
 from desktop.ui.review_panel import ReviewPanel
 from desktop.ui.widgets import add_field
@@ -126,7 +125,7 @@ class TerminationPage(BusinessPage):
             return "ℹ " + plan.message
         self._offer = None
         return (f"✔ {plan.message}\n"
-                f"可退金额：{Decimal(plan.case.amount_fen) / 100:.2f} 元（复核通过后支付）")
+                f"可退金额：{fen_text(plan.case.amount_fen)} 元（复核通过后支付）")
 
     def _show_offer(self) -> None:
         offer = getattr(self, "_offer", None) if self.kind.currentText() == "退费" else None
@@ -147,7 +146,7 @@ class TerminationPage(BusinessPage):
         note = self.note.text().strip() or None
         if self.kind.currentText() == "退费":
             r = refund.request_refund(ctx, number, year, self.reason.currentText(), reason_note=note, **self._facts())
-            amount = f"{Decimal(r.case.amount_fen) / 100:.2f}"
+            amount = fen_text(r.case.amount_fen)
             outcome = f"◷ 退费申请已受理，可退 {amount} 元，等待复核（复核通过后支付）。收据号 {r.receipt_serial}"
         else:
             r = termination.request_termination(
