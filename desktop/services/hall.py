@@ -46,8 +46,10 @@ OTHER_SETTINGS: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "idle_lock_minutes": ("无操作自动锁定（分钟）", int, 10),
     "archive_folder": ("文书归档文件夹", str, ""),
     "backup_keep": ("保留每日备份份数", int, 14),
+    # while the hub answers the window syncs this often; offline it backs off (ui/hub_sync.py)
+    "sync_interval_seconds": ("与中心库同步间隔（秒）", int, 5),
 }
-_INT_LIMITS = {"idle_lock_minutes": (1, 240), "backup_keep": (1, 365)}
+_INT_LIMITS = {"idle_lock_minutes": (1, 240), "backup_keep": (1, 365), "sync_interval_seconds": (1, 3600)}
 
 
 def policy_setting_keys() -> dict[str, str]:

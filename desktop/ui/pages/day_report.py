@@ -25,7 +25,7 @@ from desktop.ui.widgets import ErrorLabel, add_field, fill_table, table
 BUSINESS = {
     "enroll": "参保登记", "renewal": "续保", "change": "变更登记", "suspension": "停保", "termination": "退保",
     "refund": "退费", "offsite_filing": "异地就医备案", "manual_claim": "零星报销", "person": "人员登记",
-    "household": "家庭成员", "receipt": "收据", "roster_import": "花名册导入",
+    "household": "家庭成员", "receipt": "收据", "roster_import": "花名册导入", "conflict": "冲突",
     "account": "账户", "hall": "大厅", "setting": "设置", "pack": "政策包", "review": "复核", "export": "导出",
 }
 ACTION = {
@@ -37,7 +37,7 @@ ACTION = {
     "change_password": "修改密码", "change_password_failed": "修改密码失败", "create_account": "新建账户",
     "disable_account": "停用账户", "enable_account": "启用账户", "set_roles": "修改身份", "reset_password": "重置密码",
     "configure_hall": "首次设置", "set_setting": "修改设置", "import_pack": "导入政策包", "refused": "被拒绝的操作",
-    "export": "导出",
+    "export": "导出", "view": "查看", "resolve": "处理",
 }
 
 
@@ -57,6 +57,8 @@ class DayReportPage(BusinessPage):
         self.scope = QComboBox()
         self.scope.addItem(f"本人（{self.deps.hall.clerk}，{self.deps.hall.window}号窗口）", "mine")
         if self.deps.may("reviewer") or self.deps.may("admin"):
+            self.scope.addItem(f"本窗口（{self.deps.hall.window}号窗口，所有经办人）", "window")
+            # other windows' businesses are here once pulled from the county hub
             self.scope.addItem("全厅（所有窗口）", "hall")
         add_field(self.form, "日期(&D)", self.day, self.errors, "day")
         add_field(self.form, "范围", self.scope, self.errors, "scope")
@@ -122,9 +124,10 @@ class DayReportPage(BusinessPage):
             day = date.fromisoformat(self.day.text().strip())
         except ValueError:
             raise Refusal("invalid_date", f"日期“{self.day.text()}”无效（应为 YYYY-MM-DD）", "day") from None
-        hall = self.scope.currentData() == "hall"
-        report = day_end(ctx.db, day, hall_code=self.deps.hall.hall_code,
-                         operator_id=None if hall else ctx.operator_id)
+        scope = self.scope.currentData()
+        operator = ctx.operator_id if scope == "mine" else None
+        window = self.deps.hall.window if scope in ("mine", "window") else None
+        report = day_end(ctx.db, day, hall_code=self.deps.hall.hall_code, operator_id=operator, window_code=window)
         fill_table(self.business_table, [[b["operator_id"], BUSINESS.get(b["business"], b["business"]),
                                           ACTION.get(b["action"], b["action"]), b["count"], yuan(b["amount_fen"])]
                                          for b in report.businesses])
@@ -135,12 +138,10 @@ class DayReportPage(BusinessPage):
         # the printed report lists the valid receipts apart from the voided ones: say both ways
         receipts = f"收据开具 {issued} 张（其中作废 {voided} 张，有效 {issued - voided} 张）"
         self.summary.setText(f"共 {sum(b['count'] for b in report.businesses)} 笔业务；{receipts}")
-        operator = None if hall else ctx.operator_id
-
         def build(ctx, paper):
             from desktop.services import printing
 
-            return [printing.day_report(ctx, day, operator_id=operator)]
+            return [printing.day_report(ctx, day, operator_id=operator, window_code=window)]
 
         return f"✔ {day} 日结已查询：共 {sum(b['count'] for b in report.businesses)} 笔业务，{receipts}", build
 
