@@ -491,8 +491,8 @@ class MainWindow(QMainWindow):
     def start_sync(self) -> None:
         """When this file remembers a county hub: sync on a worker every few seconds (hall
         setting `sync_interval_seconds`), the status bar saying how it stands (ui/hub_sync.py)."""
-        if self.db_path is None or self.hub_sync is not None:
-            return
+        if self.db_path is None or self.hub_sync is not None or not self.isVisible():
+            return  # (a window closed before the event loop came round: its file may be closed)
         from desktop.services.hall import settings
         from desktop.ui.hub_sync import HubSync
 
