@@ -555,8 +555,75 @@ def roster_import(run: Run) -> list[dict]:
                    enrolled=report.enrolled, rejected=len(report.rejected))]
 
 
-# ----------------------------------------------------------------------------- size
+# ----------------------------------------------------------------------------- hub ingest
 
+
+def hub_ingest(run: Run) -> list[dict]:
+    """Businesses into a PostgreSQL hub through the code `hub import` and a window's push use
+    (COPY to a stage, INSERT … ON CONFLICT DO NOTHING, hash check, conflict detection, chain
+    heads), beside a bare COPY of the same rows into tables without keys or indexes."""
+
+    n = run.sizes(20_000, 100_000)
+    name = f"hub ingest of {n:,} businesses"
+    target = "≥ 5 000 businesses per second"
+    try:
+        import psycopg
+
+        from desktop.hub import ingest, schema, tables
+        from desktop.hub.local_server import LocalServer, bin_dir
+        from desktop.sync.engine import traces_of
+
+        bin_dir()
+    except (ImportError, FileNotFoundError) as exc:
+        return [not_measured(name, "businesses/s", target, str(exc))]
+    from desktop.records.db import connect
+
+    db = connect(run.db)
+    cutoff = db.conn.execute("SELECT created_at FROM audit ORDER BY seq LIMIT 1 OFFSET ?", [n - 1]).fetchone()[0]
+    data = {}
+    for table in tables.ORDER:
+        cols = tables.columns(table)
+        data[table] = [dict(zip(cols, r, strict=True)) for r in db.conn.execute(
+            f"SELECT {', '.join(cols)} FROM {table} WHERE created_at <= ? "
+            f"ORDER BY {dict(receipts='serial', audit='seq').get(table, 'rowid')}", [cutoff])]
+    businesses = len(data["audit"])
+    root = Path(tempfile.mkdtemp(prefix="yibao-bench-hub-"))
+    os.chmod(root, 0o755)  # as root the server runs as `postgres`, which must reach it
+    server = LocalServer(root / "pg").start()
+    try:
+        schema.init_hub(server.url)
+        with psycopg.connect(server.url, autocommit=True) as conn:
+            t = time.perf_counter()
+            for table in tables.ORDER:
+                rows = data[table]
+                for start in range(0, len(rows), 5000):
+                    part = rows[start:start + 5000]
+                    with conn.transaction():
+                        conn.execute("SELECT pg_advisory_xact_lock(%s)", [schema.PUSH_LOCK])
+                        ingest.ingest_batch(conn, table, part, origin=tables.origin(table, part[0]),
+                                            traces=traces_of(db, part) if table == "enrollments" else None)
+            seconds = time.perf_counter() - t
+            t = time.perf_counter()
+            with conn.transaction():
+                for table in tables.ORDER:
+                    cols = tables.columns(table)
+                    conn.execute(f"CREATE TEMP TABLE bare_{table} AS SELECT {', '.join(cols)} FROM hub.{table} WITH NO DATA")
+                    with conn.cursor().copy(f"COPY bare_{table} ({', '.join(cols)}) FROM STDIN") as copy:
+                        for row in data[table]:
+                            copy.write_row([row[c] for c in cols])
+            base_seconds = time.perf_counter() - t
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+        db.conn.close()
+    rate, base_rate = businesses / seconds, businesses / base_seconds
+    rows = sum(len(v) for v in data.values())
+    return [figure(name, rate, "businesses/s", target, rate >= 5000, baseline=base_rate,
+                   note=f"{rows:,} rows ({businesses:,} audit entries) from the bench hall into a local "
+                        f"PostgreSQL in {seconds:.1f} s, batches of 5 000; baseline: bare COPY of the same "
+                        f"rows into unindexed tables ({base_seconds:.2f} s). Ratio < 1 means slower")]
+
+# ----------------------------------------------------------------------------- size
 
 def database_size(run: Run) -> list[dict]:
     persons, years = hall.person_years(run.db)
@@ -575,7 +642,6 @@ def database_size(run: Run) -> list[dict]:
                    note=f"{size / 1e6:,.0f} MB for {persons:,} persons and {years:,} enrollments "
                         f"(person-years); largest: {biggest}")]
 
-
 FIGURES = {
     "startup": startup,
     "search": search,
@@ -584,8 +650,8 @@ FIGURES = {
     "receipt": receipt_pdf,
     "import": roster_import,
     "size": database_size,
+    "hub": hub_ingest,
 }
-
 
 def run_all(run: Run, only: list[str] | None = None) -> list[dict]:
     results = []
@@ -618,7 +684,6 @@ def run_all(run: Run, only: list[str] | None = None) -> list[dict]:
                     f"met={f['met']}  [{time.perf_counter() - t:.0f} s]")
         results.extend(found)
     return results
-
 
 def scratch() -> Path:
     return Path(tempfile.mkdtemp(prefix="yibao-bench-"))

@@ -64,6 +64,13 @@ def canonical_text(row: Mapping[str, Any]) -> str:
     return to_json(canonical_row(row))
 
 
+_PLAIN = frozenset({str, int, type(None)})
+
+
 def row_sha256(row: Mapping[str, Any]) -> str:
     """Hex SHA-256 of the row's canonical text."""
-    return hashlib.sha256(canonical_text(row).encode("utf-8")).hexdigest()
+    if all(type(v) in _PLAIN for v in row.values()):  # as sqlite3 returns most rows: as they are
+        text = to_json(row if type(row) is dict else dict(row))
+    else:
+        text = canonical_text(row)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -23,41 +23,34 @@ from typing import Any
 
 import psycopg
 
-_REGISTERED = "a.entity = 'persons' AND a.action = 'register'"
-# Enrollments of the pushed batch, each with the ID number its person was registered under.
-_DOUBLE = f"""
-WITH mine AS (
-  SELECT e.id, e.year, e.hall_code, e.window_code, (a.payload::jsonb) ->> 'id_number' AS num
-  FROM hub.enrollments e JOIN hub.audit a ON a.entity_id = e.person_id AND {_REGISTERED}
-  WHERE e.id = ANY(%(ids)s)
-)
-SELECT m.num, m.year, m.id, m.hall_code || '-' || m.window_code, o.id, o.hall_code || '-' || o.window_code
-FROM mine m
-JOIN hub.audit a ON ((a.payload::jsonb) ->> 'id_number') = m.num AND {_REGISTERED}
-JOIN hub.enrollments o ON o.person_id = a.entity_id AND o.year = m.year AND o.id <> m.id
-  AND (o.hall_code, o.window_code) <> (m.hall_code, m.window_code)
+# Enrollments of the pushed batch against every other node's enrollment of a person registered
+# under the same ID number for the same year, still in force. Driven from the batch's ids (index
+# lookups whatever the planner's statistics say: a hub fed in bulk has not been analysed yet).
+_DOUBLE = """
+SELECT pn.id_number, e.year, e.id, e.hall_code || '-' || e.window_code, o.id, o.hall_code || '-' || o.window_code
+FROM unnest(%(ids)s::text[]) AS m(id)
+JOIN hub.enrollments e ON e.id = m.id
+JOIN hub.person_numbers pn ON pn.person_id = e.person_id
+JOIN hub.person_numbers po ON po.id_number = pn.id_number
+JOIN hub.enrollments o ON o.person_id = po.person_id AND o.year = e.year AND o.id <> e.id
+  AND (o.hall_code, o.window_code) <> (e.hall_code, e.window_code)
 WHERE NOT EXISTS (SELECT 1 FROM hub.refund_payouts p WHERE p.enrollment_id = o.id)
   AND NOT EXISTS (
     SELECT 1 FROM hub.terminations t JOIN hub.review_requests r ON r.subject_id = t.id
     WHERE t.enrollment_id = o.id
       AND (SELECT count(*) FROM hub.reviews v WHERE v.request_id = r.id AND v.decision = 'approve') >= r.levels)
 """
-_SAME_NUMBER = f"""
-SELECT (m.payload::jsonb) ->> 'id_number', m.entity_id, m.hall_code || '-' || m.window_code,
-       a.entity_id, a.hall_code || '-' || a.window_code
-FROM hub.audit m
-JOIN hub.audit a ON ((a.payload::jsonb) ->> 'id_number') = ((m.payload::jsonb) ->> 'id_number') AND {_REGISTERED}
-  AND a.entity_id <> m.entity_id
-WHERE m.entity = 'persons' AND m.action = 'register' AND (m.hall_code, m.window_code, m.seq) IN
-  (SELECT * FROM unnest(%(halls)s::text[], %(windows)s::text[], %(seqs)s::bigint[]))
+_REGISTERED_UNDER = """
+SELECT id_number, person_id, hall_code || '-' || window_code FROM hub.person_numbers
+WHERE id_number = ANY(%(numbers)s)
 """
 # A change of a field the node made without having pulled another node's change of it.
 _SAME_FIELD = """
 SELECT m.person_id, m.field, m.id, m.hall_code || '-' || m.window_code, o.id, o.hall_code || '-' || o.window_code
-FROM hub.changes m
+FROM unnest(%(ids)s::text[]) AS x(id)
+JOIN hub.changes m ON m.id = x.id
 JOIN hub.changes o ON o.person_id = m.person_id AND o.field = m.field AND o.id <> m.id
   AND (o.hall_code, o.window_code) <> (m.hall_code, m.window_code) AND o.hub_seq > %(seen)s
-WHERE m.id = ANY(%(ids)s)
 """
 
 
@@ -75,23 +68,28 @@ def detect(
     conn: psycopg.Connection,
     *,
     enrollments: Sequence[str] = (),
-    registrations: Sequence[tuple[str, str, int]] = (),
+    registrations: Sequence[tuple[str, str]] = (),
     changes: Sequence[str] = (),
     changes_seen: int = 0,
 ) -> int:
     """Record the conflicts the newly ingested rows make; the number newly recorded.
 
-    `registrations`: (hall, window, seq) of new audit entries (only registrations are looked at);
+    `registrations`: (ID number, person id) of newly arrived registrations;
     `changes_seen`: the pushing node's pull cursor of changes (what it had already seen)."""
     found = 0
     if enrollments:
         for num, year, a, a_origin, b, b_origin in conn.execute(_DOUBLE, {"ids": list(enrollments)}).fetchall():
             found += _record(conn, "double_enrollment", num, year, (a, a_origin), (b, b_origin), {})
     if registrations:
-        halls, windows, seqs = (list(x) for x in zip(*registrations, strict=True))
-        rows = conn.execute(_SAME_NUMBER, {"halls": halls, "windows": windows, "seqs": seqs}).fetchall()
-        for num, a, a_origin, b, b_origin in rows:
-            found += _record(conn, "same_id_number", num, None, (a, a_origin), (b, b_origin), {})
+        numbers = sorted({num for num, _ in registrations})
+        holders: dict[str, list[tuple[str, str]]] = {}
+        for num, person, origin in conn.execute(_REGISTERED_UNDER, {"numbers": numbers}).fetchall():
+            holders.setdefault(num, []).append((person, origin))
+        for num, person in registrations:
+            mine = next(h for h in holders[num] if h[0] == person)
+            for other in holders[num]:
+                if other[0] != person:
+                    found += _record(conn, "same_id_number", num, None, mine, other, {})
     if changes:
         rows = conn.execute(_SAME_FIELD, {"ids": list(changes), "seen": changes_seen}).fetchall()
         for person, field, a, a_origin, b, b_origin in rows:

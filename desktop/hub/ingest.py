@@ -9,6 +9,7 @@ kill) changes nothing, a different row under a known key is refused.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,7 +31,7 @@ TABLE_LABELS = {
 
 def _stage(conn: psycopg.Connection, name: str, cols: Sequence[tuple[str, str]]) -> None:
     conn.execute(
-        sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} ({}, row_sha256 text) ON COMMIT DELETE ROWS").format(
+        sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} ({}, row_sha256 text, ord int) ON COMMIT DELETE ROWS").format(
             sql.Identifier(name),
             sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_TYPES[t])) for c, t in cols),
         )
@@ -52,18 +53,19 @@ def ingest(conn: psycopg.Connection, table: str, rows: Sequence[Mapping[str, Any
     with conn.cursor() as cur:
         with cur.copy(
             sql.SQL("COPY {} ({}) FROM STDIN").format(
-                sql.Identifier(stage), sql.SQL(", ").join(map(sql.Identifier, [*cols, "row_sha256"]))
+                sql.Identifier(stage), sql.SQL(", ").join(map(sql.Identifier, [*cols, "row_sha256", "ord"]))
             )
         ) as copy:
-            for row in rows:
+            for n, row in enumerate(rows):
                 values = [row[c] for c in cols]
-                copy.write_row([*values, canonical.row_sha256(dict(zip(cols, values, strict=True)))])
+                copy.write_row([*values, canonical.row_sha256(dict(zip(cols, values, strict=True))), n])
         col_list = sql.SQL(", ").join(map(sql.Identifier, [*cols, "row_sha256"]))
         key_list = sql.SQL(", ").join(map(sql.Identifier, keys))
         cur.execute(
             sql.SQL(
-                "INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY {} ON CONFLICT DO NOTHING RETURNING {}"
-            ).format(sql.Identifier("hub", table), col_list, col_list, sql.Identifier(stage), key_list, key_list)
+                # in the node's order: hub cursors keep a correction after what it corrects
+                "INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY ord ON CONFLICT DO NOTHING RETURNING {}"
+            ).format(sql.Identifier("hub", table), col_list, col_list, sql.Identifier(stage), key_list)
         )
         new = {tuple(r) for r in cur.fetchall()}
         if len(new) < len(rows):
@@ -128,10 +130,17 @@ def ingest_batch(
         conflicts.detect(conn, changes=[r["id"] for r in new], changes_seen=changes_seen)
     elif table == "audit":
         registrations = [
-            (r["hall_code"], r["window_code"], r["seq"])
+            (json.loads(r["payload"])["id_number"], r["entity_id"])
             for r in new
             if r["entity"] == "persons" and r["action"] == "register"
         ]
+        if registrations:
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO hub.person_numbers (person_id, id_number, hall_code, window_code) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT (person_id) DO NOTHING",
+                    [(person, number, *origin) for number, person in registrations],
+                )
         conflicts.detect(conn, registrations=registrations)
         last = rows[-1]
         conn.execute(

@@ -53,6 +53,14 @@ CREATE TABLE IF NOT EXISTS hub.traces (
   hub_seq bigint NOT NULL DEFAULT nextval('hub.cursor'),
   row_sha256 text NOT NULL, received_at timestamptz NOT NULL DEFAULT now()
 );
+-- Each person's ID number as registered (from the registration's audit entry): what conflict
+-- detection and the pre-business check join on, by index, instead of parsing audit payloads.
+CREATE TABLE IF NOT EXISTS hub.person_numbers (
+  person_id text PRIMARY KEY,
+  id_number text NOT NULL,
+  hall_code text NOT NULL, window_code text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS person_numbers_number ON hub.person_numbers (id_number);
 -- The newest audit entry of a node at each of its pushes: a node whose file later lost entries
 -- shows a head below one it reported before.
 CREATE TABLE IF NOT EXISTS hub.chain_heads (
@@ -135,9 +143,8 @@ def _mirror_ddl(table: str) -> list[sql.Composable]:
 _EXTRA_INDEXES = """
 CREATE INDEX IF NOT EXISTS enrollments_person_year ON hub.enrollments (person_id, year);
 CREATE INDEX IF NOT EXISTS changes_person_field ON hub.changes (person_id, field);
-CREATE INDEX IF NOT EXISTS audit_registered_number ON hub.audit (((payload::jsonb) ->> 'id_number'))
-  WHERE entity = 'persons' AND action = 'register';
-CREATE INDEX IF NOT EXISTS audit_entity ON hub.audit (entity_id);
+DROP INDEX IF EXISTS hub.audit_registered_number;
+DROP INDEX IF EXISTS hub.audit_entity;
 CREATE INDEX IF NOT EXISTS receipts_record ON hub.receipts (record_id);
 CREATE INDEX IF NOT EXISTS refund_payouts_enrollment ON hub.refund_payouts (enrollment_id);
 CREATE INDEX IF NOT EXISTS terminations_enrollment ON hub.terminations (enrollment_id);
@@ -164,7 +171,7 @@ CREATE TRIGGER chain_head_forward BEFORE INSERT ON hub.chain_heads
 """
 
 # Tables a node writes its own rows into (row-level security by hall and window codes).
-_NODE_WRITES = (*tables.ORDER, "traces", "chain_heads", "conflict_resolutions")
+_NODE_WRITES = (*tables.ORDER, "traces", "chain_heads", "conflict_resolutions", "person_numbers")
 
 
 def init_hub(url: str) -> dict[str, Any]:

@@ -637,6 +637,7 @@ CREATE TABLE foreign_audit (
   hash       BLOB NOT NULL CHECK (length(hash) = 32),
   PRIMARY KEY (hall_code, window_code, seq)
 ) WITHOUT ROWID;
+CREATE INDEX foreign_audit_day ON foreign_audit(created_at);
 CREATE TABLE sync_conflicts (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,

@@ -67,17 +67,22 @@ def _rows(db: Database, sql: str, params: list) -> list[dict]:
     return [dict(zip(keys, row, strict=True)) for row in cur]
 
 
+# A person registered again under the same ID number at another window while apart is that
+# person's alias (schema v8): found as the person it is an alias of, not twice.
+_NOT_ALIAS = "p.alias_of IS NULL"
+
+
 def by_id_number(db: Database, text: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
     """The whole number, or its last digits (at least 4)."""
     digits = "".join(text.split()).upper()
     if len(digits) == 18:
-        return _rows(db, f"SELECT {PERSON_COLUMNS} FROM persons p WHERE id_number = ?", [digits])
+        return _rows(db, f"SELECT {PERSON_COLUMNS} FROM persons p WHERE id_number = ? AND {_NOT_ALIAS}", [digits])
     if len(digits) < 4:
         raise Refusal("query_too_short", "按身份证号查询至少输入后4位", "query")
     rev = digits[::-1]
     return _rows(
         db,
-        f"SELECT {PERSON_COLUMNS} FROM persons p WHERE id_number_rev >= ? AND id_number_rev < ? "
+        f"SELECT {PERSON_COLUMNS} FROM persons p WHERE id_number_rev >= ? AND id_number_rev < ? AND {_NOT_ALIAS} "
         "ORDER BY id_number_rev LIMIT ?",
         [rev, rev + _TOP, limit],
     )
@@ -96,7 +101,7 @@ def by_name_prefix(db: Database, text: str, limit: int = DEFAULT_LIMIT) -> list[
         return []
     return _rows(
         db,
-        f"SELECT {PERSON_COLUMNS} FROM persons p WHERE name >= ? AND name < ? "
+        f"SELECT {PERSON_COLUMNS} FROM persons p WHERE name >= ? AND name < ? AND {_NOT_ALIAS} "
         "ORDER BY name LIMIT ?",
         [prefix, prefix + _TOP, limit],
     )
@@ -109,7 +114,7 @@ def by_name_contains(db: Database, text: str, limit: int = DEFAULT_LIMIT) -> lis
     return _rows(
         db,
         f"SELECT {PERSON_COLUMNS} FROM person_name_fts f JOIN persons p ON p.num = f.rowid "
-        "WHERE person_name_fts MATCH ? LIMIT ?",
+        f"WHERE person_name_fts MATCH ? AND {_NOT_ALIAS} LIMIT ?",
         [f'"{tokens}"', limit],
     )
 
@@ -121,7 +126,7 @@ def by_phone(db: Database, text: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
         raise Refusal("query_too_short", "按电话查询至少输入3位", "query")
     return _rows(
         db,
-        f"SELECT {PERSON_COLUMNS} FROM persons p WHERE phone >= ? AND phone < ? "
+        f"SELECT {PERSON_COLUMNS} FROM persons p WHERE phone >= ? AND phone < ? AND {_NOT_ALIAS} "
         "ORDER BY phone LIMIT ?",
         [digits, digits + _TOP, limit],
     )

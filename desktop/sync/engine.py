@@ -297,8 +297,8 @@ def hub_has_enrollment(url: str, id_number: str, year: int) -> dict[str, Any] | 
     with connect(url) as conn:
         row = conn.execute(
             "SELECT e.id, e.hall_code || '-' || e.window_code, e.receipt_serial, e.created_at "
-            "FROM hub.audit a JOIN hub.enrollments e ON e.person_id = a.entity_id AND e.year = %s "
-            "WHERE a.entity = 'persons' AND a.action = 'register' AND ((a.payload::jsonb) ->> 'id_number') = %s "
+            "FROM hub.person_numbers n JOIN hub.enrollments e ON e.person_id = n.person_id AND e.year = %s "
+            "WHERE n.id_number = %s "
             "AND NOT EXISTS (SELECT 1 FROM hub.refund_payouts p WHERE p.enrollment_id = e.id) "
             "AND NOT EXISTS (SELECT 1 FROM hub.terminations t JOIN hub.review_requests r ON r.subject_id = t.id "
             " WHERE t.enrollment_id = e.id AND (SELECT count(*) FROM hub.reviews v WHERE v.request_id = r.id "

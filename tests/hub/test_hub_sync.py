@@ -9,7 +9,7 @@ import psycopg
 from svc_helpers import make_id
 
 from desktop.hub import conflicts as hub_conflicts
-from desktop.records import audit, persons
+from desktop.records import audit, persons, reports, search
 from desktop.services import enrollment
 from desktop.services import persons as person_services
 from desktop.services.context import CHINA
@@ -49,6 +49,9 @@ def test_two_windows_see_each_others_businesses(make_node):
         raise AssertionError("a second enrollment was accepted")
     except Exception as exc:  # the service's refusal names the first enrollment
         assert enrolled.receipt_serial in str(exc)
+    # The hall's day-end at window 03 covers window 07's registration and receipts once pulled
+    day = reports.day_end(w3.db, date(2025, 11, 15), hall_code="320412")
+    assert sum(b["count"] for b in day.businesses if b["business"] == "person") == 2
     # Each window's own chain still verifies; the pulled entries are kept apart
     assert audit.verify_audit_chain(w7.db) is None
     assert w7.db.execute("SELECT count(*) FROM foreign_audit").fetchone()[0] == 2
@@ -80,3 +83,5 @@ def test_a_double_enrollment_made_apart_is_kept_and_listed_once(make_node, hub):
         alias = persons.get(ctx.db, second.person_id)
         assert alias["alias_of"] == first.person_id
         assert sorted(c["kind"] for c in open_conflicts(ctx.db)) == kinds
+        # found once by the number (the alias is not a second person)
+        assert [p["id"] for p in search.by_id_number(ctx.db, ZHANG)] == [first.person_id]
