@@ -56,6 +56,7 @@ class HubSync(QObject):
         self.worker = None
         self.last_message = ""
         self.running = False
+        self.again = False
         self.timer = QTimer(self, singleShot=True, timeout=self._tick)
 
     # ------------------------------------------------------------------ control
@@ -82,6 +83,16 @@ class HubSync(QObject):
         self.timer.stop()
         if self.worker is not None and self.worker.is_running():
             self.worker.wait()
+
+    def soon(self) -> None:
+        """A business was just done here: push it now rather than at the next interval (other
+        windows then see it within one of their intervals). Offline, the backoff stands."""
+        if not self.running or self.failures:
+            return
+        if self.worker is not None and self.worker.is_running():
+            self.again = True  # the attempt under way may have missed it: one more right after
+            return
+        self.timer.start(0)
 
     def set_interval(self, seconds: int) -> None:
         self.interval_s = max(1, int(seconds))
@@ -132,7 +143,8 @@ class HubSync(QObject):
         self.refresh()
         self.attempted.emit()
         if self.running:
-            self.timer.start(self.next_delay_ms())
+            again, self.again = self.again and not self.failures, False
+            self.timer.start(0 if again else self.next_delay_ms())
 
     def refresh(self) -> None:
         """The label from what the file says (pending businesses, the last attempt)."""

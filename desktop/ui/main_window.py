@@ -291,6 +291,7 @@ class MainWindow(QMainWindow):
         scroller = self.stack.widget(self.pages.index(key))
         scroller.setWidget(page)  # type: ignore[union-attr]  # the placeholder goes
         page.status_message.connect(self.show_status)
+        page.status_message.connect(self._business_done)
         if hasattr(page, "hall_changed"):
             page.hall_changed.connect(self.settings_changed)
         if hasattr(page, "synced") and self.hub_sync is not None:  # 冲突: listed again after each sync
@@ -501,6 +502,11 @@ class MainWindow(QMainWindow):
             self.hub_sync = sync
             if self.pages.is_built("conflicts"):
                 sync.attempted.connect(self.pages["conflicts"].synced)
+
+    def _business_done(self, _message: str) -> None:
+        """A page reported a business: the sync pushes it now, not at the next interval."""
+        if self.hub_sync is not None:
+            self.hub_sync.soon()
 
     def _checkpoint(self) -> None:
         """Idle WAL checkpoint (the connection defers them out of business commits)."""

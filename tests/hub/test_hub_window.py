@@ -246,3 +246,18 @@ def test_a_hub_that_does_not_answer_delays_the_counter_at_most_a_moment(make_nod
     assert done.receipt_serial.startswith("320412-07-")
     print(f"enrollment with a silent hub: {elapsed:.3f} s")
     assert 0.3 <= elapsed < 0.3 + 0.5, elapsed  # the hub was waited for, 0.3 s at most, plus the business
+
+
+def test_a_business_is_pushed_at_once_not_at_the_next_interval(qtbot, make_node):
+    w3, url3 = make_node("03")
+    sync_once(w3.db, url3)
+    win = open_window(qtbot, w3, interval_s=60)
+    sync = win.hub_sync
+    # the first attempt done: the next is 60 s away
+    qtbot.waitUntil(lambda: sync.worker is not None and not sync.worker.is_running() and sync.timer.isActive(), timeout=5000)
+    person_services.register_person(w3, WANG, "王五")
+    win.hub_sync.refresh()
+    assert win.sync_label.text() == "待上传 1 笔"
+    win._business_done("✔ 已登记")  # what a page's status message after a business does
+    qtbot.waitUntil(lambda: win.sync_label.text() == "已同步", timeout=5000)  # not 60 s later
+    win.close()
