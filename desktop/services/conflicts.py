@@ -58,10 +58,13 @@ def _side(ctx: Context, kind: str, record_id: str, origin: str) -> dict[str, Any
     )
     side: dict[str, Any] = {"id": record_id, "node": origin, "pulled": receipt is not None}
     if receipt is not None:
+        # the hall's accounts travel between its windows: the clerk by name where known here
+        account = one(ctx.db, "SELECT display_name FROM accounts WHERE username = ?", [receipt["operator_id"]])
         side.update(
             serial=receipt["serial"],
             window=f"{receipt['hall_code']}-{receipt['window_code']}",
             operator_id=receipt["operator_id"],
+            operator=f"{account['display_name']}（{receipt['operator_id']}）" if account else receipt["operator_id"],
             at=receipt["created_at"],
             amount_fen=receipt["amount_fen"],
         )

@@ -74,7 +74,7 @@ class SideBox(QGroupBox):
             "serial": side.get("serial", ""),
             "amount": _yuan(side.get("amount_fen")),
             "window": side.get("window", side["node"]),
-            "operator_id": side.get("operator_id", ""),
+            "operator_id": side.get("operator", ""),
             "at": _when(side.get("at")),
             "detail": detail,
         }
@@ -141,6 +141,8 @@ class ConflictsPage(Page):
         crow.addWidget(self.change_button)
         lay.addWidget(self.change_box)
 
+        if not deps.may("clerk"):  # the services refuse anyway; say so before the click
+            lay.addWidget(disabled_note("处理冲突要办理退保、退费或变更：须由同时具有经办人和复核人身份的账户办理。"))
         self.error = ErrorLabel()
         lay.addWidget(self.error)
         buttons = QHBoxLayout()
