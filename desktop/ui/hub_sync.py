@@ -10,6 +10,7 @@ connections stay on their thread); the GUI thread only reads the small sync tabl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -153,7 +154,7 @@ class HubSync(QObject):
         status = last_sync(self.db)
         if self.last_message and status.configured and status.last_error is None:
             # failed outside sync_once's own bookkeeping (a busy file): offline all the same
-            status = type(status)(**{**status.__dict__, "last_error": self.last_message})
+            status = replace(status, last_error=self.last_message)
         text = status_text(status)
         self.label.setText(text)
         self.label.setVisible(bool(text))
