@@ -17,9 +17,8 @@ from typing import Any
 import psycopg
 
 from desktop.errors import Refusal
-from desktop.hub import bundle_file, canonical, ingest, tables
+from desktop.hub import bundle_file, ingest, tables
 from desktop.hub.schema import PUSH_LOCK, node_code, parse_node_code
-from desktop.records import audit
 
 BATCH = 5000
 
@@ -57,7 +56,7 @@ def import_bundle(url: str, path: str | Path) -> dict[str, Any]:
                 f"数据包顺序不对：节点 {manifest['node']} 应导入第 {last + 1} 号，这是第 {seq} 号，本次未导入任何记录",
                 "file",
             )
-        _check_chain(conn, hall, window, grouped)
+        in_bundle = {r["id"]: r for r in grouped.get("enrollments", [])}
         traces = {r["sha256"]: r["text"] for r in grouped.get("traces", [])}
         pulled = manifest.get("pulled") or {}
         counts = {}
@@ -67,13 +66,14 @@ def import_bundle(url: str, path: str | Path) -> dict[str, Any]:
             for start in range(0, len(items), BATCH):
                 part = items[start : start + BATCH]
                 new += len(
-                    ingest.ingest_batch(
+                    _checked_batch(
                         conn,
                         table,
                         part,
                         origin=(hall, window),
                         traces=traces if table == "enrollments" else None,
                         changes_seen=int(pulled.get("changes", 0)),
+                        rows_of=lambda ids: _enrollments(conn, in_bundle, ids),
                     )
                 )
             if items:
@@ -85,39 +85,25 @@ def import_bundle(url: str, path: str | Path) -> dict[str, Any]:
     return {"imported": manifest["node"], "seq": seq, "rows": counts}
 
 
-def _check_chain(conn: psycopg.Connection, hall: str, window: str, grouped: dict[str, list[dict[str, Any]]]) -> None:
-    """The bundle's audit entries continue the node's chain as the hub holds it."""
-    entries = sorted(grouped.get("audit", []), key=lambda r: r["seq"])
-    head = conn.execute(
-        "SELECT seq, hash FROM hub.audit WHERE hall_code = %s AND window_code = %s ORDER BY seq DESC LIMIT 1",
-        [hall, window],
-    ).fetchone()
-    top, prev = (head[0], bytes(head[1])) if head else (0, audit.GENESIS)
-    enrollments = {r["id"]: r for r in grouped.get("enrollments", [])}
-    cols = tables.columns("enrollments")
-    for entry in entries:
-        if entry["seq"] <= top:
-            continue  # already on the hub: ingest checks it is the same entry
-        if entry["seq"] != top + 1:
-            raise Refusal("bundle_tampered", f"数据包中的审计记录缺少第 {top + 1} 条，未导入任何记录", "file")
-        row_sha = None
-        if entry["entity"] in audit.ROW_HASHED and entry["payload"] is None:
-            row = enrollments.get(entry["entity_id"])
-            if row is None:
-                found = conn.execute(
-                    f"SELECT {', '.join(cols)} FROM hub.enrollments WHERE id = %s", [entry["entity_id"]]
-                ).fetchone()
-                row = dict(zip(cols, found, strict=True)) if found else None
-            if row is None:
-                raise Refusal("bundle_tampered", f"数据包中第 {entry['seq']} 条审计记录所指的业务记录缺失，未导入任何记录", "file")
-            row_sha = canonical.row_sha256({c: row[c] for c in cols})
-        if audit.entry_hash(prev, entry, row_sha) != bytes(entry["hash"]):
-            raise Refusal(
-                "bundle_tampered",
-                f"数据包中第 {entry['seq']} 条审计记录或其业务记录与哈希不符（文件被改动），未导入任何记录",
-                "file",
-            )
-        top, prev = entry["seq"], bytes(entry["hash"])
+def _checked_batch(*args: Any, **kwargs: Any) -> list:
+    """ingest_batch, its refusals of a broken chain or serials named as a tampered bundle."""
+    try:
+        return ingest.ingest_batch(*args, **kwargs)
+    except Refusal as r:
+        if r.code in ("chain_gap", "chain_broken", "serial_gap", "hub_row_differs"):
+            raise Refusal("bundle_tampered", f"数据包被改动或不完整，未导入任何记录：{r.message}", "file") from r
+        raise
+
+
+def _enrollments(conn: psycopg.Connection, in_bundle: dict[str, dict[str, Any]], ids: list[str]) -> dict[str, Any]:
+    """Enrollment rows an audit entry hashes: from the bundle, else those the hub holds."""
+    found = {i: in_bundle[i] for i in ids if i in in_bundle}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        cols = tables.columns("enrollments")
+        for values in conn.execute(f"SELECT {', '.join(cols)} FROM hub.enrollments WHERE id = ANY(%s)", [missing]):
+            found[values[0]] = dict(zip(cols, values, strict=True))
+    return found
 
 
 def high_water(conn: psycopg.Connection) -> int:

@@ -10,7 +10,7 @@ kill) changes nothing, a different row under a known key is refused.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -107,6 +107,68 @@ def ingest_traces(conn: psycopg.Connection, traces: Mapping[str, str], origin: t
         )
 
 
+def check_serials(conn: psycopg.Connection, receipts: Sequence[Mapping[str, Any]]) -> None:
+    """The batch's receipts continue each node's serials per year without a gap (those the hub
+    has already are a repeated push: `ingest` checks they are the same)."""
+    by_node_year: dict[tuple[str, int], list[int]] = {}
+    for row in receipts:
+        serial = row["serial"]
+        by_node_year.setdefault((serial[:9], int(serial[10:14])), []).append(int(serial[15:21]))
+    for (node, year), seqs in by_node_year.items():
+        top = conn.execute(
+            "SELECT coalesce(max(seq), 0) FROM hub.receipts WHERE hall_code = %s AND window_code = %s AND year = %s",
+            [node[:6], node[7:9], year],
+        ).fetchone()[0]
+        expected = top + 1
+        for seq in sorted(s for s in seqs if s > top):
+            if seq != expected:
+                raise Refusal(
+                    "serial_gap",
+                    f"节点 {node} 的 {year} 年度收据号不连续：中心库应收到第 {expected:06d} 号，却是第 {seq:06d} 号，"
+                    "本批没有写入，请联系管理员核查",
+                    "hub",
+                )
+            expected += 1
+
+
+def check_chain(
+    conn: psycopg.Connection,
+    origin: tuple[str, str],
+    entries: Sequence[Mapping[str, Any]],
+    rows_of: Callable[[list[str]], Mapping[str, Mapping[str, Any]]],
+) -> None:
+    """The node's new audit entries continue its chain as the hub holds it, each entry's hash
+    recomputed (an entry about an enrollment with the enrollment row `rows_of` gives)."""
+    from desktop.records import audit
+
+    hall, window = origin
+    head = conn.execute(
+        "SELECT seq, hash FROM hub.audit WHERE hall_code = %s AND window_code = %s ORDER BY seq DESC LIMIT 1",
+        [hall, window],
+    ).fetchone()
+    top, prev = (head[0], bytes(head[1])) if head else (0, audit.GENESIS)
+    fresh = sorted((e for e in entries if e["seq"] > top), key=lambda e: e["seq"])
+    wanted = [e["entity_id"] for e in fresh if e["entity"] in audit.ROW_HASHED and e["payload"] is None]
+    business = rows_of(wanted) if wanted else {}
+    cols = tables.columns("enrollments")
+    for entry in fresh:
+        if entry["seq"] != top + 1:
+            raise Refusal("chain_gap", f"审计记录缺少第 {top + 1} 条，本批没有写入，请联系管理员核查", "hub")
+        row_sha = None
+        if entry["entity"] in audit.ROW_HASHED and entry["payload"] is None:
+            row = business.get(entry["entity_id"])
+            if row is None:
+                raise Refusal("chain_broken", f"第 {entry['seq']} 条审计记录所指的业务记录缺失，本批没有写入", "hub")
+            row_sha = canonical.row_sha256({c: row[c] for c in cols})
+        if audit.entry_hash(prev, entry, row_sha) != bytes(entry["hash"]):
+            raise Refusal(
+                "chain_broken",
+                f"第 {entry['seq']} 条审计记录或其业务记录与哈希不符（记录被改动），本批没有写入，请联系管理员核查",
+                "hub",
+            )
+        top, prev = entry["seq"], bytes(entry["hash"])
+
+
 def ingest_batch(
     conn: psycopg.Connection,
     table: str,
@@ -115,12 +177,18 @@ def ingest_batch(
     origin: tuple[str, str],
     traces: Mapping[str, str] | None = None,
     changes_seen: int = 0,
+    rows_of: Callable[[list[str]], Mapping[str, Mapping[str, Any]]] | None = None,
 ) -> list[Mapping[str, Any]]:
     """One batch of a node's rows, inside the caller's transaction (push lock held): the traces
     its enrollments point at, the rows, the conflicts they make, and after audit entries the
-    node's new chain head. Returns the rows that were new."""
+    node's new chain head. Audit entries must continue the node's chain (`rows_of` gives the
+    enrollment rows entries about enrollments hash), receipts its serials. Returns the new rows."""
     if not rows:
         return []
+    if table == "audit" and rows_of is not None:
+        check_chain(conn, origin, rows, rows_of)
+    if table == "receipts":
+        check_serials(conn, rows)
     if traces:
         ingest_traces(conn, traces, origin)
     new = ingest(conn, table, rows)

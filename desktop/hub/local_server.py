@@ -22,6 +22,10 @@ DATABASE = "hub"
 _SEARCH = ("/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin")
 
 
+def _as_root() -> bool:
+    return getattr(os, "geteuid", lambda: -1)() == 0  # no geteuid on Windows: never root there
+
+
 def bin_dir() -> Path:
     """The directory holding initdb and pg_ctl (PostgreSQL 15 or newer)."""
     for candidate in _SEARCH:
@@ -56,14 +60,14 @@ class LocalServer:
         return f"postgresql://{SUPERUSER}:{self.password}@127.0.0.1:{self.port}/{DATABASE}"
 
     def _run(self, argv: list[str]) -> subprocess.CompletedProcess:
-        if os.geteuid() == 0:  # PostgreSQL will not run as root
+        if _as_root():  # PostgreSQL will not run as root
             argv = ["runuser", "-u", "postgres", "--", *argv]
         return subprocess.run(argv, check=True, capture_output=True, text=True, cwd="/")
 
     def start(self) -> LocalServer:
         """initdb when the data directory is new, then start on a free loopback port."""
         self.root.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:
+        if _as_root():
             shutil.chown(self.root, "postgres", "postgres")
             os.chmod(self.root, 0o700)
             reach = subprocess.run(["runuser", "-u", "postgres", "--", "test", "-w", str(self.root)])
@@ -73,7 +77,7 @@ class LocalServer:
         secret = self.root / "superuser.pw"
         if fresh:
             secret.write_text(secrets.token_urlsafe(18))
-            if os.geteuid() == 0:
+            if _as_root():
                 shutil.chown(secret, "postgres", "postgres")
             os.chmod(secret, 0o600)
             # Password (SCRAM) over TCP, as a county's hub; the socket only for this account.
@@ -114,7 +118,7 @@ class LocalServer:
 
     def running(self) -> bool:
         argv = [str(bin_dir() / "pg_ctl"), "-D", str(self.data), "status"]
-        if os.geteuid() == 0:
+        if _as_root():
             argv = ["runuser", "-u", "postgres", "--", *argv]
         return subprocess.run(argv, capture_output=True, cwd="/").returncode == 0
 

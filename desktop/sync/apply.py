@@ -42,13 +42,13 @@ def insert_rows(db: Database, table: str, rows: Sequence[Mapping[str, Any]]) -> 
     target = tables.FOREIGN_AUDIT if table == "audit" else table
     cols = tables.columns(table)
     keys = tables.key(table)
-    where = " AND ".join(f"{k} = ?" for k in keys)
+    existing = _existing(db, target, cols, keys, rows)
     new = []
     for row in rows:
-        existing = one(db, f"SELECT {', '.join(cols)} FROM {target} WHERE {where}", [row[k] for k in keys])
-        if existing is None:
+        here = existing.get(tuple(row[k] for k in keys))
+        if here is None:
             new.append(row)
-        elif canonical.row_sha256(existing) != canonical.row_sha256({c: row[c] for c in cols}):
+        elif canonical.row_sha256(here) != canonical.row_sha256({c: row[c] for c in cols}):
             raise Refusal(
                 "local_row_differs",
                 f"本机已有编号为 {'/'.join(str(row[k]) for k in keys)} 的记录，但与中心库的内容不同，"
@@ -61,6 +61,27 @@ def insert_rows(db: Database, table: str, rows: Sequence[Mapping[str, Any]]) -> 
             [tuple(row[c] for c in cols) for row in new],
         )
     return new
+
+
+def _existing(
+    db: Database, target: str, cols: Sequence[str], keys: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> dict[tuple, dict[str, Any]]:
+    """The rows of `target` already holding one of the batch's keys (one query per 300 keys)."""
+    found: dict[tuple, dict[str, Any]] = {}
+    select = ", ".join(cols)
+    for start in range(0, len(rows), 300):
+        part = rows[start : start + 300]
+        if len(keys) == 1:
+            params = [r[keys[0]] for r in part]
+            where = f"{keys[0]} IN ({', '.join('?' * len(params))})"
+        else:
+            params = [r[k] for r in part for k in keys]
+            one_key = "(" + " AND ".join(f"{k} = ?" for k in keys) + ")"
+            where = " OR ".join([one_key] * len(part))
+        for values in db.conn.execute(f"SELECT {select} FROM {target} WHERE {where}", params):
+            row = dict(zip(cols, values, strict=True))
+            found[tuple(row[k] for k in keys)] = row
+    return found
 
 
 def insert_traces(db: Database, traces: Mapping[str, str]) -> None:

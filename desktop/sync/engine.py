@@ -178,8 +178,28 @@ def send(
     """One batch into the hub inside the caller's transaction (see ingest.ingest_batch), with the
     calculation traces the enrollments point at."""
     return ingest.ingest_batch(
-        conn, table, rows, origin=origin, traces=traces_of(db, rows) if table == "enrollments" else None, changes_seen=changes_seen
+        conn,
+        table,
+        rows,
+        origin=origin,
+        traces=traces_of(db, rows) if table == "enrollments" else None,
+        changes_seen=changes_seen,
+        rows_of=lambda ids: enrollment_rows(db, ids),
     )
+
+
+def enrollment_rows(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Enrollment rows by id, as stored (what their audit entries hash)."""
+    cols = tables.columns("enrollments")
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        for values in db.conn.execute(
+            f"SELECT {', '.join(cols)} FROM enrollments WHERE id IN ({', '.join('?' * len(part))})", part
+        ):
+            row = dict(zip(cols, values, strict=True))
+            found[row["id"]] = row
+    return found
 
 
 def traces_of(db: Database, rows: list[dict[str, Any]]) -> dict[str, str]:

@@ -65,3 +65,24 @@ def test_one_node_per_hall_and_window(hub):
     with pytest.raises(Refusal) as refused:
         schema.add_node(hub, "320412", "03")
     assert "已登记" in refused.value.message
+
+
+def test_the_administrator_s_commands(hub_url, capsys):
+    import json
+
+    from desktop.cli import main
+
+    assert main(["hub", "init", "--url", hub_url]) == 0
+    assert json.loads(capsys.readouterr().out)["hub"] == "ready"
+    assert main(["hub", "add-node", "--url", hub_url, "--hall", "320412", "--window", "09"]) == 0
+    node = json.loads(capsys.readouterr().out)
+    assert node["node"] == "320412-09"
+    with psycopg.connect(node["url"]) as conn:  # the printed URL logs in as that node
+        assert conn.execute("SELECT hub.me_hall(), hub.me_window()").fetchone() == ("320412", "09")
+    assert main(["hub", "add-node", "--url", hub_url, "--hall", "320412", "--window", "09"]) == 2
+    refused = json.loads(capsys.readouterr().out)["error"]
+    assert refused["code"] == "node_exists" and "已登记" in refused["message"]
+    assert main(["hub", "disable-node", "--url", hub_url, "--hall", "320412", "--window", "09"]) == 0
+    capsys.readouterr()
+    assert main(["hub", "conflicts", "--url", hub_url]) == 0
+    assert json.loads(capsys.readouterr().out) == []

@@ -96,3 +96,18 @@ def test_a_window_whose_file_lost_its_newest_entries_is_stopped(synced, tmp_path
     assert refused.value.code == "chain_regressed" and "第 3 条" in refused.value.message
     assert "旧备份" in last_sync(again.db).last_error
     again.db.close()
+
+
+def test_a_push_of_an_edited_business_is_refused(make_node, hub):
+    """The hub takes a node's audit entries only when they continue its chain: an enrollment
+    edited in the file after its entry was written does not reach the hub."""
+    w3, url3 = make_node("03")
+    person_services.register_person(w3, ZHANG, "张三")
+    enrollment.enroll(w3, ZHANG, 2026)
+    w3.db.execute("DROP TRIGGER enrollments_no_update")
+    w3.db.execute("UPDATE enrollments SET personal_fen = 0")
+    with pytest.raises(Refusal) as refused:
+        sync_once(w3.db, url3)
+    assert refused.value.code == "chain_broken" and "第 2 条" in refused.value.message
+    with psycopg.connect(hub) as conn:
+        assert conn.execute("SELECT count(*) FROM hub.audit").fetchone()[0] == 0

@@ -324,3 +324,30 @@ def test_serials_run_out_with_a_clear_refusal(db):
     with pytest.raises(sqlite3.IntegrityError):  # and the table itself takes no seventh digit
         db.execute("INSERT INTO receipts (serial, created_at, operator_id, business, record_id) "
                    "VALUES ('320412-03-2025-1000000', 'x', 'clerk', 'enroll', 'e1')")
+
+
+def test_v8_keeps_every_person_and_one_person_per_number(tmp_path):
+    """v8 (the hub): persons rebuilt with `alias_of`; the ID number stays unique among persons
+    who are nobody's alias, and an alias may share it; search still finds the person by name."""
+    path = tmp_path / "v7.sqlite3"
+    db = _v6_file(path)
+    migrations.migrate(db, target=7)
+    search.index_name(db, 1, "张三")
+    before = db.execute("SELECT * FROM persons").fetchall()
+    db.conn.close()
+
+    db = open_db(path)
+    assert migrations.version(db) == migrations.LATEST
+    assert [row[:-1] for row in db.execute("SELECT * FROM persons").fetchall()] == before
+    assert quick_check(db, full=True).ok
+    assert [p["id"] for p in search.by_name_contains(db, "张三")] == ["p1"]
+    copy = (
+        "INSERT INTO persons (id, created_at, hall_code, window_code, operator_id, updated_at, id_number,"
+        " name, sex, birth_date, alias_of) SELECT ?, created_at, hall_code, '07', operator_id, updated_at,"
+        " id_number, name, sex, birth_date, ? FROM persons WHERE id = 'p1'"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        db.execute(copy, ["p2", None])  # a second person under the number
+    db.execute(copy, ["p2", "p1"])  # the same number registered elsewhere: p1's alias
+    assert db.execute("SELECT count(*) FROM persons WHERE id_number = '320412195503010011'").fetchone()[0] == 2
+    db.conn.close()
