@@ -4,6 +4,7 @@ the status bar's 已同步 / 待上传 N 笔 / 离线（自 …）, the 冲突 p
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import tempfile
 import time
@@ -121,6 +122,7 @@ def test_status_bar_in_each_state(qtbot, tmp_path):
         db.close()
     finally:
         server.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _hh_mm(db) -> str:
