@@ -683,7 +683,15 @@ FIGURES = {
     "import": roster_import,
     "size": database_size,
     "hub": hub_ingest,
+    "visibility": lambda run: _hub_figures().visibility(run),
+    "pull": lambda run: _hub_figures().first_pull(run),
 }
+
+
+def _hub_figures():
+    from bench import hub_figures  # it imports this module's helpers
+
+    return hub_figures
 
 def run_all(run: Run, only: list[str] | None = None) -> list[dict]:
     results = []

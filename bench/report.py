@@ -73,6 +73,8 @@ def table(results: list[dict]) -> str:
     lines = ["| figure | value | baseline | ratio | target | met |", "|---|---|---|---|---|---|"]
     for r in results:
         met = {True: "yes", False: "**no**", None: "not measured"}[r["met"]]
+        if r["met"] is None and r["value"] is not None:
+            met = "—"  # measured, reported without a target
         value = f"{_fmt(r['value'])} {r['unit']}" if r["value"] is not None else "—"
         extra = f" (p50 {_fmt(r['p50'])})" if r.get("p50") is not None else ""
         base = f"{_fmt(r['baseline'])} {r['unit']}" if r["baseline"] is not None else "—"

@@ -37,10 +37,25 @@ class DayEnd:
         return sum(r["count"] for r in rows), sum(r["amount_fen"] or 0 for r in rows)
 
 
+# This window's entries and those pulled from the hall's other windows (foreign_audit, schema
+# v8): once pulled, a hall's 日结 covers every window of the hall.
+_ENTRIES = (
+    "(SELECT created_at, hall_code, window_code, operator_id, business, action, amount_fen FROM audit "
+    "UNION ALL SELECT created_at, hall_code, window_code, operator_id, business, action, amount_fen "
+    "FROM foreign_audit)"
+)
+
+
 def day_end(
-    db: Database, day: date, *, hall_code: str | None = None, operator_id: str | None = None
+    db: Database,
+    day: date,
+    *,
+    hall_code: str | None = None,
+    operator_id: str | None = None,
+    window_code: str | None = None,
 ) -> DayEnd:
-    """The day's work of one clerk (`operator_id`) or of everyone in the hall."""
+    """The day's work of one clerk (`operator_id`), of one window (`window_code`), or of
+    everyone in the hall, at whichever window of the hall it was done (as far as pulled)."""
     lo, hi = day.isoformat(), (day + timedelta(days=1)).isoformat()
     where = ["created_at >= :lo", "created_at < :hi"]
     params: dict[str, Any] = {"lo": lo, "hi": hi}
@@ -50,14 +65,14 @@ def day_end(
     if operator_id:
         where.append("operator_id = :op")
         params["op"] = operator_id
+    if window_code:
+        where.append("window_code = :window")
+        params["window"] = window_code
     cond = " AND ".join(where)
     businesses = list(
         db.query(
             f"SELECT operator_id, business, action, count(*) AS count, sum(amount_fen) AS amount_fen "
-            # other windows' entries too, once pulled from the hub: the hall's day covers them all
-            "FROM (SELECT created_at, hall_code, operator_id, business, action, amount_fen FROM audit "
-            "UNION ALL SELECT created_at, hall_code, operator_id, business, action, amount_fen FROM foreign_audit) "
-            f"WHERE {cond} GROUP BY operator_id, business, action ORDER BY operator_id, business, action",
+            f"FROM {_ENTRIES} WHERE {cond} GROUP BY operator_id, business, action ORDER BY operator_id, business, action",
             params,
         )
     )

@@ -27,9 +27,11 @@ def is_business(business: str, action: str) -> bool:
     return business in BUSINESSES and action != "refused"
 
 
-def day_end(ctx: Context, day: date, *, operator_id: str | None = None) -> DayEnd:
-    """The window's hall on `day`; `operator_id` None: everyone at the hall."""
-    return _day_end(ctx.db, day, hall_code=ctx.hall_code, operator_id=operator_id)
+def day_end(ctx: Context, day: date, *, operator_id: str | None = None,
+            window_code: str | None = None) -> DayEnd:
+    """The window's hall on `day` (every window as far as pulled from the hub); narrowed to one
+    clerk (`operator_id`) and/or one window (`window_code`)."""
+    return _day_end(ctx.db, day, hall_code=ctx.hall_code, operator_id=operator_id, window_code=window_code)
 
 
 def chain_head_text(ctx: Context) -> str:

@@ -18,7 +18,7 @@ from desktop.errors import Refusal
 from desktop.records import audit, enrollments, persons, receipts
 from desktop.records.rows import Stamp, to_json
 from desktop.records.tx import write
-from desktop.services import calc, categories, continuity, fields
+from desktop.services import calc, categories, continuity, fields, hub_check
 from desktop.services.context import Context
 from desktop.services.permissions import require
 from desktop.services.persons import require_alive, require_person
@@ -307,6 +307,8 @@ def _enroll(
     existing = enrollments.active(ctx.db, person["id"], year)
     if existing is not None:
         raise already_enrolled_refusal(person, existing)
+    if not ctx.db.conn.in_transaction:  # a counter visit asked the hub before its transaction
+        hub_check.refuse_if_enrolled_on_hub(ctx, person["id_number"], person["name"], year)
     planned = plan_for(ctx, person, year, kind, strict=True, **options)
     stamp = ctx.stamp()
     with write(ctx.db):

@@ -18,7 +18,7 @@ from desktop.errors import Refusal
 from desktop.records import households
 from desktop.records import persons as person_rows
 from desktop.records.tx import write
-from desktop.services import enrollment, fields, persons
+from desktop.services import enrollment, fields, hub_check, persons
 from desktop.services.context import Context
 
 Mode = Literal["enroll", "renewal"] | None
@@ -64,6 +64,14 @@ def enroll_visit(
     if mode is not None and mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")  # a caller's bug
     number = persons.parsed_id(ctx, id_number)
+    try:
+        target = fields.year(year, ctx.today())
+    except Refusal:
+        target = None  # refused below, by the business, as it always was
+    if target is not None:  # the hub asked before the transaction, never under the write lock
+        known = person_rows.get_by_id_number(ctx.db, number.number)
+        shown = known["name"] if known else (name if isinstance(name, str) else None)
+        hub_check.refuse_if_enrolled_on_hub(ctx, number.number, shown, target)
     with write(ctx.db):
         person = person_rows.get_by_id_number(ctx.db, number.number)
         if person is None:

@@ -59,8 +59,11 @@ OTHER_SETTINGS: dict[str, tuple[str, Callable[[str], Any], Any]] = {
     "policy_adopt_earlier": ("源文件未列的待遇沿用上一年度政策（1 沿用，0 不沿用）", int, 1),
     # the window's 80 mm receipt printer: when set, a household's 受理回执 defaults to the roll
     "receipt_printer": ("小票打印机（80mm）名称", str, ""),
+    # while the hub answers the window syncs this often; offline it backs off (ui/hub_sync.py)
+    "sync_interval_seconds": ("与中心库同步间隔（秒）", int, 5),
 }
-_INT_LIMITS = {"idle_lock_minutes": (1, 240), "backup_keep": (1, 365), "policy_adopt_earlier": (0, 1)}
+_INT_LIMITS = {"idle_lock_minutes": (1, 240), "backup_keep": (1, 365), "policy_adopt_earlier": (0, 1),
+               "sync_interval_seconds": (1, 3600)}
 
 
 def policy_setting_keys() -> dict[str, str]:

@@ -90,6 +90,8 @@ DAY_LABELS = {
     ("account", "recover"): "凭恢复码解除锁定",
     ("account", "recover_failed"): "恢复码错误",
     ("hall", "recovery_code"): "生成大厅恢复码",
+    ("conflict", "view"): "查看冲突列表",
+    ("conflict", "resolve"): "处理冲突",
 }
 # reviews on the 日结报表: the business reviewed, then the decision
 REVIEW_BUSINESS = {"change": "变更登记", "termination": "停保退保", "refund": "退费",

@@ -185,6 +185,7 @@ def request_refund(
     employee_insurance_whole_year: bool = False,
     switch_to_higher_tier: bool = False,
     duplicate_other_province: bool = False,
+    enrollment_id: str | None = None,
 ) -> RefundResult:
     """Ask for the refund of the person's contribution for `year`; a reviewer decides."""
     require(ctx, "handle", "refund")
@@ -193,6 +194,9 @@ def request_refund(
     note = fields.text(reason_note, "reason_note", "原因说明", required=(why == "其他"))
     target = fields.year(year, ctx.today())
     enrollment = enrollments.latest_for_year(ctx.db, person["id"], target)
+    if enrollment_id is not None:  # one of a double enrollment (the 冲突 page names it)
+        enrollment = next((e for e in enrollments.of_person(ctx.db, person["id"])
+                           if e["id"] == enrollment_id and e["year"] == target), None)
     if enrollment is None:
         # a refunded year has no refundable payment left: say it was refunded, and when
         _refused_if_paid(one(ctx.db, _PAID + "JOIN enrollments e ON e.id = p.enrollment_id "

@@ -40,9 +40,18 @@ class TerminationResult:
     kind: str
 
 
-def active_enrollment(ctx: Context, person: dict[str, Any], year: Any) -> dict[str, Any]:
+def active_enrollment(ctx: Context, person: dict[str, Any], year: Any, enrollment_id: str | None = None) -> dict[str, Any]:
+    """The person's active enrollment of `year`; `enrollment_id` names one when the person has
+    two (a double enrollment made at two windows while apart, settled from the 冲突 page)."""
     target = fields.year(year, ctx.today())
-    enrollment = enrollments.active(ctx.db, person["id"], target)
+    if enrollment_id is None:
+        enrollment = enrollments.active(ctx.db, person["id"], target)
+    else:
+        enrollment = next(
+            (e for e in enrollments.of_person(ctx.db, person["id"])
+             if e["id"] == enrollment_id and e["year"] == target and e["status"] == "active"),
+            None,
+        )
     if enrollment is None:
         raise Refusal("not_found", f"{person['name']}没有有效的{target}年度参保登记", "year")
     return enrollment
@@ -84,6 +93,7 @@ def request_termination(
     reason_note: Any = None,
     effective_on: Any = None,
     death_date: Any = None,
+    enrollment_id: str | None = None,
 ) -> TerminationResult:
     """Ask for 停保/退保 of the person's active enrollment of `year`; a reviewer decides."""
     require(ctx, "handle", "termination")
@@ -102,7 +112,7 @@ def request_termination(
         or died
         or ctx.today()
     )
-    enrollment = active_enrollment(ctx, person, year)
+    enrollment = active_enrollment(ctx, person, year, enrollment_id)
     if effective.isoformat() > enrollment["benefit_end"]:
         raise Refusal(
             "invalid_date",

@@ -6,7 +6,6 @@ page and pre-business check call these; so do `yibao-desk sync` and `bundle`.
     last_sync(db) -> SyncStatus               configured, node, last success/attempt/error, pending
     hub_has_enrollment(url, id_number, year)  an enrollment in force on the hub, or None
     open_conflicts(db) -> list[dict]          conflicts as last pulled, not yet resolved
-    resolve_conflict(ctx, conflict_id, record_id)   a business that resolves one (audited)
     hub_url(db) / remember_hub(db, url)       the remembered hub (secret kept outside the file)
 """
 
@@ -20,7 +19,6 @@ from desktop.sync.engine import (
     remember_hub,
     sync_once,
 )
-from desktop.sync.resolve import resolve_conflict
 from desktop.sync.state import SyncStatus
 
 __all__ = [
@@ -32,6 +30,5 @@ __all__ = [
     "open_conflicts",
     "pending_count",
     "remember_hub",
-    "resolve_conflict",
     "sync_once",
 ]

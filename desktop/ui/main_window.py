@@ -55,11 +55,13 @@ PAGES = (
     ("settings", "设置", "settings", "SettingsPage"),
     ("chronic", "门诊慢特病", "chronic", "ChronicPage"),
     ("history", "参保人档案", "history", "HistoryPage"),
+    ("conflicts", "冲突", "conflicts", "ConflictsPage"),
 )
 # pages reached by a key of their own instead of the next function key
 PAGE_KEYS = {"chronic": "Ctrl+M", "history": "Ctrl+H"}
+LAST_FKEY = 11  # F12 reads the ID card (person_box): a page beyond F11 has no function key
 # pages only some roles see (the services refuse the others anyway)
-PAGE_ROLES = {"review": "reviewer", "settings": "admin"}
+PAGE_ROLES = {"review": "reviewer", "conflicts": "reviewer", "settings": "admin"}
 IDLE_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel)
 
 
@@ -233,16 +235,17 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(scroller)
             fkey = PAGE_KEYS.get(key)
             if fkey is None:
-                fkey = f"F{fkeys + 2}"
+                fkey = f"F{fkeys + 2}" if fkeys + 2 <= LAST_FKEY else ""
                 fkeys += 1
             self.keys[key] = fkey
-            item = QListWidgetItem(f"{fkey}  {title}")
+            item = QListWidgetItem(f"{fkey or '   '}  {title}")
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
-            shortcut = QShortcut(QKeySequence(fkey), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(lambda k=key: self.show_page(k))
-            action = QAction(f"{title}\t{fkey}", self)
+            if fkey:
+                shortcut = QShortcut(QKeySequence(fkey), self)
+                shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+                shortcut.activated.connect(lambda k=key: self.show_page(k))
+            action = QAction(f"{title}\t{fkey}" if fkey else title, self)
             action.triggered.connect(lambda _c=False, k=key: self.show_page(k))
             self.business_menu.addAction(action)
         self.nav.blockSignals(False)
@@ -259,6 +262,7 @@ class MainWindow(QMainWindow):
             self.idle_timer.start()
             QApplication.instance().installEventFilter(self)
         QTimer.singleShot(0, self.check_audit_chain)  # after the first paint
+        QTimer.singleShot(0, self.start_sync)
         self.checkpoint_timer.start(30_000)
         if self.nav.count():
             # the first page is selected but built right after the window's first paint
@@ -339,8 +343,11 @@ class MainWindow(QMainWindow):
             new_visit = getattr(page, "new_visit", None)
             if isinstance(new_visit, QAbstractButton):
                 new_visit.clicked.connect(lambda: self.select_person(None))
+        page.status_message.connect(self._business_done)
         if hasattr(page, "hall_changed"):
             page.hall_changed.connect(self.settings_changed)
+        if hasattr(page, "synced") and self.hub_sync is not None:  # 冲突: listed again after each sync
+            self.hub_sync.attempted.connect(page.synced)
         if hasattr(page, "restored"):  # restored from a backup: the accounts may differ, log in again
             page.restored.connect(self.logout_requested)
         if self.is_locked():
@@ -486,11 +493,16 @@ class MainWindow(QMainWindow):
         self.person_label.setObjectName("personLabel")
         self.audit_label = QLabel()
         self.audit_label.setObjectName("auditLabel")
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("syncLabel")
+        self.sync_label.hide()  # shown once the file remembers a hub (`start_sync`)
+        self.statusBar().addPermanentWidget(self.sync_label)
         self.statusBar().addPermanentWidget(self.person_label)
         self.statusBar().addPermanentWidget(self.audit_label)
         self.startup_worker = None
         from desktop.services.database import db_file
 
+        self.hub_sync = None
         self.db_path = db_file(self.deps.db) if self.deps.db is not None else None
         self.checkpoint_timer = QTimer(self)  # started by `attach`
         self.checkpoint_timer.timeout.connect(self._checkpoint)
@@ -537,6 +549,25 @@ class MainWindow(QMainWindow):
         else:
             self.audit_label.setText(f"⚠ 审计链在第 {broken.seq} 条断开")
             self.audit_label.setToolTip(f"第 {broken.seq} 条：{broken.reason}。请联系管理员，用备份核对。")
+
+    def start_sync(self) -> None:
+        """When this file remembers a county hub: sync on a worker every few seconds (hall
+        setting `sync_interval_seconds`), the status bar saying how it stands (ui/hub_sync.py)."""
+        if self.db_path is None or self.hub_sync is not None or not self.isVisible():
+            return  # (a window closed before the event loop came round: its file may be closed)
+        from desktop.services.hall import settings
+        from desktop.ui.hub_sync import HubSync
+
+        sync = HubSync(self.deps.db, self.db_path, self.sync_label, settings(self.deps.db)["sync_interval_seconds"], self)
+        if sync.start():
+            self.hub_sync = sync
+            if self.pages.is_built("conflicts"):
+                sync.attempted.connect(self.pages["conflicts"].synced)
+
+    def _business_done(self, _message: str) -> None:
+        """A page reported a business: the sync pushes it now, not at the next interval."""
+        if self.hub_sync is not None:
+            self.hub_sync.soon()
 
     def _checkpoint(self) -> None:
         """Idle WAL checkpoint (the connection defers them out of business commits)."""
@@ -607,6 +638,10 @@ class MainWindow(QMainWindow):
     def settings_changed(self) -> None:
         """设置 saved: the status bar and the idle-lock minutes follow at once."""
         self.refresh_status()
+        if self.hub_sync is not None:
+            from desktop.services.hall import settings
+
+            self.hub_sync.set_interval(settings(self.deps.db)["sync_interval_seconds"])
         if self.lockable:
             from desktop.services.accounts import idle_lock_minutes
 
@@ -675,6 +710,8 @@ class MainWindow(QMainWindow):
         self.checkpoint_timer.stop()
         if self.startup_worker is not None and self.startup_worker.is_running():
             self.startup_worker.wait()  # read-only checks: let them finish rather than kill them
+        if self.hub_sync is not None:
+            self.hub_sync.stop()  # an attempt under way ends with its batch
         if self.lockable:
             QApplication.instance().removeEventFilter(self)
         for page in self.pages.built():  # a long job is cancelled (rolled back) and waited for

@@ -284,7 +284,7 @@ def main() -> None:
     shot("chronic")
     chronic.kind.setCurrentText("门诊慢性病")
     chronic.year.setCurrentIndex(chronic.year.findData(2025))
-    shot("chronic-no-materials")
+    shot("chronic-2025-adopted")  # 003 names the diseases; the materials are 2024's, said 沿用
 
     # the reviewer's window: the queue (the 停保 above waits for a second pair of eyes)
     rv = window_for("li")
@@ -317,6 +317,7 @@ def main() -> None:
     w.show_page("calculator")
     shot("calculator-high-contrast")
     w.set_high_contrast(False)
+    hub_screens(db, w, window_for, save, settle, now)
     w.close()
     tianjin_late(tmp, window_size=size, settle=settle, save=save)
 
@@ -365,6 +366,95 @@ def tianjin_late(tmp: Path, *, window_size, settle, save) -> None:
     settle()
     save(win.grab(), "enrollment-tianjin-late")
     win.close()
+
+
+def hub_screens(db, w, window_for, save, settle, now) -> None:
+    """The hall on a county hub (a throwaway local PostgreSQL): the status bar's 已同步 /
+    待上传 3 笔 / 离线（自 …）, and the reviewer's 冲突 page with a double enrollment (window 07
+    enrolled 张桂英 for 2026 while apart from window 03, which had enrolled her too)."""
+    import shutil
+    import time
+
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QColor, QPainter, QPixmap
+
+    from desktop.hub import schema
+    from desktop.hub.local_server import LocalServer
+    from desktop.records.db import open_db
+    from desktop.services import enrollment, persons
+    from desktop.services.context import CHINA, Context
+    from desktop.sync import sync_once
+
+    try:
+        root = Path(tempfile.mkdtemp(prefix="yibao-screens-hub-"))
+        os.chmod(root, 0o755)
+        server = LocalServer(root / "pg").start()
+    except (FileNotFoundError, OSError) as exc:
+        print("hub screens skipped:", exc)
+        return
+    try:
+        schema.init_hub(server.url)
+        url03 = schema.add_node(server.url, "320412", "03")["url"]
+        url07 = schema.add_node(server.url, "320412", "07")["url"]
+        db07 = open_db(root / "window07.sqlite3")
+        at07 = Context(db=db07, region="武进区", hall_code="320412", window="07", operator_id="zhou", role="clerk",
+                       clock=lambda: datetime(2025, 11, 16, 9, 5, tzinfo=CHINA), settings={"elderly_from_age": 60})
+        number = make_id(date(1957, 3, 2), 1)
+        persons.register_person(at07, number, "张桂英")
+        enrollment.enroll(at07, number, 2026)
+        for node_db, url in ((db, url03), (db07, url07), (db, url03)):
+            sync_once(node_db, url)
+
+        def wait(condition, seconds: float = 20) -> None:
+            end = time.monotonic() + seconds
+            while not condition() and time.monotonic() < end:
+                settle()
+                time.sleep(0.05)
+
+        rv = window_for("li")
+        wait(lambda: rv.hub_sync is not None and rv.sync_label.text() == "已同步"
+             and not rv.hub_sync.worker.is_running())
+        bars = []
+
+        def status_bar(win) -> QPixmap:
+            settle()  # the label's new width laid out
+            bar = win.statusBar()
+            return bar.grab(QRect(bar.width() - 760, 0, 760, bar.height()))
+
+        bars.append(status_bar(rv))
+        rv.hub_sync.stop()
+        clerk = w.deps.context()
+        for i, name in enumerate(("赵一", "钱二", "孙三")):
+            persons.register_person(clerk, make_id(date(1990, 1, 10 + i), 40 + i), name)
+        rv.hub_sync.refresh()
+        bars.append(status_bar(rv))
+        server.stop()
+        rv.hub_sync.start()
+        wait(lambda: rv.sync_label.text().startswith("离线"))
+        bars.append(status_bar(rv))
+        rv.show_page("conflicts")
+        page = rv.pages["conflicts"]
+        kinds = [page.table.item(r, 1).text() for r in range(page.table.rowCount())]
+        if "重复参保" in kinds:
+            page.table.setCurrentCell(kinds.index("重复参保"), 0)
+        settle()
+        save(rv.grab(), "conflicts")
+        # the three states, one under the other, as the right end of the status bar shows them
+        gap = 6
+        canvas = QPixmap(bars[0].width(), sum(b.height() for b in bars) + gap * (len(bars) - 1))
+        canvas.fill(QColor("#ffffff"))
+        painter = QPainter(canvas)
+        y = 0
+        for bar in bars:
+            painter.drawPixmap(0, y, bar)
+            y += bar.height() + gap
+        painter.end()
+        save(canvas, "sync-status")
+        rv.close()
+        db07.close()
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

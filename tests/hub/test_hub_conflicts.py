@@ -15,8 +15,9 @@ from desktop.errors import Refusal
 from desktop.records import enrollments, persons
 from desktop.services import change, enrollment, review, termination
 from desktop.services import persons as person_services
+from desktop.services.conflict_resolution import resolve_conflict
 from desktop.services.context import CHINA
-from desktop.sync import hub_has_enrollment, hub_url, open_conflicts, resolve_conflict, sync_once
+from desktop.sync import hub_has_enrollment, hub_url, open_conflicts, sync_once
 from tests.support.services import make_ctx, make_id
 
 ZHANG = make_id(date(1984, 6, 1), 2)

@@ -35,10 +35,11 @@ def _label(business: str, action: str) -> str:
 
 
 def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
-               hall_code: str | None = None) -> DayReport:
-    """日结报表 of one clerk (`operator_id`) or of the whole hall for `day`."""
+               hall_code: str | None = None, window_code: str | None = None) -> DayReport:
+    """日结报表 of one clerk (`operator_id`), one window (`window_code`) or the whole hall for
+    `day` (every window's businesses as far as pulled from the hub)."""
     hall = hall_code or ctx.hall_code
-    data = reports.day_end(ctx.db, day, hall_code=hall, operator_id=operator_id)
+    data = reports.day_end(ctx.db, day, hall_code=hall, operator_id=operator_id, window_code=window_code)
     counts: dict[str, int] = {}
     assessed: dict[str, int] = {}  # label -> contributions assessed (fen)
     other: dict[str, tuple[str, int]] = {}  # label -> (what the amount is, fen)
@@ -68,6 +69,9 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
     if operator_id:
         where += " AND r.operator_id = ?"
         params.append(operator_id)
+    if window_code:
+        where += " AND r.window_code = ?"
+        params.append(window_code)
     entries = list(ctx.db.query(
         "SELECT r.serial, r.business, r.created_at, r.amount_fen, p.name, v.reason AS void_reason, "
         "v.created_at AS voided_at "
@@ -87,6 +91,9 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
         f = furniture(ctx, hall, window_code, operator_id)
         scope = f"{f.window} {f.clerk}"
         head = header(ctx, hall_code=hall, window_code=window_code, operator_id=operator_id, serial=None)
+    elif window_code:
+        scope = f"{window_code}号窗口"
+        head = header(ctx, hall_code=hall, window_code=window_code, operator_id=ctx.operator_id, serial=None)
     else:
         scope = "全厅"
         head = header(ctx, hall_code=hall, window_code=ctx.window, operator_id=ctx.operator_id, serial=None)

@@ -38,6 +38,8 @@ class DayReportPage(BusinessPage):
         self.scope = QComboBox()
         self.scope.addItem(f"本人（{self.deps.hall.clerk}，{self.deps.hall.window}号窗口）", "mine")
         if self.deps.may("reviewer") or self.deps.may("admin"):
+            self.scope.addItem(f"本窗口（{self.deps.hall.window}号窗口，所有经办人）", "window")
+            # other windows' businesses are here once pulled from the county hub
             self.scope.addItem("全厅（所有窗口）", "hall")
         add_field(self.form, "日期(&D)", self.day, self.errors, "day")
         add_field(self.form, "范围", self.scope, self.errors, "scope")
@@ -180,8 +182,10 @@ class DayReportPage(BusinessPage):
             day = date.fromisoformat(self.day.text().strip())
         except ValueError:
             raise Refusal("invalid_date", f"日期“{self.day.text()}”无效（应为 YYYY-MM-DD）", "day") from None
-        hall = self.scope.currentData() == "hall"
-        report = day_end(ctx, day, operator_id=None if hall else ctx.operator_id)
+        scope = self.scope.currentData()
+        operator = ctx.operator_id if scope == "mine" else None
+        window = self.deps.hall.window if scope in ("mine", "window") else None
+        report = day_end(ctx, day, operator_id=operator, window_code=window)
         fill_table(self.business_table, [[b["operator_id"], labels.AUDITED.get(b["business"], b["business"]),
                                           labels.ACTIONS.get(b["action"], b["action"]), b["count"], fen_text(b["amount_fen"])]
                                          for b in report.businesses])
@@ -191,20 +195,17 @@ class DayReportPage(BusinessPage):
         voided = sum(r["voided"] for r in report.receipts)
         # the printed report lists the valid receipts apart from the voided ones: say both ways
         receipts = f"收据开具 {issued} 张（其中作废 {voided} 张，有效 {issued - voided} 张）"
-        from desktop.services.day_end import is_business
+        from desktop.services.day_end import chain_head_text, is_business
 
         count = sum(b["count"] for b in report.businesses if is_business(b["business"], b["action"]))
         others = sum(b["count"] for b in report.businesses) - count
         self.summary.setText(f"共 {count} 笔业务（登录、账户、设置、作废、补打等其他操作 {others} 次不计入）；{receipts}")
-        from desktop.services.day_end import chain_head_text
-
         self.chain_head.setText(chain_head_text(ctx))
-        operator = None if hall else ctx.operator_id
 
         def build(ctx, paper):
             from desktop.services import printing
 
-            return [printing.day_report(ctx, day, operator_id=operator)]
+            return [printing.day_report(ctx, day, operator_id=operator, window_code=window)]
 
         return f"✔ {day} 日结已查询：共 {count} 笔业务，{receipts}", build
 
