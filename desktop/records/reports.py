@@ -80,7 +80,9 @@ def day_end(
         (r["operator_id"], r["window_code"]): r
         for r in db.query(
             f"SELECT operator_id, window_code, count(*) AS issued, min(serial) AS first, max(serial) AS last, "
-            f"sum(amount_fen) AS amount_fen FROM receipts WHERE {cond} GROUP BY operator_id, window_code",
+            # a 参保证明's serial carries the contributions it certifies: no money of the day
+            f"sum(CASE WHEN business = 'certificate' THEN 0 ELSE amount_fen END) AS amount_fen "
+            f"FROM receipts WHERE {cond} GROUP BY operator_id, window_code",
             params,
         )
     }

@@ -72,3 +72,26 @@ def test_continuation_pages_carry_the_date_scope_and_serial_range(db, fast_hashe
         text = "".join(page.split())
         assert "日结报表（续）" in text and "2025年11月20日" in text and "3号窗口张敏" in text
         assert "320412-03-2025-000001至320412-03-2025-000070" in text
+
+
+def test_a_certificate_is_not_money_in_the_days_totals(db, fast_hashes):
+    """A 参保证明 carries the contributions it certifies as its receipt's amount (its QR check value
+    covers them), but no money changes hands: the 日结 must not add it to the day's totals."""
+    from desktop.services import certificate
+
+    admin = hall.configure_hall(db, "天宁区", "天宁区医保经办大厅", "320402", "03", "admin", PASSWORD, "钱管理", now=NOW)
+    boss = hall.context_for(db, admin, lambda: NOW)
+    hall.set_setting(boss, "elderly_from_age", "60")
+    accounts.create_account(boss, "wang", PASSWORD, "王经办", ["clerk"])
+    clerk = hall.context_for(db, accounts.login(db, "wang", PASSWORD, now=NOW), lambda: NOW)
+    elder = make_id(date(1950, 2, 1), 1)
+    persons.register_person(clerk, elder, "王一")
+    enrolled = enrollment.enroll(clerk, elder, 2026)  # 老年居民 730.00 (002 §一(三): 700 + 30)
+    issued = certificate.issue(clerk, elder, "2026")  # certifies the 730.00 paid for 2026
+    report = printing.day_report(clerk, date(2025, 11, 15))
+    amounts = {r.serial: r.amount for r in report.receipts}
+    assert amounts[enrolled.receipt_serial] == Decimal("730.00") and amounts[issued.receipt_serial] is None
+    assert all("金额" not in b.business for b in report.businesses if "参保证明" in b.business)
+    text = flat(render(report))
+    # money of the day: the 730.00 contribution only (not 730.00 + 730.00 certified)
+    assert "有效回执金额合计730.00元" in text

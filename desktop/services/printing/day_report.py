@@ -19,6 +19,9 @@ from desktop.services.printing.text import fen_money
 # other amounts (refunds asked, bills claimed, settled, voided) are shown in the row's label, so
 # the column's total stays one kind of money.
 ASSESSED = {"enroll", "renewal"}  # businesses whose amount is a contribution assessed
+# a receipt whose amount is not money of the day: a 参保证明's serial carries the contributions it
+# certifies (its QR check value covers them), but nothing is paid or refunded at the window
+NOT_MONEY = {"certificate"}
 AMOUNT_WORDS = {"refund": "退费金额", "manual_claim": "金额", "receipt": "原收据金额"}
 
 
@@ -53,7 +56,7 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
             continue
         label = _label(r["business"], r["action"])
         counts[label] = counts.get(label, 0) + r["count"]
-        amount = r["amount_fen"] or 0
+        amount = 0 if r["business"] in NOT_MONEY else r["amount_fen"] or 0
         if r["business"] in ASSESSED:
             assessed[label] = assessed.get(label, 0) + amount
         elif amount:
@@ -83,7 +86,8 @@ def day_report(ctx: Context, day: date, *, operator_id: str | None = None,
         serial=e["serial"], business=labels.BUSINESSES.get(e["business"], e["business"]),
         person_name=e["name"] or "", issued_at=datetime.fromisoformat(e["created_at"]).replace(tzinfo=None),
         voided=e["void_reason"] is not None, void_reason=e["void_reason"],
-        amount=None if e["amount_fen"] is None else from_fen(e["amount_fen"])) for e in entries)
+        amount=None if e["amount_fen"] is None or e["business"] in NOT_MONEY else from_fen(e["amount_fen"]))
+        for e in entries)
     if operator_id:
         window = one(ctx.db, "SELECT window_code FROM receipts WHERE operator_id = ? AND hall_code = ? "
                      "ORDER BY created_at DESC LIMIT 1", [operator_id, hall])
