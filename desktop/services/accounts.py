@@ -350,11 +350,13 @@ def change_password(
             raise Refusal("account_disabled", "账户不存在或已停用", "username")
         stamp = _stamp(hall, row["username"], row["roles"], moment)
         ok = isinstance(old_password, str) and len(old_password) <= MAX_PASSWORD and _verify(row["password_hash"], old_password)
+        payload = {"username": row["username"]}
         if ok:
-            rows.update(db, row["username"], {"password_hash": HASHER.hash(new), "password_changed_at": _iso(moment), "updated_at": _iso(moment)})
+            payload["password_hash"] = HASHER.hash(new)  # the hash travels to the hall's windows, never the password
+            rows.update(db, row["username"], {"password_hash": payload["password_hash"], "password_changed_at": _iso(moment), "updated_at": _iso(moment)})
         else:
             refusal = Refusal("login_failed", "原密码不正确，密码未修改", "old_password")
-        audit.append(db, stamp, action="change_password" if ok else "change_password_failed", business="account", entity="accounts", entity_id=row["id"], payload={"username": row["username"]})
+        audit.append(db, stamp, action="change_password" if ok else "change_password_failed", business="account", entity="accounts", entity_id=row["id"], payload=payload)
     if refusal is not None:
         raise refusal
 

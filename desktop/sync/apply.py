@@ -135,9 +135,9 @@ def _audit(db: Database, entry: Mapping[str, Any]) -> None:
 # account disabled (or re-enabled, or given other roles) at one window is so at every window at
 # the next pull, and a hall setting changed at one is changed at all. The change is audited where
 # it was made (its entry, pulled, is in foreign_audit); a newer change made here stands.
-# A new account and a password reset carry the argon2 hash (never the password), so the clerk
+# A new account and a new password (reset, or changed by the clerk) carry the argon2 hash (never the password), so the clerk
 # logs in with the same password at any window; an account of that name made here stands.
-_ACCOUNT_CHANGES = frozenset({"create_account", "reset_password", "disable_account", "enable_account", "set_roles"})
+_ACCOUNT_CHANGES = frozenset({"create_account", "reset_password", "change_password", "disable_account", "enable_account", "set_roles"})
 
 
 def _same_hall(db: Database, entry: Mapping[str, Any]) -> bool:
@@ -155,7 +155,7 @@ def _account(db: Database, entry: Mapping[str, Any], payload: dict[str, Any]) ->
     if row is None or row["updated_at"] > at:
         return
     values: dict[str, Any] = {"updated_at": at}
-    if entry["action"] == "reset_password":
+    if entry["action"] in ("reset_password", "change_password"):
         if not isinstance(payload.get("password_hash"), str):
             return
         values.update(password_hash=payload["password_hash"], password_changed_at=at, failed_attempts=0, locked_until=None)

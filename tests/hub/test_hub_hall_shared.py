@@ -85,8 +85,16 @@ def test_a_new_account_and_its_password_reset_reach_every_window_of_the_hall(mak
     for ctx, url in nodes.values():
         sync_once(ctx.db, url)
     assert accounts.login(w7.db, "clerk05", "Fresh2026ab", w7.clock()).username == "clerk05"
+    # the clerk's own change of password at window 07 holds at window 03 too
+    clerk = accounts.login(w7.db, "clerk05", "Fresh2026ab", w7.clock())
+    # at noon: after the reset at window 03 (11:00), so the newer change is applied there
+    accounts.change_password(w7.db, clerk, "Fresh2026ab", "Again2026cd", datetime(2026, 11, 15, 12, 0, tzinfo=CHINA))
+    for code in ("w7", "w3"):  # window 07 pushes, window 03 pulls
+        sync_once(nodes[code][0].db, nodes[code][1])
+    assert accounts.login(w3.db, "clerk05", "Again2026cd", w3.clock()).username == "clerk05"
     # the hash travels, never the password
     assert not any("Fresh2026ab" in (p or "") for (p,) in w7.db.conn.execute("SELECT payload FROM foreign_audit"))
+    assert not any("Again2026cd" in (p or "") for (p,) in w3.db.conn.execute("SELECT payload FROM foreign_audit"))
 
 
 def _pack_2027(folder, text_change=None):
