@@ -350,11 +350,13 @@ def change_password(
             raise Refusal("account_disabled", "账户不存在或已停用", "username")
         stamp = _stamp(hall, row["username"], row["roles"], moment)
         ok = isinstance(old_password, str) and len(old_password) <= MAX_PASSWORD and _verify(row["password_hash"], old_password)
+        payload = {"username": row["username"]}
         if ok:
-            rows.update(db, row["username"], {"password_hash": HASHER.hash(new), "password_changed_at": _iso(moment), "updated_at": _iso(moment)})
+            payload["password_hash"] = HASHER.hash(new)  # the hash travels to the hall's windows, never the password
+            rows.update(db, row["username"], {"password_hash": payload["password_hash"], "password_changed_at": _iso(moment), "updated_at": _iso(moment)})
         else:
             refusal = Refusal("login_failed", "原密码不正确，密码未修改", "old_password")
-        audit.append(db, stamp, action="change_password" if ok else "change_password_failed", business="account", entity="accounts", entity_id=row["id"], payload={"username": row["username"]})
+        audit.append(db, stamp, action="change_password" if ok else "change_password_failed", business="account", entity="accounts", entity_id=row["id"], payload=payload)
     if refusal is not None:
         raise refusal
 
@@ -381,7 +383,9 @@ def create_account(ctx: Context, username: Any, password: Any, display_name: Any
         if rows.get(ctx.db, name) is not None:
             raise Refusal("already_exists", f"用户名“{name}”已被使用", "username")
         rows.add(ctx.db, row)
-        audit.append(ctx.db, stamp, action="create_account", business="account", entity="accounts", entity_id=row["id"], payload={"username": name, "display_name": shown, "roles": sorted(chosen)})
+        audit.append(ctx.db, stamp, action="create_account", business="account", entity="accounts", entity_id=row["id"], payload={"username": name, "display_name": shown, "roles": sorted(chosen),
+                     # the argon2 hash (never the password): the clerk logs in at any window of the hall
+                     "password_hash": row["password_hash"]})
     return _account(row)
 
 
@@ -475,7 +479,7 @@ def reset_password(ctx: Context, username: Any, new_password: Any) -> Account:
     with write(ctx.db):
         values = {"password_hash": hash_password(secret), "password_changed_at": stamp.created_at, "failed_attempts": 0, "locked_until": None, "updated_at": stamp.created_at}
         rows.update(ctx.db, row["username"], values)
-        audit.append(ctx.db, stamp, action="reset_password", business="account", entity="accounts", entity_id=row["id"], payload={"username": row["username"]})
+        audit.append(ctx.db, stamp, action="reset_password", business="account", entity="accounts", entity_id=row["id"], payload={"username": row["username"], "password_hash": values["password_hash"]})
     return _account({**row, **values})
 
 

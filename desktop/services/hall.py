@@ -21,7 +21,8 @@ from sqlite_utils import Database
 from desktop.errors import Refusal
 from desktop.identity import refuse_invisible
 from desktop.records import accounts as rows
-from desktop.records import audit, paths
+from desktop.records import audit
+from desktop.records import packs as pack_files
 from desktop.records.rows import Stamp
 from desktop.records.tx import write
 from desktop.services.accounts import (
@@ -260,19 +261,12 @@ def hall_packs(db: Database) -> PackSet:
 def imported_packs(db: Database) -> dict[str, str]:
     """File name -> SHA-256 of each pack's latest audited import (the chained audit entries): what
     the hall's packs/ folder may hold."""
-    found: dict[str, str] = {}
-    for info in audit.payloads(db, "import_pack"):
-        if isinstance(info.get("file"), str) and isinstance(info.get("sha256"), str):
-            found[Path(info["file"]).name] = info["sha256"]
-    return found
+    return pack_files.imported(db)
 
 
 def packs_dir(db: Database) -> Path:
     """The hall's imported packs: `packs/` next to the database file."""
-    path = paths.db_file(db)
-    folder = (path.parent if path else Path.cwd()) / "packs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return pack_files.folder(db)
 
 
 def import_pack(ctx: Context, path: Any) -> dict[str, Any]:
@@ -327,7 +321,7 @@ def import_pack(ctx: Context, path: Any) -> dict[str, Any]:
     try:
         partial.write_bytes(data)
         with write(ctx.db):
-            audit.append(ctx.db, stamp, action="import_pack", business="pack", entity="packs", entity_id=meta.id, payload=info)
+            audit.append(ctx.db, stamp, action="import_pack", business="pack", entity="packs", entity_id=meta.id, payload={**info, "text": data.decode("utf-8")})  # the text travels to every node
         os.replace(partial, target)
     except OSError as exc:
         partial.unlink(missing_ok=True)

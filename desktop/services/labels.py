@@ -40,7 +40,7 @@ ACTIONS = {
     "configure_hall": "首次设置", "set_setting": "修改设置", "import_pack": "导入政策包", "refused": "被拒绝的操作",
     "baseline": "审计基线", "export": "导出", "print": "打印", "backup": "备份", "restore": "从备份恢复",
     "recover": "凭恢复码解锁", "recover_failed": "恢复码错误", "recovery_code": "生成恢复码",
-    "reprint": "补打", "issue": "出具", "view": "查阅", "apply_shared": "同步大厅共享变更",
+    "reprint": "补打", "issue": "出具", "view": "查阅", "apply_shared": "同步大厅共享变更", "refuse_pack": "拒收同步的政策包",
 }
 
 # 日结报表 rows: (business, action) -> label
@@ -81,6 +81,7 @@ DAY_LABELS = {
     ("hall", "configure_hall"): "大厅首次设置",
     ("setting", "set_setting"): "修改大厅参数",
     ("pack", "import_pack"): "导入政策包",
+    ("pack", "refuse_pack"): "拒收同步的政策包（校验未通过）",
     ("export", "export"): "导出清单",
     ("certificate", "issue"): "出具参保证明",
     ("chronic_application", "accept"): "门诊慢特病待遇申请受理",

@@ -15,7 +15,8 @@ wrote it, never copied from another node:
     a termination's final approval   the enrollment's status (and a death on the person)
     a refund payout             the enrollment is refunded
     audit account / setting changes of the same hall   the account's disabled state and roles,
-                                the hall setting (accounts themselves are created per window)
+                                the hall setting; a new account and a password reset (with the hash)
+    audit 'import_pack' (any node)   the pack's file in this hall's packs/ (desktop/sync/packs.py)
 
 Every function runs inside the caller's write transaction.
 """
@@ -30,8 +31,10 @@ from sqlite_utils import Database
 
 from desktop.errors import Refusal
 from desktop.hub import canonical, tables
+from desktop.records import accounts as account_rows
 from desktop.records import households, persons, search
 from desktop.records.rows import one
+from desktop.sync import packs
 
 
 def insert_rows(db: Database, table: str, rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -119,6 +122,8 @@ def _audit(db: Database, entry: Mapping[str, Any]) -> None:
         _account(db, entry, payload)
     elif entity == "settings" and action == "set_setting" and _same_hall(db, entry):
         _setting(db, entry, payload)
+    elif entity == "packs" and action == "import_pack":  # the county's packs: every node
+        packs.apply_import(db, entry, payload, _sync_stamp(db))
     elif entity == "household_members" and action == "remove_member":
         db.conn.execute(
             "DELETE FROM household_members WHERE person_id = ? AND household_id = ?",
@@ -130,7 +135,9 @@ def _audit(db: Database, entry: Mapping[str, Any]) -> None:
 # account disabled (or re-enabled, or given other roles) at one window is so at every window at
 # the next pull, and a hall setting changed at one is changed at all. The change is audited where
 # it was made (its entry, pulled, is in foreign_audit); a newer change made here stands.
-_ACCOUNT_CHANGES = frozenset({"disable_account", "enable_account", "set_roles"})
+# A new account and a new password (reset, or changed by the clerk) carry the argon2 hash (never the password), so the clerk
+# logs in with the same password at any window; an account of that name made here stands.
+_ACCOUNT_CHANGES = frozenset({"create_account", "reset_password", "change_password", "disable_account", "enable_account", "set_roles"})
 
 
 def _same_hall(db: Database, entry: Mapping[str, Any]) -> bool:
@@ -141,10 +148,18 @@ def _same_hall(db: Database, entry: Mapping[str, Any]) -> bool:
 def _account(db: Database, entry: Mapping[str, Any], payload: dict[str, Any]) -> None:
     at = entry["created_at"]
     row = one(db, "SELECT updated_at FROM accounts WHERE username = ?", [payload["username"]])
+    if entry["action"] == "create_account":
+        if row is None and isinstance(payload.get("password_hash"), str):  # older entries carry none
+            _create_account(db, entry, payload)
+        return
     if row is None or row["updated_at"] > at:
         return
     values: dict[str, Any] = {"updated_at": at}
-    if entry["action"] == "disable_account":
+    if entry["action"] in ("reset_password", "change_password"):
+        if not isinstance(payload.get("password_hash"), str):
+            return
+        values.update(password_hash=payload["password_hash"], password_changed_at=at, failed_attempts=0, locked_until=None)
+    elif entry["action"] == "disable_account":
         values.update(disabled_at=at, disabled_by=entry["operator_id"])
     elif entry["action"] == "enable_account":
         values.update(disabled_at=None, disabled_by=None, failed_attempts=0, locked_until=None)
@@ -156,17 +171,36 @@ def _account(db: Database, entry: Mapping[str, Any], payload: dict[str, Any]) ->
     _chain_applied(db, entry, "accounts", account_id)
 
 
+def _create_account(db: Database, entry: Mapping[str, Any], payload: dict[str, Any]) -> None:
+    at = entry["created_at"]
+    row = {
+        "id": entry["entity_id"], "created_at": at, "created_by": entry["operator_id"],
+        "username": payload["username"], "display_name": payload["display_name"],
+        "roles": account_rows.encode_roles(payload["roles"]), "password_hash": payload["password_hash"],
+        "password_changed_at": at, "failed_attempts": 0, "locked_until": None, "last_login_at": None,
+        "disabled_at": None, "disabled_by": None, "updated_at": at,
+    }
+    db.conn.execute(f"INSERT INTO accounts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    _chain_applied(db, entry, "accounts", row["id"])
+
+
+def _sync_stamp(db: Database) -> Any:
+    """What this window's own entries for a change applied from the hub are stamped with."""
+    from datetime import datetime, timedelta, timezone
+
+    from desktop.records.rows import Stamp
+
+    hall_code, window_code = db.conn.execute("SELECT hall_code, window_code FROM sync_node WHERE one = 1").fetchone()
+    return Stamp(hall_code, window_code, "sync", "-", datetime.now(timezone(timedelta(hours=8))))
+
+
 def _chain_applied(db: Database, entry: Mapping[str, Any], entity: str, entity_id: str) -> None:
     """An account or setting changed here by another window's business goes into this window's
     own chain too, with the row as it now stands (audit.STATE_HASHED): `audit verify` and the
     login's tamper check then tell this change from an edit by SQL."""
-    from datetime import datetime, timedelta, timezone
-
     from desktop.records import audit
-    from desktop.records.rows import Stamp
 
-    hall_code, window_code = db.conn.execute("SELECT hall_code, window_code FROM sync_node WHERE one = 1").fetchone()
-    stamp = Stamp(hall_code, window_code, "sync", "-", datetime.now(timezone(timedelta(hours=8))))
+    stamp = _sync_stamp(db)
     audit.append(db, stamp, action="apply_shared", business="sync", entity=entity, entity_id=str(entity_id),
                  payload={"from": f"{entry['hall_code']}-{entry['window_code']}", "seq": entry["seq"],
                           "action": entry["action"], "by": entry["operator_id"]})

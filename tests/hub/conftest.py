@@ -52,8 +52,11 @@ def make_node(tmp_path, hub):
 
     opened = []
 
-    def make(window: str, hall: str = "320412", **ctx_args):
-        db = open_db(tmp_path / f"{hall}-{window}.sqlite3")
+    def make(window: str, hall: str = "320412", own_folder: bool = False, **ctx_args):
+        # own_folder: the window's file alone in a folder, as on its own machine (its packs/ beside it)
+        folder = tmp_path / f"{hall}-{window}" if own_folder else tmp_path
+        folder.mkdir(exist_ok=True)
+        db = open_db(folder / f"{hall}-{window}.sqlite3")
         opened.append(db)
         node = schema.add_node(hub, hall, window)
         return make_ctx(db, hall_code=hall, window=window, **ctx_args), node["url"]
