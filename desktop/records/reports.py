@@ -37,8 +37,13 @@ class DayEnd:
         return sum(r["count"] for r in rows), sum(r["amount_fen"] or 0 for r in rows)
 
 
+# Receipts whose amount is not money of the day: a 参保证明's serial carries the contributions it
+# certifies (its QR check value covers them), but nothing is paid or refunded at the window.
+NOT_MONEY = frozenset({"certificate"})
+_NOT_MONEY_SQL = ", ".join(f"'{b}'" for b in sorted(NOT_MONEY))  # constants of the code, not input
+
 # This window's entries and those pulled from the hall's other windows (foreign_audit, schema
-# v8): once pulled, a hall's 日结 covers every window of the hall.
+# v10): once pulled, a hall's 日结 covers every window of the hall.
 _ENTRIES = (
     "(SELECT created_at, hall_code, window_code, operator_id, business, action, amount_fen FROM audit "
     "UNION ALL SELECT created_at, hall_code, window_code, operator_id, business, action, amount_fen "
@@ -80,8 +85,7 @@ def day_end(
         (r["operator_id"], r["window_code"]): r
         for r in db.query(
             f"SELECT operator_id, window_code, count(*) AS issued, min(serial) AS first, max(serial) AS last, "
-            # a 参保证明's serial carries the contributions it certifies: no money of the day
-            f"sum(CASE WHEN business = 'certificate' THEN 0 ELSE amount_fen END) AS amount_fen "
+            f"sum(CASE WHEN business IN ({_NOT_MONEY_SQL}) THEN 0 ELSE amount_fen END) AS amount_fen "
             f"FROM receipts WHERE {cond} GROUP BY operator_id, window_code",
             params,
         )

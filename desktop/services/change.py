@@ -123,7 +123,7 @@ def change(
                 subject_id=row["id"],
                 person_id=person["id"],
                 levels=review_levels,
-                summary=f"{person['name']} {LABELS[field]}：{_shown(field, before)} → {_shown(field, after)}",
+                summary=f"{person['name']} {LABELS[field]}：{labels.field_value(field, before)} → {labels.field_value(field, after)}",
             )["id"]
         else:
             apply(ctx, stamp, row)
@@ -173,12 +173,6 @@ def apply(ctx: Context, stamp: Stamp, row: dict[str, Any]) -> None:
 
 def get(ctx: Context, change_id: str) -> dict[str, Any] | None:
     return one(ctx.db, "SELECT * FROM changes WHERE id = ?", [change_id])
-
-
-def _shown(field: str, value: str | None) -> str:
-    if value is None:
-        return "（空）"
-    return mask_id(value) if field == "id_number" else value
 
 
 def _pending_change(ctx: Context, person_id: str, field: str) -> dict[str, Any] | None:

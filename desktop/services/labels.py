@@ -6,6 +6,8 @@ receipt check (services/verification), the print preview and 补打 read them fr
 
 from __future__ import annotations
 
+from desktop.identity import mask_id
+
 # business code (receipts, audit) -> its name
 BUSINESSES = {
     "enroll": "参保登记",
@@ -116,3 +118,10 @@ CHANGE_FIELDS = {
     "hukou_nature": "户口性质", "category": "参保类别",
 }
 OFFSITE_ACTIONS = {"file": "备案", "change": "变更备案", "cancel": "取消备案"}
+
+
+def field_value(field: str, value: str | None) -> str:
+    """A changed field's value as the screen and the papers show it: ID numbers masked."""
+    if value is None:
+        return "（空）"
+    return mask_id(value) if field == "id_number" else value

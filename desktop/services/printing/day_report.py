@@ -19,9 +19,7 @@ from desktop.services.printing.text import fen_money
 # other amounts (refunds asked, bills claimed, settled, voided) are shown in the row's label, so
 # the column's total stays one kind of money.
 ASSESSED = {"enroll", "renewal"}  # businesses whose amount is a contribution assessed
-# a receipt whose amount is not money of the day: a 参保证明's serial carries the contributions it
-# certifies (its QR check value covers them), but nothing is paid or refunded at the window
-NOT_MONEY = {"certificate"}
+NOT_MONEY = reports.NOT_MONEY  # receipts whose amount is no money of the day (参保证明)
 AMOUNT_WORDS = {"refund": "退费金额", "manual_claim": "金额", "receipt": "原收据金额"}
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from desktop.documents.format import cn_date, mask_id, money, money_in_words
+from desktop.documents.format import cn_date, money, money_in_words
 from desktop.policy.money import from_fen
 from desktop.services import labels
 
@@ -77,8 +77,4 @@ def year_text(enrollment: Mapping[str, Any] | None, missing: str = "") -> str:
     return f"{enrollment['year']}年度" if enrollment else missing
 
 
-def shown(field: str, value: str | None) -> str:
-    """A changed field's value as printed: ID numbers masked."""
-    if value is None:
-        return "（空）"
-    return mask_id(value) if field == "id_number" else value
+shown = labels.field_value  # a changed field's value as printed (one rule with the screen's)
